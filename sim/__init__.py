@@ -1,0 +1,1 @@
+"""networker-sim: agent-based simulation of network marketing."""

@@ -1,0 +1,201 @@
+"""Compensation plans (MODEL.md section 4) as pure functions.
+
+Each plan takes a downline tree and the month's volumes and returns what every networker
+is paid, rounded to cents. Nodes are indexed 0..n-1; ``sponsor[i]`` is the node above
+``i`` or -1. Inactive nodes (dropped-out networkers kept for their index) have no volume
+and are paid nothing; the model rolls the sponsor tree up on every exit, so an active
+node's sponsor is always active. The retail margin on sales to one's own customers is paid
+under every plan and lives in the model, not here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.scenario import Compensation
+
+
+@dataclass(frozen=True)
+class Downline:
+    """The tree the plans pay along.
+
+    Attributes:
+        sponsor: sponsor of each node, -1 for none (founders, or the company).
+        active: whether the node is an active networker.
+        binary_parent: the binary plan's placement tree (parent position or -1).
+        binary_side: 0 = left leg, 1 = right leg of ``binary_parent``.
+    """
+
+    sponsor: np.ndarray
+    active: np.ndarray
+    binary_parent: np.ndarray | None = None
+    binary_side: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class Volumes:
+    """One month's volumes.
+
+    Attributes:
+        personal: wholesale EUR the node bought this month: own purchases plus its
+            customers' orders (its personal volume).
+        enrolment_sponsors: for each enrolment this month, the node it is credited to
+            (the recruit's active sponsor), -1 if none.
+    """
+
+    personal: np.ndarray
+    enrolment_sponsors: np.ndarray
+
+
+@dataclass(frozen=True)
+class Payouts:
+    """What each node receives: commissions on volume, and rewards for enrolments."""
+
+    commission: np.ndarray
+    recruiting_reward: np.ndarray
+
+    @property
+    def total(self) -> float:
+        return float(self.commission.sum() + self.recruiting_reward.sum())
+
+
+def cents(x: np.ndarray) -> np.ndarray:
+    """Round money to whole cents."""
+    return np.round(x, 2)
+
+
+def depths(parent: np.ndarray) -> np.ndarray:
+    """Depth of every node below its root (roots have depth 0)."""
+    depth = np.zeros(len(parent), dtype=np.int64)
+    up = parent.copy()
+    while True:
+        has = up >= 0
+        if not has.any():
+            return depth
+        depth[has] += 1
+        up[has] = parent[up[has]]
+
+
+def subtree_sums(parent: np.ndarray, values: np.ndarray, depth: np.ndarray | None = None):
+    """Sum of ``values`` over each node's subtree, the node included."""
+    total = values.astype(np.float64).copy()
+    if depth is None:
+        depth = depths(parent)
+    order = np.argsort(-depth, kind="stable")
+    d_sorted = depth[order]
+    # Walk the depth levels bottom-up; within one level a node's subtree is already final.
+    bounds = np.flatnonzero(np.diff(d_sorted)) + 1
+    for level in np.split(order, bounds):
+        if len(level) == 0 or depth[level[0]] == 0:
+            continue
+        np.add.at(total, parent[level], total[level])
+    return total
+
+
+def _qualified(tree: Downline, vol: Volumes, plan: Compensation) -> np.ndarray:
+    return tree.active & (vol.personal >= plan.qualifier_volume)
+
+
+def _fast_start(tree: Downline, vol: Volumes, plan: Compensation) -> np.ndarray:
+    reward = np.zeros(len(tree.sponsor))
+    if plan.fast_start_bonus > 0:
+        e = vol.enrolment_sponsors[vol.enrolment_sponsors >= 0]
+        np.add.at(reward, e, plan.fast_start_bonus)
+    return reward * tree.active
+
+
+def unilevel(tree: Downline, vol: Volumes, plan: Compensation) -> Payouts:
+    """A fixed share of the volume of each of the first levels below, if qualified.
+
+    No compression: a commission whose receiver is not qualified stays with the company.
+    """
+    pay = np.zeros(len(tree.sponsor))
+    qualified = _qualified(tree, vol, plan)
+    src = np.flatnonzero(vol.personal > 0)
+    up = tree.sponsor[src]
+    for rate in plan.unilevel_rates:
+        keep = up >= 0
+        src, up = src[keep], up[keep]
+        if len(src) == 0:
+            break
+        ok = qualified[up]
+        np.add.at(pay, up[ok], rate * vol.personal[src[ok]])
+        up = tree.sponsor[up]
+    return Payouts(cents(pay), cents(_fast_start(tree, vol, plan)))
+
+
+def stairstep_breakaway(tree: Downline, vol: Volumes, plan: Compensation) -> Payouts:
+    """Amway-style: a rate by group-volume tier, paid as the difference to each leg's rate.
+
+    A downline member whose group volume reaches the top tier breaks away: the group no
+    longer counts towards the upline's tier, and the upline earns an override on it.
+    """
+    n = len(tree.sponsor)
+    thresholds = np.asarray(plan.stairstep_thresholds)
+    rates = np.concatenate([[0.0], np.asarray(plan.stairstep_rates)])
+    depth = depths(tree.sponsor)
+    group = vol.personal.astype(np.float64).copy()
+    broke = np.zeros(n, dtype=bool)
+    order = np.argsort(-depth, kind="stable")
+    bounds = np.flatnonzero(np.diff(depth[order])) + 1
+    for level in np.split(order, bounds):
+        if len(level) == 0:
+            continue
+        broke[level] = group[level] >= thresholds[-1]
+        if depth[level[0]] == 0:
+            continue
+        stay = level[~broke[level]]
+        np.add.at(group, tree.sponsor[stay], group[stay])
+    rate = rates[np.searchsorted(thresholds, group, side="right")]
+    pay = rate * group
+    child = np.flatnonzero(tree.sponsor >= 0)
+    stay, away = child[~broke[child]], child[broke[child]]
+    np.subtract.at(pay, tree.sponsor[stay], rate[stay] * group[stay])
+    np.add.at(pay, tree.sponsor[away], plan.breakaway_override * group[away])
+    pay = np.maximum(pay, 0.0) * _qualified(tree, vol, plan)
+    return Payouts(cents(pay), cents(_fast_start(tree, vol, plan)))
+
+
+def binary(tree: Downline, vol: Volumes, plan: Compensation) -> Payouts:
+    """A share of the weaker leg's volume in the binary placement tree, if qualified."""
+    if tree.binary_parent is None or tree.binary_side is None:
+        raise ValueError("the binary plan needs the binary placement tree")
+    n = len(tree.sponsor)
+    sub = subtree_sums(tree.binary_parent, vol.personal)
+    legs = np.zeros((n, 2))
+    child = np.flatnonzero(tree.binary_parent >= 0)
+    np.add.at(legs, (tree.binary_parent[child], tree.binary_side[child]), sub[child])
+    pay = plan.binary_rate * legs.min(axis=1) * _qualified(tree, vol, plan)
+    return Payouts(cents(pay), cents(_fast_start(tree, vol, plan)))
+
+
+def recruitment_fee(tree: Downline, vol: Volumes, plan: Compensation) -> Payouts:
+    """The pyramid scheme: fixed parts of every entry fee go to the sponsor and up the line.
+
+    Parts with nobody above to receive them stay with the company. No volume is paid.
+    """
+    reward = np.zeros(len(tree.sponsor))
+    up = vol.enrolment_sponsors[vol.enrolment_sponsors >= 0]
+    for amount in plan.fee_shares:
+        up = up[up >= 0]
+        if len(up) == 0:
+            break
+        np.add.at(reward, up, amount)
+        up = tree.sponsor[up]
+    reward = reward * tree.active + _fast_start(tree, vol, plan)
+    return Payouts(np.zeros(len(tree.sponsor)), cents(reward))
+
+
+PLAN_FUNCTIONS = {
+    "unilevel": unilevel,
+    "stairstep_breakaway": stairstep_breakaway,
+    "binary": binary,
+    "recruitment_fee": recruitment_fee,
+}
+
+
+def pay(tree: Downline, vol: Volumes, plan: Compensation) -> Payouts:
+    """Pay one month by the scenario's plan."""
+    return PLAN_FUNCTIONS[plan.plan](tree, vol, plan)

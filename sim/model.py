@@ -1,0 +1,520 @@
+"""The company and its market as a Mesa model: the weekly and monthly schedule of MODEL.md.
+
+Each week every active networker makes contacts (``sim.networker``). Every fourth week
+closes a month: customers reorder and churn, networkers pay their costs, the compensation
+plan pays commissions, and some networkers quit for money or life events; those with a
+sustained income go full-time. On every exit the downline and customers roll up to the
+sponsor. Nothing here targets an outcome: growth, saturation, the income distribution and
+the collapse of a pyramid all come out of these rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim import compensation
+from sim.metrics import summarize
+from sim.networker import ExitReason, Networker, poisson
+from sim.population import CUSTOMER, FORMER, NETWORKER, PROSPECT, Population
+from sim.records import Ledger, WeeklySeries, income_snapshot, networker_table
+from sim.scenario import Scenario
+
+WEEKS_PER_MONTH = 4
+
+
+class NetworkMarketingModel(mesa.Model):
+    """A network-marketing company, its networkers and the people they approach.
+
+    Args:
+        params: a validated scenario.
+        seed: overrides ``params.simulation.seed``; every draw comes from this seed.
+    """
+
+    def __init__(self, params: Scenario, seed: int | None = None):
+        self.seed = params.simulation.seed if seed is None else int(seed)
+        super().__init__(rng=self.seed)
+        self.params = params
+        self.week = 0
+        self.population = Population(params.population, self.rng)
+        self.ledger = Ledger(params.costs.own_purchase_value_share)
+        self.networkers: list[Networker] = []
+        self.series = WeeklySeries(params.simulation.weeks)
+        m = params.market
+        appeal = m.product_appeal
+        # base_rate[warm][recruit]: MODEL.md §3.4, with product appeal (S11) folded in
+        self.base_rate = (
+            (m.sale_rate_cold * appeal, m.recruit_rate_cold * appeal),
+            (m.sale_rate_warm * appeal, m.recruit_rate_warm * appeal),
+        )
+        self.recruiting_focus = params.networker.recruiting_focus
+        self.following: dict[int, list[Networker]] = {}
+        self.enrolment_sponsors: list[int] = []  # this month's enrolments, for the plan
+        self.binary = params.compensation.plan == "binary"
+        self.bin_parent: list[int] = []
+        self.bin_side: list[int] = []
+        self.bin_children: list[list[int]] = []
+        self.bin_size: list[int] = []
+        self.totals = dict.fromkeys(
+            [
+                "retail_volume",
+                "participant_purchases",
+                "qualifying_purchases",
+                "commissions",
+                "recruiting_rewards",
+                "vemma_pass",
+                "vemma_paid",
+                "company_revenue",
+            ],
+            0.0,
+        )
+        self.monthly_median_customers: list[float] = []
+        self._reset_week()
+        founders = self.rng.choice(self.population.size, params.population.founders, replace=False)
+        for person in founders:
+            experienced = self.random.random() < params.experienced.founder_share
+            self.enrol(int(person), None, experienced=experienced, pays=False)
+
+    # ---- the weekly schedule -------------------------------------------------------------
+
+    def _reset_week(self) -> None:
+        self.contacts_this_week = 0
+        self.recruits_this_week = 0
+        self.exits_this_week = np.zeros(len(ExitReason), dtype=np.int64)
+        self.revenue_this_week = 0.0
+        self.costs_this_week = 0.0
+        self.retail_this_week = 0.0
+        self.purchases_this_week = 0.0
+        self.paid_this_week = (0.0, 0.0)
+
+    def step(self) -> None:
+        """One week: followings arrive, everyone makes contacts, maybe a month closes."""
+        self.week += 1
+        self._reset_week()
+        self.prospects_at_start = int(self.population.counts()[PROSPECT])
+        self.arrive_following()
+        working = np.flatnonzero(self.ledger.active)
+        self.agents.shuffle_do("step")
+        self.book_hours(working)
+        if self.week % WEEKS_PER_MONTH == 0:
+            self.close_month()
+        self.record()
+
+    def run(self) -> None:
+        for _ in range(self.params.simulation.weeks - self.week):
+            self.step()
+
+    def poisson(self, lam: float) -> int:
+        return poisson(self.random, lam)
+
+    def book_hours(self, working: np.ndarray) -> None:
+        """Hours and per-hour expenses of everyone who worked this week."""
+        lg = self.ledger
+        hours = lg.hours[working]
+        lg.hours_worked[working] += hours
+        cost = self.params.costs.expenses_per_hour * hours
+        lg.expenses[working] += cost
+        self.costs_this_week += float(cost.sum())
+
+    # ---- joining, selling, leaving -------------------------------------------------------
+
+    def draw_traits(self, experienced: bool) -> dict:
+        """Traits of a new networker (MODEL.md §2), drawn from the model's RNG."""
+        nw, ex = self.params.networker, self.params.experienced
+        rnd, rng = self.random, self.rng
+        builder = experienced or rnd.random() < nw.builder_share
+        part_time = rnd.random() < nw.part_time_share
+        if not builder:
+            hours = nw.product_user_hours
+        elif part_time:
+            hours = min(nw.hours_max_part_time, nw.hours_median * rng.lognormal(0, nw.hours_sigma))
+        else:
+            hours = nw.fulltime_hours
+        if rnd.random() < nw.persistent_share:
+            tolerance = 1.0 + rng.exponential(max(nw.persistent_tolerance_mean - 1.0, 1e-9))
+        else:
+            tolerance = 1.0 + rng.poisson(max(nw.tolerance_mean - 1.0, 0.0))
+        tolerance = float(np.floor(tolerance))
+        skill = float(rng.lognormal(0.0, nw.skill_sigma))
+        if experienced:
+            skill *= ex.skill_factor
+            tolerance *= ex.tolerance_factor
+        loss = float(nw.loss_tolerance_median * rng.lognormal(0.0, nw.loss_tolerance_sigma))
+        return {
+            "builder": builder,
+            "part_time": part_time,
+            "hours": float(hours),
+            "tolerance": tolerance,
+            "skill": skill,
+            "loss_tolerance": loss,
+        }
+
+    def enrol(
+        self,
+        person: int,
+        sponsor: Networker | None,
+        *,
+        experienced: bool | None = None,
+        pays: bool = True,
+        traits: dict | None = None,
+    ) -> Networker:
+        """``person`` becomes a networker below ``sponsor`` and pays to join."""
+        p = self.params
+        pop = self.population
+        if experienced is None:
+            experienced = self.random.random() < p.experienced.share
+        t = traits or self.draw_traits(experienced)
+        trained = p.training.enabled and t["builder"] and self.random.random() < p.training.share
+        if trained:
+            t["skill"] *= p.training.skill_factor
+            t["tolerance"] += p.training.tolerance_bonus
+        joining = 0.0
+        if pays:
+            joining = p.costs.starter_kit
+            if p.compensation.plan == "recruitment_fee":
+                joining += p.compensation.entry_fee
+        if trained:
+            joining += p.training.fee
+        sponsor_nid = sponsor.nid if sponsor is not None else -1
+        nid = self.ledger.add(
+            person=person,
+            sponsor=sponsor_nid,
+            first_sponsor=sponsor_nid,
+            join_week=self.week,
+            exit_reason=int(ExitReason.ACTIVE),
+            active=True,
+            experienced=experienced,
+            trained=trained,
+            joining_costs=joining,
+            **t,
+        )
+        warm = pop.acquaintances(person).copy()
+        self.rng.shuffle(warm)
+        agent = Networker(
+            self,
+            nid,
+            person,
+            sponsor,
+            builder=t["builder"],
+            hours=t["hours"],
+            tolerance=t["tolerance"],
+            skill=t["skill"],
+            experienced=experienced,
+            warm=warm.tolist(),
+        )
+        if trained:
+            agent.training_weeks = p.training.months * WEEKS_PER_MONTH
+        self.networkers.append(agent)
+        pop.state[person] = NETWORKER
+        pop.networker[person] = nid
+        pop.approached[person] = True
+        if sponsor is not None:
+            sponsor.downline.add(agent)
+            self.ledger.recruits[sponsor.nid] += 1
+            self.enrolment_sponsors.append(sponsor.nid)
+        if self.binary:
+            self.place_binary(nid, sponsor_nid)
+        if pays:
+            self.recruits_this_week += 1
+            entry = joining - (p.training.fee if trained else 0.0)
+            self.totals["participant_purchases"] += entry
+            self.totals["qualifying_purchases"] += entry
+        self.revenue_this_week += joining
+        self.costs_this_week += joining
+        if experienced and p.experienced.following_mean > 0:
+            self.schedule_following(agent)
+        return agent
+
+    def schedule_following(self, leader: Networker) -> None:
+        """An experienced recruit's following joins below them in the coming weeks (S8)."""
+        ex = self.params.experienced
+        size = int(self.rng.poisson(ex.following_mean))
+        for _ in range(size):
+            week = self.week + 1 + self.random.randrange(ex.following_weeks)
+            self.following.setdefault(week, []).append(leader)
+
+    def arrive_following(self) -> None:
+        pop = self.population
+        for leader in self.following.pop(self.week, []):
+            if not leader.active:
+                continue  # they followed the leader; with the leader gone, they stay away
+            for _ in range(20):
+                person = self.random.randrange(pop.size)
+                if pop.state[person] == PROSPECT:
+                    self.enrol(person, leader, experienced=False)
+                    break
+
+    def sell(self, person: int, seller: Networker) -> None:
+        """``person`` becomes ``seller``'s customer and places a first order."""
+        pop = self.population
+        pop.state[person] = CUSTOMER
+        pop.seller[person] = seller.nid
+        seller.customers.add(person)
+        self.ledger.customers[seller.nid] += 1
+        self.book_orders(np.array([seller.nid]), 1.0)
+
+    def book_orders(self, nids: np.ndarray, orders: float | np.ndarray) -> None:
+        """Customers' orders: the seller keeps the margin and buys at wholesale."""
+        lg = self.ledger
+        m, margin = self.params.market, self.params.compensation.retail_margin
+        value = m.order_value * np.asarray(orders, dtype=np.float64) * np.ones(len(nids))
+        np.add.at(lg.retail_margin, nids, value * margin)
+        np.add.at(lg.retail_wholesale_month, nids, value * (1 - margin))
+        wholesale = float(value.sum() * (1 - margin))
+        self.retail_this_week += wholesale
+        self.revenue_this_week += wholesale
+        self.totals["retail_volume"] += wholesale
+
+    def retire(self, agent: Networker, reason: ExitReason) -> None:
+        """``agent`` quits: downline and customers roll up to the sponsor (MODEL.md §3)."""
+        lg, pop = self.ledger, self.population
+        nid = agent.nid
+        sponsor = agent.sponsor
+        lg.downline_at_exit[nid] = self._downline_size(agent)
+        lg.customers_at_exit[nid] = len(agent.customers)
+        for child in agent.downline:
+            child.sponsor = sponsor
+            lg.sponsor[child.nid] = sponsor.nid if sponsor is not None else -1
+            if sponsor is not None:
+                sponsor.downline.add(child)
+        if sponsor is not None:
+            sponsor.downline.discard(agent)
+        handover = self.params.market.handover_probability
+        for person in agent.customers:
+            if sponsor is not None and self.random.random() < handover:
+                sponsor.customers.add(person)
+                pop.seller[person] = sponsor.nid
+                lg.customers[sponsor.nid] += 1
+            else:
+                self._lose_customer(person)
+        agent.customers = set()
+        agent.downline = set()
+        lg.customers[nid] = 0
+        lg.active[nid] = False
+        lg.exit_week[nid] = self.week
+        lg.exit_reason[nid] = int(reason)
+        pop.state[agent.person] = FORMER
+        pop.former_friends[pop.acquaintances(agent.person)] += 1
+        agent.active = False
+        self.exits_this_week[int(reason)] += 1
+        agent.remove()
+
+    def _lose_customer(self, person: int) -> None:
+        pop = self.population
+        pop.state[person] = PROSPECT
+        pop.seller[person] = -1
+        pop.available_from[person] = max(
+            pop.available_from[person], self.week + self.params.population.cooldown_weeks
+        )
+
+    @staticmethod
+    def _downline_size(agent: Networker) -> int:
+        size, stack = 0, list(agent.downline)
+        while stack:
+            node = stack.pop()
+            size += 1
+            stack.extend(node.downline)
+        return size
+
+    def place_binary(self, nid: int, sponsor_nid: int) -> None:
+        """Binary plan: place below the sponsor, spilling over into the smaller leg."""
+        self.bin_parent.append(-1)
+        self.bin_side.append(0)
+        self.bin_children.append([-1, -1])
+        self.bin_size.append(1)
+        if sponsor_nid < 0:
+            return
+        node = sponsor_nid
+        while True:
+            kids = self.bin_children[node]
+            if kids[0] < 0 or kids[1] < 0:
+                side = 0 if kids[0] < 0 else 1
+                break
+            node = kids[0] if self.bin_size[kids[0]] <= self.bin_size[kids[1]] else kids[1]
+        self.bin_children[node][side] = nid
+        self.bin_parent[nid] = node
+        self.bin_side[nid] = side
+        up = node
+        while up >= 0:
+            self.bin_size[up] += 1
+            up = self.bin_parent[up]
+
+    # ---- the monthly schedule ------------------------------------------------------------
+
+    def downline(self) -> compensation.Downline:
+        lg = self.ledger
+        if not self.binary:
+            return compensation.Downline(lg.sponsor.astype(np.int64), lg.active.copy())
+        return compensation.Downline(
+            lg.sponsor.astype(np.int64),
+            lg.active.copy(),
+            np.asarray(self.bin_parent, dtype=np.int64),
+            np.asarray(self.bin_side, dtype=np.int64),
+        )
+
+    def close_month(self) -> None:
+        """Orders, costs, commissions, dropout by money and life, going full-time."""
+        p, lg, pop = self.params, self.ledger, self.population
+        self.customer_orders_and_churn()
+        active = lg.active.copy()
+        ids = np.flatnonzero(active)
+        # 7. costs: fee and required or own-use purchase (which is volume too)
+        required, own_use = p.costs.required_purchase, p.market.own_use_purchase
+        builder = lg.builder[ids]
+        purchase = np.where(builder, required, max(required, own_use))
+        qualifying = np.where(builder, required, max(0.0, required - own_use))
+        lg.purchases[ids] += purchase
+        lg.qualifying_purchases[ids] += qualifying
+        lg.fees[ids] += p.costs.monthly_fee
+        spent = float(purchase.sum() + p.costs.monthly_fee * len(ids))
+        self.costs_this_week += spent
+        self.revenue_this_week += spent
+        self.purchases_this_week += float(purchase.sum())
+        self.totals["participant_purchases"] += float(purchase.sum())
+        self.totals["qualifying_purchases"] += float(qualifying.sum())
+        # 8. commissions on the month's personal volume
+        personal = np.zeros(lg.n)
+        personal[ids] = purchase + lg.retail_wholesale_month[ids]
+        tree = self.downline()
+        volumes = compensation.Volumes(personal, np.asarray(self.enrolment_sponsors, np.int64))
+        paid = compensation.pay(tree, volumes, p.compensation)
+        lg.commission[:] += paid.commission
+        lg.recruiting_reward[:] += paid.recruiting_reward
+        commissions, rewards = float(paid.commission.sum()), float(paid.recruiting_reward.sum())
+        self.paid_this_week = (commissions, rewards)
+        self.totals["commissions"] += commissions
+        self.totals["recruiting_rewards"] += rewards
+        self.vemma_test(tree, personal, paid)
+        self.monthly_median_customers.append(
+            float(np.median(lg.customers[ids])) if len(ids) else 0.0
+        )
+        self.enrolment_sponsors = []
+        lg.retail_wholesale_month[:] = 0.0
+        # month net, then 9. dropout by money and life
+        net = lg.net
+        lg.last_month_net[ids] = net[ids] - lg.net_at_month_start[ids]
+        lg.net_at_month_start[:] = net
+        broke = ids[net[ids] < -lg.loss_tolerance[ids]]
+        for nid in broke:
+            self.retire(self.networkers[nid], ExitReason.FINANCIAL)
+        still = ids[lg.active[ids]]
+        hit = still[self.rng.random(len(still)) < p.dropout.life_monthly]
+        for nid in hit:
+            self.retire(self.networkers[nid], ExitReason.LIFE)
+        self.go_full_time(ids[lg.active[ids]])
+
+    def customer_orders_and_churn(self) -> None:
+        """6. Customers reorder with a probability, then some stop buying."""
+        m, pop, lg = self.params.market, self.population, self.ledger
+        customers = np.flatnonzero(pop.state == CUSTOMER)
+        orders = self.rng.random(len(customers)) < m.reorder_probability
+        self.book_orders(pop.seller[customers[orders]], 1.0)
+        churned = customers[self.rng.random(len(customers)) < m.churn_probability]
+        for person in churned:
+            seller = self.networkers[pop.seller[person]]
+            seller.customers.discard(person)
+            lg.customers[seller.nid] -= 1
+            self._lose_customer(int(person))
+
+    def vemma_test(
+        self, tree: compensation.Downline, personal: np.ndarray, paid: compensation.Payouts
+    ) -> None:
+        """Count paid networkers whose own and downline volume is mostly retail."""
+        total_paid = paid.commission + paid.recruiting_reward
+        receivers = np.flatnonzero(total_paid > 0)
+        if len(receivers) == 0:
+            return
+        retail = self.ledger.retail_wholesale_month * tree.active
+        group_retail = compensation.subtree_sums(tree.sponsor, retail)
+        group_all = compensation.subtree_sums(tree.sponsor, personal)
+        passed = group_retail[receivers] > 0.5 * group_all[receivers]
+        self.totals["vemma_pass"] += int(passed.sum())
+        self.totals["vemma_paid"] += len(receivers)
+
+    def go_full_time(self, ids: np.ndarray) -> None:
+        """S10: a part-timer whose net income stayed above the threshold goes full-time."""
+        nw, lg = self.params.networker, self.ledger
+        above = lg.last_month_net[ids] > nw.fulltime_threshold
+        lg.months_above[ids] = np.where(above, lg.months_above[ids] + 1, 0)
+        switch = ids[(lg.months_above[ids] >= nw.fulltime_months) & (lg.fulltime_week[ids] < 0)]
+        switch = switch[lg.hours[switch] < nw.fulltime_hours]
+        for nid in switch:
+            lg.fulltime_week[nid] = self.week
+            lg.hours[nid] = nw.fulltime_hours
+            self.networkers[nid].hours = nw.fulltime_hours
+
+    # ---- records ---------------------------------------------------------------------------
+
+    def record(self) -> None:
+        pop, lg = self.population, self.ledger
+        counts = pop.counts()
+        n = pop.size
+        values = {
+            "week": self.week,
+            "active": int(counts[NETWORKER]),
+            "active_builders": int(np.count_nonzero(lg.active & lg.builder)),
+            "new_recruits": self.recruits_this_week,
+            "contacts": self.contacts_this_week,
+            "dropouts_discouraged": int(self.exits_this_week[ExitReason.DISCOURAGED]),
+            "dropouts_financial": int(self.exits_this_week[ExitReason.FINANCIAL]),
+            "dropouts_life": int(self.exits_this_week[ExitReason.LIFE]),
+            "prospects": int(counts[PROSPECT]),
+            "customers": int(counts[CUSTOMER]),
+            "networkers": int(counts[NETWORKER]),
+            "formers": int(counts[FORMER]),
+            "ever_joined": lg.n,
+            "saturation_approached": float(np.count_nonzero(pop.approached)) / n,
+            "saturation_joined": lg.n / n,
+            "retail_volume": self.retail_this_week,
+            "own_purchase_volume": self.purchases_this_week,
+            "commissions": self.paid_this_week[0],
+            "recruiting_rewards": self.paid_this_week[1],
+            "networker_costs": self.costs_this_week,
+            "company_revenue": self.revenue_this_week,
+        }
+        values.update(income_snapshot(lg))
+        self.series.record(self.week, values)
+
+    # ---- results ---------------------------------------------------------------------------
+
+    def result(self) -> RunResult:
+        """The run's records: weekly series, per-networker table, totals and summary."""
+        lg = self.ledger
+        ones = lg.active.astype(np.float64)
+        downline_now = (compensation.subtree_sums(lg.sponsor.astype(np.int64), ones) - 1).astype(
+            np.int64
+        )
+        weekly = self.series.frame(self.week)
+        networkers = networker_table(lg, downline_now)
+        totals = dict(self.totals)
+        totals["company_revenue"] = float(weekly.company_revenue.sum())
+        totals["population"] = self.population.size
+        totals["median_customers"] = (
+            float(np.mean(self.monthly_median_customers))
+            if self.monthly_median_customers
+            else float("nan")
+        )
+        summary = summarize(self.params.name, self.seed, self.week, networkers, totals)
+        return RunResult(self.params, self.seed, weekly, networkers, totals, summary)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Everything one run produced."""
+
+    scenario: Scenario
+    seed: int
+    weekly: pd.DataFrame
+    networkers: pd.DataFrame
+    totals: dict[str, float]
+    summary: dict
+
+
+def run(scenario: Scenario, seed: int | None = None) -> RunResult:
+    """Run a scenario to its horizon and return the records."""
+    model = NetworkMarketingModel(scenario, seed=seed)
+    model.run()
+    return model.result()

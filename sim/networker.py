@@ -1,0 +1,183 @@
+"""The networker: a Mesa agent who spends a week contacting people (MODEL.md section 3).
+
+When does a networker give up? ``Networker.record_failure``: after *k* failed contacts in
+a row, *k* being the networker's tolerance (the source text's "three or four", S7).
+Money, the other reasons to quit and the monthly schedule live in ``sim.model``.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+import mesa
+
+from sim.population import PROSPECT
+
+if TYPE_CHECKING:
+    from sim.model import NetworkMarketingModel
+
+COLD_TRIES = 8  # random draws to find a stranger who may be approached
+
+
+class ExitReason(IntEnum):
+    """Why a networker stopped. 0 means still active."""
+
+    ACTIVE = 0
+    DISCOURAGED = 1
+    FINANCIAL = 2
+    LIFE = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class Networker(mesa.Agent):
+    """An independent distributor.
+
+    Attributes:
+        nid: index of this networker in the model's ledger arrays.
+        person: index of the person in the population.
+        sponsor: the networker above (upline), or None for a founder.
+        downline: networkers directly below (recruits, and those rolled up to here).
+        builder: builds a business (True) or joined to buy at the discount (False).
+        hours: hours per week.
+        tolerance: failed contacts in a row the networker takes before quitting.
+        failures: the current run of failed contacts.
+        skill: multiplier on the success of every pitch.
+        customers: the people this networker serves.
+    """
+
+    model: NetworkMarketingModel
+
+    def __init__(
+        self,
+        model: NetworkMarketingModel,
+        nid: int,
+        person: int,
+        sponsor: Networker | None,
+        *,
+        builder: bool,
+        hours: float,
+        tolerance: float,
+        skill: float,
+        experienced: bool,
+        warm: list[int],
+    ):
+        super().__init__(model)
+        self.nid = nid
+        self.person = person
+        self.sponsor = sponsor
+        self.downline: set[Networker] = set()
+        self.builder = builder
+        self.hours = hours
+        self.tolerance = tolerance
+        self.failures = 0
+        self.skill = skill
+        self.experienced = experienced
+        self.customers: set[int] = set()
+        self.warm = warm
+        self.warm_next = 0
+        self.training_weeks = 0
+        self.active = True
+
+    def contact_hours(self) -> float:
+        """Hours this week in which customers can be reached (S9)."""
+        m = self.model.params.market
+        hours = self.hours
+        if self.training_weeks > 0:
+            hours = max(0.0, hours - self.model.params.training.hours_per_week)
+        evening = min(hours, m.evening_hours)
+        return evening + m.daytime_reachable_share * max(0.0, hours - m.evening_hours)
+
+    def step(self) -> None:
+        """A week of contacts: whom, what, and the outcome of each."""
+        if not self.active:
+            return
+        model = self.model
+        n = model.poisson(self.contact_hours() * model.params.market.contacts_per_hour)
+        if self.training_weeks > 0:
+            self.training_weeks -= 1
+        for _ in range(n):
+            person, warm = self.next_contact()
+            if person < 0:
+                continue
+            model.contacts_this_week += 1
+            if self.pitch(person, warm):
+                self.record_success()
+            elif self.record_failure():
+                return
+
+    def next_contact(self) -> tuple[int, bool]:
+        """The next person to approach: the warm market first, then strangers.
+
+        Returns the person (or -1 if nobody could be found) and whether it is warm.
+        """
+        pop = self.model.population
+        week = self.model.week
+        while self.warm_next < len(self.warm):
+            person = self.warm[self.warm_next]
+            self.warm_next += 1
+            if pop.approachable(person, week):
+                return person, True
+        rnd = self.model.random
+        for _ in range(COLD_TRIES):
+            person = rnd.randrange(pop.size)
+            if person != self.person and pop.approachable(person, week):
+                return person, False
+        return -1, False
+
+    def pitch(self, person: int, warm: bool) -> bool:
+        """One pitch, a sale or a recruitment by the networker's focus; True on success.
+
+        A pitch to someone who is already a networker, a former networker or another
+        networker's customer fails; a prospect who says no goes into cool-down.
+        """
+        model = self.model
+        pop = model.population
+        pop.approached[person] = True
+        recruit = model.random.random() < model.recruiting_focus
+        if pop.state[person] != PROSPECT:
+            return False
+        chance = model.base_rate[warm][recruit] * self.skill * pop.word_of_mouth(person)
+        if model.random.random() < chance:
+            if recruit:
+                model.enrol(person, self)
+            else:
+                model.sell(person, self)
+            return True
+        pop.refuse(person, model.week)
+        return False
+
+    def record_success(self) -> None:
+        """A yes ends the run of failures and builds a little confidence."""
+        self.failures = 0
+        self.tolerance += self.model.params.networker.confidence_gain
+
+    def record_failure(self) -> bool:
+        """A no: one more failure in a row. Returns True if the networker gives up (S7).
+
+        Only business builders are discouraged this way; product users joined to buy and
+        leave for other reasons (MODEL.md section 2).
+        """
+        self.failures += 1
+        if self.builder and self.failures >= self.tolerance:
+            self.model.retire(self, ExitReason.DISCOURAGED)
+            return True
+        return False
+
+
+def poisson(rnd, lam: float) -> int:
+    """A Poisson count from Python's ``random.Random`` (fast for the small means here)."""
+    if lam <= 0:
+        return 0
+    if lam > 30:
+        return max(0, round(rnd.gauss(lam, math.sqrt(lam))))
+    limit = math.exp(-lam)
+    k, prod = 0, rnd.random()
+    while prod > limit:
+        k += 1
+        prod *= rnd.random()
+    return k

@@ -1,0 +1,206 @@
+"""What a run records (MODEL.md section 5): the per-networker ledger and the weekly series."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.metrics import (
+    BREAK_EVEN_EUR,
+    PERCENTILES,
+    gini,
+    top_share,
+)
+
+# Ledger columns and their dtypes. Money is in EUR, cumulative over the networker's career.
+LEDGER_COLUMNS: dict[str, type] = {
+    "person": np.int32,
+    "sponsor": np.int32,  # current sponsor (rolled up on exits), -1 for none
+    "first_sponsor": np.int32,  # who enrolled the networker, -1 for founders
+    "join_week": np.int32,
+    "exit_week": np.int32,  # -1 while active
+    "exit_reason": np.int8,  # ExitReason
+    "active": np.bool_,
+    "builder": np.bool_,
+    "part_time": np.bool_,  # at joining
+    "fulltime_week": np.int32,  # week of going full-time, -1 if never
+    "experienced": np.bool_,
+    "trained": np.bool_,
+    "hours": np.float64,  # hours per week (current)
+    "tolerance": np.float64,  # at joining
+    "skill": np.float64,
+    "loss_tolerance": np.float64,
+    "recruits": np.int32,  # personally enrolled
+    "downline_at_exit": np.int32,
+    "customers": np.int32,  # current
+    "customers_at_exit": np.int32,
+    "contacts": np.int64,
+    "hours_worked": np.float64,
+    "retail_margin": np.float64,
+    "commission": np.float64,
+    "recruiting_reward": np.float64,
+    "joining_costs": np.float64,  # starter kit, entry fee, training fee
+    "fees": np.float64,
+    "purchases": np.float64,  # own purchases at wholesale
+    "qualifying_purchases": np.float64,  # the part bought only to stay qualified
+    "expenses": np.float64,
+    "months_above": np.int32,  # months in a row above the full-time threshold
+    "net_at_month_start": np.float64,
+    "last_month_net": np.float64,  # NaN until a month was completed
+    "retail_wholesale_month": np.float64,  # customers' orders this month, wholesale value
+}
+
+
+class Ledger:
+    """One row per networker who ever joined, as growable numpy columns."""
+
+    def __init__(self, value_share: float, capacity: int = 256):
+        self.n = 0
+        self.value_share = value_share
+        self.cols: dict[str, np.ndarray] = {
+            name: np.zeros(capacity, dtype=dt) for name, dt in LEDGER_COLUMNS.items()
+        }
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        cols = self.__dict__.get("cols")
+        if cols is not None and name in cols:
+            return cols[name][: self.n]
+        raise AttributeError(name)
+
+    def add(self, **values) -> int:
+        """Append a networker; returns its index (nid)."""
+        if self.n == len(self.cols["person"]):
+            for name, col in self.cols.items():
+                grown = np.zeros(2 * len(col), dtype=col.dtype)
+                grown[: len(col)] = col
+                self.cols[name] = grown
+        nid = self.n
+        self.n += 1
+        defaults = {"exit_week": -1, "fulltime_week": -1, "last_month_net": np.nan}
+        for name, value in {**defaults, **values}.items():
+            self.cols[name][nid] = value
+        return nid
+
+    @property
+    def gross(self) -> np.ndarray:
+        """Money received: retail margin, commissions and recruiting rewards."""
+        return self.retail_margin + self.commission + self.recruiting_reward
+
+    @property
+    def costs(self) -> np.ndarray:
+        """Money spent, less the share of own purchases counted as value received."""
+        return (
+            self.joining_costs
+            + self.fees
+            + self.purchases * (1.0 - self.value_share)
+            + self.expenses
+        )
+
+    @property
+    def net(self) -> np.ndarray:
+        return self.gross - self.costs
+
+
+# Weekly series: one value per week (MODEL.md section 5). Money flows are EUR in that week;
+# commissions, orders and monthly costs fall in the week that closes a month.
+SERIES = (
+    ["week", "active", "active_builders", "new_recruits", "contacts"]
+    + ["dropouts_discouraged", "dropouts_financial", "dropouts_life"]
+    + ["prospects", "customers", "networkers", "formers", "ever_joined"]
+    + ["saturation_approached", "saturation_joined"]
+    + ["retail_volume", "own_purchase_volume", "commissions", "recruiting_rewards"]
+    + ["networker_costs", "company_revenue"]
+    + [f"monthly_net_p{q}" for q in PERCENTILES]
+    + [f"cumulative_net_p{q}" for q in PERCENTILES]
+    + ["share_net_loss", "share_break_even", "share_profit", "gini_net_income"]
+    + ["top1_commission_share"]
+)
+
+
+@dataclass
+class WeeklySeries:
+    """Preallocated columns, one row per week."""
+
+    weeks: int
+
+    def __post_init__(self):
+        self.data = {name: np.zeros(self.weeks) for name in SERIES}
+
+    def record(self, week: int, values: dict[str, float]) -> None:
+        row = week - 1
+        for name, value in values.items():
+            self.data[name][row] = value
+
+    def frame(self, upto: int | None = None) -> pd.DataFrame:
+        df = pd.DataFrame({k: v[:upto] for k, v in self.data.items()})
+        int_cols = [c for c in SERIES[:15] if not c.startswith("saturation")]
+        return df.astype({c: np.int64 for c in int_cols})
+
+
+def income_snapshot(ledger: Ledger) -> dict[str, float]:
+    """The income-distribution columns of one week, from the ledger as it stands."""
+    out: dict[str, float] = {}
+    monthly = ledger.last_month_net[ledger.active]
+    monthly = monthly[~np.isnan(monthly)]
+    net = ledger.net
+    for q, value in zip(PERCENTILES, _percentiles(monthly), strict=True):
+        out[f"monthly_net_p{q}"] = value
+    for q, value in zip(PERCENTILES, _percentiles(net), strict=True):
+        out[f"cumulative_net_p{q}"] = value
+    n = max(len(net), 1)
+    out["share_net_loss"] = np.count_nonzero(net < -BREAK_EVEN_EUR) / n
+    out["share_profit"] = np.count_nonzero(net > BREAK_EVEN_EUR) / n
+    out["share_break_even"] = np.count_nonzero(np.abs(net) <= BREAK_EVEN_EUR) / n
+    out["gini_net_income"] = gini(net)
+    out["top1_commission_share"] = top_share(ledger.commission + ledger.recruiting_reward)
+    return out
+
+
+def _percentiles(x: np.ndarray) -> np.ndarray:
+    if len(x) == 0:
+        return np.full(len(PERCENTILES), np.nan)
+    return np.percentile(x, PERCENTILES)
+
+
+def networker_table(ledger: Ledger, downline_now: np.ndarray) -> pd.DataFrame:
+    """The per-networker table of MODEL.md section 5."""
+    from sim.networker import ExitReason
+
+    active = ledger.active
+    reason = np.array([r.label for r in ExitReason])[ledger.exit_reason]
+    hours_worked = ledger.hours_worked
+    net = ledger.net
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_hour = np.where(hours_worked > 0, net / hours_worked, np.nan)
+    return pd.DataFrame(
+        {
+            "networker": np.arange(ledger.n),
+            "person": ledger.person,
+            "first_sponsor": ledger.first_sponsor,
+            "join_week": ledger.join_week,
+            "exit_week": ledger.exit_week,
+            "exit_reason": reason,
+            "builder": ledger.builder,
+            "part_time": ledger.part_time,
+            "fulltime_week": ledger.fulltime_week,
+            "experienced": ledger.experienced,
+            "trained": ledger.trained,
+            "hours": ledger.hours,
+            "tolerance": ledger.tolerance,
+            "skill": ledger.skill,
+            "recruits": ledger.recruits,
+            "downline": np.where(active, downline_now, ledger.downline_at_exit),
+            "customers": np.where(active, ledger.customers, ledger.customers_at_exit),
+            "contacts": ledger.contacts,
+            "retail_margin": ledger.retail_margin,
+            "commission": ledger.commission,
+            "recruiting_reward": ledger.recruiting_reward,
+            "gross_income": ledger.gross,
+            "costs": ledger.costs,
+            "net_income": net,
+            "hours_worked": hours_worked,
+            "net_per_hour": per_hour,
+        }
+    )

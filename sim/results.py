@@ -1,0 +1,100 @@
+"""Result folders: written whole or not at all, with a manifest that makes a run repeatable."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from sim.model import RunResult
+
+PACKAGES = ("networker-sim", "mesa", "numpy", "pandas", "pyarrow", "scipy")
+
+
+class OutputError(OSError):
+    """The result folder cannot be written (exists, or not writable)."""
+
+
+def versions() -> dict[str, str]:
+    """Python and the versions of the packages a result depends on."""
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    return out
+
+
+@contextmanager
+def atomic_folder(out: Path, overwrite: bool = False):
+    """Yield a temporary folder that becomes ``out`` only if the block completes.
+
+    An exception or an interrupt removes the temporary folder, so a half-written result
+    never appears under ``out``.
+    """
+    out = Path(out)
+    if out.exists() and not overwrite:
+        raise OutputError(f"{out}: already exists; choose another folder or pass --overwrite")
+    parent = out.parent if str(out.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot create the folder: {exc.strerror}") from None
+    try:
+        yield tmp
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
+            os.replace(out, old / "x")
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def manifest(result: RunResult, elapsed: float, argv: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "scenario": result.scenario.to_dict(),
+        "seed": result.seed,
+        "weeks": int(len(result.weekly)),
+        "versions": versions(),
+        "elapsed_seconds": round(elapsed, 3),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": argv if argv is not None else sys.argv,
+        "files": [
+            "weekly.parquet",
+            "weekly.csv",
+            "networkers.parquet",
+            "networkers.csv",
+            "summary.json",
+        ],
+    }
+
+
+def write_run(
+    result: RunResult,
+    out: Path,
+    elapsed: float,
+    overwrite: bool = False,
+) -> Path:
+    """Write the weekly series, per-networker table, summary and manifest to ``out``."""
+    with atomic_folder(out, overwrite) as tmp:
+        result.weekly.to_parquet(tmp / "weekly.parquet", index=False)
+        result.weekly.to_csv(tmp / "weekly.csv", index=False)
+        result.networkers.to_parquet(tmp / "networkers.parquet", index=False)
+        result.networkers.to_csv(tmp / "networkers.csv", index=False)
+        (tmp / "summary.json").write_text(json.dumps(result.summary, indent=2) + "\n")
+        (tmp / "manifest.json").write_text(json.dumps(manifest(result, elapsed), indent=2) + "\n")
+    return Path(out)

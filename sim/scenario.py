@@ -1,0 +1,621 @@
+"""Scenario parameters: every default with its meaning, range and source; TOML loading;
+``--set`` overrides; validation with messages that name the file, the key and the range.
+
+A scenario file is TOML with one table per section below. Any key it leaves out keeps the
+default given here. Files are parsed as data (``tomllib``), never executed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, get_args, get_origin, get_type_hints
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+PLANS = ("unilevel", "stairstep_breakaway", "binary", "recruitment_fee")
+
+
+class ScenarioError(ValueError):
+    """A scenario file or override is malformed, unknown or out of range."""
+
+
+def p(default: Any, lo: float | None, hi: float | None, unit: str, doc: str, source: str, **kw):
+    """A parameter: its default, allowed range, unit, meaning and source (or 'assumption')."""
+    meta = {"lo": lo, "hi": hi, "unit": unit, "doc": doc, "source": source, **kw}
+    if isinstance(default, list):
+        return field(default_factory=lambda: tuple(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class Simulation:
+    weeks: int = p(260, 1, 2600, "weeks", "Horizon; one step is one week", "MODEL.md §2: 5 years")
+    seed: int = p(42, 0, 2**63 - 1, "", "Seed of the random number generator", "assumption")
+
+
+@dataclass(frozen=True)
+class Population:
+    size: int = p(10_000, 50, 5_000_000, "people", "People in the market", "MODEL.md §2")
+    mean_degree: float = p(20.0, 2, 200, "ties", "Mean acquaintances per person", "MODEL.md §2")
+    local_tie_share: float = p(
+        0.5, 0, 1, "", "Share of ties to neighbours on a ring: gives clustering", "assumption"
+    )
+    degree_tail: float = p(
+        2.5, 1.5, 10, "", "Pareto exponent of the other ties: heavy-tailed degree", "assumption"
+    )
+    founders: int = p(20, 1, 100_000, "people", "Networkers at week 0", "assumption")
+    cooldown_weeks: int = p(
+        26, 0, 520, "weeks", "After a refusal, not approached again for this long", "MODEL.md §2"
+    )
+    max_refusals: int = p(
+        2, 1, 100, "", "After this many refusals a person is never approached again", "MODEL.md §2"
+    )
+    word_of_mouth: float = p(
+        1.0,
+        0,
+        10,
+        "",
+        "Acceptance falls by this times the share of a person's acquaintances who dropped out",
+        "assumption (negative word of mouth, MODEL.md §2)",
+    )
+
+
+@dataclass(frozen=True)
+class Networker:
+    builder_share: float = p(
+        0.5,
+        0,
+        1,
+        "",
+        "Share of joiners who build a business (the rest are product users)",
+        "MODEL.md §6: assumption between AARP 2018 and Herbalife/doTERRA",
+    )
+    part_time_share: float = p(
+        0.96, 0, 1, "", "Share of joiners who work part-time", "BDD member survey 2016"
+    )
+    hours_median: float = p(
+        5.0,
+        0.1,
+        80,
+        "h/week",
+        "Median hours per week of a part-time builder",
+        "Branchenreport Direktvertrieb 2009",
+    )
+    hours_sigma: float = p(
+        1.0,
+        0,
+        3,
+        "",
+        "Log-normal spread of part-time hours (75th percentile about 10 h)",
+        "Branchenreport Direktvertrieb 2009: three quarters work 15 h or less",
+    )
+    hours_max_part_time: float = p(30.0, 0.5, 80, "h/week", "Cap on part-time hours", "assumption")
+    fulltime_hours: float = p(40.0, 1, 100, "h/week", "Hours of a full-timer", "assumption")
+    product_user_hours: float = p(
+        0.5, 0, 40, "h/week", "Hours a product user spends talking about it", "assumption"
+    )
+    tolerance_mean: float = p(
+        3.5,
+        1,
+        1000,
+        "contacts",
+        "Mean failed contacts in a row a beginner takes before quitting",
+        "source text S7: 'three to four'",
+    )
+    persistent_share: float = p(
+        0.2, 0, 1, "", "Share of builders who are far more persistent (long tail)", "assumption"
+    )
+    persistent_tolerance_mean: float = p(
+        30.0, 1, 10_000, "contacts", "Mean tolerance of the persistent minority", "assumption"
+    )
+    confidence_gain: float = p(
+        0.5, 0, 100, "contacts", "Tolerance gained with each successful contact", "assumption"
+    )
+    skill_sigma: float = p(0.3, 0, 3, "", "Log-normal spread of sales skill around 1", "assumption")
+    recruiting_focus: float = p(
+        0.5, 0, 1, "", "Share of pitches that are recruiting pitches (the rest sell)", "assumption"
+    )
+    loss_tolerance_median: float = p(
+        500.0,
+        0,
+        1_000_000,
+        "EUR",
+        "Median cumulative loss a networker accepts before quitting",
+        "assumption",
+    )
+    loss_tolerance_sigma: float = p(
+        0.8, 0, 5, "", "Log-normal spread of the loss tolerance", "assumption"
+    )
+    fulltime_threshold: float = p(
+        2000.0,
+        0,
+        1_000_000,
+        "EUR/month",
+        "Net monthly income that makes a part-timer go full-time",
+        "assumption (source text S10)",
+    )
+    fulltime_months: int = p(
+        3,
+        1,
+        120,
+        "months",
+        "Months in a row above the threshold before going full-time",
+        "assumption",
+    )
+
+
+@dataclass(frozen=True)
+class Experienced:
+    share: float = p(
+        0.02, 0, 1, "", "Share of recruits who are experienced", "MODEL.md §6: assumption"
+    )
+    founder_share: float = p(0.2, 0, 1, "", "Share of founders who are experienced", "assumption")
+    skill_factor: float = p(1.5, 1, 20, "x", "Skill multiplier of the experienced", "assumption")
+    tolerance_factor: float = p(
+        4.0, 1, 1000, "x", "Tolerance multiplier of the experienced", "assumption"
+    )
+    following_mean: float = p(
+        15.0,
+        0,
+        10_000,
+        "people",
+        "Mean size of the following an experienced recruit brings",
+        "assumption (source text S8)",
+    )
+    following_weeks: int = p(
+        8, 1, 520, "weeks", "The following joins spread over this many weeks", "assumption"
+    )
+
+
+@dataclass(frozen=True)
+class Market:
+    contacts_per_hour: float = p(
+        1.0, 0, 30, "contacts/h", "Contacts per reachable hour (a Poisson count)", "assumption"
+    )
+    evening_hours: float = p(
+        15.0,
+        0,
+        100,
+        "h/week",
+        "Hours a week in which customers are reachable after a day job",
+        "assumption (source text S9: reachable from late afternoon)",
+    )
+    daytime_reachable_share: float = p(
+        0.3, 0, 1, "", "Share of daytime hours in which customers are reachable", "assumption (S9)"
+    )
+    sale_rate_warm: float = p(
+        0.30, 0, 1, "", "Success of a sales pitch to an acquaintance", "assumption"
+    )
+    sale_rate_cold: float = p(
+        0.02, 0, 1, "", "Success of a sales pitch to a stranger", "assumption"
+    )
+    recruit_rate_warm: float = p(
+        0.25, 0, 1, "", "Success of a recruiting pitch to an acquaintance", "assumption"
+    )
+    recruit_rate_cold: float = p(
+        0.005, 0, 1, "", "Success of a recruiting pitch to a stranger", "assumption"
+    )
+    product_appeal: float = p(
+        1.0, 0, 10, "x", "Product appeal and marketing multiplier on success", "assumption (S11)"
+    )
+    order_value: float = p(
+        40.0, 0, 100_000, "EUR", "Retail value of one customer order", "assumption"
+    )
+    reorder_probability: float = p(
+        0.6, 0, 1, "/month", "Chance a customer orders again in a month", "assumption"
+    )
+    churn_probability: float = p(
+        0.1, 0, 1, "/month", "Chance a customer stops buying in a month", "assumption"
+    )
+    handover_probability: float = p(
+        0.5, 0, 1, "", "Chance a quitting networker's customer is kept by the sponsor", "assumption"
+    )
+    own_use_purchase: float = p(
+        50.0,
+        0,
+        100_000,
+        "EUR/month",
+        "What a product user buys for own use (wholesale)",
+        "assumption",
+    )
+
+
+@dataclass(frozen=True)
+class Compensation:
+    plan: str = p("unilevel", None, None, "", "Compensation plan", "MODEL.md §4", choices=PLANS)
+    retail_margin: float = p(
+        0.25,
+        0,
+        0.95,
+        "",
+        "Share of the retail price the seller keeps",
+        "MODEL.md §6: typical 20-35 %",
+    )
+    qualifier_volume: float = p(
+        100.0,
+        0,
+        1_000_000,
+        "EUR/month",
+        "Own monthly volume needed to be paid commissions",
+        "MODEL.md §6: Young Living-like plan",
+    )
+    unilevel_rates: tuple[float, ...] = p(
+        [0.08, 0.05, 0.04, 0.04, 0.04],
+        0,
+        1,
+        "",
+        "Unilevel: share of downline volume per level",
+        "MODEL.md §6: Young Living-like plan",
+        length=(1, 30),
+    )
+    stairstep_thresholds: tuple[float, ...] = p(
+        [250.0, 750.0, 1500.0, 3000.0, 5000.0, 7500.0],
+        0,
+        1e9,
+        "EUR/month",
+        "Stairstep: group volume at which each tier starts",
+        "assumption (Amway-like tiers)",
+        length=(1, 30),
+    )
+    stairstep_rates: tuple[float, ...] = p(
+        [0.03, 0.06, 0.09, 0.12, 0.15, 0.21],
+        0,
+        1,
+        "",
+        "Stairstep: rate of each tier",
+        "assumption (Amway-like: 3 % up to 21 %)",
+        length=(1, 30),
+    )
+    breakaway_override: float = p(
+        0.04,
+        0,
+        1,
+        "",
+        "Stairstep: override on a breakaway group's volume",
+        "assumption (Amway-like)",
+    )
+    binary_rate: float = p(
+        0.10, 0, 1, "", "Binary: share of the weaker leg's monthly volume", "assumption (typical)"
+    )
+    fast_start_bonus: float = p(
+        0.0,
+        0,
+        100_000,
+        "EUR",
+        "Bonus per personally enrolled recruit (a recruiting reward)",
+        "assumption",
+    )
+    entry_fee: float = p(
+        500.0,
+        0,
+        1_000_000,
+        "EUR",
+        "recruitment_fee: entry fee a recruit pays",
+        "MODEL.md §6: FHTM $299, Vemma about $500",
+    )
+    fee_shares: tuple[float, ...] = p(
+        [200.0, 100.0, 50.0, 50.0],
+        0,
+        1_000_000,
+        "EUR",
+        "recruitment_fee: amount of each entry fee paid to the sponsor and the levels above",
+        "MODEL.md §6: most of it paid up the line",
+        length=(1, 30),
+    )
+
+
+@dataclass(frozen=True)
+class Costs:
+    starter_kit: float = p(100.0, 0, 100_000, "EUR", "Starter kit a recruit pays", "MODEL.md §6")
+    monthly_fee: float = p(
+        0.0, 0, 100_000, "EUR/month", "Fee for back office, website and the like", "assumption"
+    )
+    required_purchase: float = p(
+        100.0,
+        0,
+        100_000,
+        "EUR/month",
+        "Own purchase required to stay qualified (autoship)",
+        "MODEL.md §6: typical autoship",
+    )
+    expenses_per_hour: float = p(
+        3.0,
+        0,
+        10_000,
+        "EUR/h",
+        "Travel, samples, phone per hour worked",
+        "My Daily Choice survey: $1,608/year, about 10 h/week",
+    )
+    own_purchase_value_share: float = p(
+        0.0,
+        0,
+        1,
+        "",
+        "Share of own purchases counted as value received",
+        "MODEL.md §3.7: none, as the critical literature counts it",
+    )
+
+
+@dataclass(frozen=True)
+class Dropout:
+    life_monthly: float = p(
+        0.01, 0, 1, "/month", "Chance of quitting for a life event in a month", "assumption"
+    )
+
+
+@dataclass(frozen=True)
+class Training:
+    enabled: bool = p(
+        False, None, None, "", "Whether the company offers training", "MODEL.md §3 (S2)"
+    )
+    share: float = p(0.5, 0, 1, "", "Share of builders who take the training", "assumption")
+    fee: float = p(300.0, 0, 100_000, "EUR", "Cost of the training, paid at joining", "assumption")
+    months: int = p(3, 1, 120, "months", "Length of the training", "assumption")
+    hours_per_week: float = p(
+        2.0, 0, 80, "h/week", "Hours of training a week, taken from contact hours", "assumption"
+    )
+    skill_factor: float = p(1.3, 1, 10, "x", "Skill multiplier after training", "assumption")
+    tolerance_bonus: float = p(
+        2.0, 0, 1000, "contacts", "Tolerance added by the training", "assumption"
+    )
+
+
+SECTIONS: dict[str, type] = {
+    "simulation": Simulation,
+    "population": Population,
+    "networker": Networker,
+    "experienced": Experienced,
+    "market": Market,
+    "compensation": Compensation,
+    "costs": Costs,
+    "dropout": Dropout,
+    "training": Training,
+}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: one frozen dataclass per section."""
+
+    name: str = "default"
+    description: str = ""
+    simulation: Simulation = field(default_factory=Simulation)
+    population: Population = field(default_factory=Population)
+    networker: Networker = field(default_factory=Networker)
+    experienced: Experienced = field(default_factory=Experienced)
+    market: Market = field(default_factory=Market)
+    compensation: Compensation = field(default_factory=Compensation)
+    costs: Costs = field(default_factory=Costs)
+    dropout: Dropout = field(default_factory=Dropout)
+    training: Training = field(default_factory=Training)
+    source: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The resolved scenario as plain data (lists for tuples), e.g. for a manifest."""
+        out = asdict(self)
+        for sec in SECTIONS:
+            out[sec] = {k: list(v) if isinstance(v, tuple) else v for k, v in out[sec].items()}
+        return out
+
+    def with_overrides(self, overrides: dict[str, Any], origin: str = "--set") -> Scenario:
+        """A copy with dotted-path values replaced, validated like a file."""
+        raw: dict[str, dict[str, Any]] = {}
+        for key, value in overrides.items():
+            sec, _, name = key.partition(".")
+            _check_key(sec, name, origin, dotted=True)
+            raw.setdefault(sec, {})[name] = value
+        changes = {}
+        for sec, values in raw.items():
+            current = getattr(self, sec)
+            changes[sec] = replace(current, **_validate_section(sec, values, origin))
+        out = replace(self, **changes)
+        _check_cross(out, origin)
+        return out
+
+
+def param_specs() -> dict[str, dict[str, Any]]:
+    """Every parameter by dotted path: default, range, unit, meaning, source."""
+    specs = {}
+    for sec, cls in SECTIONS.items():
+        for f in fields(cls):
+            default = f.default if f.default is not MISSING else f.default_factory()
+            specs[f"{sec}.{f.name}"] = {"default": default, **f.metadata}
+    return specs
+
+
+def _type_of(cls: type, name: str) -> Any:
+    return get_type_hints(cls)[name]
+
+
+def _check_key(sec: str, name: str, origin: str, dotted: bool = False) -> None:
+    if sec not in SECTIONS:
+        close = difflib.get_close_matches(sec, list(SECTIONS), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise ScenarioError(
+            f"{origin}: unknown section '{sec}'{hint} Sections: {', '.join(SECTIONS)}"
+        )
+    names = [f.name for f in fields(SECTIONS[sec])]
+    if name not in names:
+        all_keys = list(param_specs())
+        close = difflib.get_close_matches(f"{sec}.{name}", all_keys, n=1, cutoff=0.5)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise ScenarioError(f"{origin}: unknown key '{sec}.{name}'{hint}")
+
+
+def _range_text(meta: dict[str, Any]) -> str:
+    lo, hi = meta["lo"], meta["hi"]
+    unit = f" {meta['unit']}" if meta["unit"] else ""
+    return f"from {lo:g} to {hi:g}{unit}"
+
+
+def _coerce(sec: str, name: str, value: Any, origin: str) -> Any:
+    cls = SECTIONS[sec]
+    meta = next(f.metadata for f in fields(cls) if f.name == name)
+    typ = _type_of(cls, name)
+    key = f"{sec}.{name}"
+    if get_origin(typ) is tuple:
+        if not isinstance(value, list | tuple):
+            raise ScenarioError(f"{origin}: {key} must be a list of numbers, got {value!r}")
+        lo_n, hi_n = meta["length"]
+        if not lo_n <= len(value) <= hi_n:
+            raise ScenarioError(f"{origin}: {key} must have {lo_n} to {hi_n} entries")
+        item_t = get_args(typ)[0]
+        return tuple(_scalar(key, v, item_t, meta, origin) for v in value)
+    return _scalar(key, value, typ, meta, origin)
+
+
+def _scalar(key: str, value: Any, typ: type, meta: dict[str, Any], origin: str) -> Any:
+    if typ is bool:
+        if not isinstance(value, bool):
+            raise ScenarioError(f"{origin}: {key} must be true or false, got {value!r}")
+        return value
+    if typ is str:
+        choices = meta.get("choices")
+        if not isinstance(value, str) or (choices and value not in choices):
+            close = difflib.get_close_matches(str(value), choices or [], n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise ScenarioError(
+                f"{origin}: {key} = {value!r} is not one of {', '.join(choices or [])}{hint}"
+            )
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ScenarioError(f"{origin}: {key} must be a number, got {value!r}")
+    if typ is int:
+        if isinstance(value, float) and not value.is_integer():
+            raise ScenarioError(f"{origin}: {key} must be a whole number, got {value!r}")
+        value = int(value)
+    else:
+        value = float(value)
+    if not meta["lo"] <= value <= meta["hi"]:
+        raise ScenarioError(
+            f"{origin}: {key} = {value:g} is out of range: allowed {_range_text(meta)}"
+        )
+    return value
+
+
+def _validate_section(sec: str, values: Any, origin: str) -> dict[str, Any]:
+    if not isinstance(values, dict):
+        raise ScenarioError(f"{origin}: [{sec}] must be a table of key = value lines")
+    out = {}
+    for name, value in values.items():
+        _check_key(sec, name, origin)
+        out[name] = _coerce(sec, name, value, origin)
+    return out
+
+
+def _check_cross(s: Scenario, origin: str) -> None:
+    c = s.compensation
+    if len(c.stairstep_thresholds) != len(c.stairstep_rates):
+        raise ScenarioError(
+            f"{origin}: compensation.stairstep_thresholds and compensation.stairstep_rates "
+            "must have the same number of entries"
+        )
+    if list(c.stairstep_thresholds) != sorted(c.stairstep_thresholds):
+        raise ScenarioError(f"{origin}: compensation.stairstep_thresholds must be increasing")
+    if c.plan == "recruitment_fee" and sum(c.fee_shares) > c.entry_fee:
+        raise ScenarioError(
+            f"{origin}: compensation.fee_shares add up to {sum(c.fee_shares):g} EUR, more than "
+            f"compensation.entry_fee = {c.entry_fee:g} EUR"
+        )
+    if s.population.founders > s.population.size:
+        raise ScenarioError(
+            f"{origin}: population.founders = {s.population.founders} is out of range: "
+            f"allowed from 1 to population.size = {s.population.size}"
+        )
+
+
+def scenario_from_dict(data: dict[str, Any], origin: str, name: str = "custom") -> Scenario:
+    """Validate parsed TOML data into a Scenario."""
+    data = dict(data)
+    meta = data.pop("scenario", {})
+    if not isinstance(meta, dict):
+        raise ScenarioError(f"{origin}: [scenario] must be a table with name and description")
+    for key in meta:
+        if key not in ("name", "description", "description_de"):
+            raise ScenarioError(
+                f"{origin}: unknown key 'scenario.{key}'; [scenario] takes name and description"
+            )
+    sections = {}
+    for sec, vals in data.items():
+        if sec not in SECTIONS:
+            _check_key(sec, "", origin)
+        sections[sec] = SECTIONS[sec](**_validate_section(sec, vals, origin))
+    s = Scenario(
+        name=str(meta.get("name", name)),
+        description=str(meta.get("description", "")),
+        source=origin,
+        **sections,
+    )
+    _check_cross(s, origin)
+    return s
+
+
+def resolve_path(name_or_path: str) -> Path:
+    """A scenario named by its file stem in scenarios/ or by a path."""
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.parent != Path("."):
+        if not path.is_file():
+            raise ScenarioError(f"{name_or_path}: scenario file not found")
+        return path
+    candidate = SCENARIO_DIR / f"{name_or_path}.toml"
+    if candidate.is_file():
+        return candidate
+    known = list_scenarios()
+    close = difflib.get_close_matches(name_or_path, [s for s, _ in known], n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    raise ScenarioError(
+        f"unknown scenario '{name_or_path}'{hint} Known: {', '.join(s for s, _ in known)}"
+    )
+
+
+def load_scenario(name_or_path: str, overrides: dict[str, Any] | None = None) -> Scenario:
+    """Load, validate and override a scenario file.
+
+    Raises:
+        ScenarioError: with a message naming the file, the key and the allowed range.
+    """
+    path = resolve_path(name_or_path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{path}: cannot read: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: malformed TOML: {exc}") from None
+    scenario = scenario_from_dict(data, str(path), name=path.stem)
+    if overrides:
+        scenario = scenario.with_overrides(overrides)
+    return scenario
+
+
+def parse_set(items: list[str]) -> dict[str, Any]:
+    """Parse ``key=value`` overrides; the value is read as a TOML value, else as text."""
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or "." not in key:
+            raise ScenarioError(
+                f"--set {item!r}: expected section.key=value, e.g. population.size=50000"
+            )
+        try:
+            value = tomllib.loads(f"v = {text.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = text.strip()
+        out[key] = value
+    return out
+
+
+def list_scenarios() -> list[tuple[str, str]]:
+    """(name, one-line description) of every file in scenarios/."""
+    out = []
+    for path in sorted(SCENARIO_DIR.glob("*.toml")):
+        try:
+            meta = tomllib.loads(path.read_text(encoding="utf-8")).get("scenario", {})
+            out.append((path.stem, str(meta.get("description", "")).strip()))
+        except (OSError, tomllib.TOMLDecodeError):
+            out.append((path.stem, "(unreadable)"))
+    return out
