@@ -357,7 +357,7 @@ class NetworkMarketingModel(mesa.Model):
 
     def close_month(self) -> None:
         """Orders, costs, commissions, dropout by money and life, going full-time."""
-        p, lg, pop = self.params, self.ledger, self.population
+        p, lg = self.params, self.ledger
         self.customer_orders_and_churn()
         active = lg.active.copy()
         ids = np.flatnonzero(active)

@@ -34,13 +34,13 @@ def social_graph(
     family: they close triangles); the other ties are drawn by Chung-Lu weights from a
     Pareto law, so a few people know very many. Duplicates and self-ties are dropped.
     """
-    k_local = min(int(round(mean_degree * local_share / 2)), max((n - 1) // 2, 0))
+    k_local = min(round(mean_degree * local_share / 2), max((n - 1) // 2, 0))
     src_parts, dst_parts = [], []
     people = np.arange(n, dtype=np.int64)
     for offset in range(1, k_local + 1):
         src_parts.append(people)
         dst_parts.append((people + offset) % n)
-    n_random = int(round(n * (mean_degree - 2 * k_local) / 2))
+    n_random = round(n * (mean_degree - 2 * k_local) / 2)
     if n_random > 0:
         weight = rng.pareto(tail - 1.0, n) + 1.0
         weight /= weight.sum()

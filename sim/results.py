@@ -68,7 +68,7 @@ def manifest(result: RunResult, elapsed: float, argv: list[str] | None = None) -
     return {
         "scenario": result.scenario.to_dict(),
         "seed": result.seed,
-        "weeks": int(len(result.weekly)),
+        "weeks": len(result.weekly),
         "versions": versions(),
         "elapsed_seconds": round(elapsed, 3),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
