@@ -13,7 +13,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sim.scenario import ScenarioError, list_scenarios, load_scenario, parse_set
+from sim.scenario import (
+    ScenarioError,
+    fmt_number,
+    list_scenarios,
+    load_scenario,
+    param_specs,
+    parse_set,
+)
 
 EXIT_BAD_INPUT = 2
 
@@ -30,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("scenarios", help="list the scenarios with one-line descriptions")
+    params = sub.add_parser("params", help="every scenario parameter: default, range, source")
+    params.add_argument("--markdown", action="store_true", help="as a Markdown table")
     run = sub.add_parser("run", help="run one scenario and print a summary")
     run.add_argument("scenario", help="a name in scenarios/ (e.g. baseline) or a path to a TOML")
     run.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
@@ -67,6 +76,42 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     width = max((len(name) for name, _ in rows), default=0)
     for name, description in rows:
         print(f"{name:<{width}}  {description}")
+    return 0
+
+
+def params_table(markdown: bool = False) -> str:
+    """Every parameter with its default, range, unit, meaning and source."""
+    lines = []
+    if markdown:
+        lines += [
+            "| key | default | range | unit | meaning | source |",
+            "|---|---|---|---|---|---|",
+        ]
+    for key, spec in param_specs().items():
+        default = spec["default"]
+        if isinstance(default, tuple):
+            default = "[" + ", ".join(f"{x:g}" for x in default) + "]"
+        elif isinstance(default, bool):
+            default = str(default).lower()
+        if spec.get("choices"):
+            rng = " / ".join(spec["choices"])
+        elif spec["lo"] is None:
+            rng = "true / false"
+        else:
+            rng = f"{fmt_number(spec['lo'])} .. {fmt_number(spec['hi'])}"
+        if markdown:
+            lines.append(
+                f"| `{key}` | {default} | {rng} | {spec['unit']} | {spec['doc']} "
+                f"| {spec['source']} |"
+            )
+        else:
+            lines.append(f"{key} = {default}  [{rng}] {spec['unit']}")
+            lines.append(f"    {spec['doc']}. Source: {spec['source']}")
+    return "\n".join(lines)
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    print(params_table(args.markdown))
     return 0
 
 
@@ -133,7 +178,7 @@ def format_summary(s: dict[str, Any], elapsed: float | None = None) -> str:
     return "\n".join(lines)
 
 
-COMMANDS = {"scenarios": cmd_scenarios, "run": cmd_run}
+COMMANDS = {"scenarios": cmd_scenarios, "params": cmd_params, "run": cmd_run}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -51,7 +51,8 @@ def social_graph(
     keep = src != dst
     a = np.concatenate([src[keep], dst[keep]])
     b = np.concatenate([dst[keep], src[keep]])
-    key = np.unique(a * n + b)
+    key = np.sort(a * n + b)
+    key = key[np.concatenate(([True], key[1:] != key[:-1]))]
     a, b = key // n, key % n
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(a, minlength=n), out=indptr[1:])

@@ -32,7 +32,7 @@ def p(default: Any, lo: float | None, hi: float | None, unit: str, doc: str, sou
 @dataclass(frozen=True)
 class Simulation:
     weeks: int = p(260, 1, 2600, "weeks", "Horizon; one step is one week", "MODEL.md §2: 5 years")
-    seed: int = p(42, 0, 2**63 - 1, "", "Seed of the random number generator", "assumption")
+    seed: int = p(42, 0, 2**32 - 1, "", "Seed of the random number generator", "assumption")
 
 
 @dataclass(frozen=True)
@@ -444,10 +444,15 @@ def _check_key(sec: str, name: str, origin: str, dotted: bool = False) -> None:
         raise ScenarioError(f"{origin}: unknown key '{sec}.{name}'{hint}")
 
 
-def _range_text(meta: dict[str, Any]) -> str:
-    lo, hi = meta["lo"], meta["hi"]
+def fmt_number(x: float) -> str:
+    """A parameter value for people: whole numbers without a decimal point."""
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
+
+
+def range_text(meta: dict[str, Any]) -> str:
+    """The allowed range of a parameter, e.g. 'from 1 to 1,000 contacts'."""
     unit = f" {meta['unit']}" if meta["unit"] else ""
-    return f"from {lo:g} to {hi:g}{unit}"
+    return f"from {fmt_number(meta['lo'])} to {fmt_number(meta['hi'])}{unit}"
 
 
 def _coerce(sec: str, name: str, value: Any, origin: str) -> Any:
@@ -490,7 +495,7 @@ def _scalar(key: str, value: Any, typ: type, meta: dict[str, Any], origin: str) 
         value = float(value)
     if not meta["lo"] <= value <= meta["hi"]:
         raise ScenarioError(
-            f"{origin}: {key} = {value:g} is out of range: allowed {_range_text(meta)}"
+            f"{origin}: {key} = {fmt_number(value)} is out of range: allowed {range_text(meta)}"
         )
     return value
 
