@@ -199,6 +199,7 @@ class NetworkMarketingModel(mesa.Model):
             person,
             sponsor,
             builder=t["builder"],
+            part_time=t["part_time"],
             hours=t["hours"],
             tolerance=t["tolerance"],
             skill=t["skill"],
@@ -379,7 +380,7 @@ class NetworkMarketingModel(mesa.Model):
         personal = np.zeros(lg.n)
         personal[ids] = purchase + lg.retail_wholesale_month[ids]
         tree = self.downline()
-        volumes = compensation.Volumes(personal, np.asarray(self.enrolment_sponsors, np.int64))
+        volumes = compensation.Volumes(personal, self.credited_sponsors())
         paid = compensation.pay(tree, volumes, p.compensation)
         lg.commission[:] += paid.commission
         lg.recruiting_reward[:] += paid.recruiting_reward
@@ -405,6 +406,20 @@ class NetworkMarketingModel(mesa.Model):
         for nid in hit:
             self.retire(self.networkers[nid], ExitReason.LIFE)
         self.go_full_time(ids[lg.active[ids]])
+
+    def credited_sponsors(self) -> np.ndarray:
+        """This month's enrolments, each credited to the recruit's sponsor as it is now.
+
+        A sponsor who has quit since passes the credit to the upline the recruit rolled
+        up to (a former networker's ``sponsor`` still points to its sponsor at exit).
+        """
+        lg = self.ledger
+        out = np.asarray(self.enrolment_sponsors, dtype=np.int64)
+        while True:
+            gone = np.flatnonzero((out >= 0) & ~lg.active[np.maximum(out, 0)])
+            if len(gone) == 0:
+                return out
+            out[gone] = lg.sponsor[out[gone]]
 
     def customer_orders_and_churn(self) -> None:
         """6. Customers reorder with a probability, then some stop buying."""
@@ -445,6 +460,7 @@ class NetworkMarketingModel(mesa.Model):
             lg.fulltime_week[nid] = self.week
             lg.hours[nid] = nw.fulltime_hours
             self.networkers[nid].hours = nw.fulltime_hours
+            self.networkers[nid].part_time = False
 
     # ---- records ---------------------------------------------------------------------------
 

@@ -60,6 +60,7 @@ class Networker(mesa.Agent):
         sponsor: Networker | None,
         *,
         builder: bool,
+        part_time: bool,
         hours: float,
         tolerance: float,
         skill: float,
@@ -72,6 +73,7 @@ class Networker(mesa.Agent):
         self.sponsor = sponsor
         self.downline: set[Networker] = set()
         self.builder = builder
+        self.part_time = part_time
         self.hours = hours
         self.tolerance = tolerance
         self.failures = 0
@@ -80,17 +82,24 @@ class Networker(mesa.Agent):
         self.customers: set[int] = set()
         self.warm = warm
         self.warm_next = 0
+        self.warm_later: list[int] = []  # acquaintances in cool-down: warm again after it
         self.training_weeks = 0
         self.active = True
 
     def contact_hours(self) -> float:
-        """Hours this week in which customers can be reached (S9)."""
+        """Hours this week in which customers can be reached (S9).
+
+        Part-timers keep their day job: they work in the evening, when customers are at
+        home. Full-timers also work by day, when only some customers can be reached.
+        """
         m = self.model.params.market
         hours = self.hours
         if self.training_weeks > 0:
             hours = max(0.0, hours - self.model.params.training.hours_per_week)
         evening = min(hours, m.evening_hours)
-        return evening + m.daytime_reachable_share * max(0.0, hours - m.evening_hours)
+        if self.part_time:
+            return evening
+        return evening + m.daytime_reachable_share * (hours - evening)
 
     def step(self) -> None:
         """A week of contacts: whom, what, and the outcome of each."""
@@ -100,15 +109,20 @@ class Networker(mesa.Agent):
         n = model.poisson(self.contact_hours() * model.params.market.contacts_per_hour)
         if self.training_weeks > 0:
             self.training_weeks -= 1
+        made = 0
         for _ in range(n):
             person, warm = self.next_contact()
-            if person < 0:
-                continue
-            model.contacts_this_week += 1
-            if self.pitch(person, warm):
-                self.record_success()
-            elif self.record_failure():
-                return
+            # Nobody left to approach is a failed contact too: a market that has run out
+            # ends careers through the same rule (MODEL.md §3.5).
+            if person >= 0:
+                made += 1
+                if self.pitch(person, warm):
+                    self.record_success()
+                    continue
+            if self.record_failure():
+                break
+        model.contacts_this_week += made
+        model.ledger.contacts[self.nid] += made
 
     def next_contact(self) -> tuple[int, bool]:
         """The next person to approach: the warm market first, then strangers.
@@ -121,6 +135,12 @@ class Networker(mesa.Agent):
             person = self.warm[self.warm_next]
             self.warm_next += 1
             if pop.approachable(person, week):
+                return person, True
+            self.defer(person)
+        later = self.warm_later
+        for i, person in enumerate(later):
+            if pop.approachable(person, week):
+                del later[i]
                 return person, True
         rnd = self.model.random
         for _ in range(COLD_TRIES):
@@ -149,7 +169,14 @@ class Networker(mesa.Agent):
                 model.sell(person, self)
             return True
         pop.refuse(person, model.week)
+        if warm:
+            self.defer(person)
         return False
+
+    def defer(self, person: int) -> None:
+        """Keep an acquaintance in cool-down for later, unless they refused for good."""
+        if self.model.population.refusals[person] < self.model.population.params.max_refusals:
+            self.warm_later.append(person)
 
     def record_success(self) -> None:
         """A yes ends the run of failures and builds a little confidence."""

@@ -1,0 +1,543 @@
+"""Experiments: many replicates of a scenario, comparisons, sweeps and sensitivity analysis.
+
+One run is one possible future; an experiment runs many. Every replicate's seed comes from
+one master seed through ``numpy.random.SeedSequence.spawn``, so the same master seed gives
+the same results on 1, 2 or 16 workers, locally or on a Dask cluster. Replicates travel in
+batches (process start-up and task overhead would dominate single runs); every finished
+batch is written to the experiment folder at once, so an interrupted experiment keeps
+what it finished and the same call resumes instead of recomputing it. Only a replicate's
+summary and a few weekly columns stay in memory; the pooled per-networker table lives on
+disk.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.model import run
+from sim.results import versions
+from sim.scenario import Scenario, ScenarioError
+
+# Weekly columns kept per replicate for the time-series bands (a few numbers a week).
+BAND_COLUMNS = (
+    "active",
+    "new_recruits",
+    "dropouts_discouraged",
+    "dropouts_financial",
+    "dropouts_life",
+    "customers",
+    "saturation_approached",
+    "saturation_joined",
+    "monthly_net_p50",
+    "cumulative_net_p50",
+    "share_net_loss",
+    "commissions",
+)
+# The outcomes tables show (the summary keys of `run --json`, flattened).
+OUTCOMES = (
+    "ever_joined",
+    "active_end",
+    "dropouts_discouraged",
+    "dropouts_financial",
+    "dropouts_life",
+    "share_net_loss",
+    "share_break_even",
+    "share_profit",
+    "net_income_p5",
+    "net_income_p10",
+    "net_income_p25",
+    "net_income_p50",
+    "net_income_p75",
+    "net_income_p90",
+    "net_income_p99",
+    "gini_net_income",
+    "top1_commission_share",
+    "first_year_dropout_share",
+    "median_weeks_to_dropout",
+    "retail_share",
+    "recruiting_reward_share",
+    "pay_to_play_share",
+    "pyramid_risk_red",
+    "pyramid_risk_amber",
+    "pyramid_risk_green",
+)
+STATE_FILE = "experiment.json"
+PARTS = "parts"
+
+
+class ExperimentError(ValueError):
+    """An experiment cannot start (bad arguments, or a folder holding another experiment)."""
+
+
+def replicate_seeds(master_seed: int, runs: int) -> list[int]:
+    """Seeds of replicates 0..runs-1: child i of the master seed's SeedSequence.
+
+    Child i does not depend on ``runs``, so 100 replicates are the first 100 of 200.
+    """
+    children = np.random.SeedSequence(master_seed).spawn(runs)
+    return [int(c.generate_state(1, np.uint32)[0]) for c in children]
+
+
+def flat_outcomes(summary: dict[str, Any]) -> dict[str, Any]:
+    """One replicate's summary as a flat row of numbers."""
+    row: dict[str, Any] = {}
+    for key, value in summary.items():
+        if key == "dropouts_by_reason":
+            row.update({f"dropouts_{k}": v for k, v in value.items()})
+        elif key == "net_income_percentiles":
+            row.update({f"net_income_{k}": v for k, v in value.items()})
+        elif key == "pyramid_risk":
+            row["pyramid_risk"] = value
+            for level in ("red", "amber", "green"):
+                row[f"pyramid_risk_{level}"] = float(value == level)
+        elif isinstance(value, int | float) or value is None:
+            row[key] = value
+    return row
+
+
+@dataclass(frozen=True)
+class Task:
+    """One replicate: which parameter point, which replicate of it, its seed."""
+
+    point: int
+    replicate: int
+    seed: int
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.point, self.replicate)
+
+
+def run_batch(scenario: Scenario, tasks: Sequence[Task]) -> list[dict[str, Any]]:
+    """Run replicates in one worker. A replicate that raises is reported, not fatal."""
+    out = []
+    for task in tasks:
+        try:
+            sc = scenario.with_overrides(task.overrides) if task.overrides else scenario
+            result = run(sc, seed=task.seed)
+        except Exception as exc:
+            out.append(
+                {
+                    "task": task,
+                    "error": f"{type(exc).__name__}: {exc}",
+                    "traceback": traceback.format_exc(limit=6),
+                }
+            )
+            continue
+        weekly = result.weekly[["week", *BAND_COLUMNS]].copy()
+        net = result.networkers
+        out.append(
+            {
+                "task": task,
+                "outcome": flat_outcomes(result.summary),
+                "weekly": weekly,
+                "networkers": net,
+            }
+        )
+    return out
+
+
+class InlineExecutor(Executor):
+    """Runs each task at once in this process: the executor for one worker."""
+
+    def submit(self, fn: Callable, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+def local_executor(workers: int | None) -> Executor:
+    """A process pool of ``workers`` (default: the number of cores); inline for one."""
+    workers = workers or default_workers()
+    if workers < 1:
+        raise ExperimentError(f"--workers must be at least 1, got {workers}")
+    if workers == 1:
+        return InlineExecutor()
+    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+
+
+def dask_executor(address: str) -> Executor:
+    """An executor on a Dask distributed cluster (``tcp://scheduler:8786``)."""
+    try:
+        from distributed import Client
+    except ImportError:  # pragma: no cover - distributed is a dependency
+        raise ExperimentError("--dask needs the 'distributed' package") from None
+    try:
+        client = Client(address, timeout="10s")
+    except OSError as exc:
+        raise ExperimentError(f"--dask {address}: cannot reach the scheduler: {exc}") from None
+    return client.get_executor()
+
+
+def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    write(tmp)
+    os.replace(tmp, path)
+
+
+@dataclass
+class Experiment:
+    """The results of an experiment.
+
+    Attributes:
+        outcomes: one row per replicate: point, replicate, seed, the varied parameters,
+            and the summary outcomes.
+        bands: per point and week, the mean and 5/50/95 % quantiles of weekly columns.
+        failures: replicates that raised, with seed, parameters and error.
+        folder: where the parts and tables are (None once a temporary folder is gone).
+        points: the parameter overrides of each point.
+    """
+
+    outcomes: pd.DataFrame
+    bands: pd.DataFrame
+    failures: list[dict[str, Any]]
+    folder: Path | None
+    points: list[dict[str, Any]]
+    master_seed: int
+
+    def pooled_networkers(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """The per-networker table of every replicate, with point and replicate columns."""
+        if self.folder is None:
+            raise ExperimentError("the pooled table was in a temporary folder; pass out=")
+        files = sorted((self.folder / PARTS).glob("networkers-*.parquet"))
+        cols = None if columns is None else ["point", "replicate", *columns]
+        if not files:
+            return pd.DataFrame(columns=cols)
+        return pd.concat([pd.read_parquet(f, columns=cols) for f in files], ignore_index=True)
+
+
+def _config(scenario: Scenario, points: list[dict], runs: int, master_seed: int) -> dict:
+    return {
+        "scenario": scenario.to_dict(),
+        "points": points,
+        "runs": runs,
+        "master_seed": master_seed,
+    }
+
+
+def _prepare_folder(folder: Path, config: dict, overwrite: bool) -> set[tuple[int, int]]:
+    """Create or reopen an experiment folder; return the replicates already finished."""
+    state = folder / STATE_FILE
+    if folder.exists() and any(folder.iterdir()):
+        if overwrite:
+            shutil.rmtree(folder)
+        elif not state.exists():
+            raise ExperimentError(f"{folder}: exists and is not an experiment folder")
+        else:
+            saved = json.loads(state.read_text())
+            mine = json.loads(json.dumps(config))
+            if (
+                saved.get("scenario") != mine["scenario"]
+                or saved.get("points") != mine["points"]
+                or saved.get("master_seed") != mine["master_seed"]
+            ):
+                raise ExperimentError(
+                    f"{folder}: holds a different experiment (scenario, parameters or seed "
+                    "differ); choose another folder or pass --overwrite"
+                )
+    (folder / PARTS).mkdir(parents=True, exist_ok=True)
+    _write_atomic(state, lambda p: p.write_text(json.dumps(config, indent=2) + "\n"))
+    done: set[tuple[int, int]] = set()
+    for f in (folder / PARTS).glob("outcomes-*.parquet"):
+        part = pd.read_parquet(f, columns=["point", "replicate"])
+        done.update(zip(part.point.tolist(), part.replicate.tolist(), strict=True))
+    return done
+
+
+def _save_batch(folder: Path, results: list[dict[str, Any]]) -> None:
+    ok = [r for r in results if "outcome" in r]
+    if not ok:
+        return
+    first = ok[0]["task"]
+    tag = f"{first.point:05d}-{first.replicate:07d}"
+    rows, weekly, networkers = [], [], []
+    for r in ok:
+        t: Task = r["task"]
+        ids = {"point": t.point, "replicate": t.replicate, "seed": t.seed}
+        rows.append({**ids, **{f"param:{k}": v for k, v in t.overrides.items()}, **r["outcome"]})
+        weekly.append(r["weekly"].assign(**ids))
+        networkers.append(r["networkers"].assign(**ids))
+    parts = folder / PARTS
+    # outcomes last: a batch counts as done only once all three files are in place
+    for name, frame in (
+        ("weekly", weekly),
+        ("networkers", networkers),
+        ("outcomes", [pd.DataFrame(rows)]),
+    ):
+        data = pd.concat(frame, ignore_index=True)
+        _write_atomic(parts / f"{name}-{tag}.parquet", lambda p, d=data: d.to_parquet(p))
+
+
+def _batches(tasks: list[Task], size: int) -> Iterable[list[Task]]:
+    for i in range(0, len(tasks), size):
+        yield tasks[i : i + size]
+
+
+def run_experiment(
+    scenario: Scenario,
+    runs: int,
+    points: list[dict[str, Any]] | None = None,
+    *,
+    master_seed: int | None = None,
+    executor: Executor | None = None,
+    workers: int | None = None,
+    out: Path | str | None = None,
+    overwrite: bool = False,
+    batch_size: int | None = None,
+    progress: bool = False,
+) -> Experiment:
+    """Run ``runs`` replicates at every parameter point (default: the scenario as it is).
+
+    Args:
+        scenario: the validated scenario every point starts from.
+        runs: replicates per point; replicate i has the same seed at every point
+            (common random numbers make differences between points less noisy).
+        points: parameter overrides per point (dotted keys), validated like ``--set``.
+        master_seed: the seed the replicate seeds come from (default: the scenario's).
+        executor: any ``concurrent.futures.Executor``; default a local process pool.
+        workers: size of the default pool (default: the number of cores).
+        out: the experiment folder; finished batches are kept there and a repeated call
+            resumes. Default: a temporary folder, removed at the end.
+        overwrite: start afresh in ``out`` even if it holds another experiment.
+        batch_size: replicates per task (default: enough for about 4 tasks per worker).
+        progress: show a progress bar with the time left on stderr.
+    """
+    if runs < 1:
+        raise ExperimentError(f"--runs must be at least 1, got {runs}")
+    points = points or [{}]
+    for overrides in points:  # fail fast, before any worker starts
+        if overrides:
+            scenario.with_overrides(overrides, origin="parameter point")
+    master_seed = scenario.simulation.seed if master_seed is None else int(master_seed)
+    seeds = replicate_seeds(master_seed, runs)
+    tasks = [Task(pi, r, seeds[r], dict(ov)) for pi, ov in enumerate(points) for r in range(runs)]
+    temporary = out is None
+    folder = Path(tempfile.mkdtemp(prefix="networker-sim-exp-")) if temporary else Path(out)
+    done = _prepare_folder(folder, _config(scenario, points, runs, master_seed), overwrite)
+    todo = [t for t in tasks if t.key not in done]
+    own_executor = executor is None
+    if own_executor:
+        executor = local_executor(workers if len(todo) > 1 else 1)
+    n_workers = workers or default_workers()
+    size = batch_size or max(1, min(50, math.ceil(len(todo) / (4 * n_workers))))
+    failures: list[dict[str, Any]] = []
+    bar = _progress(len(tasks), len(tasks) - len(todo), progress)
+    started = time.perf_counter()
+    futures: list[Future] = []
+    try:
+        futures = [executor.submit(run_batch, scenario, b) for b in _batches(todo, size)]
+        for future in as_completed(futures):
+            results = future.result()
+            _save_batch(folder, results)
+            for r in results:
+                if "error" in r:
+                    t = r["task"]
+                    failures.append(
+                        {
+                            "point": t.point,
+                            "replicate": t.replicate,
+                            "seed": t.seed,
+                            "parameters": t.overrides,
+                            "error": r["error"],
+                            "traceback": r["traceback"],
+                        }
+                    )
+            bar.update(len(results))
+    except BaseException:
+        for f in futures:
+            f.cancel()
+        raise
+    finally:
+        bar.close()
+        if own_executor:
+            executor.shutdown(wait=True, cancel_futures=True)
+    outcomes, bands = _collect(folder)
+    failures.sort(key=lambda f: (f["point"], f["replicate"]))
+    _write_atomic(folder / "outcomes.parquet", lambda p: outcomes.to_parquet(p))
+    _write_atomic(folder / "bands.parquet", lambda p: bands.to_parquet(p))
+    _write_atomic(folder / "failures.json", lambda p: p.write_text(json.dumps(failures, indent=2)))
+    manifest = {
+        **_config(scenario, points, runs, master_seed),
+        "replicates_finished": len(outcomes),
+        "replicates_failed": len(failures),
+        "resumed_from": len(tasks) - len(todo),
+        "elapsed_seconds": round(time.perf_counter() - started, 3),
+        "versions": versions(),
+        "files": [
+            "outcomes.parquet",
+            "bands.parquet",
+            "failures.json",
+            f"{PARTS}/networkers-*.parquet",
+            f"{PARTS}/weekly-*.parquet",
+        ],
+    }
+    _write_atomic(folder / "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=2)))
+    if temporary:
+        shutil.rmtree(folder, ignore_errors=True)
+    return Experiment(outcomes, bands, failures, None if temporary else folder, points, master_seed)
+
+
+def _collect(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    parts = folder / PARTS
+    files = sorted(parts.glob("outcomes-*.parquet"))
+    if not files:
+        return pd.DataFrame(columns=["point", "replicate", "seed"]), pd.DataFrame()
+    outcomes = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+    outcomes = outcomes.sort_values(["point", "replicate"], ignore_index=True)
+    weekly = pd.concat(
+        [pd.read_parquet(f) for f in sorted(parts.glob("weekly-*.parquet"))], ignore_index=True
+    )
+    return outcomes, time_bands(weekly)
+
+
+def time_bands(weekly: pd.DataFrame) -> pd.DataFrame:
+    """Per point and week: mean and the 5 / 50 / 95 % quantiles of each band column."""
+    long = weekly.melt(id_vars=["point", "replicate", "seed", "week"], var_name="column")
+    grouped = long.groupby(["point", "column", "week"])["value"]
+    bands = grouped.agg(
+        mean="mean",
+        p5=lambda v: v.quantile(0.05),
+        p50="median",
+        p95=lambda v: v.quantile(0.95),
+    )
+    return bands.reset_index()
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(total: int, initial: int, show: bool):
+    if not show:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total,
+        initial=initial,
+        unit="run",
+        file=sys.stderr,
+        smoothing=0.1,
+        desc="replicates",
+        dynamic_ncols=True,
+    )
+
+
+# ---- tables ------------------------------------------------------------------------------
+
+
+def describe(outcomes: pd.DataFrame, columns: Sequence[str] = OUTCOMES) -> pd.DataFrame:
+    """Mean and 90 % range (5th to 95th percentile) of each outcome across replicates."""
+    rows = []
+    for col in columns:
+        if col not in outcomes:
+            continue
+        v = pd.to_numeric(outcomes[col], errors="coerce").dropna()
+        if len(v) == 0:
+            rows.append({"outcome": col, "mean": np.nan, "p5": np.nan, "p95": np.nan, "n": 0})
+            continue
+        rows.append(
+            {
+                "outcome": col,
+                "mean": v.mean(),
+                "p5": v.quantile(0.05),
+                "p95": v.quantile(0.95),
+                "n": len(v),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def compare(a: pd.DataFrame, b: pd.DataFrame, columns: Sequence[str] = OUTCOMES) -> pd.DataFrame:
+    """Outcome by outcome: both means, their difference, and whether it exceeds the noise.
+
+    A difference counts as larger than the replicate noise when Welch's t-test gives
+    p < 0.05 (two-sided); with no variance on either side, any difference counts.
+    """
+    from scipy import stats
+
+    rows = []
+    for col in columns:
+        if col not in a or col not in b:
+            continue
+        x = pd.to_numeric(a[col], errors="coerce").dropna().to_numpy()
+        y = pd.to_numeric(b[col], errors="coerce").dropna().to_numpy()
+        if len(x) == 0 or len(y) == 0:
+            continue
+        diff = y.mean() - x.mean()
+        if len(x) < 2 or len(y) < 2:
+            p = np.nan
+        elif x.std() == 0 and y.std() == 0:
+            p = 0.0 if diff != 0 else 1.0
+        else:
+            p = float(stats.ttest_ind(x, y, equal_var=False).pvalue)
+        rows.append(
+            {
+                "outcome": col,
+                "mean_a": x.mean(),
+                "p5_a": np.quantile(x, 0.05),
+                "p95_a": np.quantile(x, 0.95),
+                "mean_b": y.mean(),
+                "p5_b": np.quantile(y, 0.05),
+                "p95_b": np.quantile(y, 0.95),
+                "difference": diff,
+                "p_value": p,
+                "beyond_noise": bool(p < 0.05) if not np.isnan(p) else False,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def parse_vary(items: Sequence[str]) -> dict[str, list[Any]]:
+    """``key=v1,v2,...`` (repeatable) into {key: [values]}; values read as TOML numbers."""
+    import tomllib
+
+    vary: dict[str, list[Any]] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        if not sep or not text.strip():
+            raise ScenarioError(f"--vary {item!r}: expected section.key=value1,value2,...")
+        values = []
+        for v in text.split(","):
+            try:
+                values.append(tomllib.loads(f"v = {v.strip()}")["v"])
+            except tomllib.TOMLDecodeError:
+                values.append(v.strip())
+        vary[key.strip()] = values
+    return vary
+
+
+def grid(vary: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Every combination of the varied values, as parameter points."""
+    points: list[dict[str, Any]] = [{}]
+    for key, values in vary.items():
+        points = [{**p, key: v} for p in points for v in values]
+    return points

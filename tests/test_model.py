@@ -1,0 +1,390 @@
+"""The model: roll-up on exit, and invariants of whole runs of every scenario file.
+
+The whole runs are shrunk (3,000 people, two years) so that the file runs in seconds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.model import NetworkMarketingModel, RunResult
+from sim.networker import ExitReason, Networker
+from sim.population import CUSTOMER, FORMER, NETWORKER, PROSPECT
+from sim.scenario import SCENARIO_DIR, Scenario, load_scenario
+
+SCENARIOS = sorted(path.stem for path in SCENARIO_DIR.glob("*.toml"))
+SMALL = {"population.size": 3000, "simulation.weeks": 104}
+DROPOUT_COLUMNS = {
+    "discouraged": "dropouts_discouraged",
+    "financial": "dropouts_financial",
+    "life": "dropouts_life",
+}
+
+
+def test_every_scenario_file_is_covered():
+    assert len(SCENARIOS) >= 3
+    assert {"baseline", "pyramid", "retail_focused"} <= set(SCENARIOS)
+
+
+# ---- roll-up on exit -------------------------------------------------------------------------
+
+
+def small_model(overrides: dict[str, Any] | None = None, seed: int = 3) -> NetworkMarketingModel:
+    """A 200-person market with one inexperienced founder and no followings."""
+    base = {
+        "population.size": 200,
+        "population.founders": 1,
+        "experienced.founder_share": 0.0,
+        "experienced.share": 0.0,
+        "experienced.following_mean": 0.0,
+    }
+    scenario = Scenario().with_overrides({**base, **(overrides or {})})
+    return NetworkMarketingModel(scenario, seed=seed)
+
+
+def take_prospects(model: NetworkMarketingModel, k: int) -> list[int]:
+    pop = model.population
+    return [int(p) for p in np.flatnonzero(pop.state == PROSPECT)[:k]]
+
+
+def build_line(model: NetworkMarketingModel) -> dict[str, Networker]:
+    """A <- B <- {C, D}, C <- E; B has two customers."""
+    a = model.networkers[0]
+    people = take_prospects(model, 6)
+    b = model.enrol(people[0], a)
+    c = model.enrol(people[1], b)
+    d = model.enrol(people[2], b)
+    e = model.enrol(people[3], c)
+    model.sell(people[4], b)
+    model.sell(people[5], b)
+    return {"A": a, "B": b, "C": c, "D": d, "E": e}
+
+
+def test_retiring_networker_rolls_its_downline_up_to_its_sponsor():
+    model = small_model()
+    t = build_line(model)
+    a, b, c, d, e = (t[k] for k in "ABCDE")
+    lg = model.ledger
+    assert lg.sponsor[c.nid] == b.nid and lg.sponsor[d.nid] == b.nid
+
+    model.retire(b, ExitReason.LIFE)
+
+    assert c.sponsor is a and d.sponsor is a
+    assert a.downline == {c, d}
+    assert b.downline == set()
+    assert lg.sponsor[c.nid] == a.nid
+    assert lg.sponsor[d.nid] == a.nid
+    # Deeper levels are untouched: E stays below C.
+    assert e.sponsor is c and c.downline == {e}
+    assert lg.sponsor[e.nid] == c.nid
+    # Who enrolled them does not change.
+    assert lg.first_sponsor[c.nid] == b.nid
+    # B's record of the exit.
+    assert not b.active and not lg.active[b.nid]
+    assert lg.exit_reason[b.nid] == int(ExitReason.LIFE)
+    assert lg.exit_week[b.nid] == model.week
+    assert lg.downline_at_exit[b.nid] == 3  # C, D and E
+    assert lg.customers_at_exit[b.nid] == 2
+    assert model.population.state[b.person] == FORMER
+    assert model.exits_this_week[ExitReason.LIFE] == 1
+
+
+def test_retiring_founder_makes_its_recruits_roots():
+    model = small_model()
+    t = build_line(model)
+    a, b = t["A"], t["B"]
+    model.retire(a, ExitReason.DISCOURAGED)
+    assert b.sponsor is None
+    assert model.ledger.sponsor[b.nid] == -1
+    assert a.downline == set()
+
+
+def test_retiring_increments_former_friends_of_acquaintances():
+    model = small_model()
+    t = build_line(model)
+    pop = model.population
+    friends = pop.acquaintances(t["B"].person)
+    before = pop.former_friends[friends].copy()
+    model.retire(t["B"], ExitReason.FINANCIAL)
+    np.testing.assert_array_equal(pop.former_friends[friends], before + 1)
+
+
+def test_customers_are_handed_to_the_sponsor_with_handover_probability_one():
+    model = small_model({"market.handover_probability": 1.0})
+    t = build_line(model)
+    a, b = t["A"], t["B"]
+    pop, lg = model.population, model.ledger
+    mine = set(b.customers)
+    assert len(mine) == 2
+
+    model.retire(b, ExitReason.LIFE)
+
+    assert a.customers == mine
+    assert b.customers == set()
+    for person in mine:
+        assert pop.state[person] == CUSTOMER
+        assert pop.seller[person] == a.nid
+    assert lg.customers[a.nid] == 2
+    assert lg.customers[b.nid] == 0
+
+
+def test_customers_are_lost_with_handover_probability_zero():
+    model = small_model({"market.handover_probability": 0.0, "population.cooldown_weeks": 26})
+    t = build_line(model)
+    a, b = t["A"], t["B"]
+    pop, lg = model.population, model.ledger
+    mine = set(b.customers)
+    model.week = 5
+
+    model.retire(b, ExitReason.LIFE)
+
+    assert a.customers == set()
+    assert lg.customers[a.nid] == 0
+    for person in mine:
+        assert pop.state[person] == PROSPECT
+        assert pop.seller[person] == -1
+        assert pop.available_from[person] >= 5 + 26
+
+
+def test_customers_of_a_retiring_founder_are_lost():
+    model = small_model({"market.handover_probability": 1.0})
+    a = model.networkers[0]
+    (person,) = take_prospects(model, 1)
+    model.sell(person, a)
+    model.retire(a, ExitReason.LIFE)
+    assert model.population.state[person] == PROSPECT
+    assert model.population.seller[person] == -1
+
+
+def test_enrolment_is_credited_to_the_recruits_active_sponsor_at_month_close():
+    model = small_model(
+        {
+            "compensation.plan": "recruitment_fee",
+            "compensation.entry_fee": 500.0,
+            "compensation.fee_shares": [200.0, 100.0],
+            "dropout.life_monthly": 0.0,
+            "networker.loss_tolerance_median": 1_000_000.0,
+            "networker.loss_tolerance_sigma": 0.0,
+        }
+    )
+    a = model.networkers[0]
+    p, q = take_prospects(model, 2)
+    b = model.enrol(p, a)  # credited to A
+    c = model.enrol(q, b)  # credited to B
+    model.retire(b, ExitReason.DISCOURAGED)  # C rolls up: A is now C's active sponsor
+    assert c.sponsor is a
+    model.week = 4
+    model.close_month()
+    # Both recruits now sit directly below A: A is the sponsor of both, 2 x 200.
+    assert model.ledger.recruiting_reward[a.nid] == pytest.approx(400.0)
+
+
+# ---- whole runs of every scenario ----------------------------------------------------------
+
+
+Finished = tuple[NetworkMarketingModel, RunResult]
+
+
+def run_model(scenario: Scenario, seed: int | None = None) -> Finished:
+    model = NetworkMarketingModel(scenario, seed=seed)
+    model.run()
+    return model, model.result()
+
+
+@pytest.fixture(scope="module", params=SCENARIOS)
+def finished(request) -> Finished:
+    """Each scenario file, shrunk, run to its end (once per module)."""
+    return run_model(load_scenario(request.param).with_overrides(SMALL))
+
+
+def test_run_is_not_trivial(finished):
+    model, res = finished
+    assert len(res.weekly) == 104
+    assert res.weekly.week.tolist() == list(range(1, 105))
+    assert res.weekly.new_recruits.sum() > 0
+    assert len(res.networkers) > model.params.population.founders
+
+
+def test_state_counts_sum_to_the_population_every_week(finished):
+    model, res = finished
+    w = res.weekly
+    n = model.population.size
+    total = w.prospects + w.customers + w.networkers + w.formers
+    assert (total == n).all()
+    assert (w.active == w.networkers).all()
+    assert (w.ever_joined == w.networkers + w.formers).all()
+    assert (w.ever_joined == model.params.population.founders + w.new_recruits.cumsum()).all()
+    assert (w.formers == w[list(DROPOUT_COLUMNS.values())].sum(axis=1).cumsum()).all()
+
+
+def test_states_agree_with_the_ledger_and_the_agents(finished):
+    model, _ = finished
+    pop, lg = model.population, model.ledger
+    assert set(np.unique(pop.state)) <= {PROSPECT, CUSTOMER, NETWORKER, FORMER}
+    # Every networker who ever joined is one person, in state NETWORKER or FORMER.
+    assert len(np.unique(lg.person)) == lg.n
+    np.testing.assert_array_equal(pop.state[lg.person], np.where(lg.active, NETWORKER, FORMER))
+    np.testing.assert_array_equal(pop.networker[lg.person], np.arange(lg.n))
+    assert np.count_nonzero(pop.state == NETWORKER) == np.count_nonzero(lg.active)
+    assert np.count_nonzero(pop.state == FORMER) == lg.n - np.count_nonzero(lg.active)
+    assert (pop.networker[pop.state == PROSPECT] == -1).all()
+    # Every customer is served by an active networker who lists them.
+    customers = np.flatnonzero(pop.state == CUSTOMER)
+    sellers = pop.seller[customers]
+    assert lg.active[sellers].all()
+    for person, seller in zip(customers, sellers, strict=True):
+        assert person in model.networkers[seller].customers
+    assert (pop.seller[pop.state != CUSTOMER] == -1).all()
+    assert lg.customers[lg.active].sum() == len(customers)
+    for agent in model.networkers:
+        assert agent.active == bool(lg.active[agent.nid])
+        if agent.active:
+            assert len(agent.customers) == lg.customers[agent.nid]
+
+
+def test_money_is_conserved_to_the_cent(finished):
+    _, res = finished
+    nw, w = res.networkers, res.weekly
+    paid_to_networkers = nw.commission.sum() + nw.recruiting_reward.sum()
+    paid_by_week = w.commissions.sum() + w.recruiting_rewards.sum()
+    assert round(paid_to_networkers, 2) == round(paid_by_week, 2)
+    assert round(nw.commission.sum(), 2) == round(w.commissions.sum(), 2)
+    assert round(nw.recruiting_reward.sum(), 2) == round(w.recruiting_rewards.sum(), 2)
+    assert round(res.totals["commissions"], 2) == round(w.commissions.sum(), 2)
+    assert round(res.totals["recruiting_rewards"], 2) == round(w.recruiting_rewards.sum(), 2)
+    # Every amount paid is whole cents.
+    for col in ("commission", "recruiting_reward"):
+        np.testing.assert_allclose(nw[col], np.round(nw[col], 2), atol=1e-6)
+    # Plans pay only in the week that closes a month.
+    paid = w[(w.commissions + w.recruiting_rewards) > 0]
+    assert (paid.week % 4 == 0).all()
+    # Per networker: net income is gross income less costs.
+    np.testing.assert_allclose(nw.net_income, nw.gross_income - nw.costs, atol=1e-6)
+    np.testing.assert_allclose(
+        nw.gross_income, nw.retail_margin + nw.commission + nw.recruiting_reward, atol=1e-6
+    )
+
+
+def test_every_exit_is_recorded_once_with_a_consistent_reason(finished):
+    model, res = finished
+    nw, w = res.networkers, res.weekly
+    exited = nw[nw.exit_week >= 0]
+    assert len(exited) == w[list(DROPOUT_COLUMNS.values())].to_numpy().sum()
+    assert len(exited) > 0
+    # Still active <=> no exit week <=> reason "active".
+    assert ((nw.exit_week < 0) == (nw.exit_reason == "active")).all()
+    assert ((nw.exit_week < 0) == model.ledger.active).all()
+    assert set(exited.exit_reason) <= set(DROPOUT_COLUMNS)
+    assert (exited.exit_week >= exited.join_week).all()
+    assert (exited.exit_week <= len(w)).all()
+    # Week by week and reason by reason, the table matches the series.
+    for reason, column in DROPOUT_COLUMNS.items():
+        per_week = exited[exited.exit_reason == reason].groupby("exit_week").size()
+        per_week = per_week.reindex(w.week, fill_value=0).to_numpy()
+        np.testing.assert_array_equal(per_week, w[column].to_numpy(), err_msg=reason)
+    # Money and life events are checked only when a month closes.
+    monthly = exited[exited.exit_reason.isin(["financial", "life"])]
+    assert (monthly.exit_week % 4 == 0).all()
+
+
+def test_sponsor_chains_are_acyclic_and_active(finished):
+    model, _ = finished
+    lg = model.ledger
+    sponsor, active, n = lg.sponsor, lg.active, lg.n
+    for nid in np.flatnonzero(active):
+        node, steps = int(nid), 0
+        while node >= 0:
+            node = int(sponsor[node])
+            steps += 1
+            assert steps < n, f"sponsor chain from {nid} does not end"
+    up = sponsor[active]
+    assert ((up == -1) | active[np.maximum(up, 0)]).all()
+    # The agents agree with the ledger, both ways.
+    for agent in model.networkers:
+        if not agent.active:
+            continue
+        expected = -1 if agent.sponsor is None else agent.sponsor.nid
+        assert sponsor[agent.nid] == expected
+        assert all(child.active and child.sponsor is agent for child in agent.downline)
+        below = {int(i) for i in np.flatnonzero(active & (sponsor == agent.nid))}
+        assert {child.nid for child in agent.downline} == below
+
+
+def test_new_recruits_never_exceed_prospects_at_the_start_of_the_week(finished):
+    model, res = finished
+    w = res.weekly
+    p = model.params.population
+    at_start = np.concatenate([[p.size - p.founders], w.prospects.to_numpy()[:-1]])
+    assert (w.new_recruits.to_numpy() <= at_start).all()
+    assert w.new_recruits.sum() == len(res.networkers) - p.founders
+
+
+def test_per_networker_contacts_add_up_to_the_weekly_contacts(finished):
+    _, res = finished
+    assert res.weekly.contacts.sum() > 0
+    assert res.networkers.contacts.sum() == res.weekly.contacts.sum()
+
+
+# ---- reproducibility ------------------------------------------------------------------------
+
+REPRO = {"population.size": 2000, "simulation.weeks": 52}
+
+
+def test_same_seed_gives_identical_frames():
+    scenario = load_scenario("baseline").with_overrides(REPRO)
+    _, first = run_model(scenario, seed=11)
+    _, second = run_model(scenario, seed=11)
+    pd.testing.assert_frame_equal(first.weekly, second.weekly)
+    pd.testing.assert_frame_equal(first.networkers, second.networkers)
+    assert first.totals == second.totals
+
+
+def test_seed_argument_and_scenario_seed_are_the_same_seed():
+    scenario = load_scenario("baseline").with_overrides({**REPRO, "simulation.seed": 11})
+    _, by_param = run_model(scenario)
+    _, by_arg = run_model(scenario, seed=11)
+    pd.testing.assert_frame_equal(by_param.weekly, by_arg.weekly)
+    assert by_param.seed == by_arg.seed == 11
+
+
+def test_different_seeds_give_different_results():
+    scenario = load_scenario("baseline").with_overrides(REPRO)
+    _, first = run_model(scenario, seed=11)
+    _, second = run_model(scenario, seed=12)
+    assert not first.weekly.equals(second.weekly)
+    assert not first.networkers.equals(second.networkers)
+    assert first.weekly.contacts.tolist() != second.weekly.contacts.tolist()
+
+
+# ---- the other plans end to end ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("plan", ["binary", "stairstep_breakaway"])
+def test_other_plans_run_end_to_end(plan):
+    scenario = load_scenario("baseline").with_overrides({**SMALL, "compensation.plan": plan})
+    model, res = run_model(scenario)
+    nw, w = res.networkers, res.weekly
+    assert len(w) == 104
+    assert w.commissions.sum() > 0
+    assert nw.commission.sum() == pytest.approx(w.commissions.sum(), abs=0.005)
+    assert (w.prospects + w.customers + w.networkers + w.formers == model.population.size).all()
+    assert (nw.exit_week >= 0).sum() == w[list(DROPOUT_COLUMNS.values())].to_numpy().sum()
+    assert res.summary  # the summary is computed for every plan
+    if plan == "binary":
+        parent = np.asarray(model.bin_parent)
+        side = np.asarray(model.bin_side)
+        assert len(parent) == model.ledger.n
+        # At most one child on each side of every position.
+        placed = parent >= 0
+        pairs = parent[placed] * 2 + side[placed]
+        assert len(np.unique(pairs)) == len(pairs)
+        # A recruit is placed somewhere below the networker who enrolled them.
+        for nid in np.flatnonzero(model.ledger.first_sponsor >= 0):
+            node, target = int(parent[nid]), int(model.ledger.first_sponsor[nid])
+            while node >= 0 and node != target:
+                node = int(parent[node])
+            assert node == target

@@ -1,0 +1,389 @@
+"""The networker's rules (MODEL.md section 3), on small hand-built cases.
+
+Each test builds a tiny model with one founder and drives that networker's methods
+directly: the failed-contact dropout rule (S7), confidence, reachable hours (S9), whom to
+approach (warm market, cool-down, refusals) and what a pitch does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sim.model import NetworkMarketingModel
+from sim.networker import ExitReason, Networker
+from sim.population import CUSTOMER, FORMER, NETWORKER, NEVER, PROSPECT
+from sim.scenario import Scenario
+
+NO_SUCCESS = {
+    "market.sale_rate_warm": 0.0,
+    "market.sale_rate_cold": 0.0,
+    "market.recruit_rate_warm": 0.0,
+    "market.recruit_rate_cold": 0.0,
+}
+ALWAYS_SUCCESS = {
+    "market.sale_rate_warm": 1.0,
+    "market.sale_rate_cold": 1.0,
+    "market.recruit_rate_warm": 1.0,
+    "market.recruit_rate_cold": 1.0,
+}
+
+
+def small_model(overrides: dict[str, Any] | None = None, seed: int = 7) -> NetworkMarketingModel:
+    """A 50-person market with a single, inexperienced founder and no followings."""
+    base = {
+        "population.size": 50,
+        "population.founders": 1,
+        "experienced.founder_share": 0.0,
+        "experienced.share": 0.0,
+        "experienced.following_mean": 0.0,
+    }
+    scenario = Scenario().with_overrides({**base, **(overrides or {})})
+    return NetworkMarketingModel(scenario, seed=seed)
+
+
+def founder(model: NetworkMarketingModel, *, builder: bool = True, tolerance: float = 3.0):
+    """The model's one founder, set up as a builder or product user with a known tolerance."""
+    agent = model.networkers[0]
+    agent.builder = builder
+    agent.tolerance = tolerance
+    agent.skill = 1.0
+    agent.failures = 0
+    return agent
+
+
+def prospects(model: NetworkMarketingModel, k: int, exclude: tuple[int, ...] = ()) -> list[int]:
+    """The first ``k`` prospects of the population."""
+    pop = model.population
+    out = [p for p in range(pop.size) if pop.state[p] == PROSPECT and p not in exclude]
+    assert len(out) >= k
+    return out[:k]
+
+
+def assert_retired(model: NetworkMarketingModel, agent: Networker, reason: ExitReason) -> None:
+    assert not agent.active
+    assert not model.ledger.active[agent.nid]
+    assert model.ledger.exit_reason[agent.nid] == int(reason)
+    assert model.ledger.exit_week[agent.nid] == model.week
+    assert model.population.state[agent.person] == FORMER
+
+
+# ---- the failed-contact rule (S7) --------------------------------------------------------
+
+
+def test_builder_with_tolerance_three_quits_on_third_failure_not_before():
+    model = small_model()
+    agent = founder(model, tolerance=3.0)
+
+    assert agent.record_failure() is False
+    assert agent.failures == 1 and agent.active
+    assert agent.record_failure() is False
+    assert agent.failures == 2 and agent.active
+    assert model.ledger.exit_week[agent.nid] == -1
+
+    assert agent.record_failure() is True
+    assert_retired(model, agent, ExitReason.DISCOURAGED)
+
+
+@pytest.mark.parametrize("tolerance", [1.0, 3.0, 5.0])
+def test_a_week_of_refusals_ends_after_exactly_tolerance_contacts(tolerance):
+    # About 300 contacts are due this week; every one fails.
+    model = small_model({**NO_SUCCESS, "market.contacts_per_hour": 30.0})
+    agent = founder(model, tolerance=tolerance)
+    agent.hours = 10.0
+
+    agent.step()
+
+    assert model.contacts_this_week == int(tolerance)
+    assert agent.failures == int(tolerance)
+    assert_retired(model, agent, ExitReason.DISCOURAGED)
+    assert model.exits_this_week[ExitReason.DISCOURAGED] == 1
+
+
+def test_fractional_tolerance_quits_on_the_next_whole_failure():
+    model = small_model()
+    agent = founder(model, tolerance=3.5)
+    assert [agent.record_failure() for _ in range(3)] == [False, False, False]
+    assert agent.active
+    assert agent.record_failure() is True
+    assert_retired(model, agent, ExitReason.DISCOURAGED)
+
+
+def test_success_resets_the_run_and_raises_tolerance_by_confidence_gain():
+    model = small_model({"networker.confidence_gain": 0.5})
+    agent = founder(model, tolerance=3.0)
+    agent.record_failure()
+    agent.record_failure()
+    assert agent.failures == 2
+
+    agent.record_success()
+
+    assert agent.failures == 0
+    assert agent.tolerance == pytest.approx(3.5)
+    # Now 3.5: three more failures in a row are survived, the fourth ends it.
+    assert [agent.record_failure() for _ in range(3)] == [False, False, False]
+    assert agent.active
+    assert agent.record_failure() is True
+    assert_retired(model, agent, ExitReason.DISCOURAGED)
+
+
+def test_confidence_gain_accumulates_over_successes():
+    model = small_model({"networker.confidence_gain": 2.0})
+    agent = founder(model, tolerance=3.0)
+    for _ in range(4):
+        agent.record_success()
+    assert agent.tolerance == pytest.approx(3.0 + 4 * 2.0)
+    assert agent.failures == 0
+
+
+def test_product_user_is_never_discouraged():
+    model = small_model()
+    agent = founder(model, builder=False, tolerance=1.0)
+    results = [agent.record_failure() for _ in range(100)]
+    assert not any(results)
+    assert agent.failures == 100
+    assert agent.active
+    assert model.ledger.active[agent.nid]
+    assert model.ledger.exit_reason[agent.nid] == int(ExitReason.ACTIVE)
+
+
+def test_product_user_survives_a_week_of_refusals():
+    model = small_model({**NO_SUCCESS, "market.contacts_per_hour": 30.0})
+    agent = founder(model, builder=False, tolerance=1.0)
+    agent.hours = 10.0
+    agent.step()
+    assert model.contacts_this_week > 10
+    # every contact failed; searches that found nobody to approach count as failures too
+    assert agent.failures >= model.contacts_this_week
+    assert agent.active
+    assert model.exits_this_week.sum() == 0
+
+
+# ---- reachable hours (S9) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hours", "expected"),
+    [
+        (0.0, 0.0),
+        (5.0, 5.0),  # all within the 15 evening hours
+        (15.0, 15.0),
+        (25.0, 15.0 + 0.3 * 10.0),  # 15 evening hours + 30 % of the 10 daytime hours
+        (40.0, 15.0 + 0.3 * 25.0),
+    ],
+)
+def test_contact_hours_counts_evening_hours_and_a_share_of_daytime(hours, expected):
+    model = small_model({"market.evening_hours": 15.0, "market.daytime_reachable_share": 0.3})
+    agent = founder(model)
+    agent.hours = hours
+    agent.part_time = False
+    assert agent.contact_hours() == pytest.approx(expected)
+
+
+def test_contact_hours_follow_the_scenario_parameters():
+    model = small_model({"market.evening_hours": 10.0, "market.daytime_reachable_share": 0.5})
+    agent = founder(model)
+    agent.hours = 30.0
+    agent.part_time = False
+    assert agent.contact_hours() == pytest.approx(10.0 + 0.5 * 20.0)
+
+
+def test_contact_hours_with_nobody_reachable_by_day():
+    model = small_model({"market.evening_hours": 0.0, "market.daytime_reachable_share": 0.0})
+    agent = founder(model)
+    agent.hours = 40.0
+    assert agent.contact_hours() == 0.0
+
+
+def test_training_takes_its_hours_from_contact_hours():
+    model = small_model({"training.hours_per_week": 2.0})
+    agent = founder(model)
+    agent.hours = 10.0
+    agent.training_weeks = 4
+    assert agent.contact_hours() == pytest.approx(8.0)
+    agent.training_weeks = 0
+    assert agent.contact_hours() == pytest.approx(10.0)
+
+
+def test_part_timer_with_a_day_job_has_only_evening_hours():
+    model = small_model({"market.evening_hours": 15.0, "market.daytime_reachable_share": 0.3})
+    agent = founder(model)
+    agent.hours = 25.0
+    agent.part_time = True
+    assert agent.contact_hours() == pytest.approx(15.0)
+
+
+# ---- whom to approach ----------------------------------------------------------------------
+
+
+def test_next_contact_takes_the_warm_market_in_order_before_strangers():
+    model = small_model()
+    agent = founder(model)
+    warm = prospects(model, 3, exclude=(agent.person,))
+    agent.warm, agent.warm_next = list(warm), 0
+
+    assert agent.next_contact() == (warm[0], True)
+    assert agent.next_contact() == (warm[1], True)
+    assert agent.next_contact() == (warm[2], True)
+    person, is_warm = agent.next_contact()
+    assert is_warm is False
+    assert person >= 0 and person != agent.person
+    assert model.population.approachable(person, model.week)
+
+
+def test_next_contact_skips_warm_people_in_cool_down_or_refused_too_often():
+    model = small_model()
+    pop = model.population
+    agent = founder(model)
+    a, b, c, d = prospects(model, 4, exclude=(agent.person,))
+    model.week = 10
+    pop.available_from[b] = 11  # in cool-down until next week
+    pop.refusals[c] = model.params.population.max_refusals  # never again
+    agent.warm, agent.warm_next = [a, b, c, d], 0
+
+    assert agent.next_contact() == (a, True)
+    assert agent.next_contact() == (d, True)
+    assert agent.warm_next == 4
+
+
+def test_acquaintance_out_of_cool_down_is_warm_market_again():
+    model = small_model()
+    pop = model.population
+    agent = founder(model)
+    a, b = prospects(model, 2, exclude=(agent.person,))
+    model.week = 10
+    pop.available_from[b] = 11
+    agent.warm, agent.warm_next = [b, a], 0
+    assert agent.next_contact() == (a, True)  # b is in cool-down this week: skipped
+
+    model.week = 11  # b's cool-down is over; a has been approached
+    pop.available_from[a] = 10**6
+    assert pop.approachable(b, model.week)
+    assert agent.next_contact() == (b, True)
+
+
+def test_next_contact_skips_strangers_in_cool_down():
+    model = small_model()
+    pop = model.population
+    agent = founder(model)
+    agent.warm, agent.warm_next = [], 0
+    (free,) = prospects(model, 1, exclude=(agent.person,))
+    pop.available_from[:] = NEVER
+    pop.available_from[free] = 0
+
+    found = [agent.next_contact() for _ in range(300)]
+
+    assert set(found) <= {(free, False), (-1, False)}
+    assert (free, False) in found
+
+
+def test_next_contact_finds_nobody_when_everyone_is_in_cool_down():
+    model = small_model()
+    agent = founder(model)
+    warm = prospects(model, 3, exclude=(agent.person,))
+    agent.warm, agent.warm_next = list(warm), 0
+    model.population.available_from[:] = model.week + 5
+    assert agent.next_contact() == (-1, False)
+
+
+# ---- refusals and cool-down --------------------------------------------------------------
+
+
+def test_refused_prospect_is_in_cool_down_then_never_approached_after_max_refusals():
+    model = small_model(
+        {**NO_SUCCESS, "population.cooldown_weeks": 26, "population.max_refusals": 2}
+    )
+    pop = model.population
+    agent = founder(model)
+    (person,) = prospects(model, 1, exclude=(agent.person,))
+    model.week = 3
+
+    assert agent.pitch(person, True) is False
+    assert pop.refusals[person] == 1
+    assert pop.available_from[person] == 3 + 26
+    assert pop.state[person] == PROSPECT
+    assert pop.approached[person]
+    assert not pop.approachable(person, 3)
+    assert not pop.approachable(person, 3 + 25)
+    assert pop.approachable(person, 3 + 26)
+
+    model.week = 3 + 26
+    assert agent.pitch(person, False) is False
+    assert pop.refusals[person] == 2
+    assert not pop.approachable(person, model.week)
+    assert not pop.approachable(person, model.week + 10_000)
+    agent.warm, agent.warm_next = [person], 0
+    assert agent.next_contact()[0] != person
+
+
+def test_max_refusals_one_means_a_single_no_is_final():
+    model = small_model({**NO_SUCCESS, "population.max_refusals": 1})
+    pop = model.population
+    agent = founder(model)
+    (person,) = prospects(model, 1, exclude=(agent.person,))
+    agent.pitch(person, True)
+    assert pop.refusals[person] == 1
+    assert pop.available_from[person] == NEVER
+    assert not pop.approachable(person, 10**6)
+
+
+@pytest.mark.parametrize("state", [CUSTOMER, NETWORKER, FORMER])
+def test_pitching_a_non_prospect_fails_without_a_refusal(state):
+    model = small_model({**ALWAYS_SUCCESS})
+    pop = model.population
+    agent = founder(model)
+    (person,) = prospects(model, 1, exclude=(agent.person,))
+    pop.state[person] = state
+    before = model.ledger.n
+
+    assert agent.pitch(person, True) is False
+
+    assert pop.state[person] == state
+    assert pop.refusals[person] == 0
+    assert pop.available_from[person] == 0
+    assert model.ledger.n == before
+    assert person not in agent.customers
+
+
+def test_pitching_another_networkers_customer_fails_and_leaves_the_customer():
+    model = small_model({**ALWAYS_SUCCESS, "networker.recruiting_focus": 0.0})
+    pop = model.population
+    agent = founder(model)
+    other_person, customer = prospects(model, 2, exclude=(agent.person,))
+    other = model.enrol(other_person, agent)
+    model.sell(customer, other)
+
+    assert agent.pitch(customer, True) is False
+    assert pop.state[customer] == CUSTOMER
+    assert pop.seller[customer] == other.nid
+    assert customer in other.customers
+    assert customer not in agent.customers
+    assert pop.refusals[customer] == 0
+
+
+def test_successful_sales_pitch_makes_a_customer():
+    model = small_model({**ALWAYS_SUCCESS, "networker.recruiting_focus": 0.0})
+    pop = model.population
+    agent = founder(model)
+    (person,) = prospects(model, 1, exclude=(agent.person,))
+    assert agent.pitch(person, True) is True
+    assert pop.state[person] == CUSTOMER
+    assert pop.seller[person] == agent.nid
+    assert agent.customers == {person}
+    assert model.ledger.customers[agent.nid] == 1
+
+
+def test_successful_recruiting_pitch_makes_a_networker_in_the_downline():
+    model = small_model({**ALWAYS_SUCCESS, "networker.recruiting_focus": 1.0})
+    pop = model.population
+    agent = founder(model)
+    (person,) = prospects(model, 1, exclude=(agent.person,))
+    assert agent.pitch(person, False) is True
+    assert pop.state[person] == NETWORKER
+    recruit = model.networkers[pop.networker[person]]
+    assert recruit.sponsor is agent
+    assert recruit in agent.downline
+    assert model.ledger.sponsor[recruit.nid] == agent.nid
+    assert model.ledger.recruits[agent.nid] == 1
+    assert model.recruits_this_week == 1
