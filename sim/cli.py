@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +42,51 @@ def build_parser() -> argparse.ArgumentParser:
     params = sub.add_parser("params", help="every scenario parameter: default, range, source")
     params.add_argument("--markdown", action="store_true", help="as a Markdown table")
     run = sub.add_parser("run", help="run one scenario and print a summary")
-    run.add_argument("scenario", help="a name in scenarios/ (e.g. baseline) or a path to a TOML")
-    run.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
-    run.add_argument("--weeks", type=int, help="horizon in weeks (default: the scenario's)")
-    run.add_argument(
+    add_scenario_args(run)
+    run.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    run.add_argument("--out", type=Path, help="write weekly series, networkers and manifest here")
+    run.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
+
+    mc = sub.add_parser("montecarlo", help="many replicates of one scenario: mean and 90 %% range")
+    add_scenario_args(mc)
+    add_experiment_args(mc)
+    cmp_ = sub.add_parser("compare", help="two scenarios over many replicates, side by side")
+    cmp_.add_argument("scenario", nargs=2, metavar="SCENARIO", help="two scenario names or paths")
+    add_scenario_args(cmp_, positional=False)
+    add_experiment_args(cmp_)
+    sweep = sub.add_parser("sweep", help="replicates at every combination of varied parameters")
+    add_scenario_args(sweep)
+    sweep.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        metavar="KEY=V1,V2,...",
+        required=True,
+        help="a parameter and its values, e.g. networker.tolerance_mean=2,4,8,16 (repeatable)",
+    )
+    add_experiment_args(sweep)
+    sens = sub.add_parser("sensitivity", help="rank parameters by influence (Morris or Sobol)")
+    add_scenario_args(sens)
+    sens.add_argument(
+        "--params",
+        required=True,
+        metavar="KEY[=LO:HI],...",
+        help="parameters to vary, comma-separated; without bounds the scenario's value "
+        "-50 %% .. +50 %%",
+    )
+    sens.add_argument("--method", choices=("morris", "sobol"), default="morris")
+    sens.add_argument("--trajectories", type=int, default=10, help="Morris trajectories")
+    sens.add_argument("--samples", type=int, default=32, help="Sobol base samples")
+    add_experiment_args(sens, runs_default=3)
+    return parser
+
+
+def add_scenario_args(p: argparse.ArgumentParser, positional: bool = True) -> None:
+    if positional:
+        p.add_argument("scenario", help="a name in scenarios/ (e.g. baseline) or a TOML path")
+    p.add_argument("--seed", type=int, help="random (master) seed; default: the scenario's")
+    p.add_argument("--weeks", type=int, help="horizon in weeks (default: the scenario's)")
+    p.add_argument(
         "--set",
         action="append",
         default=[],
@@ -51,20 +94,31 @@ def build_parser() -> argparse.ArgumentParser:
         dest="overrides",
         help="override a parameter by its dotted path, e.g. population.size=50000",
     )
-    run.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    run.add_argument("--out", type=Path, help="write weekly series, networkers and manifest here")
-    run.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
-    return parser
 
 
-def resolve(args: argparse.Namespace):
-    """The validated scenario of a ``run``, with --set, --seed and --weeks applied."""
+def add_experiment_args(p: argparse.ArgumentParser, runs_default: int = 100) -> None:
+    p.add_argument("--runs", type=int, default=runs_default, help="replicates (per point)")
+    p.add_argument("--workers", type=int, help="local worker processes (default: cores)")
+    p.add_argument("--dask", metavar="ADDRESS", help="run on a Dask cluster, tcp://host:8786")
+    p.add_argument("--out", type=Path, help="experiment folder; rerun the command to resume")
+    p.add_argument("--overwrite", action="store_true", help="start afresh in --out")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar with the time left (default: when stderr is a terminal)",
+    )
+
+
+def resolve(args: argparse.Namespace, name: str | None = None):
+    """The validated scenario with --set, --seed and --weeks applied."""
     overrides: dict[str, Any] = parse_set(args.overrides)
     if args.seed is not None:
         overrides["simulation.seed"] = args.seed
     if args.weeks is not None:
         overrides["simulation.weeks"] = args.weeks
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(name or args.scenario)
     if overrides:
         origin = "command line" if not args.overrides else "--set"
         scenario = scenario.with_overrides(overrides, origin=origin)
@@ -178,20 +232,308 @@ def format_summary(s: dict[str, Any], elapsed: float | None = None) -> str:
     return "\n".join(lines)
 
 
-COMMANDS = {"scenarios": cmd_scenarios, "params": cmd_params, "run": cmd_run}
+@contextmanager
+def executor_for(args: argparse.Namespace):
+    """The executor of an experiment command: Dask if asked, else None (a local pool)."""
+    from sim.experiments import dask_executor
+
+    if args.dask:
+        with dask_executor(args.dask) as executor:
+            yield executor
+    else:
+        yield None
+
+
+def experiment_kw(args: argparse.Namespace, executor) -> dict[str, Any]:
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    return {
+        "executor": executor,
+        "workers": args.workers,
+        "out": args.out,
+        "overwrite": args.overwrite,
+        "progress": progress,
+    }
+
+
+def report_failures(failures: list[dict[str, Any]], out: Path | None) -> int:
+    """Name every failed replicate with its seed and parameters; exit 1 if any."""
+    for f in failures:
+        params = ", ".join(f"{k}={v}" for k, v in f["parameters"].items()) or "scenario as is"
+        print(
+            f"networker-sim: replicate {f['replicate']} of point {f['point']} failed "
+            f"(seed {f['seed']}; {params}): {f['error']}",
+            file=sys.stderr,
+        )
+    if failures:
+        where = f"; the other replicates are saved in {out}/" if out else ""
+        print(f"networker-sim: {len(failures)} replicate(s) failed{where}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def _fmt_value(col: str, x: float) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    if (
+        col.startswith(("share_", "pyramid_risk_"))
+        or col.endswith("_share")
+        or col in ("gini_net_income",)
+    ):
+        return f"{100 * x:.1f} %" if not col.startswith("gini") else f"{x:.2f}"
+    if col.startswith("net_income_"):
+        return f"{x:,.0f} EUR"
+    return f"{x:,.1f}" if abs(x) < 100 else f"{x:,.0f}"
+
+
+def format_describe(table, title: str) -> str:
+    lines = [title, f"{'outcome':<28} {'mean':>12}  90 % range"]
+    for r in table.itertuples():
+        rng = f"{_fmt_value(r.outcome, r.p5)} .. {_fmt_value(r.outcome, r.p95)}"
+        lines.append(f"{r.outcome:<28} {_fmt_value(r.outcome, r.mean):>12}  {rng}")
+    return "\n".join(lines)
+
+
+def _describe_json(table) -> dict[str, Any]:
+    return {
+        r.outcome: {"mean": _json_num(r.mean), "p5": _json_num(r.p5), "p95": _json_num(r.p95)}
+        for r in table.itertuples()
+    }
+
+
+def _json_num(x: Any) -> Any:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+
+def cmd_montecarlo(args: argparse.Namespace) -> int:
+    from sim.experiments import describe, run_experiment
+
+    scenario = resolve(args)
+    with executor_for(args) as executor:
+        exp = run_experiment(scenario, args.runs, **experiment_kw(args, executor))
+    table = describe(exp.outcomes)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "scenario": scenario.name,
+                    "runs": args.runs,
+                    "master_seed": exp.master_seed,
+                    "replicates": len(exp.outcomes),
+                    "outcomes": _describe_json(table),
+                    "failures": exp.failures,
+                }
+            )
+        )
+    else:
+        print(
+            format_describe(
+                table,
+                f"{scenario.name}: {len(exp.outcomes)} replicates (master seed {exp.master_seed})",
+            )
+        )
+        if args.out:
+            print(f"\nResults written to {args.out}/")
+    return report_failures(exp.failures, args.out)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from sim.experiments import compare, run_experiment
+
+    a, b = (resolve(args, name) for name in args.scenario)
+    exps = []
+    with executor_for(args) as executor:
+        for i, sc in enumerate((a, b)):
+            kw = experiment_kw(args, executor)
+            if args.out:
+                kw["out"] = args.out / f"{i}-{sc.name}"
+            exps.append(run_experiment(sc, args.runs, master_seed=args.seed, **kw))
+    table = compare(exps[0].outcomes, exps[1].outcomes)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "scenarios": [a.name, b.name],
+                    "runs": args.runs,
+                    "outcomes": {
+                        r["outcome"]: {
+                            k: _json_num(v) if k != "beyond_noise" else v
+                            for k, v in r.items()
+                            if k != "outcome"
+                        }
+                        for r in table.to_dict("records")
+                    },
+                    "failures": exps[0].failures + exps[1].failures,
+                }
+            )
+        )
+    else:
+        na, nb = a.name, b.name
+        lines = [
+            f"{na} (A) vs {nb} (B): {args.runs} replicates each, the same seeds",
+            f"{'outcome':<28} {'A mean':>11} {'B mean':>11} {'B - A':>11}  beyond noise?",
+        ]
+        for r in table.itertuples():
+            mark = "yes" if r.beyond_noise else "no"
+            lines.append(
+                f"{r.outcome:<28} {_fmt_value(r.outcome, r.mean_a):>11} "
+                f"{_fmt_value(r.outcome, r.mean_b):>11} {_fmt_value(r.outcome, r.difference):>11}"
+                f"  {mark}"
+            )
+        beyond = table[table.beyond_noise].outcome.tolist()
+        lines.append(
+            f"\nLarger than the replicate noise (Welch t-test, p < 0.05): "
+            f"{', '.join(beyond) if beyond else 'none'}."
+        )
+        print("\n".join(lines))
+    return report_failures(exps[0].failures + exps[1].failures, args.out)
+
+
+SWEEP_COLUMNS = (
+    "ever_joined",
+    "share_net_loss",
+    "share_profit",
+    "first_year_dropout_share",
+    "net_income_p50",
+    "top1_commission_share",
+    "pyramid_risk_red",
+)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from sim.experiments import describe, grid, parse_vary, run_experiment
+
+    scenario = resolve(args)
+    points = grid(parse_vary(args.vary))
+    with executor_for(args) as executor:
+        exp = run_experiment(scenario, args.runs, points, **experiment_kw(args, executor))
+    per_point = []
+    for i, point in enumerate(points):
+        table = describe(exp.outcomes[exp.outcomes.point == i])
+        per_point.append((point, table))
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "scenario": scenario.name,
+                    "runs": args.runs,
+                    "points": [
+                        {"parameters": p, "outcomes": _describe_json(t)} for p, t in per_point
+                    ],
+                    "failures": exp.failures,
+                }
+            )
+        )
+    else:
+        keys = list(points[0])
+        header = "  ".join(f"{k.split('.')[-1]:>14}" for k in keys)
+        header += "".join(f"  {c:>24}" for c in SWEEP_COLUMNS)
+        lines = [f"{scenario.name}: {args.runs} replicates per point; mean [90 % range]", header]
+        for point, table in per_point:
+            row = "  ".join(f"{point[k]!s:>14}" for k in keys)
+            t = table.set_index("outcome")
+            for c in SWEEP_COLUMNS:
+                cell = (
+                    (
+                        f"{_fmt_value(c, t.at[c, 'mean'])} [{_fmt_value(c, t.at[c, 'p5'])}"
+                        f"..{_fmt_value(c, t.at[c, 'p95'])}]"
+                    )
+                    if c in t.index
+                    else "n/a"
+                )
+                row += f"  {cell:>24}"
+            lines.append(row)
+        print("\n".join(lines))
+    return report_failures(exp.failures, args.out)
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from sim.sensitivity import parse_params, sensitivity
+
+    scenario = resolve(args)
+    bounds = parse_params(args.params, scenario)
+    with executor_for(args) as executor:
+        res = sensitivity(
+            scenario,
+            bounds,
+            args.method,
+            trajectories=args.trajectories,
+            samples=args.samples,
+            runs=args.runs,
+            **experiment_kw(args, executor),
+        )
+    idx = res.indices
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "scenario": scenario.name,
+                    "method": args.method,
+                    "bounds": {k: list(v) for k, v in bounds.items()},
+                    "points": len(res.experiment.points),
+                    "runs": args.runs,
+                    "indices": [
+                        {k: (_json_num(v) if isinstance(v, float) else v) for k, v in r.items()}
+                        for r in idx.to_dict("records")
+                    ],
+                    "failures": res.experiment.failures,
+                }
+            )
+        )
+    else:
+        lines = [
+            f"{scenario.name}: {args.method} sensitivity, {len(res.experiment.points)} "
+            f"points x {args.runs} replicates"
+        ]
+        for target, part in idx.groupby("target", sort=False):
+            lines.append(f"\n{target}")
+            if args.method == "morris":
+                lines.append(
+                    f"  {'rank':>4}  {'parameter':<36} {'mu*':>10} {'+-':>8} {'sigma':>10}"
+                )
+                for r in part.itertuples():
+                    lines.append(
+                        f"  {r.rank:>4}  {r.parameter:<36} {r.mu_star:>10.4g} "
+                        f"{r.mu_star_conf:>8.3g} {r.sigma:>10.4g}"
+                    )
+            else:
+                lines.append(f"  {'rank':>4}  {'parameter':<36} {'S1':>8} {'ST':>8} {'+-ST':>8}")
+                for r in part.itertuples():
+                    lines.append(
+                        f"  {r.rank:>4}  {r.parameter:<36} {r.S1:>8.3f} {r.ST:>8.3f} "
+                        f"{r.ST_conf:>8.3f}"
+                    )
+        print("\n".join(lines))
+    return report_failures(res.experiment.failures, args.out)
+
+
+COMMANDS = {
+    "scenarios": cmd_scenarios,
+    "params": cmd_params,
+    "run": cmd_run,
+    "montecarlo": cmd_montecarlo,
+    "compare": cmd_compare,
+    "sweep": cmd_sweep,
+    "sensitivity": cmd_sensitivity,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sim.experiments import ExperimentError
     from sim.results import OutputError
 
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (ScenarioError, OutputError, UsageError) as exc:
+    except (ScenarioError, OutputError, UsageError, ExperimentError) as exc:
         print(f"networker-sim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("networker-sim: interrupted; nothing was written", file=sys.stderr)
+        out = getattr(args, "out", None)
+        kept = (
+            f"finished replicates are kept in {out}/; run the same command to resume"
+            if out is not None and args.command not in ("run",)
+            else "nothing was written"
+        )
+        print(f"networker-sim: interrupted; {kept}", file=sys.stderr)
         return 130
 
 

@@ -1,0 +1,156 @@
+"""Which parameters matter: Morris screening and Sobol indices with SALib.
+
+The parameter points come from SALib's samplers, every point runs the same replicate
+seeds (common random numbers), and SALib's analysers turn the replicate means into
+indices. Nothing here estimates an index by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.experiments import Experiment, ExperimentError, run_experiment
+from sim.scenario import SECTIONS, Scenario, ScenarioError, param_specs
+
+# The outcomes a prospective networker cares about most (issue 3).
+TARGETS = ("share_net_loss", "first_year_dropout_share", "net_income_p50")
+METHODS = ("morris", "sobol")
+MORRIS_LEVELS = 4
+DEFAULT_SPAN = 0.5  # without explicit bounds: the scenario's value -50 % .. +50 %
+
+
+def parse_params(text: str, scenario: Scenario) -> dict[str, tuple[float, float]]:
+    """``key`` or ``key=lo:hi``, comma-separated, into bounds within the allowed ranges."""
+    specs = param_specs()
+    bounds: dict[str, tuple[float, float]] = {}
+    for item in (t.strip() for t in text.split(",")):
+        if not item:
+            continue
+        key, sep, span = item.partition("=")
+        spec = specs.get(key)
+        if spec is None:
+            scenario.with_overrides({key: 0}, origin="--params")  # raises with a suggestion
+        if spec is None or spec["lo"] is None or isinstance(spec["default"], tuple):
+            raise ScenarioError(f"--params: {key} is not a numeric parameter")
+        section, name = key.split(".")
+        value = float(getattr(getattr(scenario, section), name))
+        if sep:
+            try:
+                lo, hi = (float(x) for x in span.split(":"))
+            except ValueError:
+                raise ScenarioError(f"--params {item!r}: expected {key}=low:high") from None
+        else:
+            lo, hi = value * (1 - DEFAULT_SPAN), value * (1 + DEFAULT_SPAN)
+            if lo == hi:
+                hi = lo + 1.0
+        lo, hi = max(lo, spec["lo"]), min(hi, spec["hi"])
+        if not lo < hi:
+            raise ScenarioError(
+                f"--params {item!r}: the range must be increasing and within "
+                f"{spec['lo']:g} .. {spec['hi']:g}"
+            )
+        bounds[key] = (lo, hi)
+    if len(bounds) < 2:
+        raise ScenarioError("--params: name at least two parameters")
+    return bounds
+
+
+def _is_int(key: str) -> bool:
+    section, name = key.split(".")
+    return SECTIONS[section].__dataclass_fields__[name].type in ("int", int)
+
+
+@dataclass
+class Sensitivity:
+    """Indices per target outcome and parameter, ranked by influence."""
+
+    method: str
+    indices: pd.DataFrame  # target, parameter, index columns, rank
+    experiment: Experiment
+    problem: dict[str, Any]
+
+
+def sensitivity(
+    scenario: Scenario,
+    bounds: dict[str, tuple[float, float]],
+    method: str = "morris",
+    *,
+    trajectories: int = 10,
+    samples: int = 32,
+    runs: int = 3,
+    targets: Sequence[str] = TARGETS,
+    **experiment_kw,
+) -> Sensitivity:
+    """Rank parameters by their influence on the target outcomes.
+
+    Args:
+        bounds: parameter ranges, e.g. ``parse_params("networker.tolerance_mean", s)``.
+        method: "morris" (elementary effects, cheap screening: trajectories x (k + 1)
+            points) or "sobol" (variance shares: samples x (k + 2) points).
+        runs: replicates per point, averaged before the analysis.
+        experiment_kw: passed to ``run_experiment`` (executor, workers, out, progress ...).
+    """
+    from SALib.analyze import morris as morris_analyze
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import morris as morris_sample
+    from SALib.sample import sobol as sobol_sample
+
+    if method not in METHODS:
+        raise ExperimentError(f"--method must be one of {', '.join(METHODS)}, got {method!r}")
+    names = list(bounds)
+    problem = {"num_vars": len(names), "names": names, "bounds": [bounds[n] for n in names]}
+    seed = int(experiment_kw.pop("master_seed", None) or scenario.simulation.seed)
+    if method == "morris":
+        x = morris_sample.sample(problem, N=trajectories, num_levels=MORRIS_LEVELS, seed=seed)
+    else:
+        x = sobol_sample.sample(problem, N=samples, calc_second_order=False, seed=seed)
+    points = [
+        {n: (round(v) if _is_int(n) else float(v)) for n, v in zip(names, row, strict=True)}
+        for row in x
+    ]
+    exp = run_experiment(scenario, runs, points, master_seed=seed, **experiment_kw)
+    means = exp.outcomes.groupby("point")[list(targets)].mean().reindex(range(len(points)))
+    rows = []
+    for target in targets:
+        y = means[target].to_numpy(dtype=float)
+        if np.isnan(y).all():
+            continue
+        y = np.where(np.isnan(y), np.nanmean(y), y)
+        if method == "morris":
+            si = morris_analyze.analyze(problem, x, y, num_levels=MORRIS_LEVELS, seed=seed)
+            for i, name in enumerate(names):
+                rows.append(
+                    {
+                        "target": target,
+                        "parameter": name,
+                        "mu_star": si["mu_star"][i],
+                        "mu_star_conf": si["mu_star_conf"][i],
+                        "sigma": si["sigma"][i],
+                    }
+                )
+        else:
+            si = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=seed)
+            for i, name in enumerate(names):
+                rows.append(
+                    {
+                        "target": target,
+                        "parameter": name,
+                        "S1": si["S1"][i],
+                        "S1_conf": si["S1_conf"][i],
+                        "ST": si["ST"][i],
+                        "ST_conf": si["ST_conf"][i],
+                    }
+                )
+    indices = pd.DataFrame(rows)
+    if len(indices):
+        key = "mu_star" if method == "morris" else "ST"
+        indices["rank"] = (
+            indices.groupby("target")[key].rank(ascending=False, method="min").astype(int)
+        )
+        indices = indices.sort_values(["target", "rank"], ignore_index=True)
+    return Sensitivity(method, indices, exp, problem)
