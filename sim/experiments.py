@@ -12,6 +12,7 @@ disk.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -22,7 +23,7 @@ import time
 import traceback
 import warnings
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -269,17 +270,37 @@ def _prepare_folder(folder: Path, config: dict, overwrite: bool) -> set[tuple[in
                 )
     (folder / PARTS).mkdir(parents=True, exist_ok=True)
     _write_atomic(state, lambda p: p.write_text(json.dumps(config, indent=2) + "\n"))
+    parts = folder / PARTS
+    for f in parts.glob("*.tmp"):  # a write cut short
+        f.unlink()
+    tags = {f.name.removeprefix("outcomes-") for f in parts.glob("outcomes-*.parquet")}
+    for f in [*parts.glob("weekly-*.parquet"), *parts.glob("networkers-*.parquet")]:
+        if f.name.split("-", 1)[1] not in tags:  # a batch cut short before its outcomes
+            f.unlink()
     done: set[tuple[int, int]] = set()
-    for f in (folder / PARTS).glob("outcomes-*.parquet"):
+    for f in parts.glob("outcomes-*.parquet"):
         part = pd.read_parquet(f, columns=["point", "replicate"])
         done.update(zip(part.point.tolist(), part.replicate.tolist(), strict=True))
     return done
 
 
-def _save_batch(folder: Path, results: list[dict[str, Any]]) -> None:
+def _save_batch(folder: Path, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Save a batch's replicates; return the failed ones with seed, parameters and error."""
+    failed = [
+        {
+            "point": r["task"].point,
+            "replicate": r["task"].replicate,
+            "seed": r["task"].seed,
+            "parameters": r["task"].overrides,
+            "error": r["error"],
+            "traceback": r["traceback"],
+        }
+        for r in results
+        if "error" in r
+    ]
     ok = [r for r in results if "outcome" in r]
     if not ok:
-        return
+        return failed
     first = ok[0]["task"]
     tag = f"{first.point:05d}-{first.replicate:07d}"
     rows, weekly, networkers = [], [], []
@@ -298,6 +319,7 @@ def _save_batch(folder: Path, results: list[dict[str, Any]]) -> None:
     ):
         data = pd.concat(frame, ignore_index=True)
         _write_atomic(parts / f"{name}-{tag}.parquet", lambda p, d=data: d.to_parquet(p))
+    return failed
 
 
 def _batches(tasks: list[Task], size: int) -> Iterable[list[Task]]:
@@ -355,28 +377,23 @@ def run_experiment(
     failures: list[dict[str, Any]] = []
     bar = _progress(len(tasks), len(tasks) - len(todo), progress)
     started = time.perf_counter()
-    futures: list[Future] = []
+    pending: set[Future] = set()
+    batches = iter(_batches(todo, size))
     try:
-        futures = [executor.submit(run_batch, scenario, b) for b in _batches(todo, size)]
-        for future in as_completed(futures):
-            results = future.result()
-            _save_batch(folder, results)
-            for r in results:
-                if "error" in r:
-                    t = r["task"]
-                    failures.append(
-                        {
-                            "point": t.point,
-                            "replicate": t.replicate,
-                            "seed": t.seed,
-                            "parameters": t.overrides,
-                            "error": r["error"],
-                            "traceback": r["traceback"],
-                        }
-                    )
-            bar.update(len(results))
+        # A bounded window of batches in flight: finished results are saved and dropped,
+        # so memory does not grow with the number of replicates.
+        for batch in itertools.islice(batches, 2 * n_workers):
+            pending.add(executor.submit(run_batch, scenario, batch))
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                failures += _save_batch(folder, future.result())
+                bar.update(len(future.result()))
+                nxt = next(batches, None)
+                if nxt is not None:
+                    pending.add(executor.submit(run_batch, scenario, nxt))
     except BaseException:
-        for f in futures:
+        for f in pending:
             f.cancel()
         if temporary:
             shutil.rmtree(folder, ignore_errors=True)
@@ -419,22 +436,42 @@ def _collect(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     outcomes = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
     outcomes = outcomes.sort_values(["point", "replicate"], ignore_index=True)
     weekly = pd.concat(
-        [pd.read_parquet(f) for f in sorted(parts.glob("weekly-*.parquet"))], ignore_index=True
+        [
+            pd.read_parquet(f, columns=["point", "replicate", "week", *BAND_COLUMNS])
+            for f in sorted(parts.glob("weekly-*.parquet"))
+        ],
+        ignore_index=True,
     )
     return outcomes, time_bands(weekly)
 
 
 def time_bands(weekly: pd.DataFrame) -> pd.DataFrame:
     """Per point and week: mean and the 5 / 50 / 95 % quantiles of each band column."""
-    long = weekly.melt(id_vars=["point", "replicate", "seed", "week"], var_name="column")
-    grouped = long.groupby(["point", "column", "week"])["value"]
-    bands = grouped.agg(
-        mean="mean",
-        p5=lambda v: v.quantile(0.05),
-        p50="median",
-        p95=lambda v: v.quantile(0.95),
-    )
-    return bands.reset_index()
+    frames = []
+    for point, sub in weekly.groupby("point"):
+        sub = sub.sort_values(["replicate", "week"])
+        weeks = np.sort(sub.week.unique())
+        n_rep = sub.replicate.nunique()
+        for col in BAND_COLUMNS:
+            values = sub[col].to_numpy(dtype=float).reshape(n_rep, len(weeks))
+            with warnings.catch_warnings():  # a week where every replicate is NaN
+                warnings.simplefilter("ignore", RuntimeWarning)
+                q = np.nanquantile(values, [0.05, 0.5, 0.95], axis=0)
+                mean = np.nanmean(values, axis=0)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "point": point,
+                        "column": col,
+                        "week": weeks,
+                        "mean": mean,
+                        "p5": q[0],
+                        "p50": q[1],
+                        "p95": q[2],
+                    }
+                )
+            )
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 class _NoBar:
