@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import time
 from contextlib import contextmanager
@@ -65,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="a parameter and its values, e.g. networker.tolerance_mean=2,4,8,16 (repeatable)",
     )
     add_experiment_args(sweep)
+    dash = sub.add_parser("dashboard", help="start the dashboard in the browser")
+    dash.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    dash.add_argument("--port", type=int, default=8765, help="port (8765)")
     sens = sub.add_parser("sensitivity", help="rank parameters by influence (Morris or Sobol)")
     add_scenario_args(sens)
     sens.add_argument(
@@ -505,7 +509,31 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     return report_failures(res.experiment.failures, args.out)
 
 
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    """Serve dashboards/app.py with Solara's own front-end files (no internet needed)."""
+    import subprocess
+
+    app = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
+    if not app.is_file():
+        raise UsageError(f"{app}: the dashboard is missing from this installation")
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port {args.port}: allowed from 1 to 65535")
+    url = f"http://{'localhost' if args.host == '127.0.0.1' else args.host}:{args.port}/"
+    print(f"networker-sim dashboard: open {url} in a browser (Ctrl+C stops it)", flush=True)
+    cmd = [sys.executable, "-m", "solara", "run", str(app), "--host", args.host,
+           "--port", str(args.port), "--production", "--no-open", "--log-level", "warning",
+           "--no-check-version"]  # fmt: skip
+    # Nothing leaves the machine: no version check, no usage telemetry; the front end
+    # comes from the solara-assets package.
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    try:
+        return subprocess.call(cmd, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
 COMMANDS = {
+    "dashboard": cmd_dashboard,
     "scenarios": cmd_scenarios,
     "params": cmd_params,
     "run": cmd_run,

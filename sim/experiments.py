@@ -339,6 +339,7 @@ def run_experiment(
     overwrite: bool = False,
     batch_size: int | None = None,
     progress: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> Experiment:
     """Run ``runs`` replicates at every parameter point (default: the scenario as it is).
 
@@ -355,6 +356,7 @@ def run_experiment(
         overwrite: start afresh in ``out`` even if it holds another experiment.
         batch_size: replicates per task (default: enough for about 4 tasks per worker).
         progress: show a progress bar with the time left on stderr.
+        on_progress: called with (replicates finished, replicates in all) after each batch.
     """
     if runs < 1:
         raise ExperimentError(f"--runs must be at least 1, got {runs}")
@@ -378,6 +380,7 @@ def run_experiment(
     bar = _progress(len(tasks), len(tasks) - len(todo), progress)
     started = time.perf_counter()
     pending: set[Future] = set()
+    finished = len(tasks) - len(todo)
     batches = iter(_batches(todo, size))
     try:
         # A bounded window of batches in flight: finished results are saved and dropped,
@@ -389,6 +392,9 @@ def run_experiment(
             for future in finished:
                 failures += _save_batch(folder, future.result())
                 bar.update(len(future.result()))
+                finished += len(future.result())
+                if on_progress is not None:
+                    on_progress(finished, len(tasks))
                 nxt = next(batches, None)
                 if nxt is not None:
                     pending.add(executor.submit(run_batch, scenario, nxt))

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 PERCENTILES = (5, 10, 25, 50, 75, 90, 99)
 BREAK_EVEN_EUR = 100.0  # CALIBRATION.md: "break-even" = cumulative net within +-100 EUR
 YEAR_WEEKS = 52
+# Monthly net income bins on a signed log scale (EUR), for the income heat map.
+_DECADES = np.array([10.0, 30.0, 100.0, 300.0, 1_000.0, 3_000.0, 10_000.0])
+INCOME_BIN_EDGES = np.concatenate([[-np.inf], -_DECADES[::-1], _DECADES, [np.inf]])
 NOT_LEGAL_ADVICE = (
     "The pyramid-risk indicator informs about a simulated company; it is not legal advice."
 )
@@ -237,3 +240,42 @@ def summarize(
         "pyramid_risk_reasons": parts,
         "note": NOT_LEGAL_ADVICE,
     }
+
+
+def survival_by_cohort(
+    join_week: np.ndarray, exit_week: np.ndarray, now: int, cohort_weeks: int = 52
+) -> list[tuple[int, np.ndarray]]:
+    """Share of each joining cohort still active, by weeks since joining.
+
+    Cohorts are the networkers who joined in weeks [c, c + cohort_weeks) for c = 0,
+    cohort_weeks, ...; founders (week 0) belong to the first. A cohort's curve runs for
+    as many weeks as its last member can have been observed; a still-active networker
+    counts as active up to ``now``.
+
+    Returns:
+        (first week of the cohort, share active at 0, 1, 2, ... weeks since joining).
+    """
+    join_week = np.asarray(join_week)
+    exit_week = np.asarray(exit_week)
+    tenure = np.where(exit_week >= 0, exit_week, now + 1) - join_week
+    out = []
+    for start in range(0, now + 1, cohort_weeks):
+        members = (join_week >= start) & (join_week < start + cohort_weeks)
+        if not members.any():
+            continue
+        weeks = np.arange(now - join_week[members].min() + 1)
+        # at w weeks since joining, count only those who joined at least w weeks ago
+        observed = (now - join_week[members])[None, :] >= weeks[:, None]
+        alive = (tenure[members][None, :] > weeks[:, None]) & observed
+        out.append((start, alive.sum(axis=1) / observed.sum(axis=1)))
+    return out
+
+
+def lorenz(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Points of the Lorenz curve: cumulative share of people and of the total."""
+    x = np.sort(np.asarray(values, dtype=np.float64))
+    total = x.sum()
+    people = np.linspace(0.0, 1.0, len(x) + 1)
+    if len(x) == 0 or total == 0:
+        return people, people.copy()
+    return people, np.concatenate([[0.0], np.cumsum(x) / total])

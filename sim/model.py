@@ -491,8 +491,9 @@ class NetworkMarketingModel(mesa.Model):
             "networker_costs": self.costs_this_week,
             "company_revenue": self.revenue_this_week,
         }
-        values.update(income_snapshot(lg))
-        self.series.record(self.week, values)
+        income, hist = income_snapshot(lg)
+        values.update(income)
+        self.series.record(self.week, values, hist)
 
     # ---- results ---------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from sim.metrics import (
     BREAK_EVEN_EUR,
+    INCOME_BIN_EDGES,
     PERCENTILES,
     gini,
     top_share,
@@ -127,11 +128,14 @@ class WeeklySeries:
 
     def __post_init__(self):
         self.data = {name: np.zeros(self.weeks) for name in SERIES}
+        # counts of active networkers per monthly-net-income bin, one row per week
+        self.income_hist = np.zeros((self.weeks, len(INCOME_BIN_EDGES) - 1), dtype=np.int32)
 
-    def record(self, week: int, values: dict[str, float]) -> None:
+    def record(self, week: int, values: dict[str, float], income_hist: np.ndarray) -> None:
         row = week - 1
         for name, value in values.items():
             self.data[name][row] = value
+        self.income_hist[row] = income_hist
 
     def frame(self, upto: int | None = None) -> pd.DataFrame:
         df = pd.DataFrame({k: v[:upto] for k, v in self.data.items()})
@@ -139,11 +143,14 @@ class WeeklySeries:
         return df.astype({c: np.int64 for c in int_cols})
 
 
-def income_snapshot(ledger: Ledger) -> dict[str, float]:
-    """The income-distribution columns of one week, from the ledger as it stands."""
+def income_snapshot(ledger: Ledger) -> tuple[dict[str, float], np.ndarray]:
+    """The income-distribution columns of one week, from the ledger as it stands, and the
+    histogram of the active networkers' last monthly net income over ``INCOME_BIN_EDGES``.
+    """
     out: dict[str, float] = {}
     monthly = ledger.last_month_net[ledger.active]
     monthly = monthly[~np.isnan(monthly)]
+    hist = np.histogram(monthly, INCOME_BIN_EDGES)[0]
     net = ledger.net
     for q, value in zip(PERCENTILES, _percentiles(monthly), strict=True):
         out[f"monthly_net_p{q}"] = value
@@ -155,7 +162,7 @@ def income_snapshot(ledger: Ledger) -> dict[str, float]:
     out["share_break_even"] = np.count_nonzero(np.abs(net) <= BREAK_EVEN_EUR) / n
     out["gini_net_income"] = gini(net)
     out["top1_commission_share"] = top_share(ledger.commission + ledger.recruiting_reward)
-    return out
+    return out, hist
 
 
 def _percentiles(x: np.ndarray) -> np.ndarray:

@@ -18,7 +18,17 @@ PLANS = ("unilevel", "stairstep_breakaway", "binary", "recruitment_fee")
 
 
 class ScenarioError(ValueError):
-    """A scenario file or override is malformed, unknown or out of range."""
+    """A scenario file or override is malformed, unknown or out of range.
+
+    Attributes:
+        key: the dotted parameter the error is about, if one.
+        kind: "range" (value out of range), or None for any other error.
+        lo, hi, value: for "range", the allowed range and the rejected value.
+    """
+
+    def __init__(self, message: str, key: str | None = None, kind: str | None = None, **info):
+        super().__init__(message)
+        self.key, self.kind, self.info = key, kind, info
 
 
 def p(default: Any, lo: float | None, hi: float | None, unit: str, doc: str, source: str, **kw):
@@ -495,7 +505,12 @@ def _scalar(key: str, value: Any, typ: type, meta: dict[str, Any], origin: str) 
         value = float(value)
     if not meta["lo"] <= value <= meta["hi"]:
         raise ScenarioError(
-            f"{origin}: {key} = {fmt_number(value)} is out of range: allowed {range_text(meta)}"
+            f"{origin}: {key} = {fmt_number(value)} is out of range: allowed {range_text(meta)}",
+            key=key,
+            kind="range",
+            lo=meta["lo"],
+            hi=meta["hi"],
+            value=value,
         )
     return value
 
@@ -522,12 +537,20 @@ def _check_cross(s: Scenario, origin: str) -> None:
     if c.plan == "recruitment_fee" and sum(c.fee_shares) > c.entry_fee:
         raise ScenarioError(
             f"{origin}: compensation.fee_shares add up to {sum(c.fee_shares):g} EUR, more than "
-            f"compensation.entry_fee = {c.entry_fee:g} EUR"
+            f"compensation.entry_fee = {c.entry_fee:g} EUR",
+            key="compensation.entry_fee",
+            kind="fee_shares",
+            total=sum(c.fee_shares),
+            fee=c.entry_fee,
         )
     if s.population.founders > s.population.size:
         raise ScenarioError(
             f"{origin}: population.founders = {s.population.founders} is out of range: "
-            f"allowed from 1 to population.size = {s.population.size}"
+            f"allowed from 1 to population.size = {s.population.size}",
+            key="population.founders",
+            kind="founders",
+            founders=s.population.founders,
+            size=s.population.size,
         )
 
 
@@ -624,3 +647,30 @@ def list_scenarios() -> list[tuple[str, str]]:
         except (OSError, tomllib.TOMLDecodeError):
             out.append((path.stem, "(unreadable)"))
     return out
+
+
+def scenario_to_toml(scenario: Scenario) -> str:
+    """The scenario as a complete TOML file that ``load_scenario`` reads back unchanged."""
+
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, str):
+            return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if isinstance(v, tuple | list):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        return repr(v)
+
+    lines = [
+        "# Written by networker-sim: every parameter of the scenario, resolved.",
+        "# Sources and ranges of each key: `networker-sim params`.",
+        "",
+        "[scenario]",
+        f"name = {value(scenario.name)}",
+        f"description = {value(scenario.description)}",
+    ]
+    for sec in SECTIONS:
+        lines += ["", f"[{sec}]"]
+        part = getattr(scenario, sec)
+        lines += [f"{f.name} = {value(getattr(part, f.name))}" for f in fields(part)]
+    return "\n".join(lines) + "\n"

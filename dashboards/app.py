@@ -1,0 +1,64 @@
+"""networker-sim dashboard: watch recruitment, dropout and the income distribution form.
+
+Start it with ``uv run networker-sim dashboard`` (listens on 127.0.0.1:8765). Pick a
+scenario, press Play, and watch. Everything shown comes from the model's own records; the
+charts are matplotlib images, so the page needs no internet connection.
+"""
+
+from __future__ import annotations
+
+import solara
+import solara.lab
+
+from dashboards import state
+from dashboards.components.about import AboutPage
+from dashboards.components.compare import ComparePage
+from dashboards.components.controls import Controls
+from dashboards.components.panels import ChartImage, Downloads, KeyNumbers, PyramidPanel
+from sim.i18n import LANGS, t
+
+
+@solara.component
+def SimulationPage():
+    lang = state.lang.value
+    solara.use_effect(state.initial, [])
+    solara.use_thread(state.play_loop, dependencies=[state.playing.value])
+    view, slow = state.view.value, state.slow_view.value
+    with solara.Columns([1, 3], gutters_dense=True):
+        with solara.Card():
+            Controls()
+        with solara.Column():
+            if view is None:
+                solara.ProgressLinear(True)
+                return
+            if view.finished:
+                solara.Info(t("ui.finished", lang))
+            KeyNumbers(view, lang)
+            with solara.Columns([3, 2]):
+                ChartImage("income_heatmap", view, lang, timed=True)
+                ChartImage("net_histogram", view, lang)
+            with solara.Columns([1, 1, 1]):
+                ChartImage("people", view, lang)
+                ChartImage("survival", slow, lang)
+                ChartImage("saturation", slow, lang)
+            with solara.Columns([1, 2]):
+                ChartImage("lorenz", slow, lang)
+                PyramidPanel(view, lang)
+            Downloads(view, lang)
+
+
+@solara.component
+def Page():
+    lang = state.lang.value
+    solara.Title(t("app.title", lang))
+    with solara.Column(style={"padding": "8px"}):
+        with solara.Row(style={"align-items": "center"}, justify="space-between"):
+            solara.Markdown(f"## {t('app.title', lang)} · {t('app.subtitle', lang)}")
+            solara.ToggleButtonsSingle(value=state.lang, values=list(LANGS))
+        with solara.lab.Tabs():
+            with solara.lab.Tab(t("app.tab_simulation", lang)):
+                SimulationPage()
+            with solara.lab.Tab(t("app.tab_compare", lang)):
+                ComparePage()
+            with solara.lab.Tab(t("app.tab_about", lang)):
+                AboutPage()

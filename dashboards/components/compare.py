@@ -1,0 +1,119 @@
+"""The Compare page: two scenarios side by side over many replicates (the experiments
+machinery), with the same kinds of charts as the simulation page."""
+
+from __future__ import annotations
+
+import solara
+import solara.lab
+
+from dashboards import charts, state
+from sim.experiments import compare, run_experiment
+from sim.i18n import fmt_num, fmt_pct, t
+from sim.scenario import load_scenario
+
+first = solara.reactive("retail_focused")
+second = solara.reactive("pyramid")
+runs = solara.reactive(20)
+done = solara.reactive((0, 0))
+TABLE = (
+    "ever_joined",
+    "share_net_loss",
+    "share_break_even",
+    "share_profit",
+    "net_income_p50",
+    "first_year_dropout_share",
+    "top1_commission_share",
+    "retail_share",
+    "recruiting_reward_share",
+    "pyramid_risk_red",
+)
+
+
+@solara.lab.task(prefer_threaded=True)
+def run_pair(a: str, b: str, n: int):
+    exps = []
+    for i, name in enumerate((a, b)):
+        exps.append(
+            run_experiment(
+                load_scenario(name),
+                n,
+                workers=2,
+                on_progress=lambda k, total, i=i: done.set((i * n + k, 2 * n)),
+            )
+        )
+    return exps
+
+
+def _cell(key: str, x: float, lang: str) -> str:
+    if key.startswith(("share_", "pyramid_risk")) or key.endswith("_share"):
+        return fmt_pct(x, lang)
+    return fmt_num(x, lang, 0)
+
+
+@solara.component
+def ComparePage():
+    lang = state.lang.value
+    names = state.scenario_names()
+    solara.Markdown(t("ui.compare_intro", lang))
+    with solara.Row(gap="12px"):
+        solara.Select(t("ui.scenario_a", lang), value=first, values=names)
+        solara.Select(t("ui.scenario_b", lang), value=second, values=names)
+        solara.SliderInt(t("ui.runs", lang), value=runs, min=5, max=100, step=5)
+        solara.Button(
+            t("ui.run_compare", lang),
+            color="primary",
+            disabled=run_pair.pending,
+            on_click=lambda: run_pair(first.value, second.value, runs.value),
+        )
+    if run_pair.pending:
+        k, total = done.value
+        solara.ProgressLinear(True)
+        solara.Text(t("ui.running", lang, done=k, total=total or 2 * runs.value))
+    if run_pair.error:
+        solara.Error(str(run_pair.exception))
+    if not run_pair.finished or run_pair.value is None:
+        return
+    exp_a, exp_b = run_pair.value
+    labels = [f"A: {exp_a_name()}", f"B: {exp_b_name()}"]
+    with solara.Columns([1, 1]):
+        solara.Image(
+            charts.png(charts.band_chart([exp_a.bands, exp_b.bands], labels, "active", lang)),
+            width="100%",
+        )
+        solara.Image(
+            charts.png(
+                charts.band_chart([exp_a.bands, exp_b.bands], labels, "cumulative_net_p50", lang)
+            ),
+            width="100%",
+        )
+    with solara.Columns([1, 1]):
+        solara.Image(
+            charts.png(charts.outcome_bars([exp_a.outcomes, exp_b.outcomes], labels, lang)),
+            width="100%",
+        )
+        table = compare(exp_a.outcomes, exp_b.outcomes, TABLE)
+        rows = [
+            f"| {t('ui.outcome', lang)} | A | B | {t('ui.difference', lang)} | "
+            f"{t('ui.beyond_noise', lang)} |",
+            "|---|---|---|---|---|",
+        ]
+        for r in table.itertuples():
+            rows.append(
+                f"| {t(f'column.{r.outcome}', lang)} "
+                f"| {_cell(r.outcome, r.mean_a, lang)} "
+                f"({_cell(r.outcome, r.p5_a, lang)} .. {_cell(r.outcome, r.p95_a, lang)}) "
+                f"| {_cell(r.outcome, r.mean_b, lang)} "
+                f"({_cell(r.outcome, r.p5_b, lang)} .. {_cell(r.outcome, r.p95_b, lang)}) "
+                f"| {_cell(r.outcome, r.difference, lang)} "
+                f"| {t('ui.yes', lang) if r.beyond_noise else t('ui.no', lang)} |"
+            )
+        with solara.Column():
+            solara.Markdown(f"**{t('ui.compare_table', lang)}**\n\n" + "\n".join(rows))
+
+
+def exp_a_name() -> str:
+    return first.value
+
+
+def exp_b_name() -> str:
+    return second.value

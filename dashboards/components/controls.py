@@ -1,0 +1,92 @@
+"""The controls: scenario picker, the sliders that matter most, seed, Step / Play / Pause /
+Reset and speed. Settings take effect on Reset; an invalid combination shows its message
+here and the last good model keeps running."""
+
+from __future__ import annotations
+
+import solara
+
+from dashboards import state
+from sim.i18n import fmt_int, t
+
+
+@solara.component
+def Controls():
+    lang = state.lang.value
+    values = state.settings.value
+    m = state.model.value
+    weeks = m.params.simulation.weeks if m is not None else 0
+    week = m.week if m is not None else 0
+    with solara.Column(gap="6px"):
+        solara.Select(
+            label=t("ui.scenario", lang),
+            value=state.scenario_name.value,
+            values=state.scenario_names(),
+            on_value=state.load,
+        )
+        with solara.Row(gap="6px"):
+            solara.Button(
+                t("ui.step", lang),
+                on_click=lambda: state.step(1),
+                disabled=state.playing.value or week >= weeks,
+                color="primary",
+            )
+            if state.playing.value:
+                solara.Button(
+                    t("ui.pause", lang), on_click=lambda: state.playing.set(False), color="primary"
+                )
+            else:
+                solara.Button(
+                    t("ui.play", lang),
+                    on_click=lambda: state.playing.set(True),
+                    disabled=week >= weeks,
+                    color="primary",
+                )
+            solara.Button(t("ui.reset", lang), on_click=state.reset, color="secondary")
+        solara.Text(t("ui.week_of", lang, week=week, weeks=weeks))
+        solara.SliderFloat(t("ui.speed", lang), value=state.speed, min=2, max=104, step=2)
+        if state.frame_weeks.value > 1 and state.playing.value:
+            solara.Text(
+                t("ui.redraw", lang, frames=state.frame_weeks.value), style={"font-size": "0.8em"}
+            )
+        if state.error.value is not None:
+            solara.Error(t("ui.invalid", lang) + " " + state.error_text(state.error.value, lang))
+        solara.Markdown(f"**{t('ui.settings', lang)}** · {t('ui.pending', lang)}")
+        solara.Select(
+            label=t("slider.population.size", lang),
+            value=fmt_int(values["population.size"], lang),
+            values=[fmt_int(n, lang) for n in state.POPULATION_CHOICES],
+            on_value=lambda text: state.set_setting(
+                "population.size", int(text.replace(",", "").replace(".", ""))
+            ),
+        )
+        solara.Select(
+            label=t("ui.plan", lang),
+            value=t(f"plan.{values['compensation.plan']}", lang),
+            values=[t(f"plan.{p}", lang) for p in state.PLANS],
+            on_value=lambda label: state.set_setting(
+                "compensation.plan",
+                next(p for p in state.PLANS if t(f"plan.{p}", lang) == label),
+            ),
+        )
+        for spec in state.SLIDERS:
+            label = t(f"slider.{spec.key}", lang)
+            if spec.integer:
+                solara.SliderInt(
+                    label,
+                    value=int(values[spec.key]),
+                    min=int(spec.lo),
+                    max=int(spec.hi),
+                    step=int(spec.step),
+                    on_value=lambda v, k=spec.key: state.set_setting(k, v),
+                )
+            else:
+                solara.SliderFloat(
+                    label,
+                    value=float(values[spec.key]),
+                    min=spec.lo,
+                    max=spec.hi,
+                    step=spec.step,
+                    on_value=lambda v, k=spec.key: state.set_setting(k, v),
+                )
+        solara.InputText(t("ui.seed", lang), value=state.seed_text, continuous_update=False)

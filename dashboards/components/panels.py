@@ -1,0 +1,111 @@
+"""Panels of the simulation page: charts, key numbers, the pyramid-risk lights, downloads."""
+
+from __future__ import annotations
+
+import time
+
+import solara
+
+from dashboards import charts, state
+from dashboards.view import View
+from sim.i18n import fmt_int, fmt_num, fmt_pct, t
+from sim.scenario import scenario_to_toml
+
+LIGHTS = {"green": "#27ae60", "amber": "#f39c12", "red": "#c0392b", "n/a": "#95a5a6"}
+
+
+@solara.component
+def ChartImage(name: str, view: View, lang: str, timed: bool = False):
+    """One chart as a PNG image; ``timed`` charts report how long they took to draw."""
+    started = time.perf_counter()
+    data = solara.use_memo(
+        lambda: charts.png(charts.ALL_CHARTS[name](view, lang)), dependencies=[view, lang]
+    )
+    if timed:
+        state.render_seconds.value = time.perf_counter() - started
+    solara.Image(data, format="png", width="100%")
+
+
+@solara.component
+def KeyNumbers(view: View, lang: str):
+    with solara.Card(t("numbers.title", lang)):
+        if view.ever_joined == 0:
+            solara.Text(t("numbers.none_yet", lang))
+            return
+        loss, _, profit = view.shares()
+        lines = [
+            t(
+                "numbers.joined",
+                lang,
+                joined=fmt_int(view.ever_joined, lang),
+                loss=fmt_pct(loss, lang),
+                profit=fmt_pct(profit, lang),
+            )
+        ]
+        weeks = view.median_weeks_to_dropout()
+        if weeks == weeks:  # not NaN: somebody has given up
+            lines.append(t("numbers.dropout", lang, weeks=fmt_num(weeks, lang, 0)))
+        lines.append(t("numbers.top", lang, share=fmt_pct(view.top1_share(), lang)))
+        lines.append(
+            t(
+                "numbers.active",
+                lang,
+                active=fmt_int(view.series.active.iloc[-1] if len(view.series) else 0, lang),
+                week=view.week,
+            )
+        )
+        solara.Markdown(" ".join(lines), style={"font-size": "1.15em"})
+
+
+def _risk_value(part: dict, lang: str) -> str:
+    if part["value"] is None:
+        return ""
+    if part["part"] == "median_customers":
+        return fmt_num(part["value"], lang, 1)
+    return fmt_pct(part["value"], lang)
+
+
+@solara.component
+def PyramidPanel(view: View, lang: str):
+    with solara.Card(t("risk.title", lang)):
+        with solara.Row(style={"align-items": "center"}):
+            solara.Text("●", style={"color": LIGHTS[view.risk], "font-size": "2em"})
+            solara.Text(t(f"risk.verdict_{view.risk}", lang), style={"font-weight": "bold"})
+        for part in view.risk_parts:
+            key = part["part"]
+            text = (
+                t("risk.not_applicable", lang)
+                if part["level"] == "n/a"
+                else t(f"risk.{key}.text", lang, value=_risk_value(part, lang))
+            )
+            with solara.Row(style={"align-items": "baseline"}, gap="6px"):
+                solara.Text("●", style={"color": LIGHTS[part["level"]], "font-size": "1.3em"})
+                solara.Markdown(
+                    f"**{t(f'risk.{key}.label', lang)}**: {text} "
+                    f"*({t(f'risk.{key}.source', lang)})*"
+                )
+        solara.Info(t("risk.not_legal_advice", lang))
+
+
+@solara.component
+def Downloads(view: View, lang: str):
+    m = state.model.value
+    with solara.Card(t("ui.downloads", lang)):
+        if m is None:
+            return
+        solara.FileDownload(
+            lambda: scenario_to_toml(m.params).encode("utf-8"),
+            filename=f"{m.params.name}.toml",
+            label=t("ui.download_scenario", lang),
+        )
+        solara.FileDownload(
+            lambda: view.series.to_csv(index=False).encode("utf-8"),
+            filename=f"{m.params.name}-weekly.csv",
+            label=t("ui.download_csv", lang),
+        )
+        for name, build in charts.ALL_CHARTS.items():
+            solara.FileDownload(
+                lambda build=build: charts.png(build(view, lang)),
+                filename=f"{m.params.name}-{name}-week{view.week}.png",
+                label=t("ui.download_png", lang, name=t(f"chart.{name}_name", lang)),
+            )

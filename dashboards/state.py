@@ -1,0 +1,221 @@
+"""The dashboard's state and actions: the chosen scenario and settings, the running model,
+and what the charts show. Solara keeps one copy of each reactive per browser tab.
+
+A setting changes nothing until Reset: Reset validates the settings exactly as
+``networker-sim run --set`` does, and on an error keeps the last good model and shows
+the message next to the controls.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+import solara
+
+from dashboards.view import View, snapshot
+from sim.i18n import fmt_int, t
+from sim.model import NetworkMarketingModel
+from sim.scenario import (
+    PLANS,
+    Scenario,
+    ScenarioError,
+    list_scenarios,
+    load_scenario,
+)
+
+DEFAULT_SCENARIO = "baseline"
+SEED_MAX = 2**32 - 1
+POPULATION_CHOICES = (1_000, 3_000, 10_000, 30_000, 100_000, 300_000)
+
+
+@dataclass(frozen=True)
+class SliderSpec:
+    key: str
+    lo: float
+    hi: float
+    step: float
+    integer: bool = False
+
+
+# The parameters that matter most for a newcomer, as sliders (issue 4).
+SLIDERS = (
+    SliderSpec("simulation.weeks", 52, 520, 52, integer=True),
+    SliderSpec("networker.hours_median", 1, 40, 0.5),
+    SliderSpec("networker.tolerance_mean", 1, 20, 0.5),
+    SliderSpec("networker.builder_share", 0, 1, 0.05),
+    SliderSpec("market.recruit_rate_warm", 0, 0.6, 0.01),
+    SliderSpec("market.sale_rate_warm", 0, 0.6, 0.01),
+    SliderSpec("costs.starter_kit", 0, 600, 10),
+    SliderSpec("costs.required_purchase", 0, 400, 10),
+    SliderSpec("costs.expenses_per_hour", 0, 15, 0.5),
+    SliderSpec("costs.own_purchase_value_share", 0, 1, 0.05),
+    SliderSpec("compensation.entry_fee", 0, 2000, 50),
+)
+SETTING_KEYS = ("population.size", "compensation.plan", *(s.key for s in SLIDERS))
+
+
+def settings_of(scenario: Scenario) -> dict[str, object]:
+    """The dashboard's settings as they are in ``scenario``."""
+    out = {}
+    for key in SETTING_KEYS:
+        section, name = key.split(".")
+        out[key] = getattr(getattr(scenario, section), name)
+    return out
+
+
+def parse_seed(text: str) -> int:
+    try:
+        seed = int(str(text).strip())
+    except ValueError:
+        seed = -1
+    if not 0 <= seed <= SEED_MAX:
+        raise ScenarioError(t("ui.seed_invalid"), key="simulation.seed", kind="seed")
+    return seed
+
+
+def error_text(exc: ScenarioError, lang: str) -> str:
+    """A validation error in the user's language where the catalog has it."""
+    if exc.kind == "range":
+        info = exc.info
+        return t(
+            "error.range",
+            lang,
+            key=t(f"slider.{exc.key}", lang) if exc.key in SETTING_KEYS else exc.key,
+            value=_num(info["value"], lang),
+            lo=_num(info["lo"], lang),
+            hi=_num(info["hi"], lang),
+        )
+    if exc.kind == "seed":
+        return t("ui.seed_invalid", lang)
+    if exc.kind == "fee_shares":
+        return t("error.fee_shares", lang, **{k: _num(v, lang) for k, v in exc.info.items()})
+    if exc.kind == "founders":
+        return t("error.founders", lang, **{k: _num(v, lang) for k, v in exc.info.items()})
+    return str(exc)
+
+
+def _num(x: float, lang: str) -> str:
+    return (
+        fmt_int(x, lang)
+        if float(x).is_integer()
+        else f"{x:g}".replace(".", ",")
+        if (lang == "de")
+        else f"{x:g}"
+    )
+
+
+# ---- per-tab state ---------------------------------------------------------------------------
+
+lang = solara.reactive("en")
+scenario_name = solara.reactive(DEFAULT_SCENARIO)
+settings = solara.reactive(settings_of(load_scenario(DEFAULT_SCENARIO)))
+seed_text = solara.reactive("42")
+error = solara.reactive(None)  # (ScenarioError) shown next to the controls
+model = solara.reactive(None)  # the running NetworkMarketingModel
+view = solara.reactive(None)  # the live charts' View
+slow_view = solara.reactive(None)  # the View of the charts that redraw less often
+playing = solara.reactive(False)
+speed = solara.reactive(26.0)  # weeks per second while playing
+frame_weeks = solara.reactive(1)  # weeks per redraw: grows when drawing is slow
+render_seconds = solara.reactive(0.0)  # time the last redraw of the live charts took
+_step_lock = threading.Lock()  # a step and a snapshot never overlap
+
+
+def scenario_names() -> list[str]:
+    return [name for name, _ in list_scenarios()]
+
+
+def build(name: str, values: dict, seed_value: str) -> NetworkMarketingModel:
+    """A new model from a scenario and the settings; raises ScenarioError when invalid."""
+    seed = parse_seed(seed_value)
+    scenario = load_scenario(name).with_overrides(
+        {**values, "simulation.seed": seed}, origin="settings"
+    )
+    return NetworkMarketingModel(scenario)
+
+
+def reset() -> None:
+    """Apply the settings: a new model at week 0, or an error and the old model kept."""
+    try:
+        new = build(scenario_name.value, settings.value, seed_text.value)
+    except ScenarioError as exc:
+        error.value = exc
+        return
+    playing.value = False
+    error.value = None
+    model.value = new
+    publish(new, slow=True)
+
+
+def load(name: str) -> None:
+    """Pick a scenario: its values go into the controls, and the model restarts."""
+    scenario_name.value = name
+    scenario = load_scenario(name)
+    settings.value = settings_of(scenario)
+    seed_text.value = str(scenario.simulation.seed)
+    reset()
+
+
+def set_setting(key: str, value: object) -> None:
+    settings.value = {**settings.value, key: value}
+
+
+def publish(m: NetworkMarketingModel, slow: bool) -> View:
+    with _step_lock:
+        v = snapshot(m)
+    view.value = v
+    if slow or slow_view.value is None:
+        slow_view.value = v
+    return v
+
+
+def step(weeks: int = 1) -> None:
+    m = model.value
+    if m is None:
+        return
+    with _step_lock:
+        for _ in range(weeks):
+            if m.week >= m.params.simulation.weeks:
+                break
+            m.step()
+    publish(m, slow=not playing.value)
+
+
+def play_loop() -> None:
+    """While playing: step, publish, wait. The redraw interval grows with drawing time."""
+    frames = 0
+    while playing.value:
+        m = model.value
+        if m is None or m.week >= m.params.simulation.weeks:
+            playing.value = False
+            break
+        started = time.perf_counter()
+        weeks = frame_weeks.value
+        with _step_lock:
+            for _ in range(weeks):
+                if m.week >= m.params.simulation.weeks:
+                    break
+                m.step()
+        frames += 1
+        publish(m, slow=frames % 4 == 0)
+        # the frame lasts as long as the weeks take at the chosen speed, and at least
+        # as long as stepping and the last redraw took, with some air for the browser
+        busy = time.perf_counter() - started + render_seconds.value
+        target = weeks / max(speed.value, 0.1)
+        if busy > target * 0.8 and weeks < 52:
+            frame_weeks.value = weeks + 1
+        elif busy < target * 0.3 and weeks > 1:
+            frame_weeks.value = weeks - 1
+        time.sleep(max(0.05, target - busy))
+    if model.value is not None:
+        publish(model.value, slow=True)
+
+
+def initial() -> None:
+    if model.value is None:
+        reset()
+
+
+__all__ = ["PLANS", "POPULATION_CHOICES", "SLIDERS"]

@@ -1,0 +1,99 @@
+"""What the charts show of a running model: a snapshot of its records at one week.
+
+The dashboard never computes statistics from agents: it copies the records the model
+keeps (weekly series, the per-networker ledger) into a ``View`` that charts read. The play
+loop makes the snapshot between steps, so a chart never sees a model halfway through a
+week.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.metrics import BREAK_EVEN_EUR, RISK_RULES, gini, indicators, pyramid_risk, top_share
+from sim.model import NetworkMarketingModel
+
+
+@dataclass(frozen=True)
+class View:
+    """The model's records at ``week`` (weekly series up to that week, ledger columns)."""
+
+    scenario: str
+    week: int
+    weeks: int
+    population: int
+    series: pd.DataFrame
+    income_hist: np.ndarray
+    net: np.ndarray
+    gross: np.ndarray
+    rewards: np.ndarray
+    join_week: np.ndarray
+    exit_week: np.ndarray
+    exit_reason: np.ndarray
+    risk: str
+    risk_parts: list[dict]
+
+    @property
+    def ever_joined(self) -> int:
+        return len(self.net)
+
+    @property
+    def finished(self) -> bool:
+        return self.week >= self.weeks
+
+    def shares(self) -> tuple[float, float, float]:
+        """Shares of everyone who ever joined with a loss, about break-even, a profit."""
+        n = max(len(self.net), 1)
+        loss = np.count_nonzero(self.net < -BREAK_EVEN_EUR) / n
+        profit = np.count_nonzero(self.net > BREAK_EVEN_EUR) / n
+        return loss, 1.0 - loss - profit if len(self.net) else 0.0, profit
+
+    def gini_gross(self) -> float:
+        return gini(self.gross)
+
+    def top1_share(self) -> float:
+        return top_share(self.rewards)
+
+    def median_weeks_to_dropout(self) -> float:
+        gone = self.exit_week >= 0
+        if not gone.any():
+            return float("nan")
+        return float(np.median(self.exit_week[gone] - self.join_week[gone]))
+
+
+def snapshot(model: NetworkMarketingModel) -> View:
+    """Copy what the charts need from the model at its current week."""
+    lg = model.ledger
+    week = model.week
+    series = model.series.frame(week)
+    rewards = lg.commission + lg.recruiting_reward
+    totals = dict(model.totals)
+    totals["median_customers"] = (
+        float(np.mean(model.monthly_median_customers))
+        if model.monthly_median_customers
+        else float("nan")
+    )
+    frame = pd.DataFrame({"commission": lg.commission, "recruiting_reward": lg.recruiting_reward})
+    risk, parts = pyramid_risk(indicators(totals, frame))
+    return View(
+        scenario=model.params.name,
+        week=week,
+        weeks=model.params.simulation.weeks,
+        population=model.population.size,
+        series=series,
+        income_hist=model.series.income_hist[:week].copy(),
+        net=lg.net.copy(),
+        gross=lg.gross.copy(),
+        rewards=rewards,
+        join_week=lg.join_week.copy(),
+        exit_week=lg.exit_week.copy(),
+        exit_reason=lg.exit_reason.copy(),
+        risk=risk,
+        risk_parts=parts,
+    )
+
+
+__all__ = ["RISK_RULES", "View", "snapshot"]
