@@ -116,16 +116,13 @@ def add_experiment_args(p: argparse.ArgumentParser, runs_default: int = 100) -> 
 
 
 def resolve(args: argparse.Namespace, name: str | None = None):
-    """The validated scenario with --set, --seed and --weeks applied."""
-    overrides: dict[str, Any] = parse_set(args.overrides)
-    if args.seed is not None:
-        overrides["simulation.seed"] = args.seed
-    if args.weeks is not None:
-        overrides["simulation.weeks"] = args.weeks
+    """The validated scenario with --set, then --seed and --weeks applied."""
     scenario = load_scenario(name or args.scenario)
-    if overrides:
-        origin = "command line" if not args.overrides else "--set"
-        scenario = scenario.with_overrides(overrides, origin=origin)
+    if args.overrides:
+        scenario = scenario.with_overrides(parse_set(args.overrides), origin="--set")
+    for flag, key in (("seed", "simulation.seed"), ("weeks", "simulation.weeks")):
+        if getattr(args, flag) is not None:
+            scenario = scenario.with_overrides({key: getattr(args, flag)}, origin=f"--{flag}")
     return scenario
 
 
@@ -175,11 +172,11 @@ def cmd_params(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.model import run
-    from sim.results import OutputError, write_run
+    from sim.results import check_writable, write_run
 
     scenario = resolve(args)
-    if args.out is not None and args.out.exists() and not args.overwrite:
-        raise OutputError(f"{args.out}: already exists; choose another folder or pass --overwrite")
+    if args.out is not None:
+        check_writable(args.out, args.overwrite)
     started = time.perf_counter()
     result = run(scenario)
     elapsed = time.perf_counter() - started
@@ -528,6 +525,12 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
     try:
         return subprocess.call(cmd, env=env)
+    except BrokenPipeError:  # e.g. `networker-sim run baseline | head`
+        sys.stderr.close()
+        return 0
+    except OSError as exc:  # the disk, not the input: no traceback, but not status 2
+        print(f"networker-sim: error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 0
 
@@ -554,6 +557,12 @@ def main(argv: list[str] | None = None) -> int:
     except (ScenarioError, OutputError, UsageError, ExperimentError) as exc:
         print(f"networker-sim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # e.g. `networker-sim run baseline | head`
+        sys.stderr.close()
+        return 0
+    except OSError as exc:  # the disk, not the input: no traceback, but not status 2
+        print(f"networker-sim: error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         out = getattr(args, "out", None)
         kept = (

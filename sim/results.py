@@ -8,7 +8,7 @@ import platform
 import shutil
 import sys
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -34,6 +34,19 @@ def versions() -> dict[str, str]:
     return out
 
 
+def check_writable(out: Path, overwrite: bool = False) -> None:
+    """Fail early, before a long run, if ``out`` cannot become the result folder."""
+    if out.exists() and not overwrite:
+        raise OutputError(f"{out}: already exists; choose another folder or pass --overwrite")
+    for parent in out.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputError(f"{out}: {parent} is a file, not a folder")
+            if not os.access(parent, os.W_OK):
+                raise OutputError(f"{out}: {parent} is not writable")
+            break
+
+
 @contextmanager
 def atomic_folder(out: Path, overwrite: bool = False):
     """Yield a temporary folder that becomes ``out`` only if the block completes.
@@ -42,9 +55,9 @@ def atomic_folder(out: Path, overwrite: bool = False):
     never appears under ``out``.
     """
     out = Path(out)
-    if out.exists() and not overwrite:
-        raise OutputError(f"{out}: already exists; choose another folder or pass --overwrite")
+    check_writable(out, overwrite)
     parent = out.parent if str(out.parent) else Path(".")
+    created = [p for p in (parent, *parent.parents) if not p.exists()]  # to undo on failure
     try:
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
@@ -61,6 +74,9 @@ def atomic_folder(out: Path, overwrite: bool = False):
             os.replace(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        for folder in created:  # innermost first; only if still empty
+            with suppress(OSError):
+                folder.rmdir()
         raise
 
 

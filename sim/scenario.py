@@ -567,6 +567,11 @@ def scenario_from_dict(data: dict[str, Any], origin: str, name: str = "custom") 
             )
     sections = {}
     for sec, vals in data.items():
+        if not isinstance(vals, dict):
+            raise ScenarioError(
+                f"{origin}: '{sec}' stands outside any [section]; put it under its section, "
+                f"e.g. [population] for size"
+            )
         if sec not in SECTIONS:
             _check_key(sec, "", origin)
         sections[sec] = SECTIONS[sec](**_validate_section(sec, vals, origin))

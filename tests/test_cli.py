@@ -1,0 +1,610 @@
+"""The command line, run as a real subprocess (``python -m sim.cli`` and the installed
+``networker-sim`` entry point), plus in-process tests of the atomic output folder.
+
+Starting the CLI costs 1.5 to 3.5 s (importing Mesa, pandas and SciPy), so every subprocess
+this module needs is started once, in parallel, by the module-scoped ``cli`` fixture; each
+test then checks the outcome of its own invocation.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import math
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from sim.cli import build_parser, main, resolve
+from sim.scenario import SCENARIO_DIR, list_scenarios, load_scenario
+
+SMALL = ["--set", "population.size=2000", "--weeks", "52"]
+README_COMMAND = (
+    "networker-sim run baseline --set population.size=50000 --set networker.tolerance_mean=6"
+)
+SUMMARY_LINES = [
+    "Scenario",
+    "People who ever joined",
+    "Active at the end",
+    "Dropouts by reason",
+    "First-year dropout share",
+    "Net loss",
+    "About break-even",
+    "Profit",
+    "Net income p5 / p25 / p50",
+    "Net income p75 / p90 / p99",
+    "Gini of net income",
+    "Top 1 % share of commissions",
+    "Retail share of volume",
+    "Recruiting-reward share",
+    "Pyramid risk",
+]
+PERCENTILE_KEYS = ["p5", "p10", "p25", "p50", "p75", "p90", "p99"]
+SHARE_KEYS = [
+    "share_net_loss",
+    "share_break_even",
+    "share_profit",
+    "gini_net_income",
+    "top1_commission_share",
+    "first_year_dropout_share",
+    "retail_share",
+    "recruiting_reward_share",
+]
+OUT_FILES = {
+    "weekly.parquet",
+    "weekly.csv",
+    "networkers.parquet",
+    "networkers.csv",
+    "summary.json",
+    "manifest.json",
+}
+
+NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?(?:e[+-]?\d+)?(?![\w])")
+
+
+def canonical(text: str) -> str:
+    """Numbers written the same whatever the formatting: '5e+06', '5,000,000', '5000000'."""
+    return NUMBER_RE.sub(lambda m: repr(float(m.group().replace(",", ""))), text)
+
+
+def strict_json(text: str) -> Any:
+    """json.loads that refuses NaN and Infinity, which are not JSON."""
+
+    def refuse(name: str) -> Any:
+        raise ValueError(f"not JSON: {name}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+# ---- the batch of subprocesses -------------------------------------------------------------
+
+
+@dataclass
+class Invocation:
+    argv: list[str]
+    entry_point: bool = False
+    expect: list[str] = field(default_factory=list)  # fragments the bad-input message names
+    out: Path | None = None  # the --out folder that must not appear
+
+
+@dataclass
+class Batch:
+    root: Path
+    entry_point: str | None
+    calls: dict[str, Invocation]
+    results: dict[str, subprocess.CompletedProcess[str]]
+
+    def __getitem__(self, name: str) -> subprocess.CompletedProcess[str]:
+        return self.results[name]
+
+
+BAD_TOML = {
+    "malformed.toml": '[scenario]\nname = "broken"\n[population]\nsize = = 2000\n',
+}
+
+
+def plan_invocations(root: Path) -> dict[str, Invocation]:
+    """Write the inputs under ``root`` and say what to run."""
+    inputs = root / "inputs"
+    inputs.mkdir()
+    for name, text in BAD_TOML.items():
+        (inputs / name).write_text(text, "utf-8")
+    shutil.copy(SCENARIO_DIR / "baseline.toml", inputs / "my_baseline.toml")
+
+    # bad input: (argv, fragments the message must name, through the entry point?)
+    bad: dict[str, tuple[list[str], list[str], bool]] = {
+        "unknown_key": (
+            ["run", "baseline", *SMALL, "--set", "networker.tolerance_men=6"],
+            ["networker.tolerance_men", "did you mean 'networker.tolerance_mean'"],
+            False,
+        ),
+        "wrong_type": (
+            ["run", "baseline", "--weeks", "52", "--set", "population.size=big"],
+            ["population.size", "must be a number", "big"],
+            False,
+        ),
+        "out_of_range": (
+            ["run", "baseline", "--weeks", "52", "--set", "population.size=10"],
+            ["population.size = 10", "out of range", "from 50 to 5000000 people"],
+            False,
+        ),
+        "unknown_plan": (
+            ["run", "baseline", *SMALL, "--set", "compensation.plan=binar"],
+            ["compensation.plan", "binar", "did you mean 'binary'"],
+            False,
+        ),
+        "bad_set_syntax": (
+            ["run", "baseline", *SMALL, "--set", "population.size"],
+            ["population.size", "section.key=value"],
+            False,
+        ),
+        "missing_file": (
+            ["run", str(inputs / "missing.toml"), *SMALL],
+            [str(inputs / "missing.toml"), "not found"],
+            False,
+        ),
+        "malformed_toml": (
+            ["run", str(inputs / "malformed.toml"), *SMALL],
+            [str(inputs / "malformed.toml"), "malformed TOML", "line 4"],
+            False,
+        ),
+        # the installed entry point must pass main()'s exit status on
+        "unknown_scenario": (
+            ["run", "pyramidd", *SMALL],
+            ["unknown scenario 'pyramidd'", "did you mean 'pyramid'"],
+            True,
+        ),
+    }
+    calls: dict[str, Invocation] = {}
+    for case, (argv, expect, entry_point) in bad.items():
+        out = root / "bad" / case / "out"
+        out.parent.mkdir(parents=True)
+        calls[case] = Invocation([*argv, "--out", str(out)], entry_point, expect, out)
+
+    existing = root / "exists" / "out"
+    existing.mkdir(parents=True)
+    (existing / "marker.txt").write_text("keep me\n")
+    calls["out_exists"] = Invocation(
+        ["run", "baseline", *SMALL, "--out", str(existing)], expect=[str(existing), "--overwrite"]
+    )
+
+    # happy paths
+    calls["scenarios"] = Invocation(["scenarios"])
+    calls["json_a"] = Invocation(["run", "baseline", *SMALL, "--seed", "7", "--json"])
+    calls["json_b"] = Invocation(["run", "baseline", *SMALL, "--seed", "7", "--json"])
+    calls["out"] = Invocation(
+        [
+            "run",
+            str(inputs / "my_baseline.toml"),
+            "--seed",
+            "7",
+            "--weeks",
+            "52",
+            "--set",
+            "population.size=2000",
+            "--out",
+            str(root / "happy" / "run7"),
+        ]
+    )
+    # also the summary table: a run without --json
+    replace = root / "replace" / "out"
+    replace.mkdir(parents=True)
+    (replace / "marker.txt").write_text("old result\n")
+    calls["table_overwrite"] = Invocation(
+        ["run", "baseline", *SMALL, "--out", str(replace), "--overwrite"]
+    )
+    return calls
+
+
+@pytest.fixture(scope="module")
+def cli(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Batch:
+    root = tmp_path_factory.mktemp("cli")
+    calls = plan_invocations(root)
+    entry_point = shutil.which("networker-sim", path=str(Path(sys.executable).parent))
+    workdir = root / "cwd"
+    workdir.mkdir()
+    # Without bytecode every start compiles pandas, SciPy and Mesa again (about 3.5 s instead
+    # of 1.5 s): let the subprocesses keep their bytecode in pytest's cache folder, outside
+    # the sources. Python checks it against the sources' mtimes, so edits are picked up.
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    cache = getattr(request.config, "cache", None)  # None with -p no:cacheprovider
+    bytecode = cache.mkdir("cli-bytecode") if cache is not None else root / "bytecode"
+    env["PYTHONPYCACHEPREFIX"] = str(bytecode)
+
+    def run(inv: Invocation) -> subprocess.CompletedProcess[str]:
+        if inv.entry_point:
+            if entry_point is None:
+                return subprocess.CompletedProcess(inv.argv, -1, "", "entry point not found")
+            cmd = [entry_point, *inv.argv]
+        else:
+            cmd = [sys.executable, "-m", "sim.cli", *inv.argv]
+        try:
+            return subprocess.run(
+                cmd, cwd=workdir, env=env, capture_output=True, text=True, timeout=300, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:  # fail that test, not all
+            return subprocess.CompletedProcess(cmd, -1, "", f"could not run {cmd}: {exc}")
+
+    results = {"scenarios": run(calls["scenarios"])}  # first alone: it fills the bytecode cache
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        futures = {n: pool.submit(run, inv) for n, inv in calls.items() if n not in results}
+        results |= {name: f.result() for name, f in futures.items()}
+    return Batch(root, entry_point, calls, results)
+
+
+# ---- bad input -----------------------------------------------------------------------------
+
+BAD_CASES = [
+    "unknown_key",
+    "wrong_type",
+    "out_of_range",
+    "unknown_plan",
+    "bad_set_syntax",
+    "missing_file",
+    "malformed_toml",
+    "unknown_scenario",
+]
+
+
+@pytest.mark.parametrize("case", BAD_CASES)
+def test_bad_input_one_message_exit_2_nothing_written(cli: Batch, case: str) -> None:
+    inv, res = cli.calls[case], cli[case]
+    assert res.returncode == 2, f"exit {res.returncode}\nstdout: {res.stdout}\nstderr: {res.stderr}"
+    assert "Traceback" not in res.stderr, res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1, f"expected one message, got:\n{res.stderr}"
+    assert lines[0].startswith("networker-sim: error: "), lines[0]
+    for fragment in inv.expect:
+        assert canonical(fragment) in canonical(lines[0]), f"{fragment!r} not in {lines[0]!r}"
+    assert res.stdout == ""
+    assert inv.out is not None
+    assert not inv.out.exists()
+    assert list(inv.out.parent.iterdir()) == [], "leftovers next to the --out folder"
+
+
+def test_argparse_type_error_exit_2_no_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "baseline", "--weeks", "abc", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2
+    assert "Traceback" not in err
+    assert "--weeks" in err and "'abc'" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_out_onto_existing_folder_without_overwrite(cli: Batch) -> None:
+    inv, res = cli.calls["out_exists"], cli["out_exists"]
+    assert res.returncode == 2, res.stderr
+    assert "Traceback" not in res.stderr
+    line = res.stderr.strip()
+    assert "\n" not in line and line.startswith("networker-sim: error: ")
+    for fragment in inv.expect:
+        assert fragment in line
+    existing = cli.root / "exists" / "out"
+    assert [p.name for p in existing.iterdir()] == ["marker.txt"]
+    assert (existing / "marker.txt").read_text() == "keep me\n"
+    assert [p.name for p in existing.parent.iterdir()] == ["out"]
+
+
+# ---- happy paths ---------------------------------------------------------------------------
+
+
+def test_entry_point_is_installed(cli: Batch) -> None:
+    assert cli.entry_point is not None, "networker-sim is not installed next to sys.executable"
+
+
+def test_scenarios_lists_the_three_with_descriptions(cli: Batch) -> None:
+    res = cli["scenarios"]
+    assert res.returncode == 0, res.stderr
+    assert res.stderr == ""
+    lines = res.stdout.strip().splitlines()
+    listed = {line.split()[0]: line.split(maxsplit=1)[1] for line in lines}
+    assert set(listed) == {"baseline", "retail_focused", "pyramid"}
+    for name, description in list_scenarios():
+        assert description and listed[name] == description
+
+
+def test_run_prints_the_summary_table(cli: Batch) -> None:
+    res = cli["table_overwrite"]
+    assert res.returncode == 0, res.stderr
+    assert "Traceback" not in res.stderr
+    lines = res.stdout.splitlines()
+    for label in SUMMARY_LINES:
+        assert any(line.startswith(label) for line in lines), f"no line {label!r}"
+    assert "baseline (seed 42, 52 weeks, 2,000 people)" in res.stdout
+    risk = next(line for line in lines if line.startswith("Pyramid risk"))
+    assert risk.split()[-1] in {"GREEN", "AMBER", "RED"}
+    assert "not legal advice" in res.stdout
+    assert "Results written to" in res.stdout
+
+
+def _check_summary(s: dict[str, Any], scenario: str, seed: int, weeks: int) -> None:
+    assert s["scenario"] == scenario
+    assert s["seed"] == seed and type(s["seed"]) is int
+    assert s["weeks"] == weeks and type(s["weeks"]) is int
+    for key in ("ever_joined", "active_end"):
+        assert type(s[key]) is int, key
+    assert 20 <= s["ever_joined"] <= 2000  # the founders joined; nobody beyond the market
+    assert 0 <= s["active_end"] <= s["ever_joined"]
+    drops = s["dropouts_by_reason"]
+    assert isinstance(drops, dict) and drops
+    assert all(isinstance(k, str) and type(v) is int and v >= 0 for k, v in drops.items())
+    assert sum(drops.values()) == s["ever_joined"] - s["active_end"]
+    for key in SHARE_KEYS:
+        assert isinstance(s[key], float | int) and not isinstance(s[key], bool), key
+        assert 0 <= s[key] <= 1, (key, s[key])
+    assert math.isclose(s["share_net_loss"] + s["share_break_even"] + s["share_profit"], 1.0)
+    pct = s["net_income_percentiles"]
+    assert isinstance(pct, dict)
+    assert set(PERCENTILE_KEYS) <= set(pct)
+    values = [pct[k] for k in PERCENTILE_KEYS]
+    assert all(isinstance(v, float | int) for v in values)
+    assert values == sorted(values)
+    assert s["pyramid_risk"] in {"green", "amber", "red"}
+
+
+def test_json_is_one_object_with_the_required_keys(cli: Batch) -> None:
+    res = cli["json_a"]
+    assert res.returncode == 0, res.stderr
+    assert res.stderr == ""
+    summary = strict_json(res.stdout)  # the whole of stdout: nothing before or after
+    assert isinstance(summary, dict)
+    _check_summary(summary, "baseline", 7, 52)
+
+
+def test_same_seed_twice_gives_identical_json(cli: Batch) -> None:
+    a, b = cli["json_a"], cli["json_b"]
+    assert a.returncode == b.returncode == 0
+    assert a.stdout == b.stdout
+
+
+def test_out_writes_series_table_summary_and_manifest(cli: Batch) -> None:
+    res = cli["out"]
+    out = cli.root / "happy" / "run7"
+    assert res.returncode == 0, res.stderr
+    assert "Traceback" not in res.stderr
+    assert str(out) in res.stdout
+    assert {p.name for p in out.iterdir()} == OUT_FILES
+    assert [p.name for p in out.parent.iterdir()] == ["run7"], "temporary folders left over"
+
+    weekly = pd.read_parquet(out / "weekly.parquet")
+    assert len(weekly) == 52
+    assert weekly.week.tolist() == list(range(1, 53))
+    weekly_csv = pd.read_csv(out / "weekly.csv")
+    assert weekly_csv.shape == weekly.shape
+    assert list(weekly_csv.columns) == list(weekly.columns)
+
+    summary = strict_json((out / "summary.json").read_text())
+    _check_summary(summary, "baseline", 7, 52)
+    networkers = pd.read_parquet(out / "networkers.parquet")
+    assert len(networkers) == summary["ever_joined"]
+    assert len(pd.read_csv(out / "networkers.csv")) == len(networkers)
+    assert {"join_week", "exit_week", "exit_reason", "net_income"} <= set(networkers.columns)
+
+    manifest = strict_json((out / "manifest.json").read_text())
+    assert manifest["seed"] == 7
+    resolved = manifest["scenario"]
+    assert resolved["name"] == "baseline"
+    assert resolved["simulation"] == {"weeks": 52, "seed": 7}
+    assert resolved["population"]["size"] == 2000
+    assert resolved["networker"]["tolerance_mean"] == 3.5
+    assert resolved["compensation"]["unilevel_rates"] == [0.08, 0.05, 0.04, 0.04, 0.04]
+    versions = manifest["versions"]
+    for package in ("mesa", "numpy", "pandas"):
+        assert versions[package] == version(package)
+    assert "python" in versions
+    assert isinstance(manifest["elapsed_seconds"], float | int)
+    assert manifest["elapsed_seconds"] >= 0
+
+
+def test_summary_json_equals_json_output_for_the_same_seed(cli: Batch) -> None:
+    written = strict_json((cli.root / "happy" / "run7" / "summary.json").read_text())
+    assert written == strict_json(cli["json_a"].stdout)
+
+
+def test_overwrite_replaces_the_folder(cli: Batch) -> None:
+    res = cli["table_overwrite"]
+    out = cli.root / "replace" / "out"
+    assert res.returncode == 0, res.stderr
+    assert {p.name for p in out.iterdir()} == OUT_FILES  # marker.txt is gone
+    assert [p.name for p in out.parent.iterdir()] == ["out"], "temporary folders left over"
+    assert len(pd.read_parquet(out / "weekly.parquet")) == 52
+
+
+def test_readme_command_resolves() -> None:
+    args = build_parser().parse_args(shlex.split(README_COMMAND)[1:])
+    scenario = resolve(args)
+    assert scenario.population.size == 50_000
+    assert scenario.networker.tolerance_mean == 6.0
+    assert scenario.simulation == load_scenario("baseline").simulation
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def readme_commands() -> list[str]:
+    """The ``networker-sim`` command lines in the README's code blocks, comments removed."""
+    text = (REPO / "README.md").read_text("utf-8")
+    blocks = re.findall(r"^```[^\n]*\n(.*?)^```", text, flags=re.S | re.M)
+    commands = []
+    for block in blocks:
+        for line in block.splitlines():
+            line = line.split("#", 1)[0].strip().removeprefix("uv run ")
+            if line.startswith("networker-sim "):
+                commands.append(line)
+    return commands
+
+
+def test_readme_lists_the_override_command() -> None:
+    assert README_COMMAND in readme_commands()
+
+
+@pytest.mark.parametrize("command", readme_commands())
+def test_every_readme_command_is_accepted(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)  # the README's paths are relative to the repository
+    args = build_parser().parse_args(shlex.split(command)[1:])
+    if args.command == "run":
+        resolve(args)  # validates, without running the simulation
+
+
+def test_resolve_applies_seed_and_weeks() -> None:
+    args = build_parser().parse_args(["run", "pyramid", "--seed", "9", "--weeks", "13"])
+    scenario = resolve(args)
+    assert (scenario.simulation.seed, scenario.simulation.weeks) == (9, 13)
+    assert scenario.compensation.plan == "recruitment_fee"
+
+
+# ---- atomic output folder (in-process) -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tiny_result() -> Any:
+    from sim.model import run
+
+    return run(load_scenario("baseline", {"population.size": 200, "simulation.weeks": 8}))
+
+
+def _interrupt_after_first_file(
+    monkeypatch: pytest.MonkeyPatch, exc: BaseException, seen: list[list[str]]
+) -> None:
+    """Make DataFrame.to_csv raise ``exc``, noting what the temporary folder held by then."""
+
+    def failing_to_csv(self: pd.DataFrame, path: Any = None, *args: Any, **kwargs: Any) -> None:
+        seen.append(sorted(p.name for p in Path(path).parent.iterdir()))
+        raise exc
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", failing_to_csv)
+
+
+@pytest.mark.parametrize(
+    "exc", [KeyboardInterrupt(), OSError(errno.ENOSPC, "No space left on device")]
+)
+def test_write_run_interrupted_midway_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_result: Any, exc: BaseException
+) -> None:
+    from sim.results import write_run
+
+    seen: list[list[str]] = []
+    _interrupt_after_first_file(monkeypatch, exc, seen)
+    out = tmp_path / "result"
+    with pytest.raises(type(exc)):
+        write_run(tiny_result, out, 0.1)
+    assert seen == [["weekly.parquet"]], "the failure did not come midway"
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [], "a partial temporary folder was left"
+
+
+def test_write_run_failing_on_second_parquet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_result: Any
+) -> None:
+    from sim.results import write_run
+
+    real: Callable[..., Any] = pd.DataFrame.to_parquet
+    calls: list[str] = []
+
+    def to_parquet(self: pd.DataFrame, path: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(Path(path).name)
+        if len(calls) == 2:
+            raise OSError(errno.EIO, "Input/output error")
+        return real(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", to_parquet)
+    out = tmp_path / "result"
+    with pytest.raises(OSError):
+        write_run(tiny_result, out, 0.1)
+    assert calls == ["weekly.parquet", "networkers.parquet"]
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_overwrite_keeps_the_old_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_result: Any
+) -> None:
+    from sim.results import write_run
+
+    out = tmp_path / "result"
+    out.mkdir()
+    (out / "marker.txt").write_text("old result\n")
+    _interrupt_after_first_file(monkeypatch, KeyboardInterrupt(), [])
+    with pytest.raises(KeyboardInterrupt):
+        write_run(tiny_result, out, 0.1, overwrite=True)
+    assert [p.name for p in out.iterdir()] == ["marker.txt"]
+    assert (out / "marker.txt").read_text() == "old result\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["result"]
+
+
+def test_write_run_complete_and_clean(tmp_path: Path, tiny_result: Any) -> None:
+    from sim.results import OutputError, write_run
+
+    out = tmp_path / "result"
+    write_run(tiny_result, out, 0.1)
+    assert {p.name for p in out.iterdir()} == OUT_FILES
+    with pytest.raises(OutputError, match="already exists"):
+        write_run(tiny_result, out, 0.1)
+    write_run(tiny_result, out, 0.2, overwrite=True)
+    assert {p.name for p in out.iterdir()} == OUT_FILES
+    assert strict_json((out / "manifest.json").read_text())["elapsed_seconds"] == 0.2
+    assert [p.name for p in tmp_path.iterdir()] == ["result"], "temporary folders left over"
+
+
+def test_main_interrupted_while_writing_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seen: list[list[str]] = []
+    _interrupt_after_first_file(monkeypatch, KeyboardInterrupt(), seen)
+    out = tmp_path / "result"
+    code = main(
+        ["run", "baseline", "--set", "population.size=200", "--weeks", "8", "--out", str(out)]
+    )
+    err = capsys.readouterr().err
+    assert code == 130
+    assert "interrupted" in err and "Traceback" not in err
+    assert seen == [["weekly.parquet"]]
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_main_bad_input_in_process(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "result"
+    code = main(["run", "baseline", "--set", "networker.tolerance_men=6", "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert captured.err.startswith("networker-sim: error: ")
+    assert "networker.tolerance_mean" in captured.err
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_interrupted_write_into_a_new_nested_folder_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_result: Any
+) -> None:
+    from sim.results import write_run
+
+    _interrupt_after_first_file(monkeypatch, KeyboardInterrupt(), [])
+    with pytest.raises(KeyboardInterrupt):
+        write_run(tiny_result, tmp_path / "a" / "b" / "out", 0.1)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_seed_is_not_blamed_on_set(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["run", "baseline", "--set", "population.size=2000", "--seed", "-1"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "simulation.seed" in err
+    assert "--set:" not in err
