@@ -346,7 +346,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
             kw = experiment_kw(args, executor)
             if args.out:
                 kw["out"] = args.out / f"{i}-{sc.name}"
-            exps.append(run_experiment(sc, args.runs, master_seed=args.seed, **kw))
+            # one master seed for both (the first scenario's unless --seed): replicate i
+            # of A and of B share a seed, so their difference is not seed noise
+            master = args.seed if args.seed is not None else a.simulation.seed
+            exps.append(run_experiment(sc, args.runs, master_seed=master, **kw))
     table = compare(exps[0].outcomes, exps[1].outcomes)
     if args.json:
         print(
@@ -379,7 +382,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 f"{_fmt_value(r.outcome, r.mean_b):>11} {_fmt_value(r.outcome, r.difference):>11}"
                 f"  {mark}"
             )
-        beyond = table[table.beyond_noise].outcome.tolist()
+        beyond = table[table.beyond_noise].outcome.tolist() if len(table) else []
         lines.append(
             f"\nLarger than the replicate noise (Welch t-test, p < 0.05): "
             f"{', '.join(beyond) if beyond else 'none'}."
@@ -400,6 +403,8 @@ SWEEP_COLUMNS = (
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from sim.experiments import describe, grid, parse_vary, run_experiment
 
     scenario = resolve(args)
@@ -430,7 +435,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         lines = [f"{scenario.name}: {args.runs} replicates per point; mean [90 % range]", header]
         for point, table in per_point:
             row = "  ".join(f"{point[k]!s:>14}" for k in keys)
-            t = table.set_index("outcome")
+            t = table.set_index("outcome") if len(table) else pd.DataFrame()
             for c in SWEEP_COLUMNS:
                 cell = (
                     (

@@ -24,7 +24,7 @@ import traceback
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -160,6 +160,8 @@ def run_batch(scenario: Scenario, tasks: Sequence[Task]) -> list[dict[str, Any]]
 class InlineExecutor(Executor):
     """Runs each task at once in this process: the executor for one worker."""
 
+    _max_workers = 1
+
     def submit(self, fn: Callable, /, *args, **kwargs) -> Future:
         future: Future = Future()
         try:
@@ -173,11 +175,20 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
+def capacity(executor: Executor) -> int:
+    """How many tasks an executor runs at once: its workers, a Dask cluster's threads."""
+    client = getattr(executor, "_client", None)  # distributed's ClientExecutor
+    if client is not None:
+        with suppress(Exception):
+            return max(1, sum(client.nthreads().values()))
+    return max(1, getattr(executor, "_max_workers", None) or default_workers())
+
+
 def local_executor(workers: int | None) -> Executor:
     """A process pool of ``workers`` (default: the number of cores); inline for one."""
-    workers = workers or default_workers()
-    if workers < 1:
+    if workers is not None and workers < 1:
         raise ExperimentError(f"--workers must be at least 1, got {workers}")
+    workers = workers or default_workers()
     if workers == 1:
         return InlineExecutor()
     # A fork server that has imported the model already: workers start in milliseconds
@@ -360,6 +371,8 @@ def run_experiment(
     """
     if runs < 1:
         raise ExperimentError(f"--runs must be at least 1, got {runs}")
+    if workers is not None and workers < 1:
+        raise ExperimentError(f"--workers must be at least 1, got {workers}")
     points = points or [{}]
     for overrides in points:  # fail fast, before any worker starts
         if overrides:
@@ -374,13 +387,13 @@ def run_experiment(
     own_executor = executor is None
     if own_executor:
         executor = local_executor(workers if len(todo) > 1 else 1)
-    n_workers = workers or default_workers()
+    n_workers = workers or capacity(executor)
     size = batch_size or max(1, min(50, math.ceil(len(todo) / (4 * n_workers))))
     failures: list[dict[str, Any]] = []
     bar = _progress(len(tasks), len(tasks) - len(todo), progress)
     started = time.perf_counter()
     pending: set[Future] = set()
-    finished = len(tasks) - len(todo)
+    n_done = len(tasks) - len(todo)
     batches = iter(_batches(todo, size))
     try:
         # A bounded window of batches in flight: finished results are saved and dropped,
@@ -388,13 +401,14 @@ def run_experiment(
         for batch in itertools.islice(batches, 2 * n_workers):
             pending.add(executor.submit(run_batch, scenario, batch))
         while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                failures += _save_batch(folder, future.result())
-                bar.update(len(future.result()))
-                finished += len(future.result())
+            ready, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in ready:
+                results = future.result()
+                failures += _save_batch(folder, results)
+                bar.update(len(results))
+                n_done += len(results)
                 if on_progress is not None:
-                    on_progress(finished, len(tasks))
+                    on_progress(n_done, len(tasks))
                 nxt = next(batches, None)
                 if nxt is not None:
                     pending.add(executor.submit(run_batch, scenario, nxt))
@@ -408,7 +422,7 @@ def run_experiment(
         bar.close()
         if own_executor:
             executor.shutdown(wait=True, cancel_futures=True)
-    outcomes, bands = _collect(folder)
+    outcomes, bands = _collect(folder, len(points), runs)
     failures.sort(key=lambda f: (f["point"], f["replicate"]))
     _write_atomic(folder / "outcomes.parquet", lambda p: outcomes.to_parquet(p))
     _write_atomic(folder / "bands.parquet", lambda p: bands.to_parquet(p))
@@ -434,12 +448,18 @@ def run_experiment(
     return Experiment(outcomes, bands, failures, None if temporary else folder, points, master_seed)
 
 
-def _collect(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _collect(folder: Path, n_points: int, runs: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """This experiment's outcomes and bands from the parts on disk.
+
+    The folder may hold more replicates than asked for (an earlier call with more runs);
+    only replicates 0..runs-1 of each point count.
+    """
     parts = folder / PARTS
     files = sorted(parts.glob("outcomes-*.parquet"))
     if not files:
         return pd.DataFrame(columns=["point", "replicate", "seed"]), pd.DataFrame()
     outcomes = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+    outcomes = outcomes[(outcomes.replicate < runs) & (outcomes.point < n_points)]
     outcomes = outcomes.sort_values(["point", "replicate"], ignore_index=True)
     weekly = pd.concat(
         [
@@ -448,6 +468,7 @@ def _collect(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         ],
         ignore_index=True,
     )
+    weekly = weekly[(weekly.replicate < runs) & (weekly.point < n_points)]
     return outcomes, time_bands(weekly)
 
 

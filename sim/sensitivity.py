@@ -104,7 +104,8 @@ def sensitivity(
         raise ExperimentError(f"--method must be one of {', '.join(METHODS)}, got {method!r}")
     names = list(bounds)
     problem = {"num_vars": len(names), "names": names, "bounds": [bounds[n] for n in names]}
-    seed = int(experiment_kw.pop("master_seed", None) or scenario.simulation.seed)
+    seed = experiment_kw.pop("master_seed", None)
+    seed = scenario.simulation.seed if seed is None else int(seed)
     if method == "morris":
         x = morris_sample.sample(problem, N=trajectories, num_levels=MORRIS_LEVELS, seed=seed)
     else:
