@@ -27,8 +27,10 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=20)
     args = parser.parse_args()
     print("frame = step one week + snapshot + live charts as PNG; ms, median (max)")
-    print(f"{'people':>9} {'step':>12} {'snapshot':>12} {'live charts':>14} {'frame':>14} "
-          f"{'slow charts':>14}")
+    print(
+        f"{'people':>9} {'step':>12} {'snapshot':>12} {'live charts':>14} {'frame':>14} "
+        f"{'slow charts':>14}"
+    )
     for size in (int(s) for s in args.sizes.split(",")):
         model = NetworkMarketingModel(load_scenario("baseline", {"population.size": size}))
         for _ in range(52):
@@ -48,14 +50,17 @@ def main() -> None:
             t4 = time.perf_counter()
             for key, dt in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
                 times[key].append(1000 * dt)
-        frame = [a + b + c for a, b, c in zip(times["step"], times["snap"], times["live"],
-                                              strict=True)]
+        frame = [
+            a + b + c for a, b, c in zip(times["step"], times["snap"], times["live"], strict=True)
+        ]
 
         def cell(xs: list[float]) -> str:
             return f"{statistics.median(xs):.0f} ({max(xs):.0f})"
 
-        print(f"{size:>9,} {cell(times['step']):>12} {cell(times['snap']):>12} "
-              f"{cell(times['live']):>14} {cell(frame):>14} {cell(times['slow']):>14}")
+        print(
+            f"{size:>9,} {cell(times['step']):>12} {cell(times['snap']):>12} "
+            f"{cell(times['live']):>14} {cell(frame):>14} {cell(times['slow']):>14}"
+        )
 
 
 if __name__ == "__main__":

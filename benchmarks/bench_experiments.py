@@ -44,16 +44,18 @@ def main() -> None:
 
     def on_dask():
         with (
-            LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                         dashboard_address=None) as cluster,
+            LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
             Client(cluster) as client,
         ):
-            return run_experiment(scenario, args.runs, executor=client.get_executor(),
-                                  workers=2)
+            return run_experiment(scenario, args.runs, executor=client.get_executor(), workers=2)
 
     dask = timed("Dask LocalCluster, 2 workers", on_dask)
-    print(f"Dask overhead against the local pool: {dask / two - 1:+.0%} "
-          f"({dask - two:+.1f} s, cluster start-up included)")
+    print(
+        f"Dask overhead against the local pool: {dask / two - 1:+.0%} "
+        f"({dask - two:+.1f} s, cluster start-up included)"
+    )
 
 
 if __name__ == "__main__":
