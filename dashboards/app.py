@@ -14,6 +14,7 @@ from dashboards import state
 from dashboards.components.about import AboutPage
 from dashboards.components.compare import ComparePage
 from dashboards.components.controls import Controls
+from dashboards.components.md import Md
 from dashboards.components.panels import ChartImage, Downloads, KeyNumbers, PyramidPanel
 from sim.i18n import LANGS, t
 
@@ -53,7 +54,7 @@ def Page():
     solara.Title(t("app.title", lang))
     with solara.Column(style={"padding": "8px"}):
         with solara.Row(style={"align-items": "center"}, justify="space-between"):
-            solara.Markdown(f"## {t('app.title', lang)} · {t('app.subtitle', lang)}")
+            Md(f"## {t('app.title', lang)} · {t('app.subtitle', lang)}")
             solara.ToggleButtonsSingle(value=state.lang, values=list(LANGS))
         with solara.lab.Tabs():
             with solara.lab.Tab(t("app.tab_simulation", lang)):

@@ -1,42 +1,46 @@
-"""The dashboard's charts: pure functions from a ``View`` (or experiment tables) and a
-language to a matplotlib ``Figure``. Every label comes from the message catalogs.
+"""The dashboard's charts, drawn with matplotlib; every label comes from the message catalogs.
 
-Figures are built with ``matplotlib.figure.Figure`` (no pyplot state), so they can be
-drawn in any thread and saved as PNG for the downloads.
+A chart of the simulation page is a ``LiveChart``: axes, ticks and labels are drawn once;
+each frame only the data (lines, bars, the heat map's image, a few texts) is drawn onto
+that background and the pixels are encoded as PNG ("blitting"). That keeps a redraw in
+the tens of milliseconds, so Play stays smooth. The axes are fixed in advance (the whole
+horizon, shares from 0 to 1) so the background stays valid; where a count outgrows its
+axis the background is drawn again.
+
+Figures are ``matplotlib.figure.Figure`` objects with their own Agg canvas (no pyplot
+state), so they can be drawn in any thread. ``render(name, view, lang)`` draws a chart
+whole, for the downloads.
 """
 
 from __future__ import annotations
 
 import io
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
-from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import LinearSegmentedColormap, PowerNorm
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
+from PIL import Image
 
 from dashboards.view import View
-from sim.i18n import fmt_pct, t
+from sim.i18n import fmt_int, fmt_num, fmt_pct, t
 from sim.metrics import BREAK_EVEN_EUR, INCOME_BIN_EDGES, lorenz, survival_by_cohort
 
 DPI = 80
 LOSS, EVEN, PROFIT = "#c0392b", "#95a5a6", "#27ae60"
-REASON_COLOURS = {"discouraged": "#e67e22", "financial": "#c0392b", "life": "#7f8c8d"}
-HEAT = LinearSegmentedColormap.from_list("heat", ["#ffffff", "#f9e79f", "#e67e22", "#78281f"])
+BLUE, LIGHT_BLUE, PURPLE, ORANGE = "#1a5276", "#2e86c1", "#8e44ad", "#e67e22"
+REASON_COLOURS = {"discouraged": ORANGE, "financial": LOSS, "life": "#7f8c8d"}
+HEAT = LinearSegmentedColormap.from_list("heat", ["#ffffff", "#f9e79f", ORANGE, "#78281f"])
 SYMLOG = {"linthresh": 10.0, "linscale": 0.5}
-Y_LIMIT = 30_000.0  # where the open-ended income bins are drawn to
-
-
 MARGINS = {"left": 0.13, "right": 0.97, "bottom": 0.15, "top": 0.9}
 MONEY_TICKS = np.array([-10_000, -1_000, -100, -10, 0, 10, 100, 1_000, 10_000], dtype=float)
-
-
-def _figure(width: float = 6.4, height: float = 3.4, **margins) -> tuple[Figure, object]:
-    # Fixed margins instead of a layout engine: a constrained layout costs more than
-    # drawing the chart, and the charts redraw several times a second while playing.
-    fig = Figure(figsize=(width, height), dpi=DPI)
-    fig.subplots_adjust(**{**MARGINS, **margins})
-    return fig, fig.add_subplot()
+NET_EDGES = np.concatenate(
+    [-np.array([30_000, 10_000, 3_000, 1_000, 300, 100, 30, 10.0]), [0.0],
+     np.array([10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000.0])]
+)  # fmt: skip
 
 
 def _money_label(x: float) -> str:
@@ -46,227 +50,346 @@ def _money_label(x: float) -> str:
 
 
 def _money_axis(axis) -> None:
-    """Plain-text ticks on a signed-log money axis (matplotlib's default uses slow
-    mathtext for every label)."""
+    """Plain-text ticks on a signed-log money axis (the default ticks use slow mathtext)."""
     axis.set_ticks(MONEY_TICKS, [_money_label(x) for x in MONEY_TICKS])
     axis.set_minor_locator(NullLocator())
 
 
-def png(fig: Figure, dpi: int = DPI) -> bytes:
-    """The figure as PNG bytes: fast compression for the screen, the same for downloads."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
-    return buf.getvalue()
-
-
-def _bin_position(values: np.ndarray) -> np.ndarray:
+def _bin_position(values) -> np.ndarray:
     """Where incomes fall on the heat map's bin axis (bin k spans k .. k+1)."""
     inner = INCOME_BIN_EDGES[1:-1]
-    return np.interp(values, inner, np.arange(1, len(inner) + 1), left=0.5, right=len(inner) + 0.5)
+    return np.interp(values, inner, np.arange(1, len(inner) + 1), left=0.5,
+                     right=len(inner) + 0.5)  # fmt: skip
 
 
-def income_heatmap(view: View, lang: str) -> Figure:
-    """Week x monthly net income (signed log bins) of active networkers; colour = share.
+class LiveChart:
+    """A chart whose static parts are drawn once and whose data is redrawn per frame."""
 
-    The bins are half-decades (10, 30, 100, 300 ... EUR each way), so equal heights on the
-    chart are a signed log scale; the median and the 10th/90th percentiles are drawn
-    over it.
-    """
-    fig, ax = _figure(8.0, 4.2, left=0.1, right=0.97)
-    hist = view.income_hist.astype(float)
-    totals = hist.sum(axis=1, keepdims=True)
-    share = np.divide(hist, totals, out=np.zeros_like(hist), where=totals > 0)
-    n_bins = len(INCOME_BIN_EDGES) - 1
-    image = ax.imshow(
-        share.T if view.week else np.zeros((n_bins, 1)),
-        origin="lower",
-        aspect="auto",
-        cmap=HEAT,
-        vmin=0,
-        vmax=max(0.5, share.max(initial=0)),
-        extent=(0.5, view.week + 0.5 if view.week else 1, 0, n_bins),
-        interpolation="nearest",
-    )
-    cbar = fig.colorbar(image, ax=ax, pad=0.01, fraction=0.04)
-    cbar.set_label(t("chart.share_of_active", lang))
-    if view.week:
+    size = (6.4, 3.4)
+    margins: ClassVar[dict] = {}
+
+    def __init__(self, weeks: int, lang: str):
+        self.weeks, self.lang = weeks, lang
+        self.fig = Figure(figsize=self.size, dpi=DPI)
+        self.fig.subplots_adjust(**{**MARGINS, **self.margins})
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.dynamic: list = []  # artists drawn every frame
+        self._background = None
+        self.build()
+
+    def build(self) -> None:
+        """Create axes, static decoration and the dynamic artists (``animated=True``)."""
+        raise NotImplementedError
+
+    def update(self, view: View) -> bool:
+        """Put the view's data into the dynamic artists; True if the axes must change."""
+        raise NotImplementedError
+
+    def add(self, artist):
+        artist.set_animated(True)
+        self.dynamic.append(artist)
+        return artist
+
+    def frame(self, view: View) -> bytes:
+        """The chart for ``view`` as PNG bytes."""
+        if self.update(view) or self._background is None:
+            self.canvas.draw()  # static parts only: dynamic artists are animated
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            self.canvas.restore_region(self._background)
+        for artist in self.dynamic:
+            if artist.get_visible():
+                self.fig.draw_artist(artist)
+        width, height = self.canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba())
+        buf = io.BytesIO()
+        image.convert("RGB").save(buf, format="png", compress_level=1)
+        return buf.getvalue()
+
+    def full(self, view: View, dpi: int = 100) -> bytes:
+        """The chart drawn whole, at print quality (for the downloads)."""
+        self.update(view)
+        for artist in self.dynamic:
+            artist.set_animated(False)
+        buf = io.BytesIO()
+        self.fig.savefig(buf, format="png", dpi=dpi)
+        return buf.getvalue()
+
+    @staticmethod
+    def _grow(ax, peak: float) -> bool:
+        """Raise the y-limit when the data outgrows it; True if it changed."""
+        top = ax.get_ylim()[1]
+        if peak <= top:
+            return False
+        ax.set_ylim(0, max(peak * 1.5, 1.0))
+        return True
+
+
+class IncomeHeatmap(LiveChart):
+    """Week x monthly net income (half-decade bins: a signed log scale) of active
+    networkers; colour = share of them; the median and 10th/90th percentiles over it."""
+
+    size = (8.0, 4.2)
+    margins: ClassVar[dict] = {"left": 0.1, "right": 0.92}
+
+    def build(self) -> None:
+        lang = self.lang
+        ax = self.ax = self.fig.add_subplot()
+        n_bins = len(INCOME_BIN_EDGES) - 1
+        self.grid = np.full((n_bins, self.weeks), np.nan)
+        self.image = self.add(ax.imshow(
+            self.grid, origin="lower", aspect="auto", cmap=HEAT, interpolation="nearest",
+            norm=PowerNorm(0.5, vmin=0, vmax=1), extent=(0.5, self.weeks + 0.5, 0, n_bins),
+        ))  # fmt: skip
+        cbar = self.fig.colorbar(self.image, ax=ax, pad=0.01, fraction=0.05, aspect=30)
+        cbar.set_label(t("chart.share_of_active", lang))
+        cbar.set_ticks([0, 0.1, 0.25, 0.5, 1], labels=["0", "10 %", "25 %", "50 %", "100 %"])
+        self.median = self.add(ax.plot([], [], color=BLUE, lw=2, label=t("chart.median", lang))[0])
+        self.p10 = self.add(ax.plot([], [], color=LIGHT_BLUE, lw=1, ls="--",
+                                    label=t("chart.p10_p90", lang))[0])  # fmt: skip
+        self.p90 = self.add(ax.plot([], [], color=LIGHT_BLUE, lw=1, ls="--")[0])
+        # drawn after the image each frame, so that the image does not cover them
+        self.add(ax.axhline(n_bins / 2, color="black", lw=0.6))
+        self.add(ax.legend(loc="upper left", fontsize=8))
+        inner = INCOME_BIN_EDGES[1:-1]
+        ticks = [k + 1 for k, e in enumerate(inner) if abs(e) in (10, 100, 1_000, 10_000)]
+        ax.set_yticks(ticks, [_money_label(inner[k - 1]) for k in ticks])
+        ax.set_ylim(0, n_bins)
+        ax.set_xlim(0, self.weeks)
+        ax.set_xlabel(t("chart.week", lang))
+        ax.set_ylabel(t("chart.monthly_net_eur", lang))
+        ax.set_title(t("chart.income_over_time", lang))
+
+    def update(self, view: View) -> bool:
+        hist = view.income_hist.astype(float)
+        totals = hist.sum(axis=1, keepdims=True)
+        share = np.divide(hist, totals, out=np.full_like(hist, np.nan), where=totals > 0)
+        self.grid[:] = np.nan
+        self.grid[:, : view.week] = share.T
+        self.image.set_data(self.grid)
         s = view.series
-        ax.plot(
-            s.week,
-            _bin_position(s.monthly_net_p50),
-            color="#1a5276",
-            lw=2,
-            label=t("chart.median", lang),
-        )
-        ax.plot(
-            s.week,
-            _bin_position(s.monthly_net_p10),
-            color="#2e86c1",
-            lw=1,
-            ls="--",
-            label=t("chart.p10_p90", lang),
-        )
-        ax.plot(s.week, _bin_position(s.monthly_net_p90), color="#2e86c1", lw=1, ls="--")
-        ax.legend(loc="upper left", fontsize=8)
-    zero = n_bins / 2
-    ax.axhline(zero, color="black", lw=0.6)
-    inner = INCOME_BIN_EDGES[1:-1]
-    ticks = [k + 1 for k, e in enumerate(inner) if abs(e) in (10, 100, 1_000, 10_000)]
-    ax.set_yticks(ticks, [_money_label(inner[k - 1]) for k in ticks])
-    ax.set_ylim(0, n_bins)
-    ax.set_xlim(0, view.weeks)
-    ax.set_xlabel(t("chart.week", lang))
-    ax.set_ylabel(t("chart.monthly_net_eur", lang))
-    ax.set_title(t("chart.income_over_time", lang))
-    return fig
+        self.median.set_data(s.week, _bin_position(s.monthly_net_p50))
+        self.p10.set_data(s.week, _bin_position(s.monthly_net_p10))
+        self.p90.set_data(s.week, _bin_position(s.monthly_net_p90))
+        return False
 
 
-def net_histogram(view: View, lang: str) -> Figure:
+class NetHistogram(LiveChart):
     """Cumulative net income of everyone who ever joined, with the outcome shares."""
-    fig, ax = _figure()
-    decades = np.array([10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000], dtype=float)
-    edges = np.concatenate([-decades[::-1], [0.0], decades])
-    net = np.clip(view.net, edges[0], edges[-1])
-    counts, _ = np.histogram(net, edges)
-    centres = (edges[:-1] + edges[1:]) / 2
-    colours = [
-        LOSS if c < -BREAK_EVEN_EUR else PROFIT if c > BREAK_EVEN_EUR else EVEN for c in centres
-    ]
-    ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge", color=colours, edgecolor="white")
-    ax.set_xscale("symlog", **SYMLOG)
-    _money_axis(ax.xaxis)
-    ax.set_xlim(edges[0], edges[-1])
-    loss, even, profit = view.shares()
-    text = "\n".join(
-        [
+
+    def build(self) -> None:
+        lang = self.lang
+        ax = self.ax = self.fig.add_subplot()
+        centres = (NET_EDGES[:-1] + NET_EDGES[1:]) / 2
+        colours = [LOSS if c < -BREAK_EVEN_EUR else PROFIT if c > BREAK_EVEN_EUR else EVEN
+                   for c in centres]  # fmt: skip
+        self.bars = ax.bar(NET_EDGES[:-1], np.zeros(len(centres)), width=np.diff(NET_EDGES),
+                           align="edge", color=colours, edgecolor="white")  # fmt: skip
+        for bar in self.bars:
+            self.add(bar)
+        ax.set_xscale("symlog", **SYMLOG)
+        _money_axis(ax.xaxis)
+        ax.set_xlim(NET_EDGES[0], NET_EDGES[-1])
+        ax.set_ylim(0, 1)
+        ax.yaxis.set_major_formatter(lambda y, _: fmt_pct(y, lang))
+        ax.set_xlabel(t("chart.cumulative_net_eur", lang))
+        ax.set_ylabel(t("chart.share_of_joined", lang))
+        self.text = self.add(ax.text(
+            0.98, 0.95, "", transform=ax.transAxes, ha="right", va="top", fontsize=9,
+            bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"},
+        ))  # fmt: skip
+        self.title = self.add(ax.set_title(""))
+
+    def update(self, view: View) -> bool:
+        lang = self.lang
+        counts, _ = np.histogram(np.clip(view.net, NET_EDGES[0], NET_EDGES[-1]), NET_EDGES)
+        shares = counts / max(len(view.net), 1)
+        for bar, h in zip(self.bars, shares, strict=True):
+            bar.set_height(h)
+        loss, even, profit = view.shares()
+        self.text.set_text("\n".join([
             t("chart.share_loss", lang, share=fmt_pct(loss, lang)),
             t("chart.share_even", lang, share=fmt_pct(even, lang)),
             t("chart.share_profit", lang, share=fmt_pct(profit, lang)),
-        ]
-    )
-    ax.text(
-        0.98,
-        0.95,
-        text,
-        transform=ax.transAxes,
-        ha="right",
-        va="top",
-        fontsize=9,
-        bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"},
-    )
-    ax.set_xlabel(t("chart.cumulative_net_eur", lang))
-    ax.set_ylabel(t("chart.people", lang))
-    ax.set_title(t("chart.net_histogram", lang, week=view.week, n=view.ever_joined))
-    return fig
+        ]))  # fmt: skip
+        self.title.set_text(t("chart.net_histogram", lang, week=view.week,
+                              n=fmt_int(view.ever_joined, lang)))  # fmt: skip
+        return False
 
 
-def lorenz_chart(view: View, lang: str) -> Figure:
-    """Lorenz curve of the money received, with its Gini coefficient."""
-    fig, ax = _figure(4.2, 3.4, left=0.17)
-    people, money = lorenz(view.gross)
-    ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls=":", label=t("chart.equality", lang))
-    ax.plot(people, money, color="#8e44ad", lw=2, label=t("chart.lorenz", lang))
-    ax.fill_between(people, money, people, color="#8e44ad", alpha=0.1)
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    ax.set_xlabel(t("chart.share_of_people", lang))
-    ax.set_ylabel(t("chart.share_of_money", lang))
-    ax.set_title(t("chart.lorenz_title", lang, gini=f"{view.gini_gross():.2f}"))
-    ax.legend(loc="upper left", fontsize=8)
-    return fig
+class PeopleChart(LiveChart):
+    """Active networkers; new recruits and dropouts by reason per week."""
+
+    size = (6.4, 3.8)
+    margins: ClassVar[dict] = {"hspace": 0.12}
+
+    def build(self) -> None:
+        lang = self.lang
+        self.top, self.bottom = self.fig.subplots(2, 1, sharex=True)
+        self.active = self.add(self.top.plot([], [], color=BLUE, lw=2)[0])
+        self.top.set_ylabel(t("chart.active", lang))
+        self.top.set_title(t("chart.people_title", lang))
+        self.top.set_ylim(0, 10)
+        self.lines = {"new_recruits": self.add(self.bottom.plot(
+            [], [], color=PROFIT, lw=1.2, label=t("chart.new_recruits", lang))[0])}  # fmt: skip
+        for reason, colour in REASON_COLOURS.items():
+            self.lines[f"dropouts_{reason}"] = self.add(self.bottom.plot(
+                [], [], color=colour, lw=1.2, label=t(f"reason.{reason}", lang))[0])  # fmt: skip
+        self.bottom.legend(fontsize=7, ncols=2, loc="upper right")
+        self.bottom.set_ylabel(t("chart.per_week", lang))
+        self.bottom.set_xlabel(t("chart.week", lang))
+        self.bottom.set_xlim(0, self.weeks)
+        self.bottom.set_ylim(0, 10)
+
+    def update(self, view: View) -> bool:
+        s = view.series
+        self.active.set_data(s.week, s.active)
+        for column, line in self.lines.items():
+            line.set_data(s.week, s[column])
+        peak = max((s[c].max() for c in self.lines), default=0) if len(s) else 0
+        grew_top = self._grow(self.top, s.active.max() if len(s) else 0)
+        return self._grow(self.bottom, peak) or grew_top
 
 
-def people_chart(view: View, lang: str) -> Figure:
-    """Active networkers, and new recruits and dropouts by reason per week."""
-    fig = Figure(figsize=(6.4, 3.8), dpi=DPI)
-    fig.subplots_adjust(**{**MARGINS, "hspace": 0.1})
-    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[1, 1])
-    s = view.series
-    top.plot(s.week, s.active, color="#1a5276", lw=2)
-    top.set_ylabel(t("chart.active", lang))
-    top.set_title(t("chart.people_title", lang))
-    bottom.plot(s.week, s.new_recruits, color=PROFIT, lw=1.2, label=t("chart.new_recruits", lang))
-    for reason, colour in REASON_COLOURS.items():
-        bottom.plot(
-            s.week, s[f"dropouts_{reason}"], color=colour, lw=1.2, label=t(f"reason.{reason}", lang)
-        )
-    bottom.legend(fontsize=7, ncols=2, loc="upper right")
-    bottom.set_ylabel(t("chart.per_week", lang))
-    bottom.set_xlabel(t("chart.week", lang))
-    bottom.set_xlim(0, view.weeks)
-    return fig
-
-
-def survival_chart(view: View, lang: str) -> Figure:
+class SurvivalChart(LiveChart):
     """Share still active against weeks since joining, one curve per joining year."""
-    fig, ax = _figure(4.8, 3.4)
-    curves = survival_by_cohort(view.join_week, view.exit_week, view.week)
-    for start, alive in curves:
-        year = start // 52 + 1
-        ax.plot(np.arange(len(alive)), alive, lw=1.5, label=t("chart.cohort", lang, year=year))
-    ax.axvline(52, color="grey", lw=0.8, ls=":")
-    ax.set_ylim(0, 1)
-    ax.set_xlim(0, max(view.weeks, 1))
-    ax.set_xlabel(t("chart.weeks_since_joining", lang))
-    ax.set_ylabel(t("chart.share_active", lang))
-    ax.set_title(t("chart.survival_title", lang))
-    if curves:
-        ax.legend(fontsize=7)
-    return fig
+
+    size = (4.8, 3.4)
+    margins: ClassVar[dict] = {"left": 0.17}
+
+    def build(self) -> None:
+        lang = self.lang
+        ax = self.ax = self.fig.add_subplot()
+        ax.axvline(52, color="grey", lw=0.8, ls=":")
+        ax.set_ylim(0, 1)
+        ax.set_xlim(0, max(self.weeks, 1))
+        ax.yaxis.set_major_formatter(lambda y, _: fmt_pct(y, lang))
+        ax.set_xlabel(t("chart.weeks_since_joining", lang))
+        ax.set_ylabel(t("chart.share_active", lang))
+        ax.set_title(t("chart.survival_title", lang))
+        self.curves: list = []
+
+    def update(self, view: View) -> bool:
+        cohorts = survival_by_cohort(view.join_week, view.exit_week, view.week)
+        new = len(cohorts) != len(self.curves)
+        while len(self.curves) < len(cohorts):  # a new joining year: a new line and legend
+            year = len(self.curves) + 1
+            self.curves.append(self.add(self.ax.plot(
+                [], [], lw=1.5, label=t("chart.cohort", self.lang, year=year))[0]))  # fmt: skip
+        for line, (_, alive) in zip(self.curves, cohorts, strict=False):
+            line.set_data(np.arange(len(alive)), alive)
+        if new:
+            for line in self.curves:
+                line.set_animated(False)
+            self.ax.legend(fontsize=7, loc="upper right")
+            for line in self.curves:
+                line.set_animated(True)
+        return new
 
 
-def saturation_chart(view: View, lang: str) -> Figure:
+class SaturationChart(LiveChart):
     """How much of the market has been approached, has joined, buys, has left."""
-    fig, ax = _figure(4.8, 3.4)
-    s = view.series
-    n = view.population
-    ax.plot(
-        s.week,
-        s.saturation_approached,
-        color="#e67e22",
-        lw=2,
-        label=t("chart.ever_approached", lang),
-    )
-    ax.plot(s.week, s.saturation_joined, color="#1a5276", lw=2, label=t("chart.ever_joined", lang))
-    ax.plot(s.week, s.customers / n, color=PROFIT, lw=1.2, label=t("chart.customers", lang))
-    ax.plot(s.week, s.formers / n, color=LOSS, lw=1.2, label=t("chart.formers", lang))
-    ax.set_ylim(0, 1)
-    ax.set_xlim(0, view.weeks)
-    ax.set_xlabel(t("chart.week", lang))
-    ax.set_ylabel(t("chart.share_of_population", lang))
-    ax.set_title(t("chart.saturation_title", lang))
-    ax.legend(fontsize=7, loc="upper left")
-    return fig
+
+    size = (4.8, 3.4)
+    margins: ClassVar[dict] = {"left": 0.17}
+
+    def build(self) -> None:
+        lang = self.lang
+        ax = self.ax = self.fig.add_subplot()
+        spec = [("saturation_approached", ORANGE, 2, "chart.ever_approached"),
+                ("saturation_joined", BLUE, 2, "chart.ever_joined"),
+                ("customers", PROFIT, 1.2, "chart.customers"),
+                ("formers", LOSS, 1.2, "chart.formers")]  # fmt: skip
+        self.lines = {c: self.add(ax.plot([], [], color=col, lw=lw, label=t(key, lang))[0])
+                      for c, col, lw, key in spec}  # fmt: skip
+        ax.set_ylim(0, 1)
+        ax.set_xlim(0, self.weeks)
+        ax.yaxis.set_major_formatter(lambda y, _: fmt_pct(y, lang))
+        ax.set_xlabel(t("chart.week", lang))
+        ax.set_ylabel(t("chart.share_of_population", lang))
+        ax.set_title(t("chart.saturation_title", lang))
+        ax.legend(fontsize=7, loc="upper left")
+
+    def update(self, view: View) -> bool:
+        s, n = view.series, view.population
+        for column, line in self.lines.items():
+            values = s[column] if column.startswith("saturation") else s[column] / n
+            line.set_data(s.week, values)
+        return False
 
 
-LIVE_CHARTS = {
-    "income_heatmap": income_heatmap,
-    "net_histogram": net_histogram,
-    "people": people_chart,
+class LorenzChart(LiveChart):
+    """Lorenz curve of the money received, with its Gini coefficient."""
+
+    size = (4.2, 3.4)
+    margins: ClassVar[dict] = {"left": 0.17, "right": 0.92}
+
+    def build(self) -> None:
+        lang = self.lang
+        ax = self.ax = self.fig.add_subplot()
+        ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls=":", label=t("chart.equality", lang))
+        self.curve = self.add(ax.plot([], [], color=PURPLE, lw=2, label=t("chart.lorenz", lang))[0])
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.xaxis.set_major_formatter(lambda y, _: fmt_pct(y, lang))
+        ax.yaxis.set_major_formatter(lambda y, _: fmt_pct(y, lang))
+        ax.set_xlabel(t("chart.share_of_people", lang))
+        ax.set_ylabel(t("chart.share_of_money", lang))
+        ax.legend(loc="upper left", fontsize=8)
+        self.title = self.add(ax.set_title(""))
+
+    def update(self, view: View) -> bool:
+        people, money = lorenz(view.gross)
+        self.curve.set_data(people, money)
+        self.title.set_text(t("chart.lorenz_title", self.lang,
+                              gini=fmt_num(view.gini_gross(), self.lang, 2)))  # fmt: skip
+        return False
+
+
+LIVE_CHARTS: dict[str, type[LiveChart]] = {
+    "income_heatmap": IncomeHeatmap,
+    "net_histogram": NetHistogram,
+    "people": PeopleChart,
 }
-SLOW_CHARTS = {
-    "lorenz": lorenz_chart,
-    "survival": survival_chart,
-    "saturation": saturation_chart,
+SLOW_CHARTS: dict[str, type[LiveChart]] = {
+    "survival": SurvivalChart,
+    "saturation": SaturationChart,
+    "lorenz": LorenzChart,
 }
 ALL_CHARTS = {**LIVE_CHARTS, **SLOW_CHARTS}
+
+
+def render(name: str, view: View, lang: str) -> bytes:
+    """A chart drawn whole as PNG, for a download."""
+    return ALL_CHARTS[name](view.weeks, lang).full(view)
 
 
 # ---- the compare page ------------------------------------------------------------------------
 
 
+def _figure(width: float, height: float) -> tuple[Figure, object]:
+    fig = Figure(figsize=(width, height), dpi=DPI)
+    fig.subplots_adjust(**MARGINS)
+    return fig, fig.add_subplot()
+
+
+def png(fig: Figure, dpi: int = DPI) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
+    return buf.getvalue()
+
+
 def band_chart(bands: list[pd.DataFrame], names: list[str], column: str, lang: str) -> Figure:
     """A weekly column's median and 90 % band for each experiment."""
     fig, ax = _figure(6.0, 3.4)
-    for (frame, name), colour in zip(
-        zip(bands, names, strict=True), ["#1a5276", "#c0392b"], strict=False
-    ):
+    for frame, name, colour in zip(bands, names, [BLUE, LOSS], strict=False):
         b = frame[frame.column == column]
         ax.fill_between(b.week, b.p5, b.p95, color=colour, alpha=0.2)
         ax.plot(b.week, b.p50, color=colour, lw=2, label=name)
+    label = t(f"column.{column}", lang)
     ax.set_xlabel(t("chart.week", lang))
-    ax.set_ylabel(t(f"column.{column}", lang))
-    ax.set_title(t("chart.band_title", lang, column=t(f"column.{column}", lang)))
+    ax.set_ylabel(label)
+    ax.set_title(t("chart.band_title", lang, column=label))
     ax.legend(fontsize=8)
     return fig
 
@@ -278,21 +401,14 @@ def outcome_bars(outcomes: list[pd.DataFrame], names: list[str], lang: str) -> F
     x = np.arange(len(keys))
     width = 0.8 / max(len(outcomes), 1)
     for i, (frame, name) in enumerate(zip(outcomes, names, strict=True)):
-        mean = [frame[k].mean() for k in keys]
-        lo = [mean[j] - frame[k].quantile(0.05) for j, k in enumerate(keys)]
-        hi = [frame[k].quantile(0.95) - mean[j] for j, k in enumerate(keys)]
-        ax.bar(
-            x + i * width,
-            mean,
-            width,
-            yerr=[lo, hi],
-            capsize=3,
-            label=name,
-            color=["#1a5276", "#c0392b"][i % 2],
-            alpha=0.85,
-        )
+        mean = np.array([frame[k].mean() for k in keys])
+        lo = mean - np.array([frame[k].quantile(0.05) for k in keys])
+        hi = np.array([frame[k].quantile(0.95) for k in keys]) - mean
+        ax.bar(x + i * width, mean, width, yerr=[lo, hi], capsize=3, label=name,
+               color=[BLUE, LOSS][i % 2], alpha=0.85)  # fmt: skip
     ax.set_xticks(x + width * (len(outcomes) - 1) / 2, [t(f"column.{k}", lang) for k in keys])
     ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(lambda y, _: fmt_pct(y, lang))
     ax.set_ylabel(t("chart.share_of_joined", lang))
     ax.set_title(t("chart.outcomes_title", lang))
     ax.legend(fontsize=8)

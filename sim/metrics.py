@@ -243,14 +243,19 @@ def summarize(
 
 
 def survival_by_cohort(
-    join_week: np.ndarray, exit_week: np.ndarray, now: int, cohort_weeks: int = 52
+    join_week: np.ndarray,
+    exit_week: np.ndarray,
+    now: int,
+    cohort_weeks: int = 52,
+    min_observed: int = 20,
 ) -> list[tuple[int, np.ndarray]]:
     """Share of each joining cohort still active, by weeks since joining.
 
     Cohorts are the networkers who joined in weeks [c, c + cohort_weeks) for c = 0,
-    cohort_weeks, ...; founders (week 0) belong to the first. A cohort's curve runs for
-    as many weeks as its last member can have been observed; a still-active networker
-    counts as active up to ``now``.
+    cohort_weeks, ...; founders (week 0) belong to the first. At w weeks since joining
+    only members who joined at least w weeks before ``now`` count, and the curve stops
+    where fewer than ``min_observed`` of them (or the whole cohort, if smaller) remain;
+    a still-active networker counts as active up to ``now``.
 
     Returns:
         (first week of the cohort, share active at 0, 1, 2, ... weeks since joining).
@@ -267,7 +272,10 @@ def survival_by_cohort(
         # at w weeks since joining, count only those who joined at least w weeks ago
         observed = (now - join_week[members])[None, :] >= weeks[:, None]
         alive = (tenure[members][None, :] > weeks[:, None]) & observed
-        out.append((start, alive.sum(axis=1) / observed.sum(axis=1)))
+        seen = observed.sum(axis=1)
+        # stop where too few members can have been observed that long: the tail is noise
+        enough = seen >= min(min_observed, int(members.sum()))
+        out.append((start, alive.sum(axis=1)[enough] / seen[enough]))
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import solara
 
 from dashboards import state
+from dashboards.components.md import Md
 from sim.i18n import t
 from sim.scenario import fmt_number, param_specs
 
@@ -51,4 +52,4 @@ def AboutPage():
             f"| `{key}` | {_default(spec['default'])} | {rng} "
             f"| {t(f'param.{key}.doc', lang)} | {t(f'param.{key}.source', lang)} |"
         )
-    solara.Markdown("\n".join(parts))
+    Md("\n".join(parts))

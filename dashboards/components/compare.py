@@ -7,6 +7,7 @@ import solara
 import solara.lab
 
 from dashboards import charts, state
+from dashboards.components.md import Md
 from sim.experiments import compare, run_experiment
 from sim.i18n import fmt_num, fmt_pct, t
 from sim.scenario import load_scenario
@@ -54,7 +55,7 @@ def _cell(key: str, x: float, lang: str) -> str:
 def ComparePage():
     lang = state.lang.value
     names = state.scenario_names()
-    solara.Markdown(t("ui.compare_intro", lang))
+    Md(t("ui.compare_intro", lang))
     with solara.Row(gap="12px"):
         solara.Select(t("ui.scenario_a", lang), value=first, values=names)
         solara.Select(t("ui.scenario_b", lang), value=second, values=names)
@@ -108,7 +109,7 @@ def ComparePage():
                 f"| {t('ui.yes', lang) if r.beyond_noise else t('ui.no', lang)} |"
             )
         with solara.Column():
-            solara.Markdown(f"**{t('ui.compare_table', lang)}**\n\n" + "\n".join(rows))
+            Md(f"**{t('ui.compare_table', lang)}**\n\n" + "\n".join(rows))
 
 
 def exp_a_name() -> str:

@@ -7,16 +7,17 @@ from __future__ import annotations
 import solara
 
 from dashboards import state
-from sim.i18n import fmt_int, t
+from dashboards.components.md import Md
+from sim.i18n import fmt_int, fmt_num, t
 
 
 @solara.component
 def Controls():
     lang = state.lang.value
     values = state.settings.value
-    m = state.model.value
-    weeks = m.params.simulation.weeks if m is not None else 0
-    week = m.week if m is not None else 0
+    view = state.view.value
+    weeks = view.weeks if view is not None else 0
+    week = view.week if view is not None else 0
     with solara.Column(gap="6px"):
         solara.Select(
             label=t("ui.scenario", lang),
@@ -51,7 +52,7 @@ def Controls():
             )
         if state.error.value is not None:
             solara.Error(t("ui.invalid", lang) + " " + state.error_text(state.error.value, lang))
-        solara.Markdown(f"**{t('ui.settings', lang)}** · {t('ui.pending', lang)}")
+        Md(f"**{t('ui.settings', lang)}** · {t('ui.pending', lang)}")
         solara.Select(
             label=t("slider.population.size", lang),
             value=fmt_int(values["population.size"], lang),
@@ -70,7 +71,11 @@ def Controls():
             ),
         )
         for spec in state.SLIDERS:
-            label = t(f"slider.{spec.key}", lang)
+            value = values[spec.key]
+            shown = (
+                fmt_int(value, lang) if spec.integer or spec.step >= 1 else fmt_num(value, lang, 2)
+            )
+            label = f"{t(f'slider.{spec.key}', lang)}: {shown}"
             if spec.integer:
                 solara.SliderInt(
                     label,

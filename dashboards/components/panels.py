@@ -7,6 +7,7 @@ import time
 import solara
 
 from dashboards import charts, state
+from dashboards.components.md import Md
 from dashboards.view import View
 from sim.i18n import fmt_int, fmt_num, fmt_pct, t
 from sim.scenario import scenario_to_toml
@@ -16,11 +17,14 @@ LIGHTS = {"green": "#27ae60", "amber": "#f39c12", "red": "#c0392b", "n/a": "#95a
 
 @solara.component
 def ChartImage(name: str, view: View, lang: str, timed: bool = False):
-    """One chart as a PNG image; ``timed`` charts report how long they took to draw."""
-    started = time.perf_counter()
-    data = solara.use_memo(
-        lambda: charts.png(charts.ALL_CHARTS[name](view, lang)), dependencies=[view, lang]
+    """One chart as a PNG image. The chart object lives as long as the model and the
+    language: its axes are drawn once and each frame only redraws the data."""
+    model_id = id(state.model.value)
+    chart = solara.use_memo(
+        lambda: charts.ALL_CHARTS[name](view.weeks, lang), dependencies=[name, lang, model_id]
     )
+    started = time.perf_counter()
+    data = solara.use_memo(lambda: chart.frame(view), dependencies=[chart, view])
     if timed:
         state.render_seconds.value = time.perf_counter() - started
     solara.Image(data, format="png", width="100%")
@@ -54,7 +58,7 @@ def KeyNumbers(view: View, lang: str):
                 week=view.week,
             )
         )
-        solara.Markdown(" ".join(lines), style={"font-size": "1.15em"})
+        Md(" ".join(lines), style={"font-size": "1.15em"})
 
 
 def _risk_value(part: dict, lang: str) -> str:
@@ -80,7 +84,7 @@ def PyramidPanel(view: View, lang: str):
             )
             with solara.Row(style={"align-items": "baseline"}, gap="6px"):
                 solara.Text("●", style={"color": LIGHTS[part["level"]], "font-size": "1.3em"})
-                solara.Markdown(
+                Md(
                     f"**{t(f'risk.{key}.label', lang)}**: {text} "
                     f"*({t(f'risk.{key}.source', lang)})*"
                 )
@@ -103,9 +107,9 @@ def Downloads(view: View, lang: str):
             filename=f"{m.params.name}-weekly.csv",
             label=t("ui.download_csv", lang),
         )
-        for name, build in charts.ALL_CHARTS.items():
+        for name in charts.ALL_CHARTS:
             solara.FileDownload(
-                lambda build=build: charts.png(build(view, lang)),
+                lambda name=name: charts.render(name, view, lang),
                 filename=f"{m.params.name}-{name}-week{view.week}.png",
                 label=t("ui.download_png", lang, name=t(f"chart.{name}_name", lang)),
             )
