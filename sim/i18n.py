@@ -68,3 +68,11 @@ def fmt_eur(x: float | None, lang: str = DEFAULT_LANG) -> str:
     if x is None or x != x:
         return NO_VALUE
     return f"{fmt_int(x, lang)} €" if lang == "de" else f"€{fmt_int(x, lang)}".replace("€-", "-€")
+
+
+def fmt_value(x: float, lang: str = DEFAULT_LANG) -> str:
+    """A parameter value: whole numbers with thousands separators, others as written."""
+    if float(x).is_integer():
+        return fmt_int(x, lang)
+    text = f"{x:g}"
+    return text.replace(".", ",") if lang == "de" else text

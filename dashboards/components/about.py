@@ -6,16 +6,18 @@ import solara
 
 from dashboards import state
 from dashboards.components.md import Md
-from sim.i18n import t
-from sim.scenario import fmt_number, param_specs
+from sim.i18n import fmt_value, t
+from sim.scenario import param_specs
 
 
-def _default(value) -> str:
+def _default(value, lang: str) -> str:
     if isinstance(value, tuple):
-        return ", ".join(fmt_number(v) for v in value)
-    if isinstance(value, bool | str):
-        return str(value).lower() if isinstance(value, bool) else value
-    return fmt_number(value)
+        return "; ".join(fmt_value(v, lang) for v in value)
+    if isinstance(value, bool):
+        return t(f"ui.{'yes' if value else 'no'}", lang)
+    if isinstance(value, str):
+        return t(f"plan.{value}", lang)
+    return fmt_value(value, lang)
 
 
 @solara.component
@@ -41,15 +43,16 @@ def AboutPage():
         "|---|---|---|---|---|",
     ]
     for key, spec in param_specs().items():
+        unit = t(f"unit.{spec['unit']}", lang) if spec["unit"] else ""
         rng = (
-            " / ".join(spec["choices"])
+            " / ".join(t(f"plan.{c}", lang) for c in spec["choices"])
             if spec.get("choices")
-            else "true / false"
+            else f"{t('ui.yes', lang)} / {t('ui.no', lang)}"
             if spec["lo"] is None
-            else f"{fmt_number(spec['lo'])} .. {fmt_number(spec['hi'])} {spec['unit']}"
+            else f"{fmt_value(spec['lo'], lang)} .. {fmt_value(spec['hi'], lang)} {unit}"
         )
         parts.append(
-            f"| `{key}` | {_default(spec['default'])} | {rng} "
+            f"| `{key}` | {_default(spec['default'], lang)} | {rng} "
             f"| {t(f'param.{key}.doc', lang)} | {t(f'param.{key}.source', lang)} |"
         )
     Md("\n".join(parts))

@@ -75,7 +75,9 @@ def Controls():
             shown = (
                 fmt_int(value, lang) if spec.integer or spec.step >= 1 else fmt_num(value, lang, 2)
             )
-            label = f"{t(f'slider.{spec.key}', lang)}: {shown}"
+            solara.Text(f"{t(f'slider.{spec.key}', lang)}: {shown}",
+                        style={"font-size": "0.9em", "margin-bottom": "-14px"})  # fmt: skip
+            label = ""
             if spec.integer:
                 solara.SliderInt(
                     label,
