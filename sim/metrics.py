@@ -26,14 +26,16 @@ NOT_LEGAL_ADVICE = (
 )
 
 
-def gini(x: np.ndarray) -> float:
+def gini(x: np.ndarray, is_sorted: bool = False) -> float:
     """Gini coefficient, defined for incomes that may be negative.
 
     The mean absolute difference over twice the mean absolute value (Raffinetti, Siletti
     and Vernizzi 2015): the usual Gini when every value is non-negative, and still within
     0..1 when some people lose money.
     """
-    x = np.sort(np.asarray(x, dtype=np.float64))
+    x = np.asarray(x, dtype=np.float64)
+    if not is_sorted:
+        x = np.sort(x)
     n = len(x)
     scale = np.abs(x).sum()
     if n < 2 or scale == 0:

@@ -122,7 +122,7 @@ class Networker(mesa.Agent):
             if self.record_failure():
                 break
         model.contacts_this_week += made
-        model.ledger.contacts[self.nid] += made
+        model.ledger.cols["contacts"][self.nid] += made
 
     def next_contact(self) -> tuple[int, bool]:
         """The next person to approach: the warm market first, then strangers.

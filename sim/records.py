@@ -149,26 +149,32 @@ def income_snapshot(ledger: Ledger) -> tuple[dict[str, float], np.ndarray]:
     """
     out: dict[str, float] = {}
     monthly = ledger.last_month_net[ledger.active]
-    monthly = monthly[~np.isnan(monthly)]
-    hist = np.histogram(monthly, INCOME_BIN_EDGES)[0]
-    net = ledger.net
-    for q, value in zip(PERCENTILES, _percentiles(monthly), strict=True):
+    monthly = np.sort(monthly[~np.isnan(monthly)])
+    hist = np.diff(np.searchsorted(monthly, INCOME_BIN_EDGES, side="left"))
+    net = np.sort(ledger.net)  # one sort serves the percentiles, shares and Gini
+    for q, value in zip(PERCENTILES, sorted_percentiles(monthly), strict=True):
         out[f"monthly_net_p{q}"] = value
-    for q, value in zip(PERCENTILES, _percentiles(net), strict=True):
+    for q, value in zip(PERCENTILES, sorted_percentiles(net), strict=True):
         out[f"cumulative_net_p{q}"] = value
     n = max(len(net), 1)
-    out["share_net_loss"] = np.count_nonzero(net < -BREAK_EVEN_EUR) / n
-    out["share_profit"] = np.count_nonzero(net > BREAK_EVEN_EUR) / n
-    out["share_break_even"] = np.count_nonzero(np.abs(net) <= BREAK_EVEN_EUR) / n
-    out["gini_net_income"] = gini(net)
+    below = np.searchsorted(net, -BREAK_EVEN_EUR, side="left")
+    above = len(net) - np.searchsorted(net, BREAK_EVEN_EUR, side="right")
+    out["share_net_loss"] = below / n
+    out["share_profit"] = above / n
+    out["share_break_even"] = (len(net) - below - above) / n
+    out["gini_net_income"] = gini(net, is_sorted=True)
     out["top1_commission_share"] = top_share(ledger.commission + ledger.recruiting_reward)
     return out, hist
 
 
-def _percentiles(x: np.ndarray) -> np.ndarray:
+def sorted_percentiles(x: np.ndarray) -> np.ndarray:
+    """``np.percentile(x, PERCENTILES)`` (linear interpolation) of an already sorted x."""
     if len(x) == 0:
         return np.full(len(PERCENTILES), np.nan)
-    return np.percentile(x, PERCENTILES)
+    pos = np.asarray(PERCENTILES) / 100 * (len(x) - 1)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, len(x) - 1)
+    return x[lo] + (pos - lo) * (x[hi] - x[lo])
 
 
 def networker_table(ledger: Ledger, downline_now: np.ndarray) -> pd.DataFrame:
