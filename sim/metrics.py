@@ -181,6 +181,31 @@ def first_year_dropout_share(networkers: pd.DataFrame, weeks: int) -> float:
     return float(gone.mean())
 
 
+def annual_turnover(networkers: pd.DataFrame, weeks: int) -> float:
+    """Networkers who quit during a year over the average number active that year,
+    pooled over the run's full years (CALIBRATION.md C5)."""
+    years = weeks // YEAR_WEEKS
+    if years == 0:
+        return float("nan")
+    horizon = years * YEAR_WEEKS
+    joined = np.bincount(networkers.join_week.clip(0, horizon), minlength=horizon + 1)
+    gone = networkers.exit_week[(networkers.exit_week >= 0)].to_numpy()
+    exits = np.bincount(gone.clip(0, horizon + 1), minlength=horizon + 2)[: horizon + 1]
+    # active during week w (1..horizon): joined by w, not yet gone before w
+    active = np.cumsum(joined)[1:] - np.cumsum(exits)[:-1]
+    quits = exits[1:].reshape(years, YEAR_WEEKS).sum(axis=1)
+    mean_active = active.reshape(years, YEAR_WEEKS).mean(axis=1)
+    return _ratio(quits.sum(), mean_active.sum())
+
+
+def gross_per_year_of_full_year_members(networkers: pd.DataFrame, weeks: int) -> np.ndarray:
+    """Gross income per year of those active at least a full year (CALIBRATION.md C6)."""
+    end = networkers.exit_week.where(networkers.exit_week >= 0, weeks)
+    tenure = end - networkers.join_week
+    full = tenure >= YEAR_WEEKS
+    return (networkers.gross_income[full] * YEAR_WEEKS / tenure[full]).to_numpy()
+
+
 def indicators(totals: dict[str, float], networkers: pd.DataFrame) -> dict[str, float]:
     """The values the pyramid-risk indicator judges, from a run's totals."""
     rewards = totals["commissions"] + totals["recruiting_rewards"]
@@ -228,6 +253,13 @@ def summarize(
         "gini_net_income": gini(net),
         "top1_commission_share": ind["top1_commission_share"],
         "first_year_dropout_share": _num(first_year_dropout_share(networkers, weeks)),
+        "annual_turnover": _num(annual_turnover(networkers, weeks)),
+        "median_gross_per_year_full_year": _num(
+            np.median(g)
+            if len(g := gross_per_year_of_full_year_members(networkers, weeks))
+            else float("nan")
+        ),
+        "share_part_time": _num(_ratio(networkers.part_time.sum(), n)),
         "median_weeks_to_dropout": _num(
             (stayed.exit_week - stayed.join_week).median() if len(stayed) else float("nan")
         ),
