@@ -70,12 +70,7 @@ def snapshot(model: NetworkMarketingModel) -> View:
     week = model.week
     series = model.series.frame(week)
     rewards = lg.commission + lg.recruiting_reward
-    totals = dict(model.totals)
-    totals["median_customers"] = (
-        float(np.mean(model.monthly_median_customers))
-        if model.monthly_median_customers
-        else float("nan")
-    )
+    totals = model.indicator_totals()
     frame = pd.DataFrame({"commission": lg.commission, "recruiting_reward": lg.recruiting_reward})
     risk, parts = pyramid_risk(indicators(totals, frame))
     return View(

@@ -66,6 +66,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="a parameter and its values, e.g. networker.tolerance_mean=2,4,8,16 (repeatable)",
     )
     add_experiment_args(sweep)
+    val = sub.add_parser("validate", help="the baseline against every calibration target")
+    val.add_argument("scenario", nargs="?", default="baseline")
+    add_scenario_args(val, positional=False)
+    add_experiment_args(val, runs_default=20)
+    val.add_argument(
+        "--critical",
+        default="critical",
+        help="the scenario that brackets it with critical accounting ('' to skip)",
+    )
+    val.add_argument(
+        "--write-readme", action="store_true", help="put the generated table into README.md"
+    )
     dash = sub.add_parser("dashboard", help="start the dashboard in the browser")
     dash.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     dash.add_argument("--port", type=int, default=8765, help="port (8765)")
@@ -277,10 +289,10 @@ def _fmt_value(col: str, x: float) -> str:
     if (
         col.startswith(("share_", "pyramid_risk_"))
         or col.endswith("_share")
-        or col in ("gini_net_income",)
+        or col in ("gini_net_income", "annual_turnover")
     ):
         return f"{100 * x:.1f} %" if not col.startswith("gini") else f"{x:.2f}"
-    if col.startswith("net_income_"):
+    if col.startswith(("net_income_", "median_gross")):
         return f"{x:,.0f} EUR"
     return f"{x:,.1f}" if abs(x) < 100 else f"{x:,.0f}"
 
@@ -511,6 +523,115 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     return report_failures(res.experiment.failures, args.out)
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from sim.experiments import run_experiment
+    from sim.results import atomic_folder, check_writable, versions
+    from sim.validation import (
+        MIN_RUNS,
+        TAYLOR_LOSS_SHARE,
+        band_text,
+        markdown_table,
+        replace_block,
+        target_table,
+    )
+
+    if args.runs < MIN_RUNS:
+        raise UsageError(f"--runs {args.runs}: the targets need at least {MIN_RUNS} seeds")
+    if args.out is not None:
+        check_writable(args.out, args.overwrite)
+    scenario = resolve(args)
+    critical = resolve(args, args.critical) if args.critical else None
+    with executor_for(args) as executor, tempfile.TemporaryDirectory() as work:
+        kw = experiment_kw(args, executor)
+        kw["out"], kw["overwrite"] = Path(work) / "baseline", False
+        exp = run_experiment(scenario, args.runs, master_seed=args.seed, **kw)
+        crit = None
+        if critical is not None:
+            kw["out"] = Path(work) / "critical"
+            crit = run_experiment(critical, args.runs, master_seed=args.seed, **kw)
+        table = target_table(exp.outcomes)
+        block = markdown_table(table, scenario.name, args.runs, exp.master_seed)
+        crit_loss = float(crit.outcomes.share_net_loss.mean()) if crit is not None else None
+        if crit is not None:
+            block += (
+                f"\n\nThe `{critical.name}` scenario (every required purchase counted as a cost, "
+                f"realistic expenses) brackets it: {100 * crit_loss:.0f} % of everyone who "
+                f"joined lose money, against Jon M. Taylor's \"about "
+                f'{100 * TAYLOR_LOSS_SHARE:.0f} %" (The Case (for and) against Multi-level '
+                "Marketing, ch. 7)."
+            )
+        if args.out is not None:
+            from sim.figures import write_validation_figures
+
+            with atomic_folder(args.out, args.overwrite) as tmp:
+                table.to_csv(tmp / "validation.csv", index=False)
+                (tmp / "validation.md").write_text(block + "\n")
+                exp.outcomes.to_parquet(tmp / "outcomes.parquet")
+                pooled = exp.pooled_networkers(["join_week", "exit_week", "gross_income"])
+                figures = write_validation_figures(tmp, table, pooled, scenario.simulation.weeks)
+                manifest = {
+                    "scenario": scenario.to_dict(),
+                    "runs": args.runs,
+                    "master_seed": exp.master_seed,
+                    "versions": versions(),
+                    "critical": critical.to_dict() if critical else None,
+                    "files": ["validation.csv", "validation.md", "outcomes.parquet", *figures],
+                }
+                (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    if args.write_readme:
+        readme = Path(__file__).resolve().parent.parent / "README.md"
+        readme.write_text(
+            replace_block(readme.read_text(encoding="utf-8"), block), encoding="utf-8"
+        )
+    holds = bool(table.holds.all())
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "scenario": scenario.name,
+                    "runs": args.runs,
+                    "master_seed": exp.master_seed,
+                    "all_hold": holds,
+                    "targets": [
+                        {k: _json_num(v) if isinstance(v, float) else v for k, v in r.items()}
+                        for r in table.to_dict("records")
+                    ],
+                    "critical": None
+                    if crit is None
+                    else {
+                        "scenario": critical.name,
+                        "share_net_loss": crit_loss,
+                        "taylor_share_net_loss": TAYLOR_LOSS_SHARE,
+                    },
+                }
+            )
+        )
+    else:
+        lines = [
+            f"{scenario.name}: {args.runs} seeds (master seed {exp.master_seed})",
+            f"{'#':<3} {'outcome':<32} {'simulated':>10} {'90 % range':>22} "
+            f"{'band':>16}  holds  source",
+        ]
+        for r in table.itertuples():
+            rng = f"{_fmt_value(r.outcome, r.p5)} .. {_fmt_value(r.outcome, r.p95)}"
+            lines.append(
+                f"{r.target:<3} {r.outcome:<32} {_fmt_value(r.outcome, r.mean):>10} "
+                f"{rng:>22} {band_text(r):>16}  {'yes' if r.holds else 'NO':<5}  "
+                f"{r.source}"
+            )
+        if crit is not None:
+            lines.append(
+                f"\n{critical.name}: {100 * crit_loss:.0f} % of everyone who joined "
+                f"lose money (Jon M. Taylor: about {100 * TAYLOR_LOSS_SHARE:.0f} %)"
+            )
+        if args.out is not None:
+            lines.append(f"\nTable and figures written to {args.out}/")
+        print("\n".join(lines))
+    return 0 if holds else 1
+
+
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """Serve dashboards/app.py with Solara's own front-end files (no internet needed)."""
     import subprocess
@@ -542,6 +663,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "dashboard": cmd_dashboard,
+    "validate": cmd_validate,
     "scenarios": cmd_scenarios,
     "params": cmd_params,
     "run": cmd_run,

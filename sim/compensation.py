@@ -107,12 +107,13 @@ def _fast_start(tree: Downline, vol: Volumes, plan: Compensation) -> np.ndarray:
 
 
 def unilevel(tree: Downline, vol: Volumes, plan: Compensation) -> Payouts:
-    """A fixed share of the volume of each of the first levels below, if qualified.
+    """A fixed share of the volume of each of the first levels below, if qualified, and
+    ``personal_rate`` of one's own volume.
 
     No compression: a commission whose receiver is not qualified stays with the company.
     """
-    pay = np.zeros(len(tree.sponsor))
     qualified = _qualified(tree, vol, plan)
+    pay = plan.personal_rate * vol.personal * qualified  # a bonus on one's own volume
     src = np.flatnonzero(vol.personal > 0)
     up = tree.sponsor[src]
     for rate in plan.unilevel_rates:

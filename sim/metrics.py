@@ -117,12 +117,12 @@ RISK_RULES: dict[str, RiskRule] = {
         "of participants' purchases are made to join or to stay qualified",
     ),
     "median_customers": RiskRule(
-        "customers per active networker",
+        "customers per paid networker",
         True,
         10.0,
         None,
-        "Amway 1979 '10-customer rule'",
-        "retail customers per active networker (median)",
+        "Amway 1979 '10-customer rule' (retail customers needed to be paid)",
+        "retail customers per networker who was paid that month (median)",
     ),
     "top1_commission_share": RiskRule(
         "top-1 % commission share",

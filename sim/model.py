@@ -71,7 +71,7 @@ class NetworkMarketingModel(mesa.Model):
             ],
             0.0,
         )
-        self.monthly_median_customers: list[float] = []
+        self.paid_median_customers: list[float] = []  # per month, of the paid networkers
         self._reset_week()
         founders = self.rng.choice(self.population.size, params.population.founders, replace=False)
         for person in founders:
@@ -389,9 +389,10 @@ class NetworkMarketingModel(mesa.Model):
         self.totals["commissions"] += commissions
         self.totals["recruiting_rewards"] += rewards
         self.vemma_test(tree, personal, paid)
-        self.monthly_median_customers.append(
-            float(np.median(lg.customers[ids])) if len(ids) else 0.0
-        )
+        # Amway's 10-customer rule is a condition for being paid: count the paid ones
+        paid_ids = ids[(paid.commission + paid.recruiting_reward)[ids] > 0]
+        if len(paid_ids):
+            self.paid_median_customers.append(float(np.median(lg.customers[paid_ids])))
         self.enrolment_sponsors = []
         lg.retail_wholesale_month[:] = 0.0
         # month net, then 9. dropout by money and life
@@ -497,6 +498,16 @@ class NetworkMarketingModel(mesa.Model):
 
     # ---- results ---------------------------------------------------------------------------
 
+    def indicator_totals(self) -> dict[str, float]:
+        """The running totals the pyramid-risk indicator judges, as they stand."""
+        totals = dict(self.totals)
+        totals["median_customers"] = (
+            float(np.mean(self.paid_median_customers))
+            if self.paid_median_customers
+            else float("nan")
+        )
+        return totals
+
     def result(self) -> RunResult:
         """The run's records: weekly series, per-networker table, totals and summary."""
         lg = self.ledger
@@ -506,14 +517,9 @@ class NetworkMarketingModel(mesa.Model):
         )
         weekly = self.series.frame(self.week)
         networkers = networker_table(lg, downline_now)
-        totals = dict(self.totals)
+        totals = self.indicator_totals()
         totals["company_revenue"] = float(weekly.company_revenue.sum())
         totals["population"] = self.population.size
-        totals["median_customers"] = (
-            float(np.mean(self.monthly_median_customers))
-            if self.monthly_median_customers
-            else float("nan")
-        )
         summary = summarize(self.params.name, self.seed, self.week, networkers, totals)
         return RunResult(self.params, self.seed, weekly, networkers, totals, summary)
 

@@ -260,6 +260,14 @@ class Compensation:
         "MODEL.md §6: Young Living-like plan",
         length=(1, 30),
     )
+    personal_rate: float = p(
+        0.0,
+        0,
+        1,
+        "",
+        "Unilevel: bonus on one's own monthly volume, if qualified",
+        "assumption (Avon- and Tupperware-like plans pay on own sales)",
+    )
     stairstep_thresholds: tuple[float, ...] = p(
         [250.0, 750.0, 1500.0, 3000.0, 5000.0, 7500.0],
         0,

@@ -7,7 +7,10 @@ import solara
 from dashboards import state
 from dashboards.components.md import Md
 from sim.i18n import fmt_value, t
-from sim.scenario import param_specs
+from sim.scenario import SCENARIO_DIR, param_specs
+from sim.validation import read_block
+
+README = SCENARIO_DIR.parent / "README.md"  # holds the generated validation table
 
 
 def _default(value, lang: str) -> str:
@@ -32,6 +35,10 @@ def AboutPage():
         f"### {t('about.assumptions_title', lang)}",
     ]
     parts += [f"- {t(f'about.assumption_{i}', lang)}" for i in range(1, 6)]
+    block = read_block(README.read_text(encoding="utf-8")) if README.is_file() else None
+    if block:
+        parts += ["", f"### {t('about.validation_title', lang)}", t("about.validation", lang),
+                  "", block]  # fmt: skip
     parts += ["", f"### {t('about.limitations_title', lang)}"]
     parts += [f"- {t(f'about.limitation_{i}', lang)}" for i in range(1, 5)]
     parts += [

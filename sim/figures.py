@@ -1,0 +1,108 @@
+"""Figures of simulation against evidence, written by ``networker-sim validate --out``.
+
+Plain matplotlib ``Figure`` objects (no pyplot state), saved as PNG.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim.metrics import YEAR_WEEKS, gross_per_year_of_full_year_members
+from sim.validation import TARGETS
+
+BLUE, GREY, RED = "#1a5276", "#95a5a6", "#c0392b"
+
+
+def outcome_shares(table: pd.DataFrame) -> Figure:
+    """Simulated loss / break-even / profit shares (mean, 90 % range) against the survey."""
+    fig = Figure(figsize=(6.4, 3.6), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    rows = table.set_index("target").loc[["C1", "C2", "C3"]]
+    x = np.arange(3)
+    ax.bar(x, rows["mean"], 0.5, color=BLUE, label="simulated (mean)",
+           yerr=[rows["mean"] - rows["p5"], rows["p95"] - rows["mean"]], capsize=4)  # fmt: skip
+    for i, row in enumerate(rows.itertuples()):
+        ax.fill_between([i - 0.4, i + 0.4], row.lo, row.hi, color=GREY, alpha=0.35,
+                        label="AARP 2018 band" if i == 0 else None)  # fmt: skip
+    ax.set_xticks(x, ["net loss\n(< -€100)", "about break-even\n(±€100)", "profit\n(> €100)"])
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("share of everyone who joined")
+    ax.set_title("Outcomes of everyone who joined: simulation and survey")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def survival(curves: np.ndarray) -> Figure:
+    """Share still active by weeks since joining (median and 90 % band over replicates),
+    with the one-year band of target C4."""
+    fig = Figure(figsize=(6.4, 3.6), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    weeks = np.arange(curves.shape[1])
+    lo, mid, hi = np.nanquantile(curves, [0.05, 0.5, 0.95], axis=0)
+    ax.fill_between(weeks, lo, hi, color=BLUE, alpha=0.2, label="90 % of replicates")
+    ax.plot(weeks, mid, color=BLUE, lw=2, label="simulated (median)")
+    c4 = next(t for t in TARGETS if t.id == "C4")
+    ax.errorbar([YEAR_WEEKS], [1 - (c4.lo + c4.hi) / 2], yerr=[[(c4.hi - c4.lo) / 2]],
+                color=RED, capsize=6, lw=2, label="C4: AARP 2018 / Young Living 2018")  # fmt: skip
+    ax.set_ylim(0, 1)
+    ax.set_xlim(0, weeks[-1])
+    ax.set_xlabel("weeks since joining")
+    ax.set_ylabel("share still active")
+    ax.set_title("How long people stay: simulation and the one-year band")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def gross_income(values: np.ndarray) -> Figure:
+    """Gross income per year of those active a full year, against the FTC statement."""
+    fig = Figure(figsize=(6.4, 3.6), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    edges = np.concatenate([[0], np.geomspace(10, 1e6, 26)])
+    ax.hist(np.clip(values, 0, 1e6), bins=edges, color=BLUE, weights=np.full(len(values),
+            1 / max(len(values), 1)))  # fmt: skip
+    ax.set_xscale("symlog", linthresh=10)
+    ax.axvline(1000, color=RED, lw=2, label="FTC 2024: most received $1,000 or less a year")
+    if len(values):
+        ax.axvline(np.median(values), color="black", ls="--",
+                   label=f"simulated median: €{np.median(values):,.0f}")  # fmt: skip
+    ax.set_xlabel("gross income per year (€, money received before costs)")
+    ax.set_ylabel("share of those active a full year")
+    ax.set_title("Gross income of those active at least a year")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def survival_curves(networkers: pd.DataFrame, weeks: int) -> np.ndarray:
+    """One survival curve per replicate (all joiners pooled), rows = replicates."""
+    curves = []
+    for _, rep in networkers.groupby(["point", "replicate"]):
+        end = rep.exit_week.where(rep.exit_week >= 0, weeks + 1).to_numpy()
+        tenure = end - rep.join_week.to_numpy()
+        since = weeks - rep.join_week.to_numpy()
+        grid = np.arange(weeks + 1)
+        seen = since[None, :] >= grid[:, None]
+        alive = (tenure[None, :] > grid[:, None]) & seen
+        with np.errstate(invalid="ignore", divide="ignore"):
+            curves.append(alive.sum(axis=1) / seen.sum(axis=1))
+    return np.array(curves)
+
+
+def write_validation_figures(folder: Path, table: pd.DataFrame, networkers: pd.DataFrame,
+                             weeks: int) -> list[str]:  # fmt: skip
+    """Save the three figures; return their file names."""
+    gross = np.concatenate([
+        gross_per_year_of_full_year_members(rep, weeks)
+        for _, rep in networkers.groupby(["point", "replicate"])
+    ]) if len(networkers) else np.zeros(0)  # fmt: skip
+    figures = {
+        "outcome_shares.png": outcome_shares(table),
+        "survival.png": survival(survival_curves(networkers, weeks)),
+        "gross_income.png": gross_income(gross),
+    }
+    for name, fig in figures.items():
+        fig.savefig(folder / name)
+    return list(figures)
