@@ -238,7 +238,11 @@ def format_summary(s: dict[str, Any], elapsed: float | None = None) -> str:
     width = max(len(k) for k, _ in rows)
     lines = [f"{k:<{width}}  {v}" for k, v in rows]
     marks = {"green": "ok ", "amber": "!  ", "red": "!! ", "n/a": "-  "}
-    lines += [f"  {marks[r['level']]}{r['text']}" for r in s["pyramid_risk_reasons"]]
+    lines += [
+        f"  {marks[r['level']]}{r['text']}"
+        + ("" if r.get("decides", True) else " (an industry-wide fact, not part of the verdict)")
+        for r in s["pyramid_risk_reasons"]
+    ]
     lines.append(f"  {s['note']}")
     if elapsed is not None:
         lines.append(f"({elapsed:.1f} s)")

@@ -69,6 +69,9 @@ class RiskRule:
     red: float | None
     source: str
     meaning: str
+    # False: a fact about the whole industry, not a test that separates a pyramid from a
+    # sales organisation; shown with its light, not part of the verdict
+    decides: bool = True
 
     def level(self, value: float) -> str:
         if value is None or math.isnan(value):
@@ -131,6 +134,7 @@ RISK_RULES: dict[str, RiskRule] = {
         None,
         "Pyramid Scheme Alert 2008: above half in 10 of 11 large companies",
         "of all commissions and rewards go to the top 1 %",
+        decides=False,
     ),
 }
 
@@ -153,9 +157,16 @@ def pyramid_risk(indicators: dict[str, float]) -> tuple[str, list[dict[str, Any]
             else f"{rule.label}: {_fmt(key, value)} {rule.meaning} ({rule.source})"
         )
         parts.append(
-            {"part": key, "value": _num(value), "level": level, "rule": rule.source, "text": text}
+            {
+                "part": key,
+                "value": _num(value),
+                "level": level,
+                "rule": rule.source,
+                "text": text,
+                "decides": rule.decides,
+            }
         )
-    levels = {p["level"] for p in parts}
+    levels = {p["level"] for p in parts if RISK_RULES[p["part"]].decides}
     verdict = "red" if "red" in levels else "amber" if "amber" in levels else "green"
     return verdict, parts
 

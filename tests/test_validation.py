@@ -132,7 +132,8 @@ def test_readme_shows_the_generated_validation_table():
 
 
 EXPECTED_VERDICTS = {
-    "baseline": {"amber"},
+    # the calibrated typical company sells little to outsiders: never green
+    "baseline": {"amber", "red"},
     "critical": {"amber", "red"},
     "retail_focused": {"green"},
     "pyramid": {"red"},

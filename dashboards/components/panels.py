@@ -84,8 +84,9 @@ def PyramidPanel(view: View, lang: str):
             )
             with solara.Row(style={"align-items": "baseline"}, gap="6px"):
                 solara.Text("●", style={"color": LIGHTS[part["level"]], "font-size": "1.3em"})
+                extra = "" if part.get("decides", True) else f" {t('risk.not_in_verdict', lang)}"
                 Md(
-                    f"**{t(f'risk.{key}.label', lang)}**: {text} "
+                    f"**{t(f'risk.{key}.label', lang)}**: {text}{extra} "
                     f"*({t(f'risk.{key}.source', lang)})*"
                 )
         solara.Info(t("risk.not_legal_advice", lang))
