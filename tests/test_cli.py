@@ -309,13 +309,14 @@ def test_entry_point_is_installed(cli: Batch) -> None:
     assert cli.entry_point is not None, "networker-sim is not installed next to sys.executable"
 
 
-def test_scenarios_lists_the_three_with_descriptions(cli: Batch) -> None:
+def test_scenarios_lists_every_scenario_file_with_its_description(cli: Batch) -> None:
     res = cli["scenarios"]
     assert res.returncode == 0, res.stderr
     assert res.stderr == ""
     lines = res.stdout.strip().splitlines()
     listed = {line.split()[0]: line.split(maxsplit=1)[1] for line in lines}
-    assert set(listed) == {"baseline", "retail_focused", "pyramid"}
+    assert set(listed) == {p.stem for p in SCENARIO_DIR.glob("*.toml")}
+    assert {"baseline", "retail_focused", "pyramid", "critical"} <= set(listed)
     for name, description in list_scenarios():
         assert description and listed[name] == description
 
@@ -403,7 +404,8 @@ def test_out_writes_series_table_summary_and_manifest(cli: Batch) -> None:
     assert resolved["name"] == "baseline"
     assert resolved["simulation"] == {"weeks": 52, "seed": 7}
     assert resolved["population"]["size"] == 2000
-    assert resolved["networker"]["tolerance_mean"] == 3.5
+    baseline = load_scenario("baseline")
+    assert resolved["networker"]["tolerance_mean"] == baseline.networker.tolerance_mean
     assert resolved["compensation"]["unilevel_rates"] == [0.08, 0.05, 0.04, 0.04, 0.04]
     versions = manifest["versions"]
     for package in ("mesa", "numpy", "pandas"):

@@ -775,7 +775,8 @@ def test_parse_params_default_span_and_clipping() -> None:
     sc = load_scenario("baseline")
     b = parse_params("networker.tolerance_mean, market.sale_rate_warm", sc)
     assert list(b) == ["networker.tolerance_mean", "market.sale_rate_warm"]
-    assert b["networker.tolerance_mean"] == pytest.approx((3.5 * 0.5, 3.5 * 1.5))
+    k = sc.networker.tolerance_mean
+    assert b["networker.tolerance_mean"] == pytest.approx((k * 0.5, k * 1.5))
     assert b["market.sale_rate_warm"] == pytest.approx((0.15, 0.45))
     assert DEFAULT_SPAN == 0.5
     # clipped to the allowed range: a share of 0.96 may not exceed 1

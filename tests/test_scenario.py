@@ -376,9 +376,10 @@ def test_int_parameter_given_as_whole_float_becomes_int() -> None:
 
 def test_override_leaves_the_original_untouched() -> None:
     base = load_scenario("baseline")
+    before = base.networker.tolerance_mean
     changed = base.with_overrides({"networker.tolerance_mean": 6})
     assert changed.networker.tolerance_mean == 6.0
-    assert base.networker.tolerance_mean == 3.5
+    assert base.networker.tolerance_mean == before != 6.0
 
 
 # ---- cross-field checks ---------------------------------------------------------------------
