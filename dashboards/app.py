@@ -23,7 +23,8 @@ from sim.i18n import LANGS, t
 def SimulationPage():
     lang = state.lang.value
     solara.use_effect(state.initial, [])
-    solara.use_thread(state.play_loop, dependencies=[state.playing.value])
+    # the loop checks `playing` every frame: no line-by-line tracing to cancel it
+    solara.use_thread(state.play_loop, dependencies=[state.playing.value], intrusive_cancel=False)
     view, slow = state.view.value, state.slow_view.value
     with solara.Columns([1, 3], gutters_dense=True):
         with solara.Card():

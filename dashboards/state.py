@@ -43,13 +43,13 @@ class SliderSpec:
 SLIDERS = (
     SliderSpec("simulation.weeks", 52, 520, 52, integer=True),
     SliderSpec("networker.hours_median", 1, 40, 0.5),
-    SliderSpec("networker.tolerance_mean", 1, 20, 0.5),
+    SliderSpec("networker.tolerance_mean", 1, 20, 0.1),
     SliderSpec("networker.builder_share", 0, 1, 0.05),
     SliderSpec("market.recruit_rate_warm", 0, 0.6, 0.01),
     SliderSpec("market.sale_rate_warm", 0, 0.6, 0.01),
     SliderSpec("costs.starter_kit", 0, 600, 10),
     SliderSpec("costs.required_purchase", 0, 400, 10),
-    SliderSpec("costs.expenses_per_hour", 0, 15, 0.5),
+    SliderSpec("costs.expenses_per_hour", 0, 15, 0.01),
     SliderSpec("costs.own_purchase_value_share", 0, 1, 0.05),
     SliderSpec("compensation.entry_fee", 0, 2000, 50),
 )
@@ -145,8 +145,8 @@ def reset() -> None:
         return
     playing.value = False
     error.value = None
+    publish(new, slow=True)  # the view first: charts are rebuilt for the new horizon
     model.value = new
-    publish(new, slow=True)
 
 
 def load(name: str) -> None:
@@ -159,6 +159,12 @@ def load(name: str) -> None:
 
 
 def set_setting(key: str, value: object) -> None:
+    """A control's new value. A slider snaps a scenario's value to its steps when it is
+    drawn; a change smaller than half a step is that snapping, not the user: ignore it."""
+    step = next((s.step for s in SLIDERS if s.key == key), None)
+    old = settings.value.get(key)
+    if step is not None and isinstance(old, int | float) and abs(value - old) < step / 2:
+        return
     settings.value = {**settings.value, key: value}
 
 

@@ -41,6 +41,11 @@ class View:
         return len(self.net)
 
     @property
+    def active(self) -> int:
+        """Networkers active now."""
+        return int(np.count_nonzero(self.exit_week < 0))
+
+    @property
     def finished(self) -> bool:
         return self.week >= self.weeks
 

@@ -638,8 +638,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """Serve dashboards/app.py with Solara's own front-end files (no internet needed)."""
-    import subprocess
-
     app = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
     if not app.is_file():
         raise UsageError(f"{app}: the dashboard is missing from this installation")
@@ -652,17 +650,11 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
            "--no-check-version"]  # fmt: skip
     # Nothing leaves the machine: no version check, no usage telemetry; the front end
     # comes from the solara-assets package.
-    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
-    try:
-        return subprocess.call(cmd, env=env)
-    except BrokenPipeError:  # e.g. `networker-sim run baseline | head`
-        sys.stderr.close()
-        return 0
-    except OSError as exc:  # the disk, not the input: no traceback, but not status 2
-        print(f"networker-sim: error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 0
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+           "SOLARA_THEME_SHOW_BANNER": "False"}  # fmt: skip
+    # Become the server (no child to orphan): signals such as SIGTERM reach it directly.
+    os.execve(sys.executable, cmd, env)
+    return 0  # not reached
 
 
 COMMANDS = {

@@ -62,4 +62,4 @@ def AboutPage():
             f"| `{key}` | {_default(spec['default'], lang)} | {rng} "
             f"| {t(f'param.{key}.doc', lang)} | {t(f'param.{key}.source', lang)} |"
         )
-    Md("\n".join(parts))
+    Md("\n".join(parts), style={"padding": "0 16px"})

@@ -25,7 +25,7 @@ def Controls():
             values=state.scenario_names(),
             on_value=state.load,
         )
-        with solara.Row(gap="6px"):
+        with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
             solara.Button(
                 t("ui.step", lang),
                 on_click=lambda: state.step(1),
@@ -45,7 +45,11 @@ def Controls():
                 )
             solara.Button(t("ui.reset", lang), on_click=state.reset, color="secondary")
         solara.Text(t("ui.week_of", lang, week=week, weeks=weeks))
-        solara.SliderFloat(t("ui.speed", lang), value=state.speed, min=2, max=104, step=2)
+        solara.Text(
+            f"{t('ui.speed', lang)}: {fmt_int(state.speed.value, lang)}",
+            style={"font-size": "0.9em", "margin-bottom": "-14px"},
+        )
+        solara.SliderFloat("", value=state.speed, min=2, max=104, step=2)
         if state.frame_weeks.value > 1 and state.playing.value:
             solara.Text(
                 t("ui.redraw", lang, frames=state.frame_weeks.value), style={"font-size": "0.8em"}

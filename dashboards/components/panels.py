@@ -21,7 +21,8 @@ def ChartImage(name: str, view: View, lang: str, timed: bool = False):
     language: its axes are drawn once and each frame only redraws the data."""
     model_id = id(state.model.value)
     chart = solara.use_memo(
-        lambda: charts.ALL_CHARTS[name](view.weeks, lang), dependencies=[name, lang, model_id]
+        lambda: charts.ALL_CHARTS[name](view.weeks, lang),
+        dependencies=[name, lang, model_id, view.weeks],
     )
     started = time.perf_counter()
     data = solara.use_memo(lambda: chart.frame(view), dependencies=[chart, view])
@@ -48,13 +49,14 @@ def KeyNumbers(view: View, lang: str):
         ]
         weeks = view.median_weeks_to_dropout()
         if weeks == weeks:  # not NaN: somebody has given up
-            lines.append(t("numbers.dropout", lang, weeks=fmt_num(weeks, lang, 0)))
+            key = "numbers.dropout_one" if round(weeks) == 1 else "numbers.dropout"
+            lines.append(t(key, lang, weeks=fmt_num(weeks, lang, 0)))
         lines.append(t("numbers.top", lang, share=fmt_pct(view.top1_share(), lang)))
         lines.append(
             t(
                 "numbers.active",
                 lang,
-                active=fmt_int(view.series.active.iloc[-1] if len(view.series) else 0, lang),
+                active=fmt_int(view.active, lang),
                 week=view.week,
             )
         )

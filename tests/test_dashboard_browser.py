@@ -1,0 +1,407 @@
+"""The dashboard in a real browser: ``networker-sim dashboard`` runs as a subprocess and
+headless Chromium (driven by Playwright) uses it as a person would: Step, Play and Pause,
+a slider and Reset, the language switch, the scenario download.
+
+Needs Chromium at /usr/bin/chromium (``apt-get install -y chromium``); without it the
+browser tests are skipped. Screenshots go to the test's temporary folder; the test
+prints where.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from dashboards.state import DEFAULT_SCENARIO, SLIDERS
+from sim.i18n import fmt_int, fmt_num, t
+from sim.scenario import list_scenarios, load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+START_TIMEOUT = 90.0  # seconds for the server to answer (imports are slow on a busy machine)
+UI_TIMEOUT = 30_000  # milliseconds for anything on the page
+
+
+def wait_for(condition: Callable[[], Any], what: str, timeout: float) -> Any:
+    """Poll ``condition`` until it returns something true; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.1)
+
+
+# ---- the server ------------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    url: str
+    log: Path
+
+    def log_tail(self, lines: int = 30) -> str:
+        text = self.log.read_text(encoding="utf-8", errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+    def answers(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.url, timeout=2) as response:
+                return response.status == 200
+        except (OSError, urllib.error.URLError):
+            return False
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """End the server's process group: the CLI and the Solara server it started."""
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    finally:
+        # whatever of the group is left (the Solara server, if the CLI did not end it)
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+@contextmanager
+def dashboard_server(folder: Path) -> Iterator[Server]:
+    """``networker-sim dashboard`` on a free port, in its own process group."""
+    port = free_port()
+    log = folder / "server.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sim.cli", "dashboard", "--host", "127.0.0.1",
+             "--port", str(port)],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+    server = Server(process, f"http://127.0.0.1:{port}/", log)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while not server.answers():
+            if process.poll() is not None:
+                pytest.fail(f"the dashboard exited with {process.returncode}:\n{server.log_tail()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"the dashboard did not answer in {START_TIMEOUT:.0f} s:\n"
+                            f"{server.log_tail()}")  # fmt: skip
+            time.sleep(0.25)
+        yield server
+    finally:
+        stop_group(process)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"Chromium not installed at {CHROMIUM}: apt-get install -y chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def server(browser, tmp_path_factory):
+    with dashboard_server(tmp_path_factory.mktemp("dashboard")) as running:
+        yield running
+
+
+# ---- the page --------------------------------------------------------------------------------
+
+
+@dataclass
+class Watch:
+    """What the page did that it should not: console errors, page errors, requests that
+    leave the machine."""
+
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def attach(self, page) -> None:
+        page.on("console", lambda m: self.errors.append(f"console: {m.text}")
+                if m.type == "error" else None)  # fmt: skip
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("websocket", lambda ws: self.requests.append(ws.url))
+
+    def external(self) -> list[str]:
+        return sorted(
+            {
+                url
+                for url in self.requests
+                if urlsplit(url).scheme not in ("data", "blob")
+                and urlsplit(url).hostname not in LOCAL_HOSTS
+            }
+        )
+
+
+def open_page(browser, server: Server, watch: Watch):
+    context = browser.new_context(viewport={"width": 1280, "height": 2300}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(UI_TIMEOUT)
+    watch.attach(page)
+    page.goto(server.url)
+    page.get_by_role("button", name=t("ui.step"), exact=True).wait_for()
+    wait_for(lambda: page.locator("img.solara-image").count() == 6, "six charts", UI_TIMEOUT / 1000)
+    return context, page
+
+
+def week_of(page, lang: str = "en") -> tuple[int, int]:
+    """The week and horizon the controls show ("Week 3 of 260")."""
+    pattern = t("ui.week_of", lang, week="(\\d+)", weeks="(\\d+)")
+    label = page.get_by_text(re.compile(f"^{pattern}$"))
+    match = re.fullmatch(pattern, label.inner_text().strip())
+    assert match, label.inner_text()
+    return int(match[1]), int(match[2])
+
+
+def settled_week(page, quiet: float = 1.5) -> int | None:
+    """The week shown if it does not change for ``quiet`` seconds, else None."""
+    week = week_of(page)[0]
+    deadline = time.monotonic() + quiet
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        if week_of(page)[0] != week:
+            return None
+    return week
+
+
+def chart_sources(page) -> list[str]:
+    return page.locator("img.solara-image").evaluate_all("imgs => imgs.map(i => i.src)")
+
+
+def wait_for_new_charts(page, before: list[str], which: int) -> None:
+    wait_for(lambda: chart_sources(page)[which] != before[which], f"chart {which} to be redrawn",
+             UI_TIMEOUT / 1000)  # fmt: skip
+
+
+def slider_after(page, label_start: str):
+    """The slider below the text (or with the label) that starts with ``label_start``."""
+    return page.locator(
+        f"xpath=(//*[starts-with(normalize-space(text()), '{label_start}')]"
+        "/following::*[@role='slider'])[1]"
+    )
+
+
+MOVING = ", ".join(  # a tab's content that is still sliding in or out
+    [
+        ".v-window__container--is-active",
+        '[class*="-transition-enter"]',
+        '[class*="-transition-leave"]',
+    ]
+)
+TRANSITION_OVER = f"""() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(
+    () => done(!document.querySelector('{MOVING}')))))"""
+
+
+def open_tab(page, name: str) -> None:
+    """Click a tab and wait until its slide-in has ended."""
+    page.get_by_role("tab", name=name).click()
+    page.wait_for_function(TRANSITION_OVER)
+
+
+def shoot(page, folder: Path, name: str, shots: list[Path]) -> None:
+    """A screenshot of the whole page (the viewport is as tall as the simulation page)."""
+    path = folder / name
+    page.screenshot(path=str(path), full_page=True, animations="disabled")
+    shots.append(path)
+
+
+# ---- the tests -------------------------------------------------------------------------------
+
+
+def test_the_dashboard_in_a_browser(browser, server, tmp_path):
+    watch = Watch()
+    shots: list[Path] = []
+    context, page = open_page(browser, server, watch)
+    try:
+        scenario = load_scenario(DEFAULT_SCENARIO)
+        horizon = scenario.simulation.weeks
+        assert week_of(page) == (0, horizon)
+        shoot(page, tmp_path, "01-start-en.png", shots)
+        first_chart = page.locator("img.solara-image").first
+        at_start = first_chart.screenshot()
+
+        # Step: one week on; the histogram's title names the week
+        before = chart_sources(page)
+        page.get_by_role("button", name=t("ui.step"), exact=True).click()
+        page.get_by_text(t("ui.week_of", week=1, weeks=horizon), exact=True).wait_for()
+        wait_for_new_charts(page, before, 1)
+
+        # Play until week 8, then Pause: the weeks stop. On a busy machine the page can
+        # lag seconds behind the model, so Pause is given time to arrive and settle.
+        page.get_by_role("button", name=t("ui.play"), exact=True).click()
+        wait_for(lambda: week_of(page)[0] >= 8, "Play to reach week 8", 60)
+        paused = time.monotonic()
+        page.get_by_role("button", name=t("ui.pause"), exact=True).click()
+        page.get_by_role("button", name=t("ui.play"), exact=True).wait_for(timeout=60_000)
+        paused_at = wait_for(lambda: settled_week(page), "the week to stand still", 60)
+        print(f"\nPause took {time.monotonic() - paused:.1f} s to stop the page at week "
+              f"{paused_at}")  # fmt: skip
+        assert paused_at >= 8
+        after_play = first_chart.screenshot()
+        assert after_play != at_start, "the income heat map did not change while playing"
+        shoot(page, tmp_path, "02-paused-en.png", shots)
+
+        # a slider (three steps to the right) and Reset: a new run at week 0
+        kit = scenario.costs.starter_kit
+        kit_label = t("slider.costs.starter_kit")
+        page.get_by_text(f"{kit_label}: {fmt_int(kit)}", exact=True).wait_for()
+        thumb = slider_after(page, kit_label)
+        thumb.focus()
+        for _ in range(3):
+            thumb.press("ArrowRight")
+        page.get_by_text(f"{kit_label}: {fmt_int(kit + 30)}", exact=True).wait_for()
+        assert week_of(page)[0] == paused_at  # pending until Reset
+        before = chart_sources(page)
+        page.get_by_role("button", name=t("ui.reset"), exact=True).click()
+        page.get_by_text(t("ui.week_of", week=0, weeks=horizon), exact=True).wait_for()
+        wait_for_new_charts(page, before, 0)
+        assert first_chart.screenshot() != after_play
+        shoot(page, tmp_path, "03-reset-en.png", shots)
+
+        # the scenario file: it has the new value and the command line runs it
+        with page.expect_download() as info:
+            page.get_by_role("button", name=t("ui.download_scenario")).click()
+        download = info.value
+        path = tmp_path / download.suggested_filename
+        download.save_as(path)
+        assert path.suffix == ".toml"
+        assert load_scenario(str(path)).costs.starter_kit == kit + 30
+        run = subprocess.run(
+            [sys.executable, "-m", "sim.cli", "run", str(path), "--weeks", "4",
+             "--set", "population.size=1000", "--json"],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert run.returncode == 0, run.stderr
+        summary = json.loads(run.stdout)
+        assert summary["weeks"] == 4
+        assert summary["population"] == 1000
+
+        # German: labels, the week, the charts
+        before = chart_sources(page)
+        page.get_by_role("button", name="de", exact=True).click()
+        page.get_by_role("button", name=t("ui.step", "de"), exact=True).wait_for()
+        assert page.get_by_role("button", name=t("ui.step"), exact=True).count() == 0
+        assert week_of(page, "de") == (0, horizon)
+        page.get_by_text(f"{t('slider.costs.starter_kit', 'de')}: {fmt_int(kit + 30, 'de')}",
+                         exact=True).wait_for()  # fmt: skip
+        wait_for_new_charts(page, before, 0)
+        page.get_by_role("button", name=t("ui.step", "de"), exact=True).click()
+        page.get_by_text(t("ui.week_of", "de", week=1, weeks=horizon), exact=True).wait_for()
+        shoot(page, tmp_path, "04-simulation-de.png", shots)
+        open_tab(page, t("app.tab_compare", "de"))
+        page.get_by_role("button", name=t("ui.run_compare", "de")).wait_for()
+        shoot(page, tmp_path, "05-compare-de.png", shots)
+        open_tab(page, t("app.tab_about", "de"))
+        page.get_by_text(t("about.params_title", "de")).wait_for()
+        page.get_by_text("population.size", exact=True).wait_for()
+        shoot(page, tmp_path, "06-about-de.png", shots)
+        open_tab(page, t("app.tab_simulation", "de"))
+        page.get_by_role("button", name="en", exact=True).click()
+        page.get_by_role("button", name=t("ui.step"), exact=True).wait_for()
+    finally:
+        print(f"\nscreenshots: {tmp_path}")
+        for shot in shots:
+            print(f"  {shot}")
+        context.close()
+
+    assert watch.errors == []
+    assert watch.external() == []
+    assert any(url.startswith(server.url) for url in watch.requests)
+
+
+def _off_grid_setting() -> tuple[str, str, float] | None:
+    """A scenario, slider and value that the slider's steps cannot show exactly."""
+    for name, _ in list_scenarios():
+        scenario = load_scenario(name)
+        for spec in SLIDERS:
+            section, key = spec.key.split(".")
+            value = getattr(getattr(scenario, section), key)
+            steps = (value - spec.lo) / spec.step
+            if abs(steps - round(steps)) > 1e-6:
+                return name, spec.key, value
+    return None
+
+
+def test_opening_the_page_keeps_the_scenarios_values(browser, server, tmp_path):
+    found = _off_grid_setting()
+    if found is None:
+        pytest.skip("every scenario value lies on its slider's steps")
+    name, key, value = found
+    spec = next(s for s in SLIDERS if s.key == key)
+    watch = Watch()
+    context, page = open_page(browser, server, watch)
+    try:
+        if name != DEFAULT_SCENARIO:
+            page.locator(".v-select").filter(
+                has=page.locator("label", has_text=re.compile(f"^{t('ui.scenario')}$"))
+            ).first.click()
+            page.get_by_role("option", name=name, exact=True).click()
+        shown = fmt_int(value) if spec.integer or spec.step >= 1 else fmt_num(value, "en", 2)
+        label = page.get_by_text(re.compile(f"^{re.escape(t(f'slider.{key}'))}: "))
+        label.wait_for()
+        page.get_by_role("button", name=t("ui.reset"), exact=True).click()
+        page.get_by_text(t("ui.week_of", week=0, weeks=load_scenario(name).simulation.weeks),
+                         exact=True).wait_for()  # fmt: skip
+        with page.expect_download() as info:
+            page.get_by_role("button", name=t("ui.download_scenario")).click()
+        path = tmp_path / info.value.suggested_filename
+        info.value.save_as(path)
+        section, field_name = key.split(".")
+        saved = getattr(getattr(load_scenario(str(path)), section), field_name)
+        assert (label.inner_text(), saved) == (f"{t(f'slider.{key}')}: {shown}", value)
+    finally:
+        context.close()
+
+
+def test_sigterm_stops_the_dashboard_server(tmp_path):
+    with dashboard_server(tmp_path) as server:
+        server.process.send_signal(signal.SIGTERM)  # the CLI only, as a supervisor does
+        server.process.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while server.answers() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not server.answers(), "the Solara server still answers after SIGTERM"
