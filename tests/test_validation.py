@@ -18,6 +18,7 @@ from sim.metrics import (
 from sim.scenario import SCENARIO_DIR, load_scenario
 from sim.validation import (
     MIN_RUNS,
+    README,
     README_END,
     README_START,
     TARGETS,
@@ -124,14 +125,14 @@ def test_calibrated_baseline_lands_inside_every_band_and_matches_the_readme():
     failing = tab[~tab.holds][["target", "mean", "lo", "hi"]]
     assert failing.empty, f"targets outside their band:\n{failing}"
     generated = markdown_table(tab, "baseline", MIN_RUNS, 42)
-    readme = read_block((SCENARIO_DIR.parent / "README.md").read_text(encoding="utf-8"))
+    readme = read_block(README.read_text(encoding="utf-8"))
     assert readme is not None and readme.startswith(generated), (
         "README.md's validation table is out of date: run `networker-sim validate --write-readme`"
     )
 
 
 def test_readme_shows_the_generated_validation_table():
-    readme = (SCENARIO_DIR.parent / "README.md").read_text(encoding="utf-8")
+    readme = README.read_text(encoding="utf-8")
     block = read_block(readme)
     assert block is not None, "README.md lacks the generated validation table"
     for target in TARGETS:

@@ -7,10 +7,8 @@ import solara
 from dashboards import state
 from dashboards.components.md import Md
 from sim.i18n import fmt_value, t
-from sim.scenario import SCENARIO_DIR, param_specs
-from sim.validation import read_block
-
-README = SCENARIO_DIR.parent / "README.md"  # holds the generated validation table
+from sim.scenario import param_specs
+from sim.validation import README, read_block
 
 
 def _default(value, lang: str) -> str:
