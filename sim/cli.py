@@ -94,7 +94,69 @@ def build_parser() -> argparse.ArgumentParser:
     sens.add_argument("--trajectories", type=int, default=10, help="Morris trajectories")
     sens.add_argument("--samples", type=int, default=32, help="Sobol base samples")
     add_experiment_args(sens, runs_default=3)
+    add_me_parser(sub)
     return parser
+
+
+def add_me_parser(sub) -> None:
+    """``me``: what would happen to a person with these traits (issue #6)."""
+    from sim.i18n import LANGS
+    from sim.me import DEFAULT_FUTURES, EXPERIENCE, Profile
+
+    d = Profile()
+    me = sub.add_parser("me", help="what would happen to me? futures of a person like you")
+    me.add_argument("--scenario", default="baseline", help="scenario name or path (baseline)")
+    me.add_argument("--hours", type=float, default=d.hours, help=f"hours per week ({d.hours:g})")
+    me.add_argument(
+        "--tolerance",
+        type=int,
+        default=d.tolerance,
+        help=f"no's in a row you take before giving up, 1 or more ({d.tolerance})",
+    )
+    me.add_argument(
+        "--friends",
+        type=int,
+        default=d.friends,
+        help=f"friends and acquaintances you would talk to ({d.friends})",
+    )
+    exp = me.add_mutually_exclusive_group()
+    exp.add_argument("--experience", choices=EXPERIENCE, default=d.experience, help="(none)")
+    exp.add_argument(
+        "--experienced",
+        dest="experience",
+        action="store_const",
+        const="experienced",
+        help="shortcut for --experience experienced (with an existing following)",
+    )
+    me.add_argument(
+        "--join-after-weeks",
+        type=int,
+        default=d.join_week,
+        dest="join_week",
+        help=f"weeks after the company's launch that you join ({d.join_week})",
+    )
+    me.add_argument(
+        "--months", type=int, default=d.months, help=f"months to look ahead ({d.months})"
+    )
+    me.add_argument(
+        "--futures",
+        type=int,
+        default=DEFAULT_FUTURES,
+        help=f"possible futures to simulate ({DEFAULT_FUTURES})",
+    )
+    me.add_argument("--seed", type=int, help="master seed; default: the scenario's")
+    me.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        dest="overrides",
+        help="override a scenario parameter, e.g. costs.required_purchase=50",
+    )
+    me.add_argument("--workers", type=int, help="local worker processes (default: cores)")
+    me.add_argument("--lang", choices=LANGS, default="en", help="language of the texts (en)")
+    me.add_argument("--json", action="store_true", help="print one JSON object")
+    me.set_defaults(weeks=None)
 
 
 def add_scenario_args(p: argparse.ArgumentParser, positional: bool = True) -> None:
@@ -534,6 +596,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from sim.results import atomic_folder, check_writable, versions
     from sim.validation import (
         MIN_RUNS,
+        README,
         TAYLOR_LOSS_SHARE,
         band_text,
         markdown_table,
@@ -585,10 +648,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 }
                 (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     if args.write_readme:
-        readme = Path(__file__).resolve().parent.parent / "README.md"
-        readme.write_text(
-            replace_block(readme.read_text(encoding="utf-8"), block), encoding="utf-8"
-        )
+        README.write_text(replace_block(README.read_text(encoding="utf-8"), block),
+                          encoding="utf-8")  # fmt: skip
     holds = bool(table.holds.all())
     if args.json:
         print(
@@ -657,6 +718,33 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
+def cmd_me(args: argparse.Namespace) -> int:
+    from sim.me import Profile, ProfileError, check_profile, format_outlook, what_would_happen
+
+    scenario = resolve(args)
+    profile = Profile(
+        hours=args.hours,
+        tolerance=args.tolerance,
+        friends=args.friends,
+        experience=args.experience,
+        join_week=args.join_week,
+        months=args.months,
+    )
+    try:
+        # checked before any worker starts, so bad input fails at once
+        check_profile(profile, scenario, args.futures)
+        outlook = what_would_happen(
+            scenario, profile, args.futures, master_seed=args.seed, workers=args.workers
+        )
+    except ProfileError as exc:
+        raise UsageError(exc.message(args.lang)) from None
+    if args.json:
+        print(json.dumps(outlook.to_dict(args.lang), ensure_ascii=False))
+    else:
+        print(format_outlook(outlook, args.lang))
+    return 0
+
+
 COMMANDS = {
     "dashboard": cmd_dashboard,
     "validate": cmd_validate,
@@ -667,6 +755,7 @@ COMMANDS = {
     "compare": cmd_compare,
     "sweep": cmd_sweep,
     "sensitivity": cmd_sensitivity,
+    "me": cmd_me,
 }
 
 

@@ -160,8 +160,19 @@ class NetworkMarketingModel(mesa.Model):
         experienced: bool | None = None,
         pays: bool = True,
         traits: dict | None = None,
+        warm: list[int] | None = None,
     ) -> Networker:
-        """``person`` becomes a networker below ``sponsor`` and pays to join."""
+        """``person`` becomes a networker below ``sponsor`` and pays to join.
+
+        Args:
+            person: the person who joins.
+            sponsor: who enrols them (None for a founder).
+            experienced: whether they are experienced (S8); drawn if None.
+            pays: whether they pay the starter kit (founders do not).
+            traits: the traits of ``draw_traits``; drawn if None.
+            warm: their warm market in the order they approach it; if None, their
+                acquaintances in the social graph, shuffled.
+        """
         p = self.params
         pop = self.population
         if experienced is None:
@@ -191,8 +202,10 @@ class NetworkMarketingModel(mesa.Model):
             joining_costs=joining,
             **t,
         )
-        warm = pop.acquaintances(person).copy()
-        self.rng.shuffle(warm)
+        if warm is None:
+            shuffled = pop.acquaintances(person).copy()
+            self.rng.shuffle(shuffled)
+            warm = shuffled.tolist()
         agent = Networker(
             self,
             nid,
@@ -204,7 +217,7 @@ class NetworkMarketingModel(mesa.Model):
             tolerance=t["tolerance"],
             skill=t["skill"],
             experienced=experienced,
-            warm=warm.tolist(),
+            warm=list(warm),
         )
         if trained:
             agent.training_weeks = p.training.months * WEEKS_PER_MONTH

@@ -380,6 +380,18 @@ class Training:
     )
 
 
+@dataclass(frozen=True)
+class Reference:
+    minimum_wage: float = p(
+        13.90,
+        0,
+        1000,
+        "EUR/h",
+        "Statutory minimum wage per hour, the side-job reference",
+        "Germany 2026: €13.90 per hour (Mindestlohn)",
+    )
+
+
 SECTIONS: dict[str, type] = {
     "simulation": Simulation,
     "population": Population,
@@ -390,6 +402,7 @@ SECTIONS: dict[str, type] = {
     "costs": Costs,
     "dropout": Dropout,
     "training": Training,
+    "reference": Reference,
 }
 
 
@@ -408,6 +421,7 @@ class Scenario:
     costs: Costs = field(default_factory=Costs)
     dropout: Dropout = field(default_factory=Dropout)
     training: Training = field(default_factory=Training)
+    reference: Reference = field(default_factory=Reference)
     source: str = ""
 
     def to_dict(self) -> dict[str, Any]:
