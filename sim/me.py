@@ -415,7 +415,7 @@ def what_would_happen(
     Raises:
         ProfileError: a profile (or number of futures) the model cannot answer for.
     """
-    from sim.experiments import local_executor, replicate_seeds
+    from sim.experiments import capacity, local_executor, replicate_seeds
 
     check_profile(profile, scenario, futures)
     master = scenario.simulation.seed if master_seed is None else int(master_seed)
@@ -427,7 +427,7 @@ def what_would_happen(
     if own:
         executor = local_executor(workers if runs > 1 else 1)
     try:
-        n_workers = workers or getattr(executor, "_max_workers", 1) or 1
+        n_workers = workers or capacity(executor)
         size = max(1, min(20, math.ceil(runs / (4 * n_workers))))
         batches = [tasks[i : i + size] for i in range(0, len(tasks), size)]
         jobs = [executor.submit(run_batch, scenario, profile, b) for b in batches]
@@ -461,10 +461,13 @@ def fmt_share(s: dict[str, float], lang: str = DEFAULT_LANG) -> str:
     """'31 % (27-36)' with an en dash: a share and its 95 % interval, in percent."""
     if s["share"] is None or s["share"] != s["share"]:
         return NO_VALUE
-    return (
-        f"{fmt_pct(s['share'], lang)} ({fmt_num(100 * s['lo'], lang, 0)}\u2013"
-        f"{fmt_num(100 * s['hi'], lang, 0)})"
-    )
+    return f"{fmt_pct(s['share'], lang)} ({_bound(s['lo'], lang)}\u2013{_bound(s['hi'], lang)})"
+
+
+def _bound(x: float, lang: str) -> str:
+    """An interval bound in percent: one decimal within 1 % of the ends, so that 0.4 does
+    not read 0 and 99.6 does not read 100."""
+    return fmt_num(100 * x, lang, 1 if 0 < x < 0.01 or 0.99 < x < 1 else 0)
 
 
 def _eur_h(x: float, lang: str) -> str:
