@@ -18,7 +18,7 @@ import pandas as pd
 
 from sim import compensation
 from sim.metrics import summarize
-from sim.networker import ExitReason, Networker, poisson
+from sim.networker import ExitReason, Networker
 from sim.population import CUSTOMER, FORMER, NETWORKER, PROSPECT, Population
 from sim.records import Ledger, WeeklySeries, income_snapshot, networker_table
 from sim.scenario import Scenario
@@ -106,9 +106,6 @@ class NetworkMarketingModel(mesa.Model):
     def run(self) -> None:
         for _ in range(self.params.simulation.weeks - self.week):
             self.step()
-
-    def poisson(self, lam: float) -> int:
-        return poisson(self.random, lam)
 
     def book_hours(self, working: np.ndarray) -> None:
         """Hours and per-hour expenses of everyone who worked this week."""

@@ -85,6 +85,8 @@ class Networker(mesa.Agent):
         self.warm_later: list[int] = []  # acquaintances in cool-down: warm again after it
         self.training_weeks = 0
         self.active = True
+        self._rate_key: tuple | None = None
+        self._rate = 0.0
 
     def contact_hours(self) -> float:
         """Hours this week in which customers can be reached (S9).
@@ -101,14 +103,25 @@ class Networker(mesa.Agent):
             return evening
         return evening + m.daytime_reachable_share * (hours - evening)
 
+    def contact_rate(self) -> float:
+        """Expected contacts this week (cached while hours and job stay the same)."""
+        if self.training_weeks > 0:
+            self.training_weeks -= 1
+            return self.contact_hours() * self.model.params.market.contacts_per_hour
+        key = (self.hours, self.part_time)
+        if self._rate_key != key:
+            self._rate_key = key
+            self._rate = self.contact_hours() * self.model.params.market.contacts_per_hour
+        return self._rate
+
     def step(self) -> None:
         """A week of contacts: whom, what, and the outcome of each."""
         if not self.active:
             return
         model = self.model
-        n = model.poisson(self.contact_hours() * model.params.market.contacts_per_hour)
-        if self.training_weeks > 0:
-            self.training_weeks -= 1
+        n = poisson(model.random, self.contact_rate())
+        if n == 0:
+            return
         made = 0
         for _ in range(n):
             person, warm = self.next_contact()
@@ -131,21 +144,23 @@ class Networker(mesa.Agent):
         """
         pop = self.model.population
         week = self.model.week
+        # Population.approachable, inlined: this loop runs for every contact
+        free_from, refusals, limit = pop.available_from, pop.refusals, pop.params.max_refusals
         while self.warm_next < len(self.warm):
             person = self.warm[self.warm_next]
             self.warm_next += 1
-            if pop.approachable(person, week):
+            if free_from[person] <= week and refusals[person] < limit:
                 return person, True
             self.defer(person)
         later = self.warm_later
         for i, person in enumerate(later):
-            if pop.approachable(person, week):
+            if free_from[person] <= week and refusals[person] < limit:
                 del later[i]
                 return person, True
-        rnd = self.model.random
+        draw, size = self.model.random.random, pop.size
         for _ in range(COLD_TRIES):
-            person = rnd.randrange(pop.size)
-            if person != self.person and pop.approachable(person, week):
+            person = int(draw() * size)
+            if person != self.person and free_from[person] <= week and refusals[person] < limit:
                 return person, False
         return -1, False
 
