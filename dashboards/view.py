@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.metrics import BREAK_EVEN_EUR, RISK_RULES, gini, indicators, pyramid_risk, top_share
+from sim.metrics import BREAK_EVEN_EUR, gini, indicators, pyramid_risk, top_share
 from sim.model import NetworkMarketingModel
 
 
@@ -94,6 +94,3 @@ def snapshot(model: NetworkMarketingModel) -> View:
         risk=risk,
         risk_parts=parts,
     )
-
-
-__all__ = ["RISK_RULES", "View", "snapshot"]

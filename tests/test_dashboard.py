@@ -499,3 +499,24 @@ def test_the_key_numbers_count_the_founders_as_active_at_week_0(page):
     card = next(w for w in walk(box) if isinstance(w, v.Card) and title in str(w.children))
     text = " ".join(w.unsafe_innerHTML for w in walk(card) if hasattr(w, "unsafe_innerHTML"))
     assert t("numbers.active", active=fmt_int(founders), week=0) in text
+
+
+def test_compare_charts_draw_two_experiments() -> None:
+    """The Compare page's charts, from two real (tiny) experiments."""
+    from dashboards import charts as dash_charts
+    from sim.experiments import run_experiment
+    from sim.scenario import load_scenario
+
+    small = {"population.size": 800, "simulation.weeks": 26}
+    exps = [
+        run_experiment(load_scenario(name, small), 2, workers=1)
+        for name in ("retail_focused", "pyramid")
+    ]
+    names = ["A: retail_focused", "B: pyramid"]
+    for column in ("active", "cumulative_net_p50"):
+        fig = dash_charts.band_chart([e.bands for e in exps], names, column, "de")
+        assert dash_charts.png(fig).startswith(b"\x89PNG")
+        assert [line.get_label() for line in fig.axes[0].get_lines()] == names
+    bars = dash_charts.outcome_bars([e.outcomes for e in exps], names, "en")
+    assert dash_charts.png(bars).startswith(b"\x89PNG")
+    assert len(bars.axes[0].patches) == 6  # three outcome shares for each experiment

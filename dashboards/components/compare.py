@@ -75,7 +75,7 @@ def ComparePage():
     if not run_pair.finished or run_pair.value is None:
         return
     exp_a, exp_b = run_pair.value
-    labels = [f"A: {exp_a_name()}", f"B: {exp_b_name()}"]
+    labels = [f"A: {first.value}", f"B: {second.value}"]
     with solara.Columns([1, 1]):
         solara.Image(
             charts.png(charts.band_chart([exp_a.bands, exp_b.bands], labels, "active", lang)),
@@ -110,11 +110,3 @@ def ComparePage():
             )
         with solara.Column():
             Md(f"**{t('ui.compare_table', lang)}**\n\n" + "\n".join(rows))
-
-
-def exp_a_name() -> str:
-    return first.value
-
-
-def exp_b_name() -> str:
-    return second.value
