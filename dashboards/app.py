@@ -15,6 +15,7 @@ from dashboards.components.about import AboutPage
 from dashboards.components.compare import ComparePage
 from dashboards.components.controls import Controls
 from dashboards.components.md import Md
+from dashboards.components.me import MePage
 from dashboards.components.panels import ChartImage, Downloads, KeyNumbers, PyramidPanel
 from sim.i18n import LANGS, t
 
@@ -60,6 +61,8 @@ def Page():
         with solara.lab.Tabs():
             with solara.lab.Tab(t("app.tab_simulation", lang)):
                 SimulationPage()
+            with solara.lab.Tab(t("app.tab_me", lang)):
+                MePage()
             with solara.lab.Tab(t("app.tab_compare", lang)):
                 ComparePage()
             with solara.lab.Tab(t("app.tab_about", lang)):

@@ -15,8 +15,8 @@ company's training picks them) is drawn by the model's own rules.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from concurrent.futures import Executor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, as_completed
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -399,6 +399,7 @@ def what_would_happen(
     workers: int | None = None,
     executor: Executor | None = None,
     focal_per_replicate: int = FOCAL_PER_REPLICATE,
+    on_partial: Callable[[Outlook], None] | None = None,
 ) -> Outlook:
     """Simulate ``futures`` people like the user and summarise what happened to them.
 
@@ -411,6 +412,8 @@ def what_would_happen(
         workers: local worker processes (default: the number of cores).
         executor: any ``concurrent.futures.Executor`` instead of the local pool.
         focal_per_replicate: people like the user joining in each run.
+        on_partial: called with the outlook of the futures finished so far, after each
+            batch (a dashboard shows first results and refines them).
 
     Raises:
         ProfileError: a profile (or number of futures) the model cannot answer for.
@@ -431,10 +434,24 @@ def what_would_happen(
         size = max(1, min(20, math.ceil(runs / (4 * n_workers))))
         batches = [tasks[i : i + size] for i in range(0, len(tasks), size)]
         jobs = [executor.submit(run_batch, scenario, profile, b) for b in batches]
-        rows = [row for job in jobs for row in job.result()]
+        rows: list[dict] = []
+        done_runs = 0
+        for job in as_completed(jobs):
+            result = job.result()
+            rows += result
+            done_runs += len({row["replicate"] for row in result})
+            if on_partial is not None and done_runs < runs:
+                finished = sum(1 for row in rows if row["weeks"] == rows[0]["weeks"])
+                on_partial(_outlook(scenario, profile, rows, done_runs, per, master, finished))
     finally:
         if own:
             executor.shutdown(wait=True, cancel_futures=True)
+    return _outlook(scenario, profile, rows, runs, per, master, futures)
+
+
+def _outlook(scenario: Scenario, profile: Profile, rows: list[dict], runs: int, per: int,
+             master: int, futures: int) -> Outlook:  # fmt: skip
+    """The outlook of the futures in ``rows`` (all of them, or those finished so far)."""
     frame = pd.DataFrame(rows).sort_values(["replicate", "focal", "weeks"], ignore_index=True)
     wage = scenario.reference.minimum_wage
     horizons, promise, reasons = summarise(frame, profile, wage)

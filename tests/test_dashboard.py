@@ -520,3 +520,28 @@ def test_compare_charts_draw_two_experiments() -> None:
     bars = dash_charts.outcome_bars([e.outcomes for e in exps], names, "en")
     assert dash_charts.png(bars).startswith(b"\x89PNG")
     assert len(bars.axes[0].patches) == 6  # three outcome shares for each experiment
+
+
+def test_me_page_answers_in_both_languages_and_refines() -> None:
+    """The "What would happen to me?" page: labels from the catalogs, a first answer
+    from part of the futures, then the whole answer (issue 6)."""
+    import solara as sol
+
+    from dashboards.components import me
+    from sim.i18n import t as tr
+
+    seen: list[int] = []
+    _box, rc = sol.render(me.MePage(), handle_error=False)
+    assert rc.find(v.Btn, children=[tr("me_page.ask", "en")]).widgets
+    state.lang.set("de")
+    assert rc.find(v.Btn, children=[tr("me_page.ask", "de")]).widgets
+    state.lang.set("en")
+    scenario = load_scenario("baseline", {"population.size": 1500, "simulation.weeks": 104})
+    from sim.me import Profile, what_would_happen
+
+    final = what_would_happen(scenario, Profile(months=12), 60, workers=1,
+                              on_partial=lambda o: seen.append(o.futures))  # fmt: skip
+    assert seen and seen == sorted(seen) and seen[-1] < 60
+    assert final.futures == 60
+    me.outlook.set(final)
+    assert me.fan_chart(final, "de").axes and me.shares_chart(final, "en").axes

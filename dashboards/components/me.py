@@ -1,0 +1,138 @@
+"""The "What would happen to me?" page: a person describes themselves, the model runs many
+futures in which people like them join (sim.me), and the page shows what happened to them,
+first from the futures finished after a few seconds, then refined as more finish."""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+
+import numpy as np
+import solara
+import solara.lab
+from matplotlib.figure import Figure
+
+from dashboards import state
+from dashboards.charts import BLUE, LOSS, MARGINS, PROFIT, png
+from dashboards.components.md import Md
+from sim.experiments import local_executor
+from sim.i18n import fmt_pct, t
+from sim.me import EXPERIENCE, Outlook, Profile, format_outlook, model_note, plain_summary
+from sim.scenario import load_scenario
+
+FUTURES = 400
+hours = solara.reactive(5.0)
+tolerance = solara.reactive(4)
+friends = solara.reactive(50)
+experience = solara.reactive("none")
+join_week = solara.reactive(0)
+months = solara.reactive(24)
+outlook = solara.reactive(None)  # the latest (partial or final) Outlook
+_pool: list[Executor] = []  # one warm process pool per server: no start-up per question
+
+
+def executor() -> Executor:
+    if not _pool:
+        _pool.append(local_executor(None))
+    return _pool[0]
+
+
+def warm_up() -> None:
+    """Start the worker processes now, so that a question is answered within seconds."""
+    executor().submit(int)
+
+
+@solara.lab.task(prefer_threaded=True)
+def ask(name: str, profile: Profile) -> Outlook:
+    from sim.me import what_would_happen
+
+    return what_would_happen(load_scenario(name), profile, FUTURES, executor=executor(),
+                             on_partial=outlook.set)  # fmt: skip
+
+
+def fan_chart(o: Outlook, lang: str) -> Figure:
+    """Cumulative net income of people like the user: median and 10th-90th percentile."""
+    fig = Figure(figsize=(5.6, 3.4), dpi=80)
+    fig.subplots_adjust(**MARGINS)
+    ax = fig.add_subplot()
+    m = [0, *o.horizons]
+    net = [o.horizons[k]["net"] for k in o.horizons]
+    lo, mid, hi = ([0.0] + [n[q] for n in net] for q in ("p10", "p50", "p90"))
+    ax.fill_between(m, lo, hi, color=BLUE, alpha=0.2, label=t("me_page.p10_p90", lang))
+    ax.plot(m, mid, color=BLUE, lw=2, marker="o", label=t("me_page.median", lang))
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set_xlabel(t("me_page.months", lang))
+    ax.set_ylabel(t("chart.cumulative_net_eur", lang))
+    ax.set_title(t("me_page.fan_title", lang))
+    ax.legend(fontsize=8)
+    return fig
+
+
+def shares_chart(o: Outlook, lang: str) -> Figure:
+    """Still active, in profit, beating the minimum wage: share with its 95 % interval."""
+    fig = Figure(figsize=(5.6, 3.4), dpi=80)
+    fig.subplots_adjust(**MARGINS)
+    ax = fig.add_subplot()
+    keys = [("active", BLUE), ("profit", PROFIT), ("beats_minimum_wage", LOSS)]
+    x = np.arange(len(o.horizons))
+    width = 0.8 / len(keys)
+    for i, (key, colour) in enumerate(keys):
+        s = [o.horizons[m][key] for m in o.horizons]
+        share = np.array([v["share"] for v in s])
+        err = [share - [v["lo"] for v in s], np.array([v["hi"] for v in s]) - share]
+        ax.bar(x + i * width, share, width, yerr=err, capsize=3, color=colour,
+               label=t(f"me_page.{key}", lang))  # fmt: skip
+    ax.set_xticks(x + width, [t("me_page.after_months", lang, months=m) for m in o.horizons])
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(lambda y, _: fmt_pct(y, lang))
+    ax.set_title(t("me_page.shares_title", lang))
+    ax.legend(fontsize=8)
+    return fig
+
+
+@solara.component
+def MePage():
+    lang = state.lang.value
+    solara.use_effect(warm_up, [])
+    Md(t("me_page.intro", lang))
+    with solara.Columns([1, 3]):
+        with solara.Card():
+            solara.Text(f"{t('me_page.hours', lang)}: {hours.value:g}")
+            solara.SliderFloat("", value=hours, min=0.5, max=40, step=0.5)
+            solara.Text(f"{t('me_page.tolerance', lang)}: {tolerance.value}")
+            solara.SliderInt("", value=tolerance, min=1, max=30)
+            solara.Text(f"{t('me_page.friends', lang)}: {friends.value}")
+            solara.SliderInt("", value=friends, min=0, max=500, step=5)
+            labels = {t(f"me.experience_{e}", lang): e for e in EXPERIENCE}
+            solara.Select(
+                t("me_page.experience", lang),
+                value=t(f"me.experience_{experience.value}", lang),
+                values=list(labels),
+                on_value=lambda label: experience.set(labels[label]),
+            )
+            solara.Text(f"{t('me_page.join_week', lang)}: {join_week.value}")
+            solara.SliderInt("", value=join_week, min=0, max=156, step=4)
+            solara.Text(f"{t('me_page.look_ahead', lang)}: {months.value}")
+            solara.SliderInt("", value=months, min=3, max=48, step=3)
+            profile = Profile(hours.value, tolerance.value, friends.value, experience.value,
+                              join_week.value, months.value)  # fmt: skip
+            solara.Button(t("me_page.ask", lang), color="primary", disabled=ask.pending,
+                          on_click=lambda: (outlook.set(None),
+                                            ask(state.scenario_name.value, profile)))  # fmt: skip
+            solara.Text(t("me_page.scenario", lang, scenario=state.scenario_name.value),
+                        style={"font-size": "0.85em"})  # fmt: skip
+        with solara.Column():
+            o = ask.value if ask.finished and ask.value is not None else outlook.value
+            if ask.error:
+                solara.Error(str(ask.exception))
+            if ask.pending:
+                solara.ProgressLinear(True)
+                if o is not None:
+                    solara.Text(t("me_page.refining", lang, done=o.futures, total=FUTURES))
+            if o is None:
+                return
+            Md(plain_summary(o, lang), style={"font-size": "1.1em"})
+            with solara.Columns([1, 1]):
+                solara.Image(png(fan_chart(o, lang)), width="100%")
+                solara.Image(png(shares_chart(o, lang)), width="100%")
+            solara.Preformatted(format_outlook(o, lang))
+            solara.Info(model_note(o, lang))
