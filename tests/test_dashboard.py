@@ -309,7 +309,7 @@ def test_the_language_switch_changes_the_labels(page):
         assert button(rc, t(key, "de"))
     assert not rc.find(v.Btn, children=["Step"]).widgets
     assert [text_of(tab) for tab in rc.find(v.Tab).widgets] == [
-        t(f"app.tab_{name}", "de") for name in ("simulation", "compare", "about")
+        t(f"app.tab_{name}", "de") for name in ("simulation", "me", "compare", "about")
     ]
     assert week_text(box) == t("ui.week_of", "de", week=0, weeks=state.view.value.weeks)
     label, _ = slider(box, "costs.starter_kit", "de")
