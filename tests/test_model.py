@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+import support
 
 from sim.model import NetworkMarketingModel, RunResult
 from sim.networker import ExitReason, Networker
@@ -35,15 +36,7 @@ def test_every_scenario_file_is_covered():
 
 def small_model(overrides: dict[str, Any] | None = None, seed: int = 3) -> NetworkMarketingModel:
     """A 200-person market with one inexperienced founder and no followings."""
-    base = {
-        "population.size": 200,
-        "population.founders": 1,
-        "experienced.founder_share": 0.0,
-        "experienced.share": 0.0,
-        "experienced.following_mean": 0.0,
-    }
-    scenario = Scenario().with_overrides({**base, **(overrides or {})})
-    return NetworkMarketingModel(scenario, seed=seed)
+    return support.small_model(200, seed, overrides)
 
 
 def take_prospects(model: NetworkMarketingModel, k: int) -> list[int]:

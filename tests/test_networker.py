@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import support
 
 from sim.model import NetworkMarketingModel
 from sim.networker import ExitReason, Networker
 from sim.population import CUSTOMER, FORMER, NETWORKER, NEVER, PROSPECT
-from sim.scenario import Scenario
 
 NO_SUCCESS = {
     "market.sale_rate_warm": 0.0,
@@ -32,15 +32,7 @@ ALWAYS_SUCCESS = {
 
 def small_model(overrides: dict[str, Any] | None = None, seed: int = 7) -> NetworkMarketingModel:
     """A 50-person market with a single, inexperienced founder and no followings."""
-    base = {
-        "population.size": 50,
-        "population.founders": 1,
-        "experienced.founder_share": 0.0,
-        "experienced.share": 0.0,
-        "experienced.following_mean": 0.0,
-    }
-    scenario = Scenario().with_overrides({**base, **(overrides or {})})
-    return NetworkMarketingModel(scenario, seed=seed)
+    return support.small_model(50, seed, overrides)
 
 
 def founder(model: NetworkMarketingModel, *, builder: bool = True, tolerance: float = 3.0):
