@@ -1,6 +1,7 @@
 """Message catalogs: every user-facing text in English and German.
 
-Catalogs are TOML files in ``sim/locales/`` (one per language, the same keys in each);
+Catalogs are TOML files in ``sim/locales/<lang>/`` (the same files and keys in each
+language; a file per part of the tool, merged into one catalog);
 ``t("ui.step", "de")`` looks a message up and fills in its ``{placeholders}``. Numbers
 are written the way each language writes them (German: 1.240 and 58,3 %).
 """
@@ -27,13 +28,25 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
     return out
 
 
-@cache
-def catalog(lang: str) -> dict[str, str]:
-    """All messages of one language, by dotted key."""
+def catalog_files(lang: str) -> list[Path]:
+    """The catalog files of one language, in a fixed order."""
     if lang not in LANGS:
         raise KeyError(f"unknown language {lang!r}; known: {', '.join(LANGS)}")
-    with open(LOCALES / f"{lang}.toml", "rb") as f:
-        return _flatten(tomllib.load(f))
+    return sorted((LOCALES / lang).glob("*.toml"))
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """All messages of one language, by dotted key; a key defined twice is an error."""
+    out: dict[str, str] = {}
+    for path in catalog_files(lang):
+        with open(path, "rb") as f:
+            part = _flatten(tomllib.load(f))
+        twice = sorted(out.keys() & part.keys())
+        if twice:
+            raise ValueError(f"{path}: keys defined in another catalog file too: {twice}")
+        out.update(part)
+    return out
 
 
 def t(key: str, lang: str = DEFAULT_LANG, /, **values) -> str:

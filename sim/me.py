@@ -48,7 +48,7 @@ class ProfileError(ValueError):
     """A profile that cannot be simulated; ``key`` names its message in the catalogs.
 
     Attributes:
-        key: the message under ``me.error`` in sim/locales/*.toml.
+        key: the message under ``me.error`` in sim/locales/<lang>/*.toml.
         values: the message's placeholders.
     """
 

@@ -1,4 +1,4 @@
-"""Message catalogs (sim/locales/*.toml) and number formatting (sim/i18n.py)."""
+"""Message catalogs (sim/locales/<lang>/*.toml) and number formatting (sim/i18n.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from sim.i18n import LANGS, LOCALES, NO_VALUE, catalog, fmt_eur, fmt_int, fmt_num, fmt_pct, t
+from sim.i18n import (
+    LANGS,
+    NO_VALUE,
+    catalog,
+    catalog_files,
+    fmt_eur,
+    fmt_int,
+    fmt_num,
+    fmt_pct,
+    t,
+)
 from sim.scenario import param_specs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +47,12 @@ def _layout(table: dict, prefix: str = "") -> set[str]:
     return out
 
 
+def test_both_languages_have_the_same_catalog_files():
+    en = [p.name for p in catalog_files("en")]
+    assert en, "no catalog files found"
+    assert en == [p.name for p in catalog_files("de")]
+
+
 def test_catalogs_have_the_same_keys():
     en, de = set(catalog("en")), set(catalog("de"))
     assert not en - de, f"missing in de.toml: {sorted(en - de)}"
@@ -46,8 +62,10 @@ def test_catalogs_have_the_same_keys():
 def test_catalogs_have_the_same_tables_and_quoted_keys():
     layouts = {}
     for lang in LANGS:
-        with open(LOCALES / f"{lang}.toml", "rb") as f:
-            layouts[lang] = _layout(tomllib.load(f))
+        layouts[lang] = set()
+        for path in catalog_files(lang):
+            with open(path, "rb") as f:
+                layouts[lang] |= {f"{path.name}:{x}" for x in _layout(tomllib.load(f))}
     en, de = layouts["en"], layouts["de"]
     assert not en - de, f"only in en.toml: {sorted(en - de)}"
     assert not de - en, f"only in de.toml: {sorted(de - en)}"
