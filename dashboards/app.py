@@ -14,6 +14,7 @@ from dashboards import state
 from dashboards.components.about import AboutPage
 from dashboards.components.compare import ComparePage
 from dashboards.components.controls import Controls
+from dashboards.components.lessons import LessonsPage
 from dashboards.components.md import Md
 from dashboards.components.me import MePage
 from dashboards.components.panels import ChartImage, Downloads, KeyNumbers, PyramidPanel
@@ -58,12 +59,15 @@ def Page():
         with solara.Row(style={"align-items": "center"}, justify="space-between"):
             Md(f"## {t('app.title', lang)} · {t('app.subtitle', lang)}")
             solara.ToggleButtonsSingle(value=state.lang, values=list(LANGS))
-        with solara.lab.Tabs():
+        # the order matches state.TAB_*: a lesson's button switches to the simulation
+        with solara.lab.Tabs(value=state.tab):
             with solara.lab.Tab(t("app.tab_simulation", lang)):
                 SimulationPage()
             with solara.lab.Tab(t("app.tab_me", lang)):
                 MePage()
             with solara.lab.Tab(t("app.tab_compare", lang)):
                 ComparePage()
+            with solara.lab.Tab(t("lessons.tab", lang)):
+                LessonsPage()
             with solara.lab.Tab(t("app.tab_about", lang)):
                 AboutPage()

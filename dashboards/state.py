@@ -109,6 +109,8 @@ def _num(x: float, lang: str) -> str:
 # ---- per-tab state ---------------------------------------------------------------------------
 
 lang = solara.reactive("en")
+TAB_SIMULATION, TAB_ME, TAB_COMPARE, TAB_LESSONS, TAB_ABOUT = range(5)
+tab = solara.reactive(TAB_SIMULATION)  # the page shown: a lesson can switch to the simulation
 scenario_name = solara.reactive(DEFAULT_SCENARIO)
 settings = solara.reactive(settings_of(load_scenario(DEFAULT_SCENARIO)))
 seed_text = solara.reactive("42")

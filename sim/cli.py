@@ -2,6 +2,10 @@
 
 Bad input (a scenario that does not exist, an unknown key, a value out of range, malformed
 TOML, an unwritable output folder) ends with one message on stderr and exit status 2.
+
+Every text is in English or German (``--lang en|de`` before or after the command, else
+$NETWORKER_SIM_LANG): tables, errors and help come from the catalogs
+``sim/locales/<lang>/cli.toml`` and ``core.toml``; ``--json`` keeps English keys.
 """
 
 from __future__ import annotations
@@ -13,12 +17,28 @@ import os
 import sys
 import time
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from sim.i18n import (
+    DEFAULT_LANG,
+    LANGS,
+    NO_VALUE,
+    LocalizedError,
+    Msg,
+    fmt_eur,
+    fmt_int,
+    fmt_num,
+    fmt_pct,
+    fmt_value,
+    has,
+    render,
+    t,
+)
 from sim.scenario import (
     ScenarioError,
-    fmt_number,
+    Unit,
     list_scenarios,
     load_scenario,
     param_specs,
@@ -26,166 +46,277 @@ from sim.scenario import (
 )
 
 EXIT_BAD_INPUT = 2
+LANG_ENV = "NETWORKER_SIM_LANG"  # the language when --lang is not given: en or de
 
 
-class UsageError(Exception):
-    """Bad input on the command line; the message is shown as it is."""
+class UsageError(LocalizedError):
+    """Bad input on the command line; shown as one message, in the chosen language."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="networker-sim",
-        description="Agent-based simulation of network marketing: recruitment, sales, "
-        "dropout and the income distribution.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("scenarios", help="list the scenarios with one-line descriptions")
-    params = sub.add_parser("params", help="every scenario parameter: default, range, source")
-    params.add_argument("--markdown", action="store_true", help="as a Markdown table")
-    run = sub.add_parser("run", help="run one scenario and print a summary")
-    add_scenario_args(run)
-    run.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    run.add_argument("--out", type=Path, help="write weekly series, networkers and manifest here")
-    run.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
+# ---- language ----------------------------------------------------------------------------
 
-    mc = sub.add_parser("montecarlo", help="many replicates of one scenario: mean and 90 %% range")
-    add_scenario_args(mc)
-    add_experiment_args(mc)
-    cmp_ = sub.add_parser("compare", help="two scenarios over many replicates, side by side")
-    cmp_.add_argument("scenario", nargs=2, metavar="SCENARIO", help="two scenario names or paths")
-    add_scenario_args(cmp_, positional=False)
-    add_experiment_args(cmp_)
-    sweep = sub.add_parser("sweep", help="replicates at every combination of varied parameters")
-    add_scenario_args(sweep)
+
+def default_lang() -> str:
+    """$NETWORKER_SIM_LANG if it names a known language, else English."""
+    lang = os.environ.get(LANG_ENV, "").strip()
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def lang_from_argv(argv: list[str]) -> str:
+    """The language of ``--lang X`` or ``--lang=X`` anywhere on the line, else the default.
+
+    The help texts are part of the parser, so the language must be known before the
+    parser is built; argparse checks the value itself afterwards.
+    """
+    lang = default_lang()
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.removeprefix("--lang=")
+        else:
+            continue
+        if value in LANGS:
+            lang = value
+    return lang
+
+
+# argparse writes its own words ("usage:", "options", "error:") through gettext; these
+# are its English message ids with their keys under cli.argparse in the catalogs.
+ARGPARSE_MESSAGES = {
+    "usage: ": "usage",
+    "positional arguments": "positional_arguments",
+    "options": "options",
+    "show this help message and exit": "help",
+    "%(prog)s: error: %(message)s\n": "error",
+    "argument %(argument_name)s: %(message)s": "argument",
+    "the following arguments are required: %s": "required",
+    "one of the arguments %s is required": "one_required",
+    "invalid choice: %(value)r (choose from %(choices)s)": "invalid_choice",
+    "invalid %(type)s value: %(value)r": "invalid_type",
+    "unrecognized arguments: %s": "unrecognized",
+    "not allowed with argument %s": "not_allowed_with",
+    "ignored explicit argument %r": "ignored_explicit",
+    "ambiguous option: %(option)s could match %(matches)s": "ambiguous",
+    "expected one argument": "expected_one",
+    "expected at most one argument": "expected_at_most_one",
+    "expected at least one argument": "expected_at_least_one",
+    "expected %s argument": "expected_n_one",
+    "expected %s arguments": "expected_n",
+}
+_argparse_lang = DEFAULT_LANG
+
+
+def _argparse_gettext(message: str) -> str:
+    key = ARGPARSE_MESSAGES.get(message)
+    return t(f"cli.argparse.{key}", _argparse_lang) if key else message
+
+
+def _argparse_ngettext(singular: str, plural: str, n: int) -> str:
+    return _argparse_gettext(singular if n == 1 else plural)
+
+
+def use_argparse_language(lang: str) -> None:
+    """Let argparse write its own words in ``lang`` from now on.
+
+    argparse looks ``_`` and ``ngettext`` up as module globals each time it writes a
+    message, so replacing them is enough; the texts come from the catalogs.
+    """
+    global _argparse_lang
+    _argparse_lang = lang
+    argparse._ = _argparse_gettext
+    argparse.ngettext = _argparse_ngettext
+
+
+# ---- the parser --------------------------------------------------------------------------
+
+
+def _help(lang: str, key: str, **values: Any) -> str:
+    """A help text; argparse formats it again, so a percent sign is written %% there."""
+    return t(f"cli.help.{key}", lang, **values)
+
+
+def _meta(lang: str, key: str) -> str:
+    """A placeholder in the usage line (SCENARIO, KEY=VALUE)."""
+    return t(f"cli.metavar.{key}", lang)
+
+
+def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
+    """The command line with its help texts in ``lang``."""
+    use_argparse_language(lang)
+    h, meta = partial(_help, lang), partial(_meta, lang)
+    parser = argparse.ArgumentParser(prog="networker-sim", description=h("description"))
+    add_lang_arg(parser, lang, default=lang)
+    # the placeholder names the command in error messages ("arguments are required: ...")
+    sub = parser.add_subparsers(dest="command", required=True, metavar=meta("command"))
+
+    def command(name: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=h(name), description=h(name))
+        add_lang_arg(p, lang)
+        return p
+
+    command("scenarios")
+    params = command("params")
+    params.add_argument("--markdown", action="store_true", help=h("markdown"))
+    run = command("run")
+    add_scenario_args(run, lang)
+    run.add_argument("--json", action="store_true", help=h("run_json"))
+    run.add_argument("--out", type=Path, metavar=meta("folder"), help=h("run_out"))
+    run.add_argument("--overwrite", action="store_true", help=h("run_overwrite"))
+
+    mc = command("montecarlo")
+    add_scenario_args(mc, lang)
+    add_experiment_args(mc, lang)
+    cmp_ = command("compare")
+    cmp_.add_argument("scenario", nargs=2, metavar=meta("scenario_upper"), help=h("compare_two"))
+    add_scenario_args(cmp_, lang, positional=False)
+    add_experiment_args(cmp_, lang)
+    sweep = command("sweep")
+    add_scenario_args(sweep, lang)
     sweep.add_argument(
         "--vary",
         action="append",
         default=[],
-        metavar="KEY=V1,V2,...",
+        metavar=meta("vary"),
         required=True,
-        help="a parameter and its values, e.g. networker.tolerance_mean=2,4,8,16 (repeatable)",
+        help=h("vary"),
     )
-    add_experiment_args(sweep)
-    val = sub.add_parser("validate", help="the baseline against every calibration target")
-    val.add_argument("scenario", nargs="?", default="baseline")
-    add_scenario_args(val, positional=False)
-    add_experiment_args(val, runs_default=20)
+    add_experiment_args(sweep, lang)
+    val = command("validate")
     val.add_argument(
-        "--critical",
-        default="critical",
-        help="the scenario that brackets it with critical accounting ('' to skip)",
+        "scenario", nargs="?", default="baseline", metavar=meta("scenario"), help=h("scenario")
     )
+    add_scenario_args(val, lang, positional=False)
+    add_experiment_args(val, lang, runs_default=20)
     val.add_argument(
-        "--write-readme", action="store_true", help="put the generated table into README.md"
+        "--critical", default="critical", metavar=meta("scenario_upper"), help=h("critical")
     )
-    dash = sub.add_parser("dashboard", help="start the dashboard in the browser")
-    dash.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
-    dash.add_argument("--port", type=int, default=8765, help="port (8765)")
-    sens = sub.add_parser("sensitivity", help="rank parameters by influence (Morris or Sobol)")
-    add_scenario_args(sens)
-    sens.add_argument(
-        "--params",
-        required=True,
-        metavar="KEY[=LO:HI],...",
-        help="parameters to vary, comma-separated; without bounds the scenario's value "
-        "-50 %% .. +50 %%",
-    )
-    sens.add_argument("--method", choices=("morris", "sobol"), default="morris")
-    sens.add_argument("--trajectories", type=int, default=10, help="Morris trajectories")
-    sens.add_argument("--samples", type=int, default=32, help="Sobol base samples")
-    add_experiment_args(sens, runs_default=3)
-    add_me_parser(sub)
+    val.add_argument("--write-readme", action="store_true", help=h("write_readme"))
+    dash = command("dashboard")
+    dash.add_argument("--host", default="127.0.0.1", metavar=meta("host"), help=h("host"))
+    dash.add_argument("--port", type=int, default=8765, metavar=meta("port"), help=h("port"))
+    sens = command("sensitivity")
+    add_scenario_args(sens, lang)
+    sens.add_argument("--params", required=True, metavar=meta("params"), help=h("params_list"))
+    sens.add_argument("--method", choices=("morris", "sobol"), default="morris", help=h("method"))
+    sens.add_argument("--trajectories", type=int, default=10, metavar="N", help=h("trajectories"))
+    sens.add_argument("--samples", type=int, default=32, metavar="N", help=h("samples"))
+    add_experiment_args(sens, lang, runs_default=3)
+    add_me_parser(command("me"), lang)
+    rep = command("report")
+    add_scenario_args(rep, lang)
+    rep.add_argument("--format", choices=("pdf", "html"), dest="fmt", help=h("report_format"))
+    rep.add_argument("--out", type=Path, metavar=meta("file"), help=h("report_out"))
+    rep.add_argument("--overwrite", action="store_true", help=h("report_overwrite"))
+    rep.add_argument("--runs", type=int, default=10, metavar="N", help=h("report_runs"))
+    rep.add_argument("--workers", type=int, metavar="N", help=h("workers"))
+    les = command("lessons")
+    les.add_argument("--write", action="store_true", help=h("lessons_write"))
+    les.add_argument("--runs", type=int, metavar="N", help=h("lessons_runs"))
+    les.add_argument("--seed", type=int, metavar="N", help=h("lessons_seed"))
+    les.add_argument("--workers", type=int, metavar="N", help=h("workers"))
     return parser
 
 
-def add_me_parser(sub) -> None:
+def add_lang_arg(p: argparse.ArgumentParser, lang: str, default: str = argparse.SUPPRESS) -> None:
+    """``--lang`` before and after the command; only the top level has a default, so a
+    command's parser does not overwrite ``networker-sim --lang de run``."""
+    p.add_argument("--lang", choices=LANGS, default=default, help=t("cli.help.lang", lang))
+
+
+def add_me_parser(me: argparse.ArgumentParser, lang: str) -> None:
     """``me``: what would happen to a person with these traits (issue #6)."""
-    from sim.i18n import LANGS
     from sim.me import DEFAULT_FUTURES, EXPERIENCE, Profile
 
+    h, meta = partial(_help, lang), partial(_meta, lang)
     d = Profile()
-    me = sub.add_parser("me", help="what would happen to me? futures of a person like you")
-    me.add_argument("--scenario", default="baseline", help="scenario name or path (baseline)")
-    me.add_argument("--hours", type=float, default=d.hours, help=f"hours per week ({d.hours:g})")
+    me.add_argument(
+        "--scenario", default="baseline", metavar=meta("scenario_upper"), help=h("me_scenario")
+    )
+    me.add_argument(
+        "--hours",
+        type=float,
+        default=d.hours,
+        metavar="H",
+        help=h("hours", default=fmt_value(d.hours, lang)),
+    )
     me.add_argument(
         "--tolerance",
         type=int,
         default=d.tolerance,
-        help=f"no's in a row you take before giving up, 1 or more ({d.tolerance})",
+        metavar="N",
+        help=h("tolerance", default=d.tolerance),
     )
     me.add_argument(
-        "--friends",
-        type=int,
-        default=d.friends,
-        help=f"friends and acquaintances you would talk to ({d.friends})",
+        "--friends", type=int, default=d.friends, metavar="N", help=h("friends", default=d.friends)
     )
     exp = me.add_mutually_exclusive_group()
-    exp.add_argument("--experience", choices=EXPERIENCE, default=d.experience, help="(none)")
+    exp.add_argument("--experience", choices=EXPERIENCE, default=d.experience, help=h("experience"))
     exp.add_argument(
         "--experienced",
         dest="experience",
         action="store_const",
         const="experienced",
-        help="shortcut for --experience experienced (with an existing following)",
+        help=h("experienced"),
     )
     me.add_argument(
         "--join-after-weeks",
         type=int,
         default=d.join_week,
         dest="join_week",
-        help=f"weeks after the company's launch that you join ({d.join_week})",
+        metavar="N",
+        help=h("join_week", default=d.join_week),
     )
     me.add_argument(
-        "--months", type=int, default=d.months, help=f"months to look ahead ({d.months})"
+        "--months", type=int, default=d.months, metavar="N", help=h("months", default=d.months)
     )
     me.add_argument(
         "--futures",
         type=int,
         default=DEFAULT_FUTURES,
-        help=f"possible futures to simulate ({DEFAULT_FUTURES})",
+        metavar="N",
+        help=h("futures", default=DEFAULT_FUTURES),
     )
-    me.add_argument("--seed", type=int, help="master seed; default: the scenario's")
+    me.add_argument("--seed", type=int, metavar="N", help=h("seed"))
     me.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        dest="overrides",
-        help="override a scenario parameter, e.g. costs.required_purchase=50",
+        "--set", action="append", default=[], metavar=meta("set"), dest="overrides", help=h("set")
     )
-    me.add_argument("--workers", type=int, help="local worker processes (default: cores)")
-    me.add_argument("--lang", choices=LANGS, default="en", help="language of the texts (en)")
-    me.add_argument("--json", action="store_true", help="print one JSON object")
+    me.add_argument("--workers", type=int, metavar="N", help=h("workers"))
+    me.add_argument("--json", action="store_true", help=h("json"))
     me.set_defaults(weeks=None)
 
 
-def add_scenario_args(p: argparse.ArgumentParser, positional: bool = True) -> None:
+def add_scenario_args(p: argparse.ArgumentParser, lang: str, positional: bool = True) -> None:
+    h, meta = partial(_help, lang), partial(_meta, lang)
     if positional:
-        p.add_argument("scenario", help="a name in scenarios/ (e.g. baseline) or a TOML path")
-    p.add_argument("--seed", type=int, help="random (master) seed; default: the scenario's")
-    p.add_argument("--weeks", type=int, help="horizon in weeks (default: the scenario's)")
+        p.add_argument("scenario", metavar=meta("scenario"), help=h("scenario"))
+    p.add_argument("--seed", type=int, metavar="N", help=h("seed"))
+    p.add_argument("--weeks", type=int, metavar="N", help=h("weeks"))
     p.add_argument(
         "--set",
         action="append",
         default=[],
-        metavar="KEY=VALUE",
+        metavar=meta("set"),
         dest="overrides",
-        help="override a parameter by its dotted path, e.g. population.size=50000",
+        help=h("set"),
     )
 
 
-def add_experiment_args(p: argparse.ArgumentParser, runs_default: int = 100) -> None:
-    p.add_argument("--runs", type=int, default=runs_default, help="replicates (per point)")
-    p.add_argument("--workers", type=int, help="local worker processes (default: cores)")
-    p.add_argument("--dask", metavar="ADDRESS", help="run on a Dask cluster, tcp://host:8786")
-    p.add_argument("--out", type=Path, help="experiment folder; rerun the command to resume")
-    p.add_argument("--overwrite", action="store_true", help="start afresh in --out")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+def add_experiment_args(p: argparse.ArgumentParser, lang: str, runs_default: int = 100) -> None:
+    h, meta = partial(_help, lang), partial(_meta, lang)
+    p.add_argument("--runs", type=int, default=runs_default, metavar="N", help=h("runs"))
+    p.add_argument("--workers", type=int, metavar="N", help=h("workers"))
+    p.add_argument("--dask", metavar=meta("address"), help=h("dask"))
+    p.add_argument("--out", type=Path, metavar=meta("folder"), help=h("out"))
+    p.add_argument("--overwrite", action="store_true", help=h("overwrite"))
+    p.add_argument("--json", action="store_true", help=h("json"))
     p.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="progress bar with the time left (default: when stderr is a terminal)",
+        help=h("progress"),
     )
 
 
@@ -201,46 +332,48 @@ def resolve(args: argparse.Namespace, name: str | None = None):
 
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
-    rows = list_scenarios()
+    rows = list_scenarios(args.lang)
     width = max((len(name) for name, _ in rows), default=0)
     for name, description in rows:
         print(f"{name:<{width}}  {description}")
     return 0
 
 
-def params_table(markdown: bool = False) -> str:
+def params_table(markdown: bool = False, lang: str = DEFAULT_LANG) -> str:
     """Every parameter with its default, range, unit, meaning and source."""
     lines = []
     if markdown:
-        lines += [
-            "| key | default | range | unit | meaning | source |",
-            "|---|---|---|---|---|---|",
-        ]
+        head = (
+            t(f"about.{c}", lang) for c in ("key", "default", "range", "unit", "meaning", "source")
+        )
+        lines += ["| " + " | ".join(head) + " |", "|---|---|---|---|---|---|"]
     for key, spec in param_specs().items():
         default = spec["default"]
         if isinstance(default, tuple):
-            default = "[" + ", ".join(f"{x:g}" for x in default) + "]"
+            sep = t("cli.params.list_separator", lang)
+            default = "[" + sep.join(fmt_value(x, lang) for x in default) + "]"
         elif isinstance(default, bool):
-            default = str(default).lower()
+            default = str(default).lower()  # a TOML literal, the same in every language
+        elif not isinstance(default, str):
+            default = fmt_value(default, lang)
         if spec.get("choices"):
             rng = " / ".join(spec["choices"])
         elif spec["lo"] is None:
             rng = "true / false"
         else:
-            rng = f"{fmt_number(spec['lo'])} .. {fmt_number(spec['hi'])}"
+            rng = f"{fmt_value(spec['lo'], lang)} .. {fmt_value(spec['hi'], lang)}"
+        unit = Unit(spec["unit"]).render(lang)
+        doc, source = t(f"param.{key}.doc", lang), t(f"param.{key}.source", lang)
         if markdown:
-            lines.append(
-                f"| `{key}` | {default} | {rng} | {spec['unit']} | {spec['doc']} "
-                f"| {spec['source']} |"
-            )
+            lines.append(f"| `{key}` | {default} | {rng} | {unit.strip()} | {doc} | {source} |")
         else:
-            lines.append(f"{key} = {default}  [{rng}] {spec['unit']}")
-            lines.append(f"    {spec['doc']}. Source: {spec['source']}")
+            lines.append(f"{key} = {default}  [{rng}{unit}]")
+            lines.append(f"    {t('cli.params.doc', lang, doc=doc, source=source)}")
     return "\n".join(lines)
 
 
 def cmd_params(args: argparse.Namespace) -> int:
-    print(params_table(args.markdown))
+    print(params_table(args.markdown, args.lang))
     return 0
 
 
@@ -259,56 +392,79 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.summary, ensure_ascii=False))
     else:
-        print(format_summary(result.summary, elapsed))
+        print(format_summary(result.summary, elapsed, args.lang))
         if args.out is not None:
-            print(f"\nResults written to {args.out}/")
+            print(f"\n{t('cli.written', args.lang, folder=args.out)}")
     return 0
 
 
-def _pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{100 * x:.1f} %"
-
-
-def _eur(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:,.0f} EUR"
-
-
-def format_summary(s: dict[str, Any], elapsed: float | None = None) -> str:
+def format_summary(
+    s: dict[str, Any], elapsed: float | None = None, lang: str = DEFAULT_LANG
+) -> str:
     """The terminal table of one run."""
+
+    def label(key: str, **values: Any) -> str:
+        return t(f"cli.summary.{key}", lang, **values)
+
+    def num(key: str, x: Any) -> str:
+        return _fmt_value(key, x, lang)
+
     drops = s["dropouts_by_reason"]
     pct = s["net_income_percentiles"]
+    scenario = label(
+        "scenario_value",
+        scenario=s["scenario"],
+        seed=s["seed"],
+        weeks=s["weeks"],
+        people=fmt_int(s["population"], lang),
+    )
+    # rows the dashboard names too take its labels (ui.*, column.*)
     rows = [
+        (t("ui.scenario", lang), scenario),
+        (t("column.ever_joined", lang), fmt_int(s["ever_joined"], lang)),
+        (t("column.active_end", lang), fmt_int(s["active_end"], lang)),
         (
-            "Scenario",
-            f"{s['scenario']} (seed {s['seed']}, {s['weeks']} weeks, {s['population']:,} people)",
+            label("dropouts"),
+            ", ".join(f"{t(f'reason.{k}', lang)} {fmt_int(v, lang)}" for k, v in drops.items()),
         ),
-        ("People who ever joined", f"{s['ever_joined']:,}"),
-        ("Active at the end", f"{s['active_end']:,}"),
-        ("Dropouts by reason", ", ".join(f"{k} {v:,}" for k, v in drops.items())),
-        ("First-year dropout share", _pct(s["first_year_dropout_share"])),
-        ("Net loss (< -100 EUR)", _pct(s["share_net_loss"])),
-        ("About break-even", _pct(s["share_break_even"])),
-        ("Profit (> 100 EUR)", _pct(s["share_profit"])),
-        ("Net income p5 / p25 / p50", " / ".join(_eur(pct[k]) for k in ("p5", "p25", "p50"))),
-        ("Net income p75 / p90 / p99", " / ".join(_eur(pct[k]) for k in ("p75", "p90", "p99"))),
-        ("Gini of net income", f"{s['gini_net_income']:.2f}"),
-        ("Top 1 % share of commissions", _pct(s["top1_commission_share"])),
-        ("Retail share of volume", _pct(s["retail_share"])),
-        ("Recruiting-reward share", _pct(s["recruiting_reward_share"])),
-        ("Pyramid risk", s["pyramid_risk"].upper()),
+        (label("first_year"), num("first_year_dropout_share", s["first_year_dropout_share"])),
+        (t("column.share_net_loss", lang), num("share_net_loss", s["share_net_loss"])),
+        (label("break_even"), num("share_break_even", s["share_break_even"])),
+        (label("profit"), num("share_profit", s["share_profit"])),
+        (label("net_low"), " / ".join(num("net_income", pct[k]) for k in ("p5", "p25", "p50"))),
+        (label("net_high"), " / ".join(num("net_income", pct[k]) for k in ("p75", "p90", "p99"))),
+        *(
+            (t(f"column.{key}", lang), num(key, s[key]))
+            for key in (
+                "gini_net_income",
+                "top1_commission_share",
+                "retail_share",
+                "recruiting_reward_share",
+            )
+        ),
+        (label("risk"), label(f"level_{s['pyramid_risk']}")),
     ]
     width = max(len(k) for k, _ in rows)
     lines = [f"{k:<{width}}  {v}" for k, v in rows]
     marks = {"green": "ok ", "amber": "!  ", "red": "!! ", "n/a": "-  "}
-    lines += [
-        f"  {marks[r['level']]}{r['text']}"
-        + ("" if r.get("decides", True) else " (an industry-wide fact, not part of the verdict)")
-        for r in s["pyramid_risk_reasons"]
-    ]
-    lines.append(f"  {s['note']}")
+    lines += [f"  {marks[r['level']]}{risk_reason(r, lang)}" for r in s["pyramid_risk_reasons"]]
+    lines.append(f"  {t('risk.not_legal_advice', lang)}")
     if elapsed is not None:
-        lines.append(f"({elapsed:.1f} s)")
+        lines.append(label("elapsed", seconds=fmt_num(elapsed, lang)))
     return "\n".join(lines)
+
+
+def risk_reason(part: dict[str, Any], lang: str = DEFAULT_LANG) -> str:
+    """One part of the pyramid-risk indicator in words: its value, meaning and rule."""
+    key = part["part"]
+    if part["level"] == "n/a":
+        text = t("risk.not_applicable", lang)
+    else:
+        value = part["value"]
+        shown = fmt_num(value, lang) if key == "median_customers" else fmt_pct(value, lang)
+        text = t(f"risk.{key}.text", lang, value=shown)
+    extra = "" if part.get("decides", True) else f" {t('risk.not_in_verdict', lang)}"
+    return f"{t(f'risk.{key}.label', lang)}: {text}{extra} ({t(f'risk.{key}.source', lang)})"
 
 
 @contextmanager
@@ -331,43 +487,74 @@ def experiment_kw(args: argparse.Namespace, executor) -> dict[str, Any]:
         "out": args.out,
         "overwrite": args.overwrite,
         "progress": progress,
+        "lang": args.lang,
     }
 
 
-def report_failures(failures: list[dict[str, Any]], out: Path | None) -> int:
+def report_failures(
+    failures: list[dict[str, Any]], out: Path | None, lang: str = DEFAULT_LANG
+) -> int:
     """Name every failed replicate with its seed and parameters; exit 1 if any."""
     for f in failures:
-        params = ", ".join(f"{k}={v}" for k, v in f["parameters"].items()) or "scenario as is"
+        params = ", ".join(f"{k}={v}" for k, v in f["parameters"].items())
         print(
-            f"networker-sim: replicate {f['replicate']} of point {f['point']} failed "
-            f"(seed {f['seed']}; {params}): {f['error']}",
+            t(
+                "cli.failure.replicate",
+                lang,
+                replicate=f["replicate"],
+                point=f["point"],
+                seed=f["seed"],
+                params=params or t("cli.failure.as_is", lang),
+                error=f["error"],
+            ),
             file=sys.stderr,
         )
     if failures:
-        where = f"; the other replicates are saved in {out}/" if out else ""
-        print(f"networker-sim: {len(failures)} replicate(s) failed{where}", file=sys.stderr)
+        where = t("cli.failure.saved", lang, folder=out) if out else ""
+        print(t("cli.failure.count", lang, n=len(failures), where=where), file=sys.stderr)
     return 1 if failures else 0
 
 
-def _fmt_value(col: str, x: float) -> str:
+def _fmt_value(col: str, x: Any, lang: str = DEFAULT_LANG) -> str:
+    """An outcome's value the way its kind is read: a share, money, or a count."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
+        return NO_VALUE
+    if col.startswith("gini"):
+        return fmt_num(x, lang, 2)
     if (
         col.startswith(("share_", "pyramid_risk_"))
         or col.endswith("_share")
-        or col in ("gini_net_income", "annual_turnover")
+        or col == "annual_turnover"
     ):
-        return f"{100 * x:.1f} %" if not col.startswith("gini") else f"{x:.2f}"
-    if col.startswith(("net_income_", "median_gross")):
-        return f"{x:,.0f} EUR"
-    return f"{x:,.1f}" if abs(x) < 100 else f"{x:,.0f}"
+        return fmt_pct(x, lang, 1)
+    if col.startswith(("net_income", "median_gross")):
+        return fmt_eur(x, lang)
+    return fmt_num(x, lang, 1) if abs(x) < 100 else fmt_int(x, lang)
 
 
-def format_describe(table, title: str) -> str:
-    lines = [title, f"{'outcome':<28} {'mean':>12}  90 % range"]
-    for r in table.itertuples():
-        rng = f"{_fmt_value(r.outcome, r.p5)} .. {_fmt_value(r.outcome, r.p95)}"
-        lines.append(f"{r.outcome:<28} {_fmt_value(r.outcome, r.mean):>12}  {rng}")
+def outcome_label(outcome: str, lang: str = DEFAULT_LANG) -> str:
+    """An outcome's name for people: the dashboard's column label where it has one."""
+    for key in (f"column.{outcome}", f"cli.outcome.{outcome}"):
+        if has(key, lang):
+            return t(key, lang)
+    return outcome
+
+
+def _names(outcomes: list[str], lang: str) -> tuple[list[str], int]:
+    """Each outcome as "key  label" (the key is the one of --json), and their width."""
+    key_width = max((len(o) for o in outcomes), default=0)
+    names = [f"{o:<{key_width}}  {outcome_label(o, lang)}" for o in outcomes]
+    return names, max((len(n) for n in names), default=0)
+
+
+def format_describe(table, title: str, lang: str = DEFAULT_LANG) -> str:
+    """Mean and 90 % range of each outcome, one line each."""
+    names, width = _names(list(table.outcome), lang)
+    head = t("ui.outcome", lang), t("cli.table.mean", lang), t("cli.table.range", lang)
+    lines = [title, f"{head[0]:<{width}} {head[1]:>12}  {head[2]}"]
+    for name, r in zip(names, table.itertuples(), strict=True):
+        rng = f"{_fmt_value(r.outcome, r.p5, lang)} .. {_fmt_value(r.outcome, r.p95, lang)}"
+        lines.append(f"{name:<{width}} {_fmt_value(r.outcome, r.mean, lang):>12}  {rng}")
     return "\n".join(lines)
 
 
@@ -403,15 +590,17 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
             )
         )
     else:
-        print(
-            format_describe(
-                table,
-                f"{scenario.name}: {len(exp.outcomes)} replicates (master seed {exp.master_seed})",
-            )
+        title = t(
+            "cli.montecarlo.title",
+            args.lang,
+            scenario=scenario.name,
+            n=fmt_int(len(exp.outcomes), args.lang),
+            seed=exp.master_seed,
         )
+        print(format_describe(table, title, args.lang))
         if args.out:
-            print(f"\nResults written to {args.out}/")
-    return report_failures(exp.failures, args.out)
+            print(f"\n{t('cli.written', args.lang, folder=args.out)}")
+    return report_failures(exp.failures, args.out, args.lang)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -448,25 +637,28 @@ def cmd_compare(args: argparse.Namespace) -> int:
             )
         )
     else:
-        na, nb = a.name, b.name
-        lines = [
-            f"{na} (A) vs {nb} (B): {args.runs} replicates each, the same seeds",
-            f"{'outcome':<28} {'A mean':>11} {'B mean':>11} {'B - A':>11}  beyond noise?",
-        ]
-        for r in table.itertuples():
-            mark = "yes" if r.beyond_noise else "no"
-            lines.append(
-                f"{r.outcome:<28} {_fmt_value(r.outcome, r.mean_a):>11} "
-                f"{_fmt_value(r.outcome, r.mean_b):>11} {_fmt_value(r.outcome, r.difference):>11}"
-                f"  {mark}"
-            )
-        beyond = table[table.beyond_noise].outcome.tolist() if len(table) else []
-        lines.append(
-            f"\nLarger than the replicate noise (Welch t-test, p < 0.05): "
-            f"{', '.join(beyond) if beyond else 'none'}."
-        )
-        print("\n".join(lines))
-    return report_failures(exps[0].failures + exps[1].failures, args.out)
+        print(format_compare(table, a.name, b.name, args.runs, args.lang))
+    return report_failures(exps[0].failures + exps[1].failures, args.out, args.lang)
+
+
+def format_compare(table, a: str, b: str, runs: int, lang: str = DEFAULT_LANG) -> str:
+    """Both means and their difference per outcome, and which differences beat the noise."""
+    names, width = _names(list(table.outcome) if len(table) else [], lang)
+    head = [t(f"cli.compare.{k}", lang) for k in ("mean_a", "mean_b", "beyond")]
+    head.insert(2, t("ui.difference", lang))
+    lines = [
+        t("cli.compare.title", lang, a=a, b=b, runs=fmt_int(runs, lang)),
+        f"{t('ui.outcome', lang):<{width}} {head[0]:>11} {head[1]:>11} {head[2]:>11}  {head[3]}",
+    ]
+    for name, r in zip(names, table.itertuples(), strict=True):
+        values = (_fmt_value(r.outcome, x, lang) for x in (r.mean_a, r.mean_b, r.difference))
+        mark = t("ui.yes" if r.beyond_noise else "ui.no", lang)
+        lines.append(f"{name:<{width}} " + " ".join(f"{v:>11}" for v in values) + f"  {mark}")
+    # the outcomes by their --json keys, so that a script can pick them from this line too
+    beyond = table[table.beyond_noise].outcome.tolist() if len(table) else []
+    listed = ", ".join(beyond) if beyond else t("cli.compare.none", lang)
+    lines.append(f"\n{t('cli.compare.beyond_list', lang, outcomes=listed)}")
+    return "\n".join(lines)
 
 
 SWEEP_COLUMNS = (
@@ -500,33 +692,38 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                     "scenario": scenario.name,
                     "runs": args.runs,
                     "points": [
-                        {"parameters": p, "outcomes": _describe_json(t)} for p, t in per_point
+                        {"parameters": p, "outcomes": _describe_json(tab)} for p, tab in per_point
                     ],
                     "failures": exp.failures,
                 }
             )
         )
     else:
+        lang = args.lang
         keys = list(points[0])
+        labels = [outcome_label(c, lang) for c in SWEEP_COLUMNS]
+        widths = [max(24, len(label)) for label in labels]
         header = "  ".join(f"{k.split('.')[-1]:>14}" for k in keys)
-        header += "".join(f"  {c:>24}" for c in SWEEP_COLUMNS)
-        lines = [f"{scenario.name}: {args.runs} replicates per point; mean [90 % range]", header]
+        header += "".join(f"  {label:>{w}}" for label, w in zip(labels, widths, strict=True))
+        title = t("cli.sweep.title", lang, scenario=scenario.name, runs=fmt_int(args.runs, lang))
+        lines = [title, header]
         for point, table in per_point:
-            row = "  ".join(f"{point[k]!s:>14}" for k in keys)
-            t = table.set_index("outcome") if len(table) else pd.DataFrame()
-            for c in SWEEP_COLUMNS:
+            row = "  ".join(f"{render(point[k], lang):>14}" for k in keys)
+            tab = table.set_index("outcome") if len(table) else pd.DataFrame()
+            for c, w in zip(SWEEP_COLUMNS, widths, strict=True):
                 cell = (
                     (
-                        f"{_fmt_value(c, t.at[c, 'mean'])} [{_fmt_value(c, t.at[c, 'p5'])}"
-                        f"..{_fmt_value(c, t.at[c, 'p95'])}]"
+                        f"{_fmt_value(c, tab.at[c, 'mean'], lang)} "
+                        f"[{_fmt_value(c, tab.at[c, 'p5'], lang)}"
+                        f"..{_fmt_value(c, tab.at[c, 'p95'], lang)}]"
                     )
-                    if c in t.index
-                    else "n/a"
+                    if c in tab.index
+                    else NO_VALUE
                 )
-                row += f"  {cell:>24}"
+                row += f"  {cell:>{w}}"
             lines.append(row)
         print("\n".join(lines))
-    return report_failures(exp.failures, args.out)
+    return report_failures(exp.failures, args.out, args.lang)
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
@@ -563,30 +760,48 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             )
         )
     else:
-        lines = [
-            f"{scenario.name}: {args.method} sensitivity, {len(res.experiment.points)} "
-            f"points x {args.runs} replicates"
-        ]
-        for target, part in idx.groupby("target", sort=False):
-            lines.append(f"\n{target}")
-            if args.method == "morris":
+        points = len(res.experiment.points)
+        print(format_sensitivity(idx, scenario.name, args.method, points, args.runs, args.lang))
+    return report_failures(res.experiment.failures, args.out, args.lang)
+
+
+def _sig(x: float, lang: str, digits: int) -> str:
+    """``x`` to ``digits`` significant digits, with the language's decimal mark."""
+    text = f"{x:.{digits}g}"
+    return text.replace(".", ",") if lang == "de" else text
+
+
+def format_sensitivity(idx, scenario: str, method: str, points: int, runs: int, lang: str) -> str:
+    """The parameters ranked by influence, per target outcome."""
+    lines = [
+        t(
+            "cli.sensitivity.title",
+            lang,
+            scenario=scenario,
+            method=t(f"cli.sensitivity.{method}", lang),
+            points=fmt_int(points, lang),
+            runs=fmt_int(runs, lang),
+        )
+    ]
+    rank, param = t("cli.sensitivity.rank", lang), t("cli.sensitivity.parameter", lang)
+    for target, part in idx.groupby("target", sort=False):
+        lines.append(f"\n{target}  {outcome_label(target, lang)}")
+        # mu*, sigma, S1 and ST are the methods' own symbols, the same in every language
+        if method == "morris":
+            lines.append(f"  {rank:>4}  {param:<36} {'mu*':>10} {'±':>8} {'sigma':>10}")
+            for r in part.itertuples():
                 lines.append(
-                    f"  {'rank':>4}  {'parameter':<36} {'mu*':>10} {'+-':>8} {'sigma':>10}"
+                    f"  {r.rank:>4}  {r.parameter:<36} {_sig(r.mu_star, lang, 4):>10} "
+                    f"{_sig(r.mu_star_conf, lang, 3):>8} {_sig(r.sigma, lang, 4):>10}"
                 )
-                for r in part.itertuples():
-                    lines.append(
-                        f"  {r.rank:>4}  {r.parameter:<36} {r.mu_star:>10.4g} "
-                        f"{r.mu_star_conf:>8.3g} {r.sigma:>10.4g}"
-                    )
-            else:
-                lines.append(f"  {'rank':>4}  {'parameter':<36} {'S1':>8} {'ST':>8} {'+-ST':>8}")
-                for r in part.itertuples():
-                    lines.append(
-                        f"  {r.rank:>4}  {r.parameter:<36} {r.S1:>8.3f} {r.ST:>8.3f} "
-                        f"{r.ST_conf:>8.3f}"
-                    )
-        print("\n".join(lines))
-    return report_failures(res.experiment.failures, args.out)
+        else:
+            lines.append(f"  {rank:>4}  {param:<36} {'S1':>8} {'ST':>8} {'±ST':>8}")
+            for r in part.itertuples():
+                lines.append(
+                    f"  {r.rank:>4}  {r.parameter:<36} {fmt_num(r.S1, lang, 3):>8} "
+                    f"{fmt_num(r.ST, lang, 3):>8} {fmt_num(r.ST_conf, lang, 3):>8}"
+                )
+    return "\n".join(lines)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -598,14 +813,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
         MIN_RUNS,
         README,
         TAYLOR_LOSS_SHARE,
-        band_text,
         markdown_table,
         replace_block,
         target_table,
     )
 
     if args.runs < MIN_RUNS:
-        raise UsageError(f"--runs {args.runs}: the targets need at least {MIN_RUNS} seeds")
+        raise UsageError(Msg("cli.error.validate_runs", runs=str(args.runs), min=MIN_RUNS))
     if args.out is not None:
         check_writable(args.out, args.overwrite)
     scenario = resolve(args)
@@ -674,45 +888,69 @@ def cmd_validate(args: argparse.Namespace) -> int:
             )
         )
     else:
-        lines = [
-            f"{scenario.name}: {args.runs} seeds (master seed {exp.master_seed})",
-            f"{'#':<3} {'outcome':<32} {'simulated':>10} {'90 % range':>22} "
-            f"{'band':>16}  holds  source",
-        ]
-        for r in table.itertuples():
-            rng = f"{_fmt_value(r.outcome, r.p5)} .. {_fmt_value(r.outcome, r.p95)}"
-            lines.append(
-                f"{r.target:<3} {r.outcome:<32} {_fmt_value(r.outcome, r.mean):>10} "
-                f"{rng:>22} {band_text(r):>16}  {'yes' if r.holds else 'NO':<5}  "
-                f"{r.source}"
-            )
+        print(format_validation(table, scenario.name, args.runs, exp.master_seed, args.lang))
         if crit is not None:
-            lines.append(
-                f"\n{critical.name}: {100 * crit_loss:.0f} % of everyone who joined "
-                f"lose money (Jon M. Taylor: about {100 * TAYLOR_LOSS_SHARE:.0f} %)"
+            loss, taylor = fmt_pct(crit_loss, args.lang), fmt_pct(TAYLOR_LOSS_SHARE, args.lang)
+            critical_line = t(
+                "cli.validate.critical", args.lang, scenario=critical.name, loss=loss, taylor=taylor
             )
+            print(f"\n{critical_line}")
         if args.out is not None:
-            lines.append(f"\nTable and figures written to {args.out}/")
-        print("\n".join(lines))
+            print(f"\n{t('cli.validate.written', args.lang, folder=args.out)}")
     return 0 if holds else 1
+
+
+def _band(row, lang: str) -> str:
+    """A target's tolerance band, e.g. '40 % to 60 %' or '≤ €1,000'."""
+
+    def num(x: float) -> str:
+        return fmt_eur(x, lang) if row.outcome.startswith("median_gross") else fmt_pct(x, lang)
+
+    if not math.isfinite(row.lo):
+        return t("cli.validate.at_most", lang, hi=num(row.hi))
+    if not math.isfinite(row.hi):
+        return t("cli.validate.at_least", lang, lo=num(row.lo))
+    return t("cli.validate.between", lang, lo=num(row.lo), hi=num(row.hi))
+
+
+def format_validation(table, scenario: str, runs: int, seed: int, lang: str) -> str:
+    """Each calibration target: simulated mean and range, the band, holds?, the source."""
+    labels = [outcome_label(o, lang) for o in table.outcome]
+    width = max((len(label) for label in labels), default=0)
+    head = [t(f"cli.validate.{k}", lang) for k in ("simulated", "band", "holds")]
+    head.append(t("about.source", lang))
+    lines = [
+        t("cli.validate.title", lang, scenario=scenario, runs=fmt_int(runs, lang), seed=seed),
+        f"{'#':<3} {t('ui.outcome', lang):<{width}} {head[0]:>10} "
+        f"{t('cli.table.range', lang):>22} {head[1]:>16}  {head[2]:<5}  {head[3]}",
+    ]
+    for label, r in zip(labels, table.itertuples(), strict=True):
+        rng = f"{_fmt_value(r.outcome, r.p5, lang)} .. {_fmt_value(r.outcome, r.p95, lang)}"
+        holds = t("ui.yes" if r.holds else "cli.validate.no", lang)
+        lines.append(
+            f"{r.target:<3} {label:<{width}} {_fmt_value(r.outcome, r.mean, lang):>10} "
+            f"{rng:>22} {_band(r, lang):>16}  {holds:<5}  "
+            f"{t(f'cli.target.{r.target}', lang)}"
+        )
+    return "\n".join(lines)
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """Serve dashboards/app.py with Solara's own front-end files (no internet needed)."""
     app = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
     if not app.is_file():
-        raise UsageError(f"{app}: the dashboard is missing from this installation")
+        raise UsageError(Msg("cli.error.dashboard_missing", app=app))
     if not 0 < args.port < 65536:
-        raise UsageError(f"--port {args.port}: allowed from 1 to 65535")
+        raise UsageError(Msg("cli.error.port", port=str(args.port)))
     url = f"http://{'localhost' if args.host == '127.0.0.1' else args.host}:{args.port}/"
-    print(f"networker-sim dashboard: open {url} in a browser (Ctrl+C stops it)", flush=True)
+    print(t("cli.dashboard.open", args.lang, url=url), flush=True)
     cmd = [sys.executable, "-m", "solara", "run", str(app), "--host", args.host,
            "--port", str(args.port), "--production", "--no-open", "--log-level", "warning",
            "--no-check-version"]  # fmt: skip
     # Nothing leaves the machine: no version check, no usage telemetry; the front end
     # comes from the solara-assets package.
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
-           "SOLARA_THEME_SHOW_BANNER": "False"}  # fmt: skip
+           "SOLARA_THEME_SHOW_BANNER": "False", LANG_ENV: args.lang}  # fmt: skip
     # Become the server (no child to orphan): signals such as SIGTERM reach it directly.
     os.execve(sys.executable, cmd, env)
     return 0  # not reached
@@ -745,7 +983,60 @@ def cmd_me(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The handout of a scenario as PDF or HTML, written whole or not at all (issue 7)."""
+    from sim.report import build_report, write_report
+    from sim.results import OutputError
+
+    fmt = args.fmt or ("html" if args.out and args.out.suffix in (".html", ".htm") else "pdf")
+    scenario = resolve(args)
+    out = args.out or Path(f"{scenario.name}-handout-{args.lang}.{fmt}")
+    if args.runs < 1:
+        raise UsageError(Msg("cli.error.runs", value=str(args.runs)))
+    if out.is_dir() or (out.exists() and not args.overwrite):  # before minutes of runs
+        raise OutputError(Msg(f"report.error.{'is_folder' if out.is_dir() else 'exists'}",
+                              path=out))  # fmt: skip
+    try:
+        data = build_report(scenario, args.lang, fmt, runs=args.runs, workers=args.workers)
+    except RuntimeError as exc:  # a failed replicate: the model, not the input
+        print(t("cli.error.prefix", args.lang, message=exc), file=sys.stderr)
+        return 1
+    write_report(out, data, overwrite=args.overwrite)
+    print(t("cli.report.written", args.lang, path=out, runs=args.runs))
+    return 0
+
+
+def cmd_lessons(args: argparse.Namespace) -> int:
+    """The six lessons; with --write, run their scenarios and rewrite lessons/."""
+    from sim.lessons import LESSONS, LESSONS_DIR, MASTER_SEED, RUNS, measure_all, write_lessons
+
+    for number, lesson in enumerate(LESSONS, start=1):
+        print(
+            t(
+                "cli.lessons.item",
+                args.lang,
+                number=number,
+                title=t(f"lessons.{lesson.key}.title", args.lang),
+                scenarios=", ".join(lesson.scenarios),
+                path=os.path.relpath(LESSONS_DIR / args.lang / lesson.filename(number)),
+            )
+        )
+    if not args.write:
+        return 0
+    runs = RUNS if args.runs is None else args.runs
+    seed = MASTER_SEED if args.seed is None else args.seed
+    if runs < 1:
+        raise UsageError(Msg("cli.error.runs", value=str(runs)))
+    numbers = measure_all(runs, seed, workers=args.workers, progress=sys.stderr.isatty())
+    write_lessons(numbers, LESSONS_DIR, runs, seed)
+    folder = os.path.relpath(LESSONS_DIR)
+    print(t("cli.lessons.written", args.lang, folder=folder, runs=runs, seed=seed))
+    return 0
+
+
 COMMANDS = {
+    "report": cmd_report,
+    "lessons": cmd_lessons,
     "dashboard": cmd_dashboard,
     "validate": cmd_validate,
     "scenarios": cmd_scenarios,
@@ -763,26 +1054,28 @@ def main(argv: list[str] | None = None) -> int:
     from sim.experiments import ExperimentError
     from sim.results import OutputError
 
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(lang_from_argv(argv)).parse_args(argv)
+    lang = args.lang
     try:
         return COMMANDS[args.command](args)
     except (ScenarioError, OutputError, UsageError, ExperimentError) as exc:
-        print(f"networker-sim: error: {exc}", file=sys.stderr)
+        print(t("cli.error.prefix", lang, message=exc.message(lang)), file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # e.g. `networker-sim run baseline | head`
         sys.stderr.close()
         return 0
     except OSError as exc:  # the disk, not the input: no traceback, but not status 2
-        print(f"networker-sim: error: {exc}", file=sys.stderr)
+        print(t("cli.error.prefix", lang, message=exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         out = getattr(args, "out", None)
         kept = (
-            f"finished replicates are kept in {out}/; run the same command to resume"
+            t("cli.interrupted.kept", lang, folder=out)
             if out is not None and args.command not in ("run",)
-            else "nothing was written"
+            else t("cli.interrupted.nothing", lang)
         )
-        print(f"networker-sim: interrupted; {kept}", file=sys.stderr)
+        print(t("cli.interrupted.message", lang, kept=kept), file=sys.stderr)
         return 130
 
 

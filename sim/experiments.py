@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.i18n import DEFAULT_LANG, LocalizedError, Msg, t
 from sim.model import run
 from sim.results import versions
 from sim.scenario import Scenario, ScenarioError
@@ -87,7 +88,7 @@ STATE_FILE = "experiment.json"
 PARTS = "parts"
 
 
-class ExperimentError(ValueError):
+class ExperimentError(LocalizedError, ValueError):
     """An experiment cannot start (bad arguments, or a folder holding another experiment)."""
 
 
@@ -190,7 +191,7 @@ def capacity(executor: Executor) -> int:
 def local_executor(workers: int | None) -> Executor:
     """A process pool of ``workers`` (default: the number of cores); inline for one."""
     if workers is not None and workers < 1:
-        raise ExperimentError(f"--workers must be at least 1, got {workers}")
+        raise ExperimentError(Msg("cli.error.workers", value=str(workers)))
     workers = workers or default_workers()
     if workers == 1:
         return InlineExecutor()
@@ -209,7 +210,7 @@ def dask_executor(address: str):
     try:
         client = Client(address, timeout="10s")
     except (OSError, TimeoutError, ValueError) as exc:
-        raise ExperimentError(f"--dask {address}: cannot reach the scheduler: {exc}") from None
+        raise ExperimentError(Msg("cli.error.dask", address=address, detail=exc)) from None
     try:
         yield client.get_executor()
     finally:
@@ -245,7 +246,7 @@ class Experiment:
     def pooled_networkers(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """The per-networker table of every replicate, with point and replicate columns."""
         if self.folder is None:
-            raise ExperimentError("the pooled table was in a temporary folder; pass out=")
+            raise ExperimentError(Msg("cli.error.pooled_temporary"))
         files = sorted((self.folder / PARTS).glob("networkers-*.parquet"))
         cols = None if columns is None else ["point", "replicate", *columns]
         if not files:
@@ -269,7 +270,7 @@ def _prepare_folder(folder: Path, config: dict, overwrite: bool) -> set[tuple[in
         if overwrite:
             shutil.rmtree(folder)
         elif not state.exists():
-            raise ExperimentError(f"{folder}: exists and is not an experiment folder")
+            raise ExperimentError(Msg("cli.error.not_an_experiment", folder=folder))
         else:
             saved = json.loads(state.read_text())
             mine = json.loads(json.dumps(config))
@@ -278,10 +279,7 @@ def _prepare_folder(folder: Path, config: dict, overwrite: bool) -> set[tuple[in
                 or saved.get("points") != mine["points"]
                 or saved.get("master_seed") != mine["master_seed"]
             ):
-                raise ExperimentError(
-                    f"{folder}: holds a different experiment (scenario, parameters or seed "
-                    "differ); choose another folder or pass --overwrite"
-                )
+                raise ExperimentError(Msg("cli.error.other_experiment", folder=folder))
     (folder / PARTS).mkdir(parents=True, exist_ok=True)
     _write_atomic(state, lambda p: p.write_text(json.dumps(config, indent=2) + "\n"))
     parts = folder / PARTS
@@ -354,6 +352,7 @@ def run_experiment(
     batch_size: int | None = None,
     progress: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
+    lang: str = DEFAULT_LANG,
 ) -> Experiment:
     """Run ``runs`` replicates at every parameter point (default: the scenario as it is).
 
@@ -371,15 +370,16 @@ def run_experiment(
         batch_size: replicates per task (default: enough for about 4 tasks per worker).
         progress: show a progress bar with the time left on stderr.
         on_progress: called with (replicates finished, replicates in all) after each batch.
+        lang: the language of the progress bar (en or de).
     """
     if runs < 1:
-        raise ExperimentError(f"--runs must be at least 1, got {runs}")
+        raise ExperimentError(Msg("cli.error.runs", value=str(runs)))
     if workers is not None and workers < 1:
-        raise ExperimentError(f"--workers must be at least 1, got {workers}")
+        raise ExperimentError(Msg("cli.error.workers", value=str(workers)))
     points = points or [{}]
     for overrides in points:  # fail fast, before any worker starts
         if overrides:
-            scenario.with_overrides(overrides, origin="parameter point")
+            scenario.with_overrides(overrides, origin=Msg("cli.error.origin_point"))
     master_seed = scenario.simulation.seed if master_seed is None else int(master_seed)
     seeds = replicate_seeds(master_seed, runs)
     tasks = [Task(pi, r, seeds[r], dict(ov)) for pi, ov in enumerate(points) for r in range(runs)]
@@ -393,7 +393,7 @@ def run_experiment(
     n_workers = workers or capacity(executor)
     size = batch_size or max(1, min(50, math.ceil(len(todo) / (4 * n_workers))))
     failures: list[dict[str, Any]] = []
-    bar = _progress(len(tasks), len(tasks) - len(todo), progress)
+    bar = _progress(len(tasks), len(tasks) - len(todo), progress, lang)
     started = time.perf_counter()
     pending: set[Future] = set()
     n_done = len(tasks) - len(todo)
@@ -512,7 +512,7 @@ class _NoBar:
         pass
 
 
-def _progress(total: int, initial: int, show: bool):
+def _progress(total: int, initial: int, show: bool, lang: str = DEFAULT_LANG):
     if not show:
         return _NoBar()
     from tqdm import tqdm
@@ -520,10 +520,10 @@ def _progress(total: int, initial: int, show: bool):
     return tqdm(
         total=total,
         initial=initial,
-        unit="run",
+        unit=t("cli.progress.unit", lang),
         file=sys.stderr,
         smoothing=0.1,
-        desc="replicates",
+        desc=t("cli.progress.replicates", lang),
         dynamic_ncols=True,
     )
 
@@ -603,7 +603,7 @@ def parse_vary(items: Sequence[str]) -> dict[str, list[Any]]:
     for item in items:
         key, sep, text = item.partition("=")
         if not sep or not text.strip():
-            raise ScenarioError(f"--vary {item!r}: expected section.key=value1,value2,...")
+            raise ScenarioError(Msg("cli.error.vary_syntax", item=repr(item)))
         values = []
         for v in text.split(","):
             try:

@@ -8,9 +8,11 @@ are written the way each language writes them (German: 1.240 and 58,3 %).
 
 from __future__ import annotations
 
+import numbers
 import tomllib
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 LANGS = ("en", "de")
@@ -89,3 +91,52 @@ def fmt_value(x: float, lang: str = DEFAULT_LANG) -> str:
         return fmt_int(x, lang)
     text = f"{x:g}"
     return text.replace(".", ",") if lang == "de" else text
+
+
+class Msg:
+    """A message kept as its catalog key and values, put into words later in any language.
+
+    Errors are raised deep in the model, long before anyone knows the reader's language;
+    keeping key and values lets the command line and the dashboard show the same error
+    in English or German. Values are written the way the language writes them: numbers
+    with its separators, anything with a ``render(lang)`` method (another ``Msg``) in
+    that language, everything else as text.
+    """
+
+    def __init__(self, key: str, /, **values: Any) -> None:
+        self.key, self.values = key, values
+
+    def render(self, lang: str = DEFAULT_LANG) -> str:
+        return t(self.key, lang, **{k: render(v, lang) for k, v in self.values.items()})
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def __repr__(self) -> str:
+        return f"Msg({self.key!r}, **{self.values!r})"
+
+
+def render(value: Any, lang: str = DEFAULT_LANG) -> str:
+    """A message value as text in ``lang`` (see ``Msg``)."""
+    if hasattr(value, "render"):
+        return value.render(lang)
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, numbers.Real):
+        return fmt_value(float(value), lang)
+    return str(value)
+
+
+class LocalizedError(Exception):
+    """An error whose text is a catalog message: ``str()`` in English, any language on request.
+
+    A plain string is accepted too (it stays as it is in every language), so code that
+    raises with an f-string keeps working.
+    """
+
+    def __init__(self, text: str | Msg, *args: Any) -> None:
+        self.msg = text if isinstance(text, Msg) else None
+        super().__init__(str(text), *args)
+
+    def message(self, lang: str = DEFAULT_LANG) -> str:
+        return self.msg.render(lang) if self.msg is not None else str(self)

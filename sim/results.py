@@ -14,12 +14,13 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from sim.i18n import LocalizedError, Msg
 from sim.model import RunResult
 
 PACKAGES = ("networker-sim", "mesa", "numpy", "pandas", "pyarrow", "scipy")
 
 
-class OutputError(OSError):
+class OutputError(LocalizedError, OSError):
     """The result folder cannot be written (exists, or not writable)."""
 
 
@@ -37,13 +38,13 @@ def versions() -> dict[str, str]:
 def check_writable(out: Path, overwrite: bool = False) -> None:
     """Fail early, before a long run, if ``out`` cannot become the result folder."""
     if out.exists() and not overwrite:
-        raise OutputError(f"{out}: already exists; choose another folder or pass --overwrite")
+        raise OutputError(Msg("cli.error.out_exists", out=out))
     for parent in out.parents:
         if parent.exists():
             if not parent.is_dir():
-                raise OutputError(f"{out}: {parent} is a file, not a folder")
+                raise OutputError(Msg("cli.error.out_parent_file", out=out, parent=parent))
             if not os.access(parent, os.W_OK):
-                raise OutputError(f"{out}: {parent} is not writable")
+                raise OutputError(Msg("cli.error.out_not_writable", out=out, parent=parent))
             break
 
 
@@ -62,7 +63,7 @@ def atomic_folder(out: Path, overwrite: bool = False):
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
     except OSError as exc:
-        raise OutputError(f"{out}: cannot create the folder: {exc.strerror}") from None
+        raise OutputError(Msg("cli.error.out_create", out=out, detail=exc.strerror)) from None
     try:
         yield tmp
         if out.exists():

@@ -8,17 +8,23 @@ default given here. Files are parsed as data (``tomllib``), never executed.
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
+from sim.i18n import DEFAULT_LANG, LocalizedError, Msg, t
+
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 PLANS = ("unilevel", "stairstep_breakaway", "binary", "recruitment_fee")
 
 
-class ScenarioError(ValueError):
+class ScenarioError(LocalizedError, ValueError):
     """A scenario file or override is malformed, unknown or out of range.
+
+    ``str(error)`` is the English message; ``error.message("de")`` the same in German
+    (the message is a catalog entry under ``cli.error``, see ``sim.i18n.Msg``).
 
     Attributes:
         key: the dotted parameter the error is about, if one.
@@ -26,9 +32,31 @@ class ScenarioError(ValueError):
         lo, hi, value: for "range", the allowed range and the rejected value.
     """
 
-    def __init__(self, message: str, key: str | None = None, kind: str | None = None, **info):
+    def __init__(self, message: str | Msg, key: str | None = None, kind: str | None = None, **info):
         super().__init__(message)
         self.key, self.kind, self.info = key, kind, info
+
+
+def _did_you_mean(close: list[str]) -> Msg | str:
+    """The hint after an unknown name: the closest known one, if any is close."""
+    return Msg("cli.error.did_you_mean", name=close[0]) if close else ""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A parameter's unit in a message, with its leading space.
+
+    English shows the unit as this file writes it (EUR/month); other languages show the
+    catalog's ``unit.*`` name (German: € pro Monat, -fach without a space).
+    """
+
+    code: str
+
+    def render(self, lang: str = DEFAULT_LANG) -> str:
+        if not self.code:
+            return ""
+        text = self.code if lang == DEFAULT_LANG else t(f"unit.{self.code}", lang)
+        return text if text.startswith("-") else f" {text}"
 
 
 def p(default: Any, lo: float | None, hi: float | None, unit: str, doc: str, source: str, **kw):
@@ -412,6 +440,8 @@ class Scenario:
 
     name: str = "default"
     description: str = ""
+    description_de: str = ""
+    statements: tuple[str, ...] = ()  # the source text's statements it shows (MODEL.md §1)
     simulation: Simulation = field(default_factory=Simulation)
     population: Population = field(default_factory=Population)
     networker: Networker = field(default_factory=Networker)
@@ -424,6 +454,10 @@ class Scenario:
     reference: Reference = field(default_factory=Reference)
     source: str = ""
 
+    def describe(self, lang: str = "en") -> str:
+        """The one-line description in ``lang`` (German falls back to English)."""
+        return self.description_de if lang == "de" and self.description_de else self.description
+
     def to_dict(self) -> dict[str, Any]:
         """The resolved scenario as plain data (lists for tuples), e.g. for a manifest."""
         out = asdict(self)
@@ -431,8 +465,11 @@ class Scenario:
             out[sec] = {k: list(v) if isinstance(v, tuple) else v for k, v in out[sec].items()}
         return out
 
-    def with_overrides(self, overrides: dict[str, Any], origin: str = "--set") -> Scenario:
-        """A copy with dotted-path values replaced, validated like a file."""
+    def with_overrides(self, overrides: dict[str, Any], origin: str | Msg = "--set") -> Scenario:
+        """A copy with dotted-path values replaced, validated like a file.
+
+        ``origin`` names where the values come from in error messages (--set, a file).
+        """
         raw: dict[str, dict[str, Any]] = {}
         for key, value in overrides.items():
             sec, _, name = key.partition(".")
@@ -464,27 +501,32 @@ def _type_of(cls: type, name: str) -> Any:
 def _check_key(sec: str, name: str, origin: str, dotted: bool = False) -> None:
     if sec not in SECTIONS:
         close = difflib.get_close_matches(sec, list(SECTIONS), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
         raise ScenarioError(
-            f"{origin}: unknown section '{sec}'{hint} Sections: {', '.join(SECTIONS)}"
+            Msg(
+                "cli.error.unknown_section",
+                origin=origin,
+                section=sec,
+                hint=_did_you_mean(close),
+                sections=", ".join(SECTIONS),
+            )
         )
     names = [f.name for f in fields(SECTIONS[sec])]
     if name not in names:
         all_keys = list(param_specs())
         close = difflib.get_close_matches(f"{sec}.{name}", all_keys, n=1, cutoff=0.5)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        raise ScenarioError(f"{origin}: unknown key '{sec}.{name}'{hint}")
+        raise ScenarioError(
+            Msg(
+                "cli.error.unknown_key",
+                origin=origin,
+                key=f"{sec}.{name}",
+                hint=_did_you_mean(close),
+            )
+        )
 
 
-def fmt_number(x: float) -> str:
-    """A parameter value for people: whole numbers without a decimal point."""
-    return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
-
-
-def range_text(meta: dict[str, Any]) -> str:
-    """The allowed range of a parameter, e.g. 'from 1 to 1,000 contacts'."""
-    unit = f" {meta['unit']}" if meta["unit"] else ""
-    return f"from {fmt_number(meta['lo'])} to {fmt_number(meta['hi'])}{unit}"
+def range_msg(meta: dict[str, Any]) -> Msg:
+    """The allowed range of a parameter, e.g. 'from 1 to 1,000 contacts', in any language."""
+    return Msg("cli.error.range", lo=meta["lo"], hi=meta["hi"], unit=Unit(meta["unit"]))
 
 
 def _coerce(sec: str, name: str, value: Any, origin: str) -> Any:
@@ -494,10 +536,14 @@ def _coerce(sec: str, name: str, value: Any, origin: str) -> Any:
     key = f"{sec}.{name}"
     if get_origin(typ) is tuple:
         if not isinstance(value, list | tuple):
-            raise ScenarioError(f"{origin}: {key} must be a list of numbers, got {value!r}")
+            raise ScenarioError(
+                Msg("cli.error.not_a_list", origin=origin, key=key, value=repr(value))
+            )
         lo_n, hi_n = meta["length"]
         if not lo_n <= len(value) <= hi_n:
-            raise ScenarioError(f"{origin}: {key} must have {lo_n} to {hi_n} entries")
+            raise ScenarioError(
+                Msg("cli.error.list_length", origin=origin, key=key, lo=lo_n, hi=hi_n)
+            )
         item_t = get_args(typ)[0]
         return tuple(_scalar(key, v, item_t, meta, origin) for v in value)
     return _scalar(key, value, typ, meta, origin)
@@ -506,28 +552,46 @@ def _coerce(sec: str, name: str, value: Any, origin: str) -> Any:
 def _scalar(key: str, value: Any, typ: type, meta: dict[str, Any], origin: str) -> Any:
     if typ is bool:
         if not isinstance(value, bool):
-            raise ScenarioError(f"{origin}: {key} must be true or false, got {value!r}")
+            raise ScenarioError(
+                Msg("cli.error.not_a_bool", origin=origin, key=key, value=repr(value))
+            )
         return value
     if typ is str:
         choices = meta.get("choices")
         if not isinstance(value, str) or (choices and value not in choices):
             close = difflib.get_close_matches(str(value), choices or [], n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
             raise ScenarioError(
-                f"{origin}: {key} = {value!r} is not one of {', '.join(choices or [])}{hint}"
+                Msg(
+                    "cli.error.not_a_choice",
+                    origin=origin,
+                    key=key,
+                    value=repr(value),
+                    choices=", ".join(choices or []),
+                    hint=_did_you_mean(close),
+                )
             )
         return value
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ScenarioError(f"{origin}: {key} must be a number, got {value!r}")
+        raise ScenarioError(
+            Msg("cli.error.not_a_number", origin=origin, key=key, value=repr(value))
+        )
     if typ is int:
         if isinstance(value, float) and not value.is_integer():
-            raise ScenarioError(f"{origin}: {key} must be a whole number, got {value!r}")
+            raise ScenarioError(
+                Msg("cli.error.not_whole", origin=origin, key=key, value=repr(value))
+            )
         value = int(value)
     else:
         value = float(value)
     if not meta["lo"] <= value <= meta["hi"]:
         raise ScenarioError(
-            f"{origin}: {key} = {fmt_number(value)} is out of range: allowed {range_text(meta)}",
+            Msg(
+                "cli.error.out_of_range",
+                origin=origin,
+                key=key,
+                value=value,
+                range=range_msg(meta),
+            ),
             key=key,
             kind="range",
             lo=meta["lo"],
@@ -539,7 +603,7 @@ def _scalar(key: str, value: Any, typ: type, meta: dict[str, Any], origin: str) 
 
 def _validate_section(sec: str, values: Any, origin: str) -> dict[str, Any]:
     if not isinstance(values, dict):
-        raise ScenarioError(f"{origin}: [{sec}] must be a table of key = value lines")
+        raise ScenarioError(Msg("cli.error.not_a_table", origin=origin, section=sec))
     out = {}
     for name, value in values.items():
         _check_key(sec, name, origin)
@@ -550,16 +614,12 @@ def _validate_section(sec: str, values: Any, origin: str) -> dict[str, Any]:
 def _check_cross(s: Scenario, origin: str) -> None:
     c = s.compensation
     if len(c.stairstep_thresholds) != len(c.stairstep_rates):
-        raise ScenarioError(
-            f"{origin}: compensation.stairstep_thresholds and compensation.stairstep_rates "
-            "must have the same number of entries"
-        )
+        raise ScenarioError(Msg("cli.error.stairstep_lengths", origin=origin))
     if list(c.stairstep_thresholds) != sorted(c.stairstep_thresholds):
-        raise ScenarioError(f"{origin}: compensation.stairstep_thresholds must be increasing")
+        raise ScenarioError(Msg("cli.error.stairstep_order", origin=origin))
     if c.plan == "recruitment_fee" and sum(c.fee_shares) > c.entry_fee:
         raise ScenarioError(
-            f"{origin}: compensation.fee_shares add up to {sum(c.fee_shares):g} EUR, more than "
-            f"compensation.entry_fee = {c.entry_fee:g} EUR",
+            Msg("cli.error.fee_shares", origin=origin, total=sum(c.fee_shares), fee=c.entry_fee),
             key="compensation.entry_fee",
             kind="fee_shares",
             total=sum(c.fee_shares),
@@ -567,8 +627,13 @@ def _check_cross(s: Scenario, origin: str) -> None:
         )
     if s.population.founders > s.population.size:
         raise ScenarioError(
-            f"{origin}: population.founders = {s.population.founders} is out of range: "
-            f"allowed from 1 to population.size = {s.population.size}",
+            # the values as written in the file (no thousands separators): key = value
+            Msg(
+                "cli.error.founders",
+                origin=origin,
+                founders=str(s.population.founders),
+                size=str(s.population.size),
+            ),
             key="population.founders",
             kind="founders",
             founders=s.population.founders,
@@ -576,35 +641,106 @@ def _check_cross(s: Scenario, origin: str) -> None:
         )
 
 
-def scenario_from_dict(data: dict[str, Any], origin: str, name: str = "custom") -> Scenario:
-    """Validate parsed TOML data into a Scenario."""
+STATEMENTS = tuple(f"S{i}" for i in range(1, 12))  # MODEL.md §1: S1 .. S11
+
+
+SCENARIO_KEYS = ("name", "description", "description_de", "statements", "base")
+MAX_BASE_DEPTH = 4  # a scenario on a scenario on ...: deep enough, and no cycles
+
+
+def scenario_from_dict(
+    data: dict[str, Any], origin: str, name: str = "custom", _depth: int = 0
+) -> Scenario:
+    """Validate parsed TOML data into a Scenario.
+
+    With ``[scenario] base = "baseline"`` the file starts from that scenario in
+    scenarios/ (by name only, never a path) and changes only the keys it lists.
+    """
     data = dict(data)
     meta = data.pop("scenario", {})
     if not isinstance(meta, dict):
-        raise ScenarioError(f"{origin}: [scenario] must be a table with name and description")
+        raise ScenarioError(Msg("cli.error.scenario_table", origin=origin))
     for key in meta:
-        if key not in ("name", "description", "description_de"):
+        if key not in SCENARIO_KEYS:
             raise ScenarioError(
-                f"{origin}: unknown key 'scenario.{key}'; [scenario] takes name and description"
+                Msg("cli.error.scenario_key", origin=origin, key=key, keys=", ".join(SCENARIO_KEYS))
             )
+    statements = meta.get("statements", [])
+    if not isinstance(statements, list) or any(x not in STATEMENTS for x in statements):
+        raise ScenarioError(
+            Msg(
+                "cli.error.statements",
+                origin=origin,
+                value=repr(statements),
+                first=STATEMENTS[0],
+                last=STATEMENTS[-1],
+            ),
+            key="scenario.statements",
+        )
     sections = {}
     for sec, vals in data.items():
         if not isinstance(vals, dict):
-            raise ScenarioError(
-                f"{origin}: '{sec}' stands outside any [section]; put it under its section, "
-                f"e.g. [population] for size"
-            )
+            raise ScenarioError(Msg("cli.error.outside_section", origin=origin, section=sec))
         if sec not in SECTIONS:
             _check_key(sec, "", origin)
-        sections[sec] = SECTIONS[sec](**_validate_section(sec, vals, origin))
-    s = Scenario(
-        name=str(meta.get("name", name)),
-        description=str(meta.get("description", "")),
-        source=origin,
-        **sections,
-    )
+        sections[sec] = _validate_section(sec, vals, origin)
+    texts = {
+        "name": str(meta.get("name", name)),
+        "description": str(meta.get("description", "")),
+        "description_de": str(meta.get("description_de", "")),
+        "statements": tuple(statements),
+        "source": origin,
+    }
+    if "base" in meta:
+        base = _load_base(meta["base"], origin, _depth)
+        changes = {sec: replace(getattr(base, sec), **vals) for sec, vals in sections.items()}
+        s = replace(base, **texts, **changes)
+    else:
+        s = Scenario(**texts, **{sec: SECTIONS[sec](**vals) for sec, vals in sections.items()})
     _check_cross(s, origin)
     return s
+
+
+def _load_base(base: Any, origin: str, depth: int) -> Scenario:
+    """The scenario a file builds on: a name in scenarios/, at most a few levels deep."""
+    names = [path.stem for path in sorted(SCENARIO_DIR.glob("*.toml"))]
+    if not isinstance(base, str) or base not in names:
+        raise ScenarioError(
+            Msg("cli.error.base_unknown", origin=origin, value=repr(base), names=", ".join(names)),
+            key="scenario.base",
+        )
+    if depth >= MAX_BASE_DEPTH:
+        raise ScenarioError(
+            Msg("cli.error.base_depth", origin=origin, value=repr(base), depth=MAX_BASE_DEPTH),
+            key="scenario.base",
+        )
+    path = SCENARIO_DIR / f"{base}.toml"
+    return scenario_from_dict(_read_toml(path), str(path), base, depth + 1)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(Msg("cli.error.cannot_read", path=path, detail=exc)) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(
+            Msg("cli.error.malformed_toml", path=path, detail=_toml_problem(exc))
+        ) from None
+
+
+def _toml_problem(exc: tomllib.TOMLDecodeError) -> Msg | str:
+    """tomllib's message with its place in the file in words of any language.
+
+    tomllib says what is wrong in English only ("Invalid value"); the line and column,
+    which a reader needs most, are put into the reader's language.
+    """
+    m = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", str(exc), re.S)
+    if m is None:
+        return str(exc)
+    return Msg("cli.error.toml_at", problem=m[1], line=str(m[2]), column=str(m[3]))
 
 
 def resolve_path(name_or_path: str) -> Path:
@@ -612,16 +748,20 @@ def resolve_path(name_or_path: str) -> Path:
     path = Path(name_or_path)
     if path.suffix == ".toml" or path.parent != Path("."):
         if not path.is_file():
-            raise ScenarioError(f"{name_or_path}: scenario file not found")
+            raise ScenarioError(Msg("cli.error.not_found", path=name_or_path))
         return path
     candidate = SCENARIO_DIR / f"{name_or_path}.toml"
     if candidate.is_file():
         return candidate
     known = list_scenarios()
     close = difflib.get_close_matches(name_or_path, [s for s, _ in known], n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
     raise ScenarioError(
-        f"unknown scenario '{name_or_path}'{hint} Known: {', '.join(s for s, _ in known)}"
+        Msg(
+            "cli.error.unknown_scenario",
+            name=name_or_path,
+            hint=_did_you_mean(close),
+            known=", ".join(s for s, _ in known),
+        )
     )
 
 
@@ -632,15 +772,7 @@ def load_scenario(name_or_path: str, overrides: dict[str, Any] | None = None) ->
         ScenarioError: with a message naming the file, the key and the allowed range.
     """
     path = resolve_path(name_or_path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot read: {exc}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: malformed TOML: {exc}") from None
-    scenario = scenario_from_dict(data, str(path), name=path.stem)
+    scenario = scenario_from_dict(_read_toml(path), str(path), name=path.stem)
     if overrides:
         scenario = scenario.with_overrides(overrides)
     return scenario
@@ -653,9 +785,7 @@ def parse_set(items: list[str]) -> dict[str, Any]:
         key, sep, text = item.partition("=")
         key = key.strip()
         if not sep or "." not in key:
-            raise ScenarioError(
-                f"--set {item!r}: expected section.key=value, e.g. population.size=50000"
-            )
+            raise ScenarioError(Msg("cli.error.set_syntax", item=repr(item)))
         try:
             value = tomllib.loads(f"v = {text.strip()}")["v"]
         except tomllib.TOMLDecodeError:
@@ -664,15 +794,20 @@ def parse_set(items: list[str]) -> dict[str, Any]:
     return out
 
 
-def list_scenarios() -> list[tuple[str, str]]:
-    """(name, one-line description) of every file in scenarios/."""
+def list_scenarios(lang: str = DEFAULT_LANG) -> list[tuple[str, str]]:
+    """(name, one-line description in ``lang``) of every file in scenarios/.
+
+    German shows ``description_de`` where a file has one, else the English description.
+    """
     out = []
     for path in sorted(SCENARIO_DIR.glob("*.toml")):
         try:
             meta = tomllib.loads(path.read_text(encoding="utf-8")).get("scenario", {})
-            out.append((path.stem, str(meta.get("description", "")).strip()))
         except (OSError, tomllib.TOMLDecodeError):
-            out.append((path.stem, "(unreadable)"))
+            out.append((path.stem, t("cli.scenarios.unreadable", lang)))
+            continue
+        text = meta.get("description_de") if lang == "de" else None
+        out.append((path.stem, str(text or meta.get("description", "")).strip()))
     return out
 
 
@@ -695,6 +830,8 @@ def scenario_to_toml(scenario: Scenario) -> str:
         "[scenario]",
         f"name = {value(scenario.name)}",
         f"description = {value(scenario.description)}",
+        f"description_de = {value(scenario.description_de)}",
+        f"statements = {value(scenario.statements)}",
     ]
     for sec in SECTIONS:
         lines += ["", f"[{sec}]"]

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments import Experiment, ExperimentError, run_experiment
+from sim.i18n import Msg
 from sim.scenario import SECTIONS, Scenario, ScenarioError, param_specs
 
 # The outcomes a prospective networker cares about most (issue 3).
@@ -36,14 +37,16 @@ def parse_params(text: str, scenario: Scenario) -> dict[str, tuple[float, float]
         if spec is None:
             scenario.with_overrides({key: 0}, origin="--params")  # raises with a suggestion
         if spec is None or spec["lo"] is None or isinstance(spec["default"], tuple):
-            raise ScenarioError(f"--params: {key} is not a numeric parameter")
+            raise ScenarioError(Msg("cli.error.params_not_numeric", key=key))
         section, name = key.split(".")
         value = float(getattr(getattr(scenario, section), name))
         if sep:
             try:
                 lo, hi = (float(x) for x in span.split(":"))
             except ValueError:
-                raise ScenarioError(f"--params {item!r}: expected {key}=low:high") from None
+                raise ScenarioError(
+                    Msg("cli.error.params_syntax", item=repr(item), key=key)
+                ) from None
         else:
             lo, hi = value * (1 - DEFAULT_SPAN), value * (1 + DEFAULT_SPAN)
             if lo == hi:
@@ -51,12 +54,11 @@ def parse_params(text: str, scenario: Scenario) -> dict[str, tuple[float, float]
         lo, hi = max(lo, spec["lo"]), min(hi, spec["hi"])
         if not lo < hi:
             raise ScenarioError(
-                f"--params {item!r}: the range must be increasing and within "
-                f"{spec['lo']:g} .. {spec['hi']:g}"
+                Msg("cli.error.params_range", item=repr(item), lo=spec["lo"], hi=spec["hi"])
             )
         bounds[key] = (lo, hi)
     if len(bounds) < 2:
-        raise ScenarioError("--params: name at least two parameters")
+        raise ScenarioError(Msg("cli.error.params_two"))
     return bounds
 
 
@@ -101,7 +103,9 @@ def sensitivity(
     from SALib.sample import sobol as sobol_sample
 
     if method not in METHODS:
-        raise ExperimentError(f"--method must be one of {', '.join(METHODS)}, got {method!r}")
+        raise ExperimentError(
+            Msg("cli.error.method", choices=", ".join(METHODS), value=repr(method))
+        )
     names = list(bounds)
     problem = {"num_vars": len(names), "names": names, "bounds": [bounds[n] for n in names]}
     seed = experiment_kw.pop("master_seed", None)

@@ -165,6 +165,7 @@ def fresh_state():
     """The dashboard's module-level state as a new browser tab finds it."""
     stop_playing()
     state.lang.value = "en"
+    state.tab.value = state.TAB_SIMULATION
     state.error.value = None
     state.speed.value = 26.0
     state.frame_weeks.value = 1
@@ -309,8 +310,10 @@ def test_the_language_switch_changes_the_labels(page):
         assert button(rc, t(key, "de"))
     assert not rc.find(v.Btn, children=["Step"]).widgets
     assert [text_of(tab) for tab in rc.find(v.Tab).widgets] == [
-        t(f"app.tab_{name}", "de") for name in ("simulation", "me", "compare", "about")
-    ]
+        t(key, "de")
+        for key in ("app.tab_simulation", "app.tab_me", "app.tab_compare", "lessons.tab",
+                    "app.tab_about")
+    ]  # fmt: skip
     assert week_text(box) == t("ui.week_of", "de", week=0, weeks=state.view.value.weeks)
     label, _ = slider(box, "costs.starter_kit", "de")
     assert label.startswith(t("slider.costs.starter_kit", "de"))
@@ -318,6 +321,8 @@ def test_the_language_switch_changes_the_labels(page):
     assert population.v_model == fmt_int(state.settings.value["population.size"], "de")
     # no English label is left where German has its own word
     texts = all_texts(box)
+    scenario = state.model.value.params
+    assert f"{scenario.description_de} ({' · '.join(scenario.statements)})" in texts
     untranslated = sorted(
         text
         for key, text in catalog("en").items()
@@ -545,3 +550,25 @@ def test_me_page_answers_in_both_languages_and_refines() -> None:
     assert final.futures == 60
     me.outlook.set(final)
     assert me.fan_chart(final, "de").axes and me.shares_chart(final, "en").axes
+
+
+def test_lessons_page_shows_the_generated_lesson_and_loads_its_scenario(page):
+    """Lessons (issue 7): a lesson's text in the chosen language, and one click loads its
+    scenario into the simulation page."""
+    from dashboards.components import lessons as lessons_page
+    from sim.lessons import LESSONS, read_lesson
+
+    box, rc = page
+    lessons_page.chosen.set(3)
+    state.tab.set(state.TAB_LESSONS)
+    lesson = LESSONS[2]
+    assert read_lesson(3, "en") is not None, "lessons/ is missing: networker-sim lessons --write"
+    assert any(t(f"lessons.{lesson.key}.title", "en") in text for text in all_texts(box))
+    state.lang.set("de")
+    assert any(t(f"lessons.{lesson.key}.title", "de") in text for text in all_texts(box))
+    first = lesson.scenarios[0]
+    button(rc, t("lessons.load", "de", name=first)).click()
+    assert state.tab.value == state.TAB_SIMULATION
+    assert state.scenario_name.value == first
+    assert state.model.value.params.name == first
+    assert state.model.value.week == 0

@@ -339,7 +339,14 @@ def test_the_dashboard_in_a_browser(browser, server, tmp_path):
         page.get_by_text(t("about.params_title", "de")).wait_for()
         page.get_by_text("population.size", exact=True).wait_for()
         shoot(page, tmp_path, "06-about-de.png", shots)
-        open_tab(page, t("app.tab_simulation", "de"))
+        # Lessons: a lesson's text, and its button loads the scenario into the simulation
+        open_tab(page, t("lessons.tab", "de"))
+        page.get_by_role("button", name=f"3. {t('lessons.saturation.title', 'de')}").click()
+        page.get_by_role("heading", name=t("lessons.question", "de")).wait_for()
+        shoot(page, tmp_path, "07-lessons-de.png", shots)
+        page.get_by_role("button", name=t("lessons.load", "de", name="small_town")).click()
+        page.get_by_text(t("ui.week_of", "de", week=0, weeks=horizon), exact=True).wait_for()
+        assert page.get_by_role("tab", name=t("app.tab_simulation", "de"), selected=True).count()
         page.get_by_role("button", name="en", exact=True).click()
         page.get_by_role("button", name=t("ui.step"), exact=True).wait_for()
     finally:

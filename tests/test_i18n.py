@@ -23,8 +23,9 @@ from sim.i18n import (
 from sim.scenario import param_specs
 
 ROOT = Path(__file__).resolve().parent.parent
-# t("some.key", ...) with a plain string literal; t(f"...") is not matched (built keys)
-T_CALL = re.compile(r"""\bt\(\s*(["'])([^"'{}\n]+)\1""")
+# t("some.key", ...) or Msg("some.key", ...) (a message put into words later) with a plain
+# string literal; t(f"...") is not matched (built keys)
+T_CALL = re.compile(r"""\b(?:t|Msg)\(\s*(["'])([^"'{}\n]+)\1""")
 
 
 def placeholders(message: str) -> set[str]:

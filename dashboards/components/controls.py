@@ -25,6 +25,14 @@ def Controls():
             values=state.scenario_names(),
             on_value=state.load,
         )
+        model = state.model.value
+        if model is not None:  # what the scenario shows, and the source text it illustrates
+            scenario = model.params
+            statements = " · ".join(scenario.statements)
+            solara.Text(
+                scenario.describe(lang) + (f" ({statements})" if statements else ""),
+                style={"font-size": "0.85em", "color": "#555", "margin-top": "-10px"},
+            )
         with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
             solara.Button(
                 t("ui.step", lang),

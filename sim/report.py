@@ -1,0 +1,902 @@
+"""The printable handout of one scenario: a few A4 pages as PDF, or one self-contained HTML file.
+
+In English or German it shows the scenario in words, the key charts (the income
+distribution over time, the outcome shares, how long people stay, the pyramid-risk panel),
+plain-language findings from many replicates, and every parameter with its source. It is
+built from what the runs report (``run_experiment``'s outcomes and pooled per-networker
+table, one representative run's weekly series); its numbers are means and ranges of those.
+
+The same inputs give the same bytes: the replicates come from one master seed, the
+document carries no clock time and the charts no library stamp.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+import tempfile
+import uuid
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
+
+from sim.experiments import run_experiment
+from sim.figures import survival_curves
+from sim.i18n import LANGS, Msg, fmt_eur, fmt_int, fmt_num, fmt_pct, fmt_value, t
+from sim.metrics import RISK_RULES, YEAR_WEEKS, pyramid_risk
+from sim.model import run
+from sim.results import OutputError, check_writable, versions
+from sim.scenario import Scenario, param_specs
+
+FORMATS = ("pdf", "html")
+LIGHTS = {"green": "#27ae60", "amber": "#e67e22", "red": "#c0392b", "n/a": "#95a5a6"}
+BLUE, LIGHT_BLUE, PALE_BLUE = "#1a5276", "#85c1e9", "#d6eaf8"
+LOSS, EVEN, PROFIT = "#c0392b", "#95a5a6", "#27ae60"
+MONEY_TICKS = (-10_000, -1_000, -100, -10, 0, 10, 100, 1_000, 10_000)
+# PDF needs a creation date; a fixed one keeps the bytes the same from run to run.
+CREATION_DATE = datetime(2000, 1, 1, tzinfo=UTC)
+RULES = ("about.assumption_1", "about.assumption_2", "about.assumption_3", "about.assumption_4")
+# Packages that shape the document besides those of a result (sim.results.versions).
+DOCUMENT_PACKAGES = ("matplotlib", "fpdf2")
+CHART_DPI = 200
+
+
+def keep_together(text: str) -> str:
+    """No line break between a number and its unit sign: "100 €" and "58 %" stay whole."""
+    return text.replace(" €", "\u00a0€").replace(" %", "\u00a0%")
+
+
+def _check(lang: str, fmt: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+# ---- the content, once for both formats ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart as PNG, its title (the image's alternative text) and caption."""
+
+    png: bytes
+    title: str
+    caption: str
+    aspect: float  # height / width
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    """One rule of the pyramid-risk indicator as the panel shows it."""
+
+    level: str
+    label: str
+    value: str
+    thresholds: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ParamRow:
+    """One parameter: what it means, its value (and default if changed), its source."""
+
+    key: str
+    meaning: str
+    value: str
+    source: str
+    assumption: bool
+
+
+@dataclass(frozen=True)
+class Handout:
+    """Everything the handout says, in one language; the PDF and HTML only lay it out."""
+
+    lang: str
+    name: str
+    title: str
+    scenario_line: str
+    settings: str
+    versions: str
+    words: str
+    findings_intro: str
+    findings: list[str]
+    note: str
+    income: Chart
+    outcomes: Chart
+    survival: Chart
+    verdict: str
+    verdict_text: str
+    risk_intro: str
+    risk_rows: list[RiskRow]
+    rules: list[str]
+    params_intro: str
+    params: list[ParamRow]
+
+
+def _mean(outcomes: pd.DataFrame, column: str) -> float:
+    """The mean of an outcome over the replicates; a replicate without a value is left out."""
+    return float(pd.to_numeric(outcomes[column], errors="coerce").mean())
+
+
+def representative_seed(outcomes: pd.DataFrame) -> int:
+    """The seed of the replicate whose loss share is closest to the median of all replicates."""
+    loss = pd.to_numeric(outcomes.share_net_loss, errors="coerce").to_numpy()
+    return int(outcomes.seed.iloc[int(np.nanargmin(np.abs(loss - np.nanmedian(loss))))])
+
+
+def _years(weeks: int, lang: str) -> str:
+    years = weeks / YEAR_WEEKS
+    return fmt_int(years, lang) if weeks % YEAR_WEEKS == 0 else fmt_num(years, lang, 1)
+
+
+def scenario_words(s: Scenario, lang: str) -> str:
+    """The scenario's main parameters as a short paragraph."""
+    c, costs, nw = s.compensation, s.costs, s.networker
+    out = [
+        t(
+            "report.words_company",
+            lang,
+            plan=t(f"plan.{c.plan}", lang),
+            founders=fmt_int(s.population.founders, lang),
+            population=fmt_int(s.population.size, lang),
+            weeks=fmt_int(s.simulation.weeks, lang),
+            years=_years(s.simulation.weeks, lang),
+        ),
+        t("report.words_kit", lang, kit=fmt_eur(costs.starter_kit, lang))
+        if costs.starter_kit > 0
+        else t("report.words_no_kit", lang),
+        t("report.words_purchase", lang, purchase=fmt_eur(costs.required_purchase, lang))
+        if costs.required_purchase > 0
+        else t("report.words_no_purchase", lang),
+        t("report.words_margin", lang, margin=fmt_pct(c.retail_margin, lang)),
+    ]
+    if c.plan == "recruitment_fee":
+        out.append(
+            t(
+                "report.words_entry_fee",
+                lang,
+                fee=fmt_eur(c.entry_fee, lang),
+                up=fmt_eur(sum(c.fee_shares), lang),
+            )
+        )
+    out.append(
+        t(
+            "report.words_people",
+            lang,
+            part_time=fmt_pct(nw.part_time_share, lang),
+            hours=fmt_value(nw.hours_median, lang),
+            builders=fmt_pct(nw.builder_share, lang),
+            tolerance=fmt_value(nw.tolerance_mean, lang),
+            loss=fmt_eur(nw.loss_tolerance_median, lang),
+        )
+    )
+    if s.training.enabled:
+        tr = s.training
+        out.append(
+            t(
+                "report.words_training",
+                lang,
+                share=fmt_pct(tr.share, lang),
+                months=fmt_int(tr.months, lang),
+                fee=fmt_eur(tr.fee, lang),
+            )
+        )
+    if costs.own_purchase_value_share > 0:
+        share = fmt_pct(costs.own_purchase_value_share, lang)
+        out.append(t("report.words_purchases_value", lang, share=share))
+    else:
+        out.append(t("report.words_purchases_cost", lang))
+    return " ".join(out)
+
+
+def findings(outcomes: pd.DataFrame, verdict: str, lang: str) -> list[str]:
+    """The plain-language findings: each number is a mean over the replicates."""
+    per_100 = {
+        name: fmt_int(100 * _mean(outcomes, f"share_{name}"), lang)
+        for name in ("net_loss", "break_even", "profit")
+    }
+    first_year = _mean(outcomes, "first_year_dropout_share")
+    return [
+        t(
+            "report.finding_outcomes",
+            lang,
+            loss=per_100["net_loss"],
+            even=per_100["break_even"],
+            profit=per_100["profit"],
+        ),
+        t("report.finding_median", lang, median=fmt_eur(_mean(outcomes, "net_income_p50"), lang)),
+        t("report.finding_dropout", lang, share=fmt_pct(first_year, lang))
+        if first_year == first_year
+        else t("report.finding_dropout_none", lang),
+        t(
+            "report.finding_top",
+            lang,
+            share=fmt_pct(_mean(outcomes, "top1_commission_share"), lang),
+        ),
+        t("report.finding_verdict", lang, verdict=t(f"risk.verdict_{verdict}", lang)),
+    ]
+
+
+def _risk_value(key: str, value: float, lang: str) -> str:
+    return fmt_num(value, lang, 1) if key == "median_customers" else fmt_pct(value, lang)
+
+
+def risk_panel(outcomes: pd.DataFrame, lang: str) -> tuple[str, list[RiskRow]]:
+    """The verdict and one row per rule, each rule judging its mean over the replicates."""
+    means = {key: _mean(outcomes, key) for key in RISK_RULES}
+    verdict, parts = pyramid_risk(means)
+    rows = []
+    for part in parts:
+        key, rule = part["part"], RISK_RULES[part["part"]]
+        good, bad = ("≥", "<") if rule.higher_is_better else ("≤", ">")
+        limits = [t("report.green_at", lang, op=good, value=_risk_value(key, rule.green, lang))]
+        if rule.red is not None:
+            limits.append(t("report.red_at", lang, op=bad, value=_risk_value(key, rule.red, lang)))
+        if part["level"] == "n/a":
+            value, text = "", t("risk.not_applicable", lang)
+        else:
+            value = _risk_value(key, part["value"], lang)
+            text = t(f"risk.{key}.text", lang, value=value)
+        if not rule.decides:
+            text += " " + t("risk.not_in_verdict", lang)
+        rows.append(
+            RiskRow(
+                part["level"],
+                t(f"risk.{key}.label", lang),
+                value,
+                "; ".join(limits),
+                text,
+                t(f"risk.{key}.source", lang),
+            )
+        )
+    return verdict, rows
+
+
+def _param_value(key: str, value: Any, unit: str, lang: str) -> str:
+    if isinstance(value, bool):
+        return t("ui.yes" if value else "ui.no", lang)
+    if isinstance(value, str):
+        return t(f"plan.{value}", lang) if key == "compensation.plan" else value
+    if isinstance(value, list | tuple):
+        text = " / ".join(fmt_value(v, lang) for v in value)
+    else:
+        text = fmt_value(value, lang)
+    if not unit:
+        return text
+    unit_text = t(f"unit.{unit}", lang)
+    return f"{text}{unit_text}" if unit_text.startswith("-") else f"{text} {unit_text}"
+
+
+def parameter_rows(s: Scenario, lang: str) -> list[ParamRow]:
+    """Every parameter with its value, its default where the scenario changes it, its source."""
+    values = s.to_dict()
+    rows = []
+    for key, spec in param_specs().items():
+        section, name = key.split(".")
+        value, default = values[section][name], spec["default"]
+        text = _param_value(key, value, spec["unit"], lang)
+        if (list(value) if isinstance(value, list | tuple) else value) != (
+            list(default) if isinstance(default, list | tuple) else default
+        ):
+            text += "\n" + t(
+                "report.default_was", lang, value=_param_value(key, default, spec["unit"], lang)
+            )
+        rows.append(
+            ParamRow(
+                key,
+                t(f"param.{key}.doc", lang),
+                text,
+                t(f"param.{key}.source", lang),
+                "assumption" in spec["source"].lower(),
+            )
+        )
+    return rows
+
+
+def version_line() -> str:
+    """The versions the document depends on, without a date."""
+    found = versions()
+    for name in DOCUMENT_PACKAGES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    names = {"python": "Python"}
+    return " · ".join(f"{names.get(k, k)} {v}" for k, v in found.items())
+
+
+# ---- charts ---------------------------------------------------------------------------------
+
+_RC = {
+    "font.size": 8,
+    "axes.titlesize": 9,
+    "legend.fontsize": 7,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def _png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    # no "Software" stamp: the bytes depend on the data, not on where they were drawn
+    fig.savefig(buf, format="png", dpi=CHART_DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _money_label(x: float, lang: str) -> str:
+    return ("\u2212" if x < 0 else "") + fmt_int(abs(x), lang)
+
+
+def income_chart(weekly: pd.DataFrame, lang: str) -> Figure:
+    """Median, 25-75 % and 10-90 % bands of active networkers' monthly net income, by week."""
+    fig = Figure(figsize=(7.0, 3.1), layout="constrained")
+    ax = fig.add_subplot()
+    w = weekly.week.to_numpy()
+    col = {q: weekly[f"monthly_net_p{q}"].to_numpy(dtype=float) for q in (10, 25, 50, 75, 90)}
+    ax.fill_between(
+        w, col[10], col[90], color=PALE_BLUE, lw=0, label=t("report.band_p10_p90", lang)
+    )
+    ax.fill_between(
+        w, col[25], col[75], color=LIGHT_BLUE, lw=0, label=t("report.band_p25_p75", lang)
+    )
+    ax.plot(w, col[50], color=BLUE, lw=1.8, label=t("chart.median", lang))
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set_yscale("symlog", linthresh=10.0, linscale=0.5)
+    lo, hi = np.nanmin(col[10], initial=0.0), np.nanmax(col[90], initial=0.0)
+    ticks = [x for x in MONEY_TICKS if lo * 1.5 - 10 <= x <= hi * 1.5 + 10]
+    ax.set_yticks(ticks, [_money_label(x, lang) for x in ticks])
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.set_ylim(min(lo * 1.3, -12.0), max(hi * 1.3, 12.0))
+    ax.set_xlim(0, max(int(w.max()) if len(w) else 1, 1))
+    ax.set_xlabel(t("chart.week", lang))
+    ax.set_ylabel(t("chart.monthly_net_eur", lang))
+    ax.set_title(t("chart.income_over_time", lang))
+    # below the plot: the bands may fill any corner of the axes
+    fig.legend(loc="outside lower center", ncols=3, frameon=False)
+    return fig
+
+
+def outcome_chart(outcomes: pd.DataFrame, lang: str) -> Figure:
+    """Loss / break-even / profit shares of everyone who joined, mean and 90 % of runs."""
+    fig = Figure(figsize=(3.45, 2.9), layout="constrained")
+    ax = fig.add_subplot()
+    keys = ("share_net_loss", "share_break_even", "share_profit")
+    values = [pd.to_numeric(outcomes[k], errors="coerce").dropna() for k in keys]
+    mean = np.array([v.mean() for v in values])
+    lo = np.array([v.quantile(0.05) for v in values])
+    hi = np.array([v.quantile(0.95) for v in values])
+    x = np.arange(len(keys))
+    ax.bar(x, mean, 0.6, color=[LOSS, EVEN, PROFIT], yerr=[mean - lo, hi - mean], capsize=3)
+    for i in x:
+        ax.text(
+            i, hi[i] + 0.03, fmt_pct(mean[i], lang), ha="center", va="bottom", fontweight="bold"
+        )
+    labels = ("report.loss_label", "report.even_label", "report.profit_label")
+    ax.set_xticks(x, [t(k, lang) for k in labels])
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(lambda y, _: fmt_pct(y, lang))
+    ax.set_ylabel(t("chart.share_of_joined", lang))
+    ax.set_title(t("chart.outcomes_title", lang), wrap=True)
+    return fig
+
+
+def survival_chart(
+    pooled: pd.DataFrame, weeks: int, runs: int, first_year: float, lang: str
+) -> Figure:
+    """Share still active by weeks since joining: the median run and 90 % of the runs."""
+    fig = Figure(figsize=(3.45, 2.9), layout="constrained")
+    ax = fig.add_subplot()
+    curves = survival_curves(pooled, weeks)
+    # the tail rests on the few who joined first (the founders alone at the end): stop where
+    # fewer than 50 a run can have been seen that long
+    seen = np.searchsorted(
+        np.sort(pooled.join_week.to_numpy()), weeks - np.arange(weeks + 1), side="right"
+    )
+    end = max(int(np.count_nonzero(seen >= 50 * runs)), 2)
+    grid = np.arange(end)
+    lo, mid, hi = np.nanquantile(curves[:, :end], [0.05, 0.5, 0.95], axis=0)
+    ax.fill_between(grid, lo, hi, color=PALE_BLUE, lw=0)
+    ax.plot(grid, mid, color=BLUE, lw=1.8)
+    if end > YEAR_WEEKS and first_year == first_year:
+        ax.axvline(YEAR_WEEKS, color="grey", lw=0.8, ls=":")
+        ax.annotate(
+            t("report.one_year", lang, share=fmt_pct(1 - first_year, lang)),
+            (YEAR_WEEKS, 1 - first_year),
+            xytext=(6, 14),
+            textcoords="offset points",
+            fontsize=7,
+            arrowprops={"arrowstyle": "-", "color": "grey", "lw": 0.6},
+        )
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(0, end - 1)
+    ax.yaxis.set_major_formatter(lambda y, _: fmt_pct(y, lang))
+    ax.set_xlabel(t("chart.weeks_since_joining", lang))
+    ax.set_ylabel(t("chart.share_active", lang))
+    ax.set_title(t("chart.survival_title", lang))
+    return fig
+
+
+def _chart(draw, *args, title: str, caption: str) -> Chart:
+    with matplotlib.rc_context(_RC):
+        fig = draw(*args)
+        width, height = fig.get_size_inches()
+        return Chart(_png(fig), title, caption, float(height / width))
+
+
+# ---- gathering ------------------------------------------------------------------------------
+
+
+def handout(
+    scenario: Scenario,
+    lang: str = "en",
+    runs: int = 10,
+    master_seed: int | None = None,
+    workers: int | None = None,
+    executor: Executor | None = None,
+) -> Handout:
+    """Run the replicates and the representative run; say what they show in ``lang``.
+
+    The content of the handout, before any layout; the arguments are those of
+    ``build_report``.
+    """
+    _check(lang, "pdf")
+    with tempfile.TemporaryDirectory(prefix="networker-sim-report-") as work:
+        # a folder, not the default temporary one: the pooled table is read from it
+        exp = run_experiment(
+            scenario,
+            runs,
+            master_seed=master_seed,
+            workers=workers,
+            executor=executor,
+            out=Path(work) / "experiment",
+        )
+        if exp.failures:
+            first = exp.failures[0]
+            raise RuntimeError(
+                f"{len(exp.failures)} of {runs} replicates failed; the first (seed "
+                f"{first['seed']}): {first['error']}"
+            )
+        pooled = exp.pooled_networkers(["join_week", "exit_week"])
+    outcomes = exp.outcomes
+    seed = representative_seed(outcomes)
+    weekly = run(scenario, seed=seed).weekly
+    weeks, size = scenario.simulation.weeks, scenario.population.size
+    verdict, risk_rows = risk_panel(outcomes, lang)
+    counts = outcomes.pyramid_risk.value_counts()
+    first_year = _mean(outcomes, "first_year_dropout_share")
+    params = parameter_rows(scenario, lang)
+    return Handout(
+        lang=lang,
+        name=scenario.name,
+        title=t("report.title", lang),
+        scenario_line=t(
+            "report.scenario", lang, name=scenario.name, description=scenario.describe(lang)
+        ),
+        settings=t(
+            "report.settings",
+            lang,
+            runs=fmt_int(runs, lang),
+            seed=exp.master_seed,
+            population=fmt_int(size, lang),
+            weeks=fmt_int(weeks, lang),
+        ),
+        versions=t("report.versions", lang, versions=version_line()),
+        words=scenario_words(scenario, lang),
+        findings_intro=t("report.findings_intro", lang, runs=fmt_int(runs, lang)),
+        findings=findings(outcomes, verdict, lang),
+        note=t("about.model_not_forecast", lang),
+        income=_chart(
+            income_chart,
+            weekly,
+            lang,
+            title=t("chart.income_over_time", lang),
+            caption=t("report.caption_income", lang, seed=seed, runs=runs),
+        ),
+        outcomes=_chart(
+            outcome_chart,
+            outcomes,
+            lang,
+            title=t("chart.outcomes_title", lang),
+            caption=t("report.caption_outcomes", lang),
+        ),
+        survival=_chart(
+            survival_chart,
+            pooled,
+            weeks,
+            runs,
+            first_year,
+            lang,
+            title=t("chart.survival_title", lang),
+            caption=t("report.caption_survival", lang),
+        ),
+        verdict=verdict,
+        verdict_text=t(f"risk.verdict_{verdict}", lang),
+        risk_intro=t(
+            "report.risk_intro",
+            lang,
+            runs=fmt_int(runs, lang),
+            **{level: fmt_int(counts.get(level, 0), lang) for level in ("red", "amber", "green")},
+        ),
+        risk_rows=risk_rows,
+        rules=[t(key, lang) for key in RULES],
+        params_intro=t(
+            "report.params_intro",
+            lang,
+            assumptions=fmt_int(sum(p.assumption for p in params), lang),
+            total=fmt_int(len(params), lang),
+        ),
+        params=params,
+    )
+
+
+def build_report(
+    scenario: Scenario,
+    lang: str = "en",
+    fmt: str = "pdf",
+    runs: int = 10,
+    master_seed: int | None = None,
+    workers: int | None = None,
+    executor: Executor | None = None,
+) -> bytes:
+    """The handout of ``scenario`` as a PDF (A4) or as one self-contained HTML file.
+
+    Args:
+        scenario: the validated scenario.
+        lang: "en" or "de".
+        fmt: "pdf" or "html".
+        runs: replicates the findings and charts rest on.
+        master_seed: where the replicate seeds come from (default: the scenario's seed).
+        workers: size of the local process pool (default: the number of cores).
+        executor: any ``concurrent.futures.Executor`` instead of the local pool.
+
+    Returns:
+        The document's bytes; the same inputs give the same bytes.
+
+    Raises:
+        ValueError: an unknown language or format (before anything runs), or runs < 1.
+        RuntimeError: a replicate failed (the message names its seed).
+    """
+    _check(lang, fmt)
+    content = handout(scenario, lang, runs, master_seed, workers, executor)
+    return render_pdf(content) if fmt == "pdf" else render_html(content)
+
+
+def write_report(path: Path, data: bytes, overwrite: bool = False) -> None:
+    """Write the report to ``path`` whole or not at all.
+
+    The bytes go to a temporary file in the same folder, which then takes the name at
+    once; without ``overwrite`` an existing file is never replaced, not even one that
+    appears while writing. A missing folder is made.
+
+    Raises:
+        OutputError: the file exists (and not ``overwrite``), is a folder, or cannot be
+            written; its message is in English, ``.message(lang)`` in any language.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(Msg("report.error.is_folder", path=path))
+    if path.exists() and not overwrite:
+        raise OutputError(Msg("report.error.exists", path=path))
+    check_writable(path, overwrite=True)  # the folder: a folder, and writable
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.parent / f".{path.name}.{uuid.uuid4().hex[:8]}.partial"
+        # 0o666 less the umask, as for any new file (mkstemp would make it private)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise OutputError(Msg("report.error.write", path=path, detail=exc.strerror)) from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # unlike a rename, fails if the name was taken meanwhile
+            except FileExistsError:
+                raise
+            except OSError:  # a file system without hard links: look, then rename
+                if path.exists():
+                    raise FileExistsError(path) from None
+                os.replace(tmp, path)
+    except FileExistsError:
+        raise OutputError(Msg("report.error.exists", path=path)) from None
+    except OSError as exc:
+        raise OutputError(Msg("report.error.write", path=path, detail=exc.strerror)) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# ---- PDF ------------------------------------------------------------------------------------
+
+FONT = "DejaVu"
+_FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
+
+
+def render_pdf(h: Handout) -> bytes:
+    """Lay the handout out on A4 pages."""
+    from fpdf import FPDF, FontFace
+
+    lang = h.lang
+
+    class Doc(FPDF):
+        def normalize_text(self, text: str) -> str:
+            return super().normalize_text(keep_together(text))
+
+        def footer(self) -> None:
+            self.set_y(-11)
+            self.set_font(FONT, "", 7)
+            self.set_text_color(120)
+            self.cell(
+                0,
+                4,
+                t(
+                    "report.footer",
+                    lang,
+                    name=h.name,
+                    page=self.page_no(),
+                    pages=self.str_alias_nb_pages,
+                ),
+                align="C",
+            )
+
+    pdf = Doc(format="A4", unit="mm")
+    pdf.set_margins(15, 14, 15)
+    pdf.set_auto_page_break(True, margin=16)
+    fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    for style, name in _FONT_FILES.items():
+        pdf.add_font(FONT, style, str(fonts / name))
+    pdf.set_creation_date(CREATION_DATE)
+    pdf.set_title(t("report.document_title", lang, name=h.name))
+    pdf.set_lang(lang)
+    pdf.set_creator("networker-sim")
+    width = pdf.epw
+
+    def need(mm: float) -> None:
+        """Start a new page unless ``mm`` fit below (keeps a heading with what follows)."""
+        if pdf.get_y() + mm > pdf.page_break_trigger:
+            pdf.add_page()
+
+    def text(body: str, size: float = 9.5, style: str = "", grey: int = 0, after: float = 2):
+        pdf.set_font(FONT, style, size)
+        pdf.set_text_color(grey)
+        pdf.multi_cell(0, size * 0.45, body, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(after)
+
+    def heading(title: str, room: float = 40) -> None:
+        pdf.ln(2)
+        need(room)
+        text(title, 13, "B", after=1.5)
+
+    def bullets(items: list[str], size: float = 9.5) -> None:
+        for item in items:
+            pdf.set_font(FONT, "", size)
+            pdf.set_text_color(0)
+            pdf.cell(5, size * 0.45, "•")
+            pdf.multi_cell(0, size * 0.45, item, align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1.2)
+        pdf.ln(1)
+
+    def image(chart: Chart, x: float, y: float, w: float) -> float:
+        pdf.image(io.BytesIO(chart.png), x=x, y=y, w=w, h=w * chart.aspect)
+        return w * chart.aspect
+
+    pdf.add_page()
+    text(h.title, 17, "B", after=1)
+    text(h.scenario_line, 11.5, after=1.5)
+    text(h.settings, 8.5, grey=80, after=0.5)
+    text(h.versions, 7, grey=110, after=3)
+
+    heading(t("report.h_words", lang))
+    text(h.words)
+    heading(t("report.h_findings", lang))
+    text(h.findings_intro, 8.5, "I", grey=80, after=1.5)
+    bullets(h.findings)
+    text(h.note, 8.5, "I", grey=80)
+
+    heading(t("report.h_charts", lang), room=12 + width * h.income.aspect)
+    pdf.set_y(pdf.get_y() + image(h.income, pdf.l_margin, pdf.get_y(), width) + 1)
+    text(h.income.caption, 7.5, grey=80, after=3)
+    half = (width - 4) / 2
+    need(half * max(h.outcomes.aspect, h.survival.aspect) + 16)
+    y = pdf.get_y()
+    tall = max(
+        image(h.outcomes, pdf.l_margin, y, half),
+        image(h.survival, pdf.l_margin + half + 4, y, half),
+    )
+    pdf.set_font(FONT, "", 7.5)
+    pdf.set_text_color(80)
+    for i, chart in enumerate((h.outcomes, h.survival)):
+        pdf.set_xy(pdf.l_margin + i * (half + 4), y + tall + 1)
+        pdf.multi_cell(half, 3.4, chart.caption, align="L")
+    pdf.set_xy(pdf.l_margin, max(pdf.get_y(), y + tall + 12))
+    pdf.ln(2)
+
+    heading(t("risk.title", lang), room=60)
+    pdf.set_font(FONT, "B", 11)
+    pdf.set_text_color(LIGHTS[h.verdict])
+    pdf.multi_cell(0, 5.5, f"● {h.verdict_text}", align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+    text(h.risk_intro, 8.5, grey=60, after=2)
+    pdf.set_font(FONT, "", 7.5)
+    pdf.set_text_color(0)
+    heads = FontFace(emphasis="BOLD", fill_color=(234, 237, 240))
+    with pdf.table(
+        col_widths=(16, 26, 14, 30, 94),
+        text_align="LEFT",
+        line_height=3.4,
+        borders_layout="HORIZONTAL_LINES",
+        headings_style=heads,
+        padding=(1, 1.2),
+    ) as table:
+        row = table.row()
+        for key in ("col_light", "col_rule", "col_value", "col_thresholds", "col_reason"):
+            row.cell(t(f"report.{key}", lang))
+        for r in h.risk_rows:
+            row = table.row()
+            row.cell(
+                f"● {t(f'report.level_{r.level}', lang)}",
+                style=FontFace(color=LIGHTS[r.level], emphasis="BOLD"),
+            )
+            row.cell(r.label)
+            row.cell(r.value)
+            row.cell(r.thresholds)
+            row.cell(f"{r.text}\n({r.source})")
+    pdf.ln(2)
+    text(t("risk.not_legal_advice", lang), 8.5, "B")
+
+    heading(t("report.h_sources", lang))
+    text(t("about.assumptions_title", lang), 10.5, "B", after=1)
+    bullets(h.rules, 8.5)
+    need(30)  # the introduction with the table's first rows
+    text(h.params_intro, 8.5, grey=60, after=2)
+    pdf.set_font(FONT, "", 7)
+    pdf.set_text_color(0)
+    mark = t("report.assumption_mark", lang)
+    with pdf.table(
+        col_widths=(72, 26, 76, 6),
+        text_align="LEFT",
+        line_height=3.1,
+        borders_layout="HORIZONTAL_LINES",
+        headings_style=heads,
+        padding=(0.8, 1),
+    ) as table:
+        row = table.row()
+        for key in ("about.key", "report.col_value", "about.source"):
+            row.cell(t(key, lang))
+        row.cell(mark)
+        for p in h.params:
+            style = FontFace(fill_color=(253, 242, 224)) if p.assumption else None
+            row = table.row(style=style)
+            row.cell(f"{p.meaning}\n{p.key}")
+            row.cell(p.value)
+            row.cell(p.source)
+            row.cell(mark if p.assumption else "")
+    return bytes(pdf.output())
+
+
+# ---- HTML -----------------------------------------------------------------------------------
+
+ASSUMPTION_ROW = ' class="assumption"'
+_CSS = """
+body { font-family: "DejaVu Sans", Verdana, Arial, sans-serif; font-size: 10.5pt;
+       line-height: 1.45; color: #111; max-width: 52em; margin: 2em auto; padding: 0 1em; }
+h1 { font-size: 19pt; margin: 0 0 .2em; }
+h2 { font-size: 14pt; margin: 1.4em 0 .4em; break-after: avoid; }
+h3 { font-size: 11.5pt; margin: 1em 0 .3em; break-after: avoid; }
+.scenario { font-size: 12.5pt; margin: 0 0 .5em; }
+.meta { color: #555; font-size: 8.5pt; margin: 0; }
+.small { color: #444; font-size: 9pt; }
+figure { margin: 1em 0; break-inside: avoid; }
+figure img { width: 100%; height: auto; }
+figcaption { color: #444; font-size: 8.5pt; }
+.pair { display: flex; gap: 1.2em; }
+.pair figure { flex: 1 1 0; }
+.verdict { font-weight: bold; font-size: 12pt; }
+.dot { font-weight: bold; white-space: nowrap; }
+table { border-collapse: collapse; width: 100%; font-size: 8.5pt; }
+th, td { text-align: left; vertical-align: top; padding: .25em .4em;
+         border-bottom: 1px solid #ccc; }
+th { background: #eaedf0; }
+tr { break-inside: avoid; }
+tr.assumption td { background: #fdf2e0; }
+td .key { color: #666; font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt; }
+.advice { font-weight: bold; }
+@page { size: A4; margin: 14mm 15mm 16mm; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 9.5pt; }
+  h2 { font-size: 13pt; }
+  thead { display: table-header-group; }
+}
+"""
+
+
+def render_html(h: Handout) -> bytes:
+    """The handout as one HTML file: inline CSS, charts as data URIs, nothing fetched."""
+    lang = h.lang
+
+    def e(s: str) -> str:
+        return html.escape(keep_together(s)).replace("\n", "<br>")
+
+    def figure(c: Chart) -> str:
+        data = base64.b64encode(c.png).decode("ascii")
+        return (
+            f'<figure><img src="data:image/png;base64,{data}" alt="{e(c.title)}">'
+            f"<figcaption>{e(c.caption)}</figcaption></figure>"
+        )
+
+    def dot(level: str, label: str) -> str:
+        return f'<span class="dot" style="color:{LIGHTS[level]}">● {e(label)}</span>'
+
+    risk_rows = "".join(
+        f"<tr><td>{dot(r.level, t(f'report.level_{r.level}', lang))}</td><td>{e(r.label)}</td>"
+        f"<td>{e(r.value)}</td><td>{e(r.thresholds)}</td>"
+        f'<td>{e(r.text)}<br><span class="small">({e(r.source)})</span></td></tr>'
+        for r in h.risk_rows
+    )
+    mark = t("report.assumption_mark", lang)
+    param_rows = "".join(
+        f"<tr{ASSUMPTION_ROW if p.assumption else ''}><td>{e(p.meaning)}<br>"
+        f'<span class="key">{e(p.key)}</span></td><td>{e(p.value)}</td><td>{e(p.source)}</td>'
+        f"<td>{mark if p.assumption else ''}</td></tr>"
+        for p in h.params
+    )
+    heads = "".join(
+        f"<th>{e(t(f'report.{k}', lang))}</th>"
+        for k in ("col_light", "col_rule", "col_value", "col_thresholds", "col_reason")
+    )
+    page = f"""<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(t("report.document_title", lang, name=h.name))}</title>
+<style>{_CSS}</style>
+</head>
+<body>
+<header>
+<h1>{e(h.title)}</h1>
+<p class="scenario">{e(h.scenario_line)}</p>
+<p class="meta">{e(h.settings)}</p>
+<p class="meta">{e(h.versions)}</p>
+</header>
+<h2>{e(t("report.h_words", lang))}</h2>
+<p>{e(h.words)}</p>
+<h2>{e(t("report.h_findings", lang))}</h2>
+<p class="small"><em>{e(h.findings_intro)}</em></p>
+<ul>{"".join(f"<li>{e(f)}</li>" for f in h.findings)}</ul>
+<p class="small"><em>{e(h.note)}</em></p>
+<h2>{e(t("report.h_charts", lang))}</h2>
+{figure(h.income)}
+<div class="pair">{figure(h.outcomes)}{figure(h.survival)}</div>
+<h2>{e(t("risk.title", lang))}</h2>
+<p class="verdict" style="color:{LIGHTS[h.verdict]}">● {e(h.verdict_text)}</p>
+<p class="small">{e(h.risk_intro)}</p>
+<table><thead><tr>{heads}</tr></thead><tbody>{risk_rows}</tbody></table>
+<p class="advice">{e(t("risk.not_legal_advice", lang))}</p>
+<h2>{e(t("report.h_sources", lang))}</h2>
+<h3>{e(t("about.assumptions_title", lang))}</h3>
+<ul>{"".join(f"<li>{e(r)}</li>" for r in h.rules)}</ul>
+<p class="small">{e(h.params_intro)}</p>
+<table><thead><tr><th>{e(t("about.key", lang))}</th><th>{e(t("report.col_value", lang))}</th>
+<th>{e(t("about.source", lang))}</th><th>{e(mark)}</th></tr></thead>
+<tbody>{param_rows}</tbody></table>
+</body>
+</html>
+"""
+    return page.encode("utf-8")

@@ -1,0 +1,162 @@
+"""The six lessons (sim/lessons.py, lessons/): every text in both languages, every number
+from runs, and the committed Markdown matching a fresh computation."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from sim.i18n import LANGS, catalog, t
+from sim.lessons import (
+    KIND_OF,
+    LESSONS,
+    LESSONS_DIR,
+    MASTER_SEED,
+    N_DISCUSS,
+    N_WATCH,
+    RUNS,
+    lesson_files,
+    measure_all,
+    read_lesson,
+    write_lessons,
+)
+from sim.scenario import STATEMENTS, list_scenarios
+
+SMALL = {"population.size": 1500, "simulation.weeks": 104}
+
+
+@pytest.fixture(scope="module")
+def small_numbers() -> dict[str, dict[str, float]]:
+    """Every lesson's numbers from two small runs per scenario (seconds, not minutes)."""
+    return measure_all(runs=2, workers=1, overrides=SMALL)
+
+
+def test_six_lessons_on_the_issue_topics():
+    assert [lesson.key for lesson in LESSONS] == [
+        "give_up", "money", "saturation", "pyramid", "showcase", "evening",
+    ]  # fmt: skip
+    known = {name for name, _ in list_scenarios()}
+    for lesson in LESSONS:
+        assert lesson.scenarios and set(lesson.scenarios) <= known
+        assert set(lesson.statements) <= set(STATEMENTS)
+    assert {"S7", "S5", "S8", "S4", "S9"} <= {s for x in LESSONS for s in x.statements}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_lesson_has_all_its_texts(lang):
+    cat = catalog(lang)
+    parts = ["title", "question", "shows"]
+    parts += [f"watch_{i}" for i in range(1, N_WATCH + 1)]
+    parts += [f"discuss_{i}" for i in range(1, N_DISCUSS + 1)]
+    missing = [
+        f"lessons.{lesson.key}.{part}"
+        for lesson in LESSONS
+        for part in parts
+        if f"lessons.{lesson.key}.{part}" not in cat
+    ]
+    assert not missing
+    assert all(f"lessons.statement.{s}" in cat for s in STATEMENTS)
+
+
+def test_every_number_in_a_lesson_comes_from_its_runs(small_numbers):
+    """A placeholder of a "shows" text that no run produces would be a typed-in number."""
+    for lesson in LESSONS:
+        produced = set(small_numbers[lesson.key])
+        assert produced <= set(KIND_OF), f"{lesson.key}: numbers without a format"
+        for lang in LANGS:
+            text = t(f"lessons.{lesson.key}.shows", lang, **{n: "1" for n in produced})
+            names = {f for _, f, _, _ in string.Formatter().parse(text) if f}
+            assert not names
+            placeholders = {
+                f
+                for _, f, _, _ in string.Formatter().parse(
+                    catalog(lang)[f"lessons.{lesson.key}.shows"]
+                )
+                if f
+            }
+            assert placeholders <= produced, f"{lesson.key} ({lang}): {placeholders - produced}"
+            # no digits typed into the sentence but fixed thresholds (€100, 13 weeks, top 1 %)
+            fixed = re.sub(r"\{[a-z0-9_]+\}", "", catalog(lang)[f"lessons.{lesson.key}.shows"])
+            assert set(re.findall(r"\d+", fixed)) <= {"1", "10", "100", "13", "20"}, (
+                lesson.key,
+                lang,
+            )
+
+
+def test_lessons_render_in_both_languages(small_numbers):
+    files = lesson_files(small_numbers, runs=2, master_seed=7)
+    assert len(files) == 2 * (len(LESSONS) + 1)
+    for lang in LANGS:
+        for number, lesson in enumerate(LESSONS, start=1):
+            text = files[f"{lang}/{lesson.filename(number)}"]
+            assert text.startswith(f"# {t('lessons.lesson', lang, number=number)}: ")
+            for heading in ("question", "scenarios", "watch", "discuss", "shows"):
+                assert f"## {t(f'lessons.{heading}', lang)}" in text
+            assert "{" not in text and "}" not in text
+            for name in lesson.scenarios:
+                assert f"`{name}`" in text
+    de = files["de/05-showcase.md"]
+    assert "Führungskräfte" in de and "Leaders" not in de
+
+
+def test_german_lessons_write_numbers_the_german_way(small_numbers):
+    files = lesson_files(small_numbers)
+    money = files["de/02-money.md"]
+    assert re.search(r"verloren \d+ % aller Eingestiegenen", money)
+    assert re.search(r"-?\d[\d.]* €", money)
+    assert not re.search(r"€\d", money)
+
+
+def test_write_lessons_replaces_the_folder_whole(tmp_path, small_numbers):
+    folder = tmp_path / "lessons"
+    (folder / "en").mkdir(parents=True)
+    (folder / "en" / "stale.md").write_text("old")
+    paths = write_lessons(small_numbers, folder, runs=2, master_seed=7)
+    assert not (folder / "en" / "stale.md").exists()
+    assert all(p.is_file() for p in paths)
+    assert read_lesson(1, "de", folder).startswith("# Einheit 1")
+    assert read_lesson(1, "en", tmp_path / "nowhere") is None
+
+
+@pytest.mark.slow
+def test_the_committed_lessons_match_fresh_runs():
+    """The numbers in lessons/ are generated, not typed in: regenerate and compare.
+
+    If this fails after a change to the model, run `uv run networker-sim lessons --write`.
+    """
+    fresh = lesson_files(measure_all(RUNS, MASTER_SEED))
+    for rel, text in fresh.items():
+        path = LESSONS_DIR / rel
+        assert path.is_file(), f"{path} is missing"
+        assert path.read_text(encoding="utf-8") == text, f"{path} is out of date"
+
+
+def test_lessons_command_lists_the_lessons(capsys):
+    from sim.cli import main
+
+    assert main(["lessons", "--lang", "de"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(LESSONS)
+    assert lines[0].startswith(f"1. {t('lessons.give_up.title', 'de')}")
+    assert "de/01-give-up.md" in lines[0]
+
+
+def test_lessons_write_reruns_the_scenarios_into_the_folder(tmp_path, monkeypatch, capsys):
+    import sim.lessons
+    from sim.cli import main
+
+    monkeypatch.setattr(sim.lessons, "LESSONS_DIR", tmp_path / "lessons")
+    assert main(["lessons", "--write", "--runs", "1", "--seed", "5", "--workers", "1"]) == 0
+    assert "1 runs per scenario, master seed 5" in capsys.readouterr().out
+    text = (tmp_path / "lessons" / "en" / "04-pyramid.md").read_text(encoding="utf-8")
+    assert "mean over 1 runs of each scenario (master seed 5)" in text
+    assert (tmp_path / "lessons" / "de" / "README.md").is_file()
+
+
+def test_lessons_write_refuses_zero_runs(capsys):
+    from sim.cli import main
+
+    assert main(["lessons", "--write", "--runs", "0", "--lang", "de"]) == 2
+    assert "Fehler" in capsys.readouterr().err
