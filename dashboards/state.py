@@ -8,6 +8,7 @@ the message next to the controls.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 import solara
 
 from dashboards.view import View, snapshot
-from sim.i18n import fmt_int, t
+from sim.i18n import DEFAULT_LANG, LANGS, fmt_int, t
 from sim.model import NetworkMarketingModel
 from sim.scenario import (
     PLANS,
@@ -75,6 +76,12 @@ def parse_seed(text: str) -> int:
     return seed
 
 
+def start_lang() -> str:
+    """The page's first language: $NETWORKER_SIM_LANG (set by the command) if it is one."""
+    lang = os.environ.get("NETWORKER_SIM_LANG", "").strip()
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
 def error_text(exc: ScenarioError, lang: str) -> str:
     """A validation error in the user's language where the catalog has it."""
     if exc.kind == "range":
@@ -93,7 +100,7 @@ def error_text(exc: ScenarioError, lang: str) -> str:
         return t("error.fee_shares", lang, **{k: _num(v, lang) for k, v in exc.info.items()})
     if exc.kind == "founders":
         return t("error.founders", lang, **{k: _num(v, lang) for k, v in exc.info.items()})
-    return str(exc)
+    return exc.message(lang)
 
 
 def _num(x: float, lang: str) -> str:
@@ -108,7 +115,8 @@ def _num(x: float, lang: str) -> str:
 
 # ---- per-tab state ---------------------------------------------------------------------------
 
-lang = solara.reactive("en")
+# the language `networker-sim dashboard --lang de` asked for; each browser tab can switch
+lang = solara.reactive(start_lang())
 TAB_SIMULATION, TAB_ME, TAB_COMPARE, TAB_LESSONS, TAB_ABOUT = range(5)
 tab = solara.reactive(TAB_SIMULATION)  # the page shown: a lesson can switch to the simulation
 scenario_name = solara.reactive(DEFAULT_SCENARIO)

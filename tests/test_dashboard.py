@@ -572,3 +572,21 @@ def test_lessons_page_shows_the_generated_lesson_and_loads_its_scenario(page):
     assert state.scenario_name.value == first
     assert state.model.value.params.name == first
     assert state.model.value.week == 0
+
+
+def test_the_page_starts_in_the_language_the_command_asked_for(monkeypatch):
+    monkeypatch.setenv("NETWORKER_SIM_LANG", "de")
+    assert state.start_lang() == "de"
+    monkeypatch.setenv("NETWORKER_SIM_LANG", "fr")
+    assert state.start_lang() == "en"
+    monkeypatch.delenv("NETWORKER_SIM_LANG")
+    assert state.start_lang() == "en"
+
+
+def test_a_scenario_error_without_a_slider_is_shown_in_german():
+    from sim.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("no_such_scenario")
+    text = state.error_text(info.value, "de")
+    assert text == info.value.message("de") and text != str(info.value)

@@ -342,7 +342,8 @@ def test_the_dashboard_in_a_browser(browser, server, tmp_path):
         # Lessons: a lesson's text, and its button loads the scenario into the simulation
         open_tab(page, t("lessons.tab", "de"))
         page.get_by_role("button", name=f"3. {t('lessons.saturation.title', 'de')}").click()
-        page.get_by_role("heading", name=t("lessons.question", "de")).wait_for()
+        title = f"{t('lessons.lesson', 'de', number=3)}: {t('lessons.saturation.title', 'de')}"
+        page.get_by_role("heading", name=title).wait_for()
         shoot(page, tmp_path, "07-lessons-de.png", shots)
         page.get_by_role("button", name=t("lessons.load", "de", name="small_town")).click()
         page.get_by_text(t("ui.week_of", "de", week=0, weeks=horizon), exact=True).wait_for()

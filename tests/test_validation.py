@@ -146,7 +146,11 @@ EXPECTED_VERDICTS = {
     "critical": {"amber", "red"},
     "retail_focused": {"green"},
     "pyramid": {"red"},
-}
+    # the library's scenarios change one thing of the baseline, never what it sells to
+    # outsiders enough to turn it green
+    **{name: {"amber", "red"} for name in ("evening_side_job", "experienced_leader",
+       "training_academy", "small_town", "binary_plan", "hype_launch")},
+}  # fmt: skip
 
 
 @pytest.mark.slow
@@ -154,8 +158,7 @@ EXPECTED_VERDICTS = {
 def test_pyramid_risk_verdict_of_every_scenario(name):
     """The verdict holds for most seeds: retail_focused green, pyramid red."""
     expected = EXPECTED_VERDICTS.get(name)
-    if expected is None:
-        pytest.skip(f"no expected verdict for {name} yet")
+    assert expected is not None, f"{name}: add its expected verdict to EXPECTED_VERDICTS"
     exp = run_experiment(load_scenario(name), 5, master_seed=99, workers=1)
     verdicts = exp.outcomes.pyramid_risk.tolist()
     assert sum(v in expected for v in verdicts) >= 4, verdicts

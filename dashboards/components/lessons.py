@@ -12,6 +12,13 @@ from sim.i18n import t
 from sim.lessons import LESSONS, read_lesson
 
 chosen = solara.reactive(1)  # the lesson shown, 1-based
+# long titles wrap inside their buttons instead of running out of the card
+CSS = """
+.lesson-pick.v-btn { height: auto !important; min-height: 36px; padding: 6px 8px !important;
+  text-transform: none; justify-content: flex-start; }
+.lesson-pick .v-btn__content { white-space: normal; flex: 1 1 auto; text-align: left; }
+.lesson-load.v-btn { text-transform: none; }
+"""
 
 
 def open_in_simulation(name: str) -> None:
@@ -24,6 +31,7 @@ def open_in_simulation(name: str) -> None:
 def LessonsPage():
     lang = state.lang.value
     titles = {i: t(f"lessons.{lesson.key}.title", lang) for i, lesson in enumerate(LESSONS, 1)}
+    solara.Style(CSS)
     with solara.Columns([1, 3], gutters_dense=True):
         with solara.Card(t("lessons.pick", lang)):
             for i, title in titles.items():
@@ -32,7 +40,7 @@ def LessonsPage():
                     text=chosen.value != i,
                     color="primary",
                     on_click=lambda i=i: chosen.set(i),
-                    style={"justify-content": "flex-start", "text-transform": "none"},
+                    classes=["lesson-pick"],
                 )
         with solara.Column():
             lesson = LESSONS[chosen.value - 1]
@@ -43,6 +51,7 @@ def LessonsPage():
                         color="primary",
                         outlined=True,
                         on_click=lambda name=name: open_in_simulation(name),
+                        classes=["lesson-load"],
                     )
             text = read_lesson(chosen.value, lang)
             if text is None:
