@@ -44,6 +44,7 @@ class SliderSpec:
 SLIDERS = (
     SliderSpec("simulation.weeks", 52, 520, 52, integer=True),
     SliderSpec("networker.hours_median", 1, 40, 0.5),
+    SliderSpec("market.evening_hours", 0, 40, 0.5),  # S9: when customers can be reached
     SliderSpec("networker.tolerance_mean", 1, 20, 0.1),
     SliderSpec("networker.builder_share", 0, 1, 0.05),
     SliderSpec("market.recruit_rate_warm", 0, 0.6, 0.01),
@@ -185,6 +186,13 @@ def publish(m: NetworkMarketingModel, slow: bool) -> View:
     if slow or slow_view.value is None:
         slow_view.value = v
     return v
+
+
+def networkers_csv() -> bytes:
+    """The per-networker table of the run so far (MODEL.md section 5), as CSV."""
+    with _step_lock:
+        table = model.value.result().networkers
+    return table.to_csv(index=False).encode("utf-8")
 
 
 def step(weeks: int = 1) -> None:

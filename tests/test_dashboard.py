@@ -456,6 +456,18 @@ def test_the_weekly_csv_has_a_row_per_week(page):
     assert frame.week.tolist() == [1, 2, 3]
 
 
+def test_the_networker_table_has_a_row_per_person_who_joined(page):
+    """The showcase lesson sorts this table by net income and looks at `experienced`."""
+    box, rc = page
+    for _ in range(4):
+        button(rc, "Step").click()
+    name, data = download(box, "-week4.csv")
+    table = pd.read_csv(io.BytesIO(data))
+    assert "networkers" in name
+    assert len(table) == state.model.value.result().summary["ever_joined"]
+    assert {"experienced", "net_income", "join_week", "exit_reason"} <= set(table.columns)
+
+
 # ---- known bugs ------------------------------------------------------------------------------
 
 

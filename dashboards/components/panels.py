@@ -110,6 +110,11 @@ def Downloads(view: View, lang: str):
             filename=f"{m.params.name}-weekly.csv",
             label=t("ui.download_csv", lang),
         )
+        solara.FileDownload(
+            state.networkers_csv,
+            filename=f"{m.params.name}-networkers-week{view.week}.csv",
+            label=t("ui.download_networkers", lang),
+        )
         for name in charts.ALL_CHARTS:
             solara.FileDownload(
                 lambda name=name: charts.render(name, view, lang),
