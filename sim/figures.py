@@ -77,17 +77,26 @@ def gross_income(values: np.ndarray) -> Figure:
 
 
 def survival_curves(networkers: pd.DataFrame, weeks: int) -> np.ndarray:
-    """One survival curve per replicate (all joiners pooled), rows = replicates."""
+    """One survival curve per replicate (all joiners pooled), rows = replicates.
+
+    Kaplan-Meier: entry w is the share still active w weeks after joining. Those still
+    active at the end count for as long as they were seen (censored), so the curve never
+    rises when the early joiners who remain are a different crowd from the later ones.
+    """
+    grid = np.arange(weeks + 1)
     curves = []
     for _, rep in networkers.groupby(["point", "replicate"]):
-        end = rep.exit_week.where(rep.exit_week >= 0, weeks + 1).to_numpy()
-        tenure = end - rep.join_week.to_numpy()
-        since = weeks - rep.join_week.to_numpy()
-        grid = np.arange(weeks + 1)
-        seen = since[None, :] >= grid[:, None]
-        alive = (tenure[None, :] > grid[:, None]) & seen
+        left = rep.exit_week.to_numpy() >= 0
+        join = rep.join_week.to_numpy()
+        duration = np.where(left, rep.exit_week.to_numpy() - join, weeks - join)
+        exits = np.bincount(duration[left], minlength=weeks + 1)[: weeks + 1]
+        ends = np.bincount(duration, minlength=weeks + 1)[: weeks + 1]
+        at_risk = ends[::-1].cumsum()[::-1]  # seen for at least w weeks and active at w
         with np.errstate(invalid="ignore", divide="ignore"):
-            curves.append(alive.sum(axis=1) / seen.sum(axis=1))
+            step = np.where(at_risk > 0, 1 - exits / at_risk, 1.0)
+        curve = np.cumprod(step)
+        curve[at_risk == 0] = np.nan  # nobody could be seen that long
+        curves.append(curve[grid])
     return np.array(curves)
 
 
