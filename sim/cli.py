@@ -985,17 +985,14 @@ def cmd_me(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """The handout of a scenario as PDF or HTML, written whole or not at all (issue 7)."""
-    from sim.report import build_report, write_report
-    from sim.results import OutputError
+    from sim.report import build_report, check_report_path, write_report
 
     fmt = args.fmt or ("html" if args.out and args.out.suffix in (".html", ".htm") else "pdf")
     scenario = resolve(args)
     out = args.out or Path(f"{scenario.name}-handout-{args.lang}.{fmt}")
     if args.runs < 1:
         raise UsageError(Msg("cli.error.runs", value=str(args.runs)))
-    if out.is_dir() or (out.exists() and not args.overwrite):  # before minutes of runs
-        raise OutputError(Msg(f"report.error.{'is_folder' if out.is_dir() else 'exists'}",
-                              path=out))  # fmt: skip
+    check_report_path(out, args.overwrite)
     try:
         data = build_report(scenario, args.lang, fmt, runs=args.runs, workers=args.workers)
     except RuntimeError as exc:  # a failed replicate: the model, not the input

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.metrics import YEAR_WEEKS, gross_per_year_of_full_year_members
+from sim.metrics import YEAR_WEEKS, gross_per_year_of_full_year_members, weeks_active
 from sim.validation import TARGETS
 
 BLUE, GREY, RED = "#1a5276", "#95a5a6", "#c0392b"
@@ -87,8 +87,7 @@ def survival_curves(networkers: pd.DataFrame, weeks: int) -> np.ndarray:
     curves = []
     for _, rep in networkers.groupby(["point", "replicate"]):
         left = rep.exit_week.to_numpy() >= 0
-        join = rep.join_week.to_numpy()
-        duration = np.where(left, rep.exit_week.to_numpy() - join, weeks - join)
+        duration = weeks_active(rep, weeks).to_numpy()
         exits = np.bincount(duration[left], minlength=weeks + 1)[: weeks + 1]
         ends = np.bincount(duration, minlength=weeks + 1)[: weeks + 1]
         at_risk = ends[::-1].cumsum()[::-1]  # seen for at least w weeks and active at w

@@ -79,10 +79,12 @@ def fmt_pct(share: float | None, lang: str = DEFAULT_LANG, digits: int = 0) -> s
     return f"{fmt_num(100 * share, lang, digits)} %"
 
 
-def fmt_eur(x: float | None, lang: str = DEFAULT_LANG) -> str:
+def fmt_eur(x: float | None, lang: str = DEFAULT_LANG, digits: int = 0) -> str:
+    """Money: '1.240 €' in German, '€1,240' in English; ``digits`` for cents."""
     if x is None or x != x:
         return NO_VALUE
-    return f"{fmt_int(x, lang)} €" if lang == "de" else f"€{fmt_int(x, lang)}".replace("€-", "-€")
+    text = fmt_num(x, lang, digits) if digits else fmt_int(x, lang)
+    return f"{text} €" if lang == "de" else f"€{text}".replace("€-", "-€")
 
 
 def fmt_value(x: float, lang: str = DEFAULT_LANG) -> str:

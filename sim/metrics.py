@@ -209,10 +209,14 @@ def annual_turnover(networkers: pd.DataFrame, weeks: int) -> float:
     return _ratio(quits.sum(), mean_active.sum())
 
 
+def weeks_active(networkers: pd.DataFrame, weeks: int) -> pd.Series:
+    """Weeks each networker was active: to the exit, or to week ``weeks`` if still active."""
+    return networkers.exit_week.where(networkers.exit_week >= 0, weeks) - networkers.join_week
+
+
 def gross_per_year_of_full_year_members(networkers: pd.DataFrame, weeks: int) -> np.ndarray:
     """Gross income per year of those active at least a full year (CALIBRATION.md C6)."""
-    end = networkers.exit_week.where(networkers.exit_week >= 0, weeks)
-    tenure = end - networkers.join_week
+    tenure = weeks_active(networkers, weeks)
     full = tenure >= YEAR_WEEKS
     return (networkers.gross_income[full] * YEAR_WEEKS / tenure[full]).to_numpy()
 

@@ -574,6 +574,20 @@ def build_report(
     return render_pdf(content) if fmt == "pdf" else render_html(content)
 
 
+def check_report_path(path: Path, overwrite: bool = False) -> None:
+    """Raise OutputError unless a report can be written to ``path``: before minutes of runs.
+
+    The path must not be a folder, nor an existing file unless ``overwrite``; its folder
+    must be writable (or creatable).
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(Msg("report.error.is_folder", path=path))
+    if path.exists() and not overwrite:
+        raise OutputError(Msg("report.error.exists", path=path))
+    check_writable(path, overwrite=True)  # the folder: a folder, and writable
+
+
 def write_report(path: Path, data: bytes, overwrite: bool = False) -> None:
     """Write the report to ``path`` whole or not at all.
 
@@ -586,11 +600,7 @@ def write_report(path: Path, data: bytes, overwrite: bool = False) -> None:
             written; its message is in English, ``.message(lang)`` in any language.
     """
     path = Path(path)
-    if path.is_dir():
-        raise OutputError(Msg("report.error.is_folder", path=path))
-    if path.exists() and not overwrite:
-        raise OutputError(Msg("report.error.exists", path=path))
-    check_writable(path, overwrite=True)  # the folder: a folder, and writable
+    check_report_path(path, overwrite)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.parent / f".{path.name}.{uuid.uuid4().hex[:8]}.partial"

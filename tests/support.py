@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from sim.model import NetworkMarketingModel
@@ -19,3 +21,23 @@ def small_model(size: int, seed: int, overrides: dict[str, Any] | None = None):
     }
     scenario = Scenario().with_overrides({**base, **(overrides or {})})
     return NetworkMarketingModel(scenario, seed=seed)
+
+
+def wait_for(
+    condition: Callable[[], Any],
+    what: str,
+    timeout: float,
+    poll: float = 0.1,
+    detail: Callable[[], str] | None = None,
+) -> Any:
+    """Poll ``condition`` until it returns something true; fail after ``timeout`` seconds,
+    saying what was awaited (and ``detail()``, the state that explains a wait)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            extra = f" ({detail()})" if detail else ""
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}{extra}")
+        time.sleep(poll)

@@ -22,6 +22,7 @@ import ipywidgets
 import pandas as pd
 import pytest
 import solara
+import support
 from solara.components.file_download import FileDownloadWidget
 
 from dashboards import charts, state
@@ -36,19 +37,18 @@ TIMEOUT = 30.0  # seconds; generous, for a busy machine
 
 
 def wait_for(condition: Callable[[], Any], what: str, timeout: float = TIMEOUT) -> Any:
-    """Poll ``condition`` until it returns something true; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(
-                f"timed out after {timeout:.0f} s waiting for {what} (playing: "
-                f"{state.playing.value}, week: {getattr(state.view.value, 'week', None)}, "
-                f"threads: {[th.name for th in _runner_threads()]})"
-            )
-        time.sleep(0.02)
+    """``support.wait_for`` with the dashboard's state in the message."""
+    return support.wait_for(
+        condition,
+        what,
+        timeout,
+        poll=0.02,
+        detail=lambda: (
+            f"playing: {state.playing.value}, week: "
+            f"{getattr(state.view.value, 'week', None)}, "
+            f"threads: {[th.name for th in _runner_threads()]}"
+        ),
+    )
 
 
 def _runner_threads() -> list[threading.Thread]:

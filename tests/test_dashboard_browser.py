@@ -19,14 +19,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from support import wait_for
 
 from dashboards.state import DEFAULT_SCENARIO, SLIDERS
 from sim.i18n import fmt_int, fmt_num, t
@@ -45,18 +45,6 @@ CHROMIUM_ARGS = [
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 START_TIMEOUT = 90.0  # seconds for the server to answer (imports are slow on a busy machine)
 UI_TIMEOUT = 30_000  # milliseconds for anything on the page
-
-
-def wait_for(condition: Callable[[], Any], what: str, timeout: float) -> Any:
-    """Poll ``condition`` until it returns something true; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.1)
 
 
 # ---- the server ------------------------------------------------------------------------------

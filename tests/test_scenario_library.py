@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from functools import cache
 
-import numpy as np
 import pandas as pd
 import pytest
 
+from sim.metrics import weeks_active
 from sim.model import RunResult, run
 from sim.scenario import STATEMENTS, ScenarioError, list_scenarios, load_scenario
 
@@ -37,10 +37,7 @@ def result(name: str, seed: int) -> RunResult:
 
 
 def tenure(r: RunResult) -> pd.Series:
-    """Weeks each networker was active (up to the horizon for those still active)."""
-    n = r.networkers
-    end = np.where(n.exit_week >= 0, n.exit_week, r.scenario.simulation.weeks)
-    return pd.Series(end - n.join_week, index=n.index)
+    return weeks_active(r.networkers, r.scenario.simulation.weeks)
 
 
 def test_the_library_is_complete():
