@@ -32,7 +32,12 @@ from sim.metrics import BREAK_EVEN_EUR, INCOME_BIN_EDGES, lorenz, survival_by_co
 DPI = 80
 LOSS, EVEN, PROFIT = "#c0392b", "#95a5a6", "#27ae60"
 BLUE, LIGHT_BLUE, PURPLE, ORANGE = "#1a5276", "#2e86c1", "#8e44ad", "#e67e22"
-REASON_COLOURS = {"discouraged": ORANGE, "financial": LOSS, "life": "#7f8c8d"}
+REASON_COLOURS = {
+    "discouraged": ORANGE,
+    "financial": LOSS,
+    "life": "#7f8c8d",
+    "no_market": "#8e44ad",
+}
 HEAT = LinearSegmentedColormap.from_list("heat", ["#ffffff", "#f9e79f", ORANGE, "#78281f"])
 SYMLOG = {"linthresh": 10.0, "linscale": 0.5}
 MARGINS = {"left": 0.13, "right": 0.97, "bottom": 0.15, "top": 0.9}

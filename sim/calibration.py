@@ -25,7 +25,7 @@ import numpy as np
 
 from sim.experiments import run_experiment
 from sim.scenario import load_scenario
-from sim.validation import MIN_RUNS, target_table
+from sim.validation import MIN_RUNS, VALIDATION_POINTS, target_table
 
 # parameter: (low, high, the targets it mainly serves, why this range)
 CALIBRATED = {
@@ -33,9 +33,12 @@ CALIBRATED = {
         "AARP respondents judged their own outcome, products used included"),
     "costs.expenses_per_hour": (0.25, 3.0, "C1-C3",
         "My Daily Choice survey: $1,608/year at full activity is the upper end"),
-    "networker.tolerance_mean": (2.5, 5.0, "C4, C5",
+    "networker.tolerance_mean": (2.5, 5.0, "C4, C5, C8-C10",
         "source text S7: three to four failed contacts"),
-    "networker.loss_tolerance_median": (200.0, 3000.0, "C4, C5", "assumption"),
+    "networker.loss_tolerance_median": (100.0, 1500.0, "C4, C5, C8, C9", "assumption"),
+    "market.contacts_per_hour": (0.3, 1.0, "C8-C10",
+        "assumption: a part-timer's hour holds travel, follow-ups and own orders too"),
+    "dropout.life_monthly": (0.005, 0.03, "C4, C5", "assumption: 6-30 % a year"),
 }  # fmt: skip
 CENTRE_WEIGHT = 0.1
 
@@ -61,7 +64,7 @@ def score(table) -> float:
 def evaluate(x: np.ndarray, runs: int, seed: int, size: int) -> tuple[float, object]:
     overrides = {k: float(v) for k, v in zip(CALIBRATED, x, strict=True)}
     scenario = load_scenario("baseline", {**overrides, "population.size": size})
-    exp = run_experiment(scenario, runs, master_seed=seed, workers=2)
+    exp = run_experiment(scenario, runs, VALIDATION_POINTS, master_seed=seed, workers=2)
     table = target_table(exp.outcomes)
     return score(table), table
 
@@ -100,7 +103,7 @@ def main() -> None:
     print(table[["target", "mean", "p5", "p95", "lo", "hi", "holds"]].to_string(index=False))
     print("\n# for scenarios/baseline.toml")
     for (key, (_, _, serves, _)), value in zip(CALIBRATED.items(), x, strict=True):
-        print(f"{key.split('.')[1]} = {value:.3g}  # calibrated (sim/calibration.py): {serves}")
+        print(f"{key} = {value:.3g}  # calibrated (sim/calibration.py): {serves}")
 
 
 if __name__ == "__main__":

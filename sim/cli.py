@@ -813,6 +813,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         MIN_RUNS,
         README,
         TAYLOR_LOSS_SHARE,
+        VALIDATION_POINTS,
         markdown_table,
         replace_block,
         target_table,
@@ -827,7 +828,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     with executor_for(args) as executor, tempfile.TemporaryDirectory() as work:
         kw = experiment_kw(args, executor)
         kw["out"], kw["overwrite"] = Path(work) / "baseline", False
-        exp = run_experiment(scenario, args.runs, master_seed=args.seed, **kw)
+        exp = run_experiment(scenario, args.runs, VALIDATION_POINTS, master_seed=args.seed, **kw)
         crit = None
         if critical is not None:
             kw["out"] = Path(work) / "critical"
@@ -849,8 +850,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
             with atomic_folder(args.out, args.overwrite) as tmp:
                 table.to_csv(tmp / "validation.csv", index=False)
                 (tmp / "validation.md").write_text(block + "\n")
-                exp.outcomes.to_parquet(tmp / "outcomes.parquet")
+                exp.outcomes[exp.outcomes.point == 0].to_parquet(tmp / "outcomes.parquet")
                 pooled = exp.pooled_networkers(["join_week", "exit_week", "gross_income"])
+                pooled = pooled[pooled.point == 0]  # the scenario as it is, not C10's points
                 figures = write_validation_figures(tmp, table, pooled, scenario.simulation.weeks)
                 manifest = {
                     "scenario": scenario.to_dict(),
@@ -915,7 +917,7 @@ def _band(row, lang: str) -> str:
 
 def format_validation(table, scenario: str, runs: int, seed: int, lang: str) -> str:
     """Each calibration target: simulated mean and range, the band, holds?, the source."""
-    labels = [outcome_label(o, lang) for o in table.outcome]
+    labels = [t(f"cli.target_label.{target}", lang) for target in table.target]
     width = max((len(label) for label in labels), default=0)
     head = [t(f"cli.validate.{k}", lang) for k in ("simulated", "band", "holds")]
     head.append(t("about.source", lang))

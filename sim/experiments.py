@@ -45,6 +45,7 @@ BAND_COLUMNS = (
     "dropouts_discouraged",
     "dropouts_financial",
     "dropouts_life",
+    "dropouts_no_market",
     "customers",
     "saturation_approached",
     "saturation_joined",
@@ -60,6 +61,7 @@ OUTCOMES = (
     "dropouts_discouraged",
     "dropouts_financial",
     "dropouts_life",
+    "dropouts_no_market",
     "share_net_loss",
     "share_break_even",
     "share_profit",
@@ -74,6 +76,8 @@ OUTCOMES = (
     "top1_commission_share",
     "first_year_dropout_share",
     "annual_turnover",
+    "builder_first_year_dropout_share",
+    "earners_discouraged_share",
     "median_gross_per_year_full_year",
     "share_part_time",
     "median_weeks_to_dropout",
@@ -109,6 +113,8 @@ def flat_outcomes(summary: dict[str, Any]) -> dict[str, Any]:
             row.update({f"dropouts_{k}": v for k, v in value.items()})
         elif key == "net_income_percentiles":
             row.update({f"net_income_{k}": v for k, v in value.items()})
+        elif key == "first_year_dropout_share_by_year":
+            row.update({f"first_year_dropout_share_{k}": v for k, v in value.items()})
         elif key == "pyramid_risk":
             row["pyramid_risk"] = value
             for level in ("red", "amber", "green"):

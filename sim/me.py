@@ -41,7 +41,7 @@ DEFAULT_FUTURES = 400
 MAX_MONTHS = 120
 MAX_WEEKS = 2600  # the scenario's own limit on simulation.weeks
 Z95 = 1.959963984540054
-REASONS = (ExitReason.DISCOURAGED, ExitReason.FINANCIAL, ExitReason.LIFE)
+REASONS = (ExitReason.DISCOURAGED, ExitReason.FINANCIAL, ExitReason.LIFE, ExitReason.NO_MARKET)
 
 
 class ProfileError(ValueError):

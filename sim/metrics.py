@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 PERCENTILES = (5, 10, 25, 50, 75, 90, 99)
 BREAK_EVEN_EUR = 100.0  # CALIBRATION.md: "break-even" = cumulative net within +-100 EUR
 YEAR_WEEKS = 52
+WEEKS_PER_MONTH_AVG = 52 / 12  # weeks in an average calendar month
 # Monthly net income bins on a signed log scale (EUR), for the income heat map.
 _DECADES = np.array([10.0, 30.0, 100.0, 300.0, 1_000.0, 3_000.0, 10_000.0])
 INCOME_BIN_EDGES = np.concatenate([[-np.inf], -_DECADES[::-1], _DECADES, [np.inf]])
@@ -192,6 +193,32 @@ def first_year_dropout_share(networkers: pd.DataFrame, weeks: int) -> float:
     return float(gone.mean())
 
 
+def first_year_dropout_by_year(networkers: pd.DataFrame, weeks: int) -> dict[str, float]:
+    """C4 per joining year (CALIBRATION.md C9): year n holds those who joined in weeks
+    [52 (n - 1), 52 n), founders in year 1; only years seen a full year after joining."""
+    out = {}
+    for year in range(1, weeks // YEAR_WEEKS):
+        start = (year - 1) * YEAR_WEEKS
+        cohort = networkers[
+            (networkers.join_week >= start) & (networkers.join_week < start + YEAR_WEEKS)
+        ]
+        out[f"y{year}"] = first_year_dropout_share(cohort, weeks)
+    return out
+
+
+def earners_discouraged_share(
+    networkers: pd.DataFrame, weeks: int, monthly_income: float = 50.0
+) -> float:
+    """Of builders whose income from the business averaged at least ``monthly_income`` a
+    month while active (counting at least one month), the share who left discouraged."""
+    builders = networkers[networkers.builder]
+    months = np.maximum(weeks_active(builders, weeks) / WEEKS_PER_MONTH_AVG, 1.0)
+    earners = builders[builders.gross_income / months >= monthly_income]
+    if len(earners) == 0:
+        return float("nan")
+    return float((earners.exit_reason == "discouraged").mean())
+
+
 def annual_turnover(networkers: pd.DataFrame, weeks: int) -> float:
     """Networkers who quit during a year over the average number active that year,
     pooled over the run's full years (CALIBRATION.md C5)."""
@@ -258,7 +285,7 @@ def summarize(
         "ever_joined": n,
         "active_end": int((networkers.exit_week < 0).sum()),
         "dropouts_by_reason": {
-            r: int(reasons.get(r, 0)) for r in ("discouraged", "financial", "life")
+            r: int(reasons.get(r, 0)) for r in ("discouraged", "financial", "life", "no_market")
         },
         "share_net_loss": _num(_ratio(np.count_nonzero(net < -BREAK_EVEN_EUR), n)),
         "share_break_even": _num(_ratio(np.count_nonzero(np.abs(net) <= BREAK_EVEN_EUR), n)),
@@ -269,6 +296,13 @@ def summarize(
         "top1_commission_share": ind["top1_commission_share"],
         "first_year_dropout_share": _num(first_year_dropout_share(networkers, weeks)),
         "annual_turnover": _num(annual_turnover(networkers, weeks)),
+        "builder_first_year_dropout_share": _num(
+            first_year_dropout_share(networkers[networkers.builder], weeks)
+        ),
+        "first_year_dropout_share_by_year": {
+            k: _num(v) for k, v in first_year_dropout_by_year(networkers, weeks).items()
+        },
+        "earners_discouraged_share": _num(earners_discouraged_share(networkers, weeks)),
         "median_gross_per_year_full_year": _num(
             np.median(g)
             if len(g := gross_per_year_of_full_year_members(networkers, weeks))

@@ -405,10 +405,18 @@ class NetworkMarketingModel(mesa.Model):
             self.paid_median_customers.append(float(np.median(lg.customers[paid_ids])))
         self.enrolment_sponsors = []
         lg.retail_wholesale_month[:] = 0.0
-        # month net, then 9. dropout by money and life
-        net = lg.net
+        # month net; results count against rejections (MODEL.md §3.5): a month whose
+        # margin and commissions pass the threshold resets the run of refusals, and a
+        # business that paid more than it cost keeps its networker from discouragement
+        net, gross = lg.net, lg.gross
         lg.last_month_net[ids] = net[ids] - lg.net_at_month_start[ids]
         lg.net_at_month_start[:] = net
+        month_gross = gross[ids] - lg.gross_at_month_start[ids]
+        lg.gross_at_month_start[:] = gross
+        lg.paying[ids] = lg.last_month_net[ids] > 0
+        for nid in ids[month_gross > p.networker.paid_month_threshold]:
+            self.networkers[nid].failures = 0
+        # 9. dropout by money and life
         broke = ids[net[ids] < -lg.loss_tolerance[ids]]
         for nid in broke:
             self.retire(self.networkers[nid], ExitReason.FINANCIAL)
@@ -488,6 +496,7 @@ class NetworkMarketingModel(mesa.Model):
             "dropouts_discouraged": int(self.exits_this_week[ExitReason.DISCOURAGED]),
             "dropouts_financial": int(self.exits_this_week[ExitReason.FINANCIAL]),
             "dropouts_life": int(self.exits_this_week[ExitReason.LIFE]),
+            "dropouts_no_market": int(self.exits_this_week[ExitReason.NO_MARKET]),
             "prospects": int(counts[PROSPECT]),
             "customers": int(counts[CUSTOMER]),
             "networkers": int(counts[NETWORKER]),

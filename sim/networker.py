@@ -1,8 +1,13 @@
 """The networker: a Mesa agent who spends a week contacting people (MODEL.md section 3).
 
-When does a networker give up? ``Networker.record_failure``: after *k* failed contacts in
-a row, *k* being the networker's tolerance (the source text's "three or four", S7).
-Money, the other reasons to quit and the monthly schedule live in ``sim.model``.
+When does a networker give up? ``Networker.record_refusal``: after *k* refusals in a row,
+*k* being the networker's tolerance (the source text's "three or four", S7), unless the
+business pays: a paying month resets the run (``sim.model``), and a networker whose business
+pays more than it costs is not discouraged at all, only prospects less. Only a prospect who
+says no is a refusal: acquaintances already in the business are not pitched, a stranger in
+the business is a short conversation, and finding nobody ends the week's prospecting
+(``Networker.step``; weeks in a row of that end a career as ``no_market``). Money, the other
+reasons to quit and the monthly schedule live in ``sim.model``.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.population import PROSPECT
+from sim.population import CUSTOMER, FORMER, NETWORKER, PROSPECT
 
 if TYPE_CHECKING:
     from sim.model import NetworkMarketingModel
@@ -28,6 +33,7 @@ class ExitReason(IntEnum):
     DISCOURAGED = 1
     FINANCIAL = 2
     LIFE = 3
+    NO_MARKET = 4  # kept finding nobody to approach: the market is saturated
 
     @property
     def label(self) -> str:
@@ -44,8 +50,9 @@ class Networker(mesa.Agent):
         downline: networkers directly below (recruits, and those rolled up to here).
         builder: builds a business (True) or joined to buy at the discount (False).
         hours: hours per week.
-        tolerance: failed contacts in a row the networker takes before quitting.
-        failures: the current run of failed contacts.
+        tolerance: refusals in a row the networker takes before quitting.
+        failures: the current run of refusals.
+        dry_weeks: weeks in a row in which the networker found nobody to pitch.
         skill: multiplier on the success of every pitch.
         customers: the people this networker serves.
     """
@@ -77,6 +84,7 @@ class Networker(mesa.Agent):
         self.hours = hours
         self.tolerance = tolerance
         self.failures = 0
+        self.dry_weeks = 0
         self.skill = skill
         self.experienced = experienced
         self.customers: set[int] = set()
@@ -115,48 +123,80 @@ class Networker(mesa.Agent):
         return self._rate
 
     def step(self) -> None:
-        """A week of contacts: whom, what, and the outcome of each."""
+        """A week of contacts: whom, what, and the outcome of each (MODEL.md section 3)."""
         if not self.active:
             return
         model = self.model
-        n = poisson(model.random, self.contact_rate())
+        rate = self.contact_rate()
+        if model.ledger.cols["paying"][self.nid]:
+            rate *= model.params.networker.paid_prospecting  # the business pays: less effort
+        if self.dry_weeks:
+            rate /= 1 + self.dry_weeks  # a networker who keeps finding nobody works less
+        n = poisson(model.random, rate)
         if n == 0:
             return
-        made = 0
+        made = pitched = 0
         for _ in range(n):
             person, warm = self.next_contact()
-            # Nobody left to approach is a failed contact too: a market that has run out
-            # ends careers through the same rule (MODEL.md §3.5).
-            if person >= 0:
-                made += 1
-                if self.pitch(person, warm):
-                    self.record_success()
-                    continue
-            if self.record_failure():
+            if person < 0:
+                break  # nobody left to approach: the week's prospecting ends, no failure
+            made += 1
+            outcome = self.pitch(person, warm)
+            if outcome is None:
+                continue  # a stranger already in the business: a short conversation
+            pitched += 1
+            if outcome:
+                self.record_success()
+            elif self.record_refusal():
                 break
         model.contacts_this_week += made
         model.ledger.cols["contacts"][self.nid] += made
+        if self.active:
+            self.count_dry_week(pitched == 0 or made < n)
+
+    def count_dry_week(self, dry: bool) -> None:
+        """Weeks in a row of finding nobody to pitch; enough of them and a builder leaves."""
+        if not dry:
+            self.dry_weeks = 0
+            return
+        self.dry_weeks += 1
+        if self.builder and self.dry_weeks >= self.model.params.networker.no_market_weeks:
+            self.model.retire(self, ExitReason.NO_MARKET)
 
     def next_contact(self) -> tuple[int, bool]:
         """The next person to approach: the warm market first, then strangers.
 
+        The networker knows which acquaintances are already networkers, former networkers
+        or customers and passes them over (a customer may be a prospect again later).
         Returns the person (or -1 if nobody could be found) and whether it is warm.
         """
         pop = self.model.population
         week = self.model.week
         # Population.approachable, inlined: this loop runs for every contact
         free_from, refusals, limit = pop.available_from, pop.refusals, pop.params.max_refusals
-        while self.warm_next < len(self.warm):
-            person = self.warm[self.warm_next]
+        state = pop.state
+        warm = self.warm
+        while self.warm_next < len(warm):
+            person = warm[self.warm_next]
             self.warm_next += 1
-            if free_from[person] <= week and refusals[person] < limit:
+            s = state[person]
+            if s == PROSPECT and free_from[person] <= week and refusals[person] < limit:
                 return person, True
-            self.defer(person)
+            if s == PROSPECT or s == CUSTOMER:
+                self.defer(person)
         later = self.warm_later
-        for i, person in enumerate(later):
-            if free_from[person] <= week and refusals[person] < limit:
-                del later[i]
-                return person, True
+        if later:
+            i = 0
+            while i < len(later):
+                person = later[i]
+                s = state[person]
+                if s == NETWORKER or s == FORMER or refusals[person] >= limit:
+                    del later[i]  # will never be a prospect to approach again
+                    continue
+                if s == PROSPECT and free_from[person] <= week:
+                    del later[i]
+                    return person, True
+                i += 1
         draw, size = self.model.random.random, pop.size
         for _ in range(COLD_TRIES):
             person = int(draw() * size)
@@ -164,18 +204,19 @@ class Networker(mesa.Agent):
                 return person, False
         return -1, False
 
-    def pitch(self, person: int, warm: bool) -> bool:
-        """One pitch, a sale or a recruitment by the networker's focus; True on success.
+    def pitch(self, person: int, warm: bool) -> bool | None:
+        """One pitch, a sale or a recruitment by the networker's focus.
 
-        A pitch to someone who is already a networker, a former networker or another
-        networker's customer fails; a prospect who says no goes into cool-down.
+        Returns True on success, False on a refusal (the prospect goes into cool-down), and
+        None if the person turned out to be in the business already (a stranger who is a
+        networker, a former networker or another networker's customer): neither.
         """
         model = self.model
         pop = model.population
         pop.approached[person] = True
-        recruit = model.random.random() < model.recruiting_focus
         if pop.state[person] != PROSPECT:
-            return False
+            return None
+        recruit = model.random.random() < model.recruiting_focus
         chance = model.base_rate[warm][recruit] * self.skill * pop.word_of_mouth(person)
         if model.random.random() < chance:
             if recruit:
@@ -198,12 +239,15 @@ class Networker(mesa.Agent):
         self.failures = 0
         self.tolerance += self.model.params.networker.confidence_gain
 
-    def record_failure(self) -> bool:
-        """A no: one more failure in a row. Returns True if the networker gives up (S7).
+    def record_refusal(self) -> bool:
+        """A no: one more refusal in a row. Returns True if the networker gives up (S7).
 
         Only business builders are discouraged this way; product users joined to buy and
-        leave for other reasons (MODEL.md section 2).
+        leave for other reasons (MODEL.md section 2). A builder whose business pays more
+        than it costs (``paying``, set at each month's close) shrugs refusals off.
         """
+        if self.model.ledger.cols["paying"][self.nid]:
+            return False
         self.failures += 1
         if self.builder and self.failures >= self.tolerance:
             self.model.retire(self, ExitReason.DISCOURAGED)

@@ -50,6 +50,8 @@ LEDGER_COLUMNS: dict[str, type] = {
     "months_above": np.int32,  # months in a row above the full-time threshold
     "net_at_month_start": np.float64,
     "last_month_net": np.float64,  # NaN until a month was completed
+    "gross_at_month_start": np.float64,
+    "paying": np.bool_,  # last month's business paid more than it cost (MODEL.md §3.5)
     "retail_wholesale_month": np.float64,  # customers' orders this month, wholesale value
 }
 
@@ -108,7 +110,7 @@ class Ledger:
 # commissions, orders and monthly costs fall in the week that closes a month.
 SERIES = (
     ["week", "active", "active_builders", "new_recruits", "contacts"]
-    + ["dropouts_discouraged", "dropouts_financial", "dropouts_life"]
+    + ["dropouts_discouraged", "dropouts_financial", "dropouts_life", "dropouts_no_market"]
     + ["prospects", "customers", "networkers", "formers", "ever_joined"]
     + ["saturation_approached", "saturation_joined"]
     + ["retail_volume", "own_purchase_volume", "commissions", "recruiting_rewards"]
@@ -139,7 +141,7 @@ class WeeklySeries:
 
     def frame(self, upto: int | None = None) -> pd.DataFrame:
         df = pd.DataFrame({k: v[:upto] for k, v in self.data.items()})
-        int_cols = [c for c in SERIES[:15] if not c.startswith("saturation")]
+        int_cols = [c for c in SERIES[:16] if not c.startswith("saturation")]
         return df.astype({c: np.int64 for c in int_cols})
 
 

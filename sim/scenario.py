@@ -166,6 +166,31 @@ class Networker:
     loss_tolerance_sigma: float = p(
         0.8, 0, 5, "", "Log-normal spread of the loss tolerance", "assumption"
     )
+    paid_month_threshold: float = p(
+        20.0,
+        0,
+        1_000_000,
+        "EUR/month",
+        "Retail margin and commissions in a month above which the month counts as a "
+        "success and ends the run of refusals",
+        "assumption (MODEL.md §3.5: 'a small threshold')",
+    )
+    paid_prospecting: float = p(
+        0.5,
+        0,
+        1,
+        "",
+        "Share of the usual contacts made by a networker whose business pays more than it costs",
+        "assumption (MODEL.md §3.5: they prospect less instead of quitting)",
+    )
+    no_market_weeks: int = p(
+        13,
+        1,
+        520,
+        "weeks",
+        "Weeks in a row of finding nobody to pitch after which a builder leaves (no_market)",
+        "assumption (MODEL.md §3.5)",
+    )
     fulltime_threshold: float = p(
         2000.0,
         0,
