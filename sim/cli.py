@@ -605,6 +605,7 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from sim.experiments import compare, run_experiment
+    from sim.results import file_name
 
     a, b = (resolve(args, name) for name in args.scenario)
     exps = []
@@ -612,7 +613,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         for i, sc in enumerate((a, b)):
             kw = experiment_kw(args, executor)
             if args.out:
-                kw["out"] = args.out / f"{i}-{sc.name}"
+                kw["out"] = args.out / f"{i}-{file_name(sc.name)}"
             # one master seed for both (the first scenario's unless --seed): replicate i
             # of A and of B share a seed, so their difference is not seed noise
             master = args.seed if args.seed is not None else a.simulation.seed
@@ -805,10 +806,8 @@ def format_sensitivity(idx, scenario: str, method: str, points: int, runs: int, 
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    import tempfile
-
     from sim.experiments import run_experiment
-    from sim.results import atomic_folder, check_writable, versions
+    from sim.results import atomic_folder, check_writable, owned_tempdir, versions
     from sim.validation import (
         MIN_RUNS,
         README,
@@ -825,7 +824,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         check_writable(args.out, args.overwrite)
     scenario = resolve(args)
     critical = resolve(args, args.critical) if args.critical else None
-    with executor_for(args) as executor, tempfile.TemporaryDirectory() as work:
+    with executor_for(args) as executor, owned_tempdir("validate") as work:
         kw = experiment_kw(args, executor)
         kw["out"], kw["overwrite"] = Path(work) / "baseline", False
         exp = run_experiment(scenario, args.runs, VALIDATION_POINTS, master_seed=args.seed, **kw)
@@ -988,13 +987,16 @@ def cmd_me(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """The handout of a scenario as PDF or HTML, written whole or not at all (issue 7)."""
     from sim.report import build_report, check_report_path, write_report
+    from sim.results import file_name
 
-    fmt = args.fmt or ("html" if args.out and args.out.suffix in (".html", ".htm") else "pdf")
+    suffix = args.out.suffix.lower() if args.out else ""
+    fmt = args.fmt or ("html" if suffix in (".html", ".htm") else "pdf")
     scenario = resolve(args)
-    out = args.out or Path(f"{scenario.name}-handout-{args.lang}.{fmt}")
+    # the name comes from a file: data, never a path
+    out = args.out or Path(f"{file_name(scenario.name)}-handout-{args.lang}.{fmt}")
     if args.runs < 1:
         raise UsageError(Msg("cli.error.runs", value=str(args.runs)))
-    check_report_path(out, args.overwrite)
+    check_report_path(out, args.overwrite, fmt)
     try:
         data = build_report(scenario, args.lang, fmt, runs=args.runs, workers=args.workers)
     except RuntimeError as exc:  # a failed replicate: the model, not the input
@@ -1071,7 +1073,9 @@ def main(argv: list[str] | None = None) -> int:
         out = getattr(args, "out", None)
         kept = (
             t("cli.interrupted.kept", lang, folder=out)
-            if out is not None and args.command not in ("run",)
+            if out is not None
+            and args.command in ("montecarlo", "compare", "sweep", "sensitivity")
+            and not args.overwrite  # an overwrite cut short leaves the old folder as it was
             else t("cli.interrupted.nothing", lang)
         )
         print(t("cli.interrupted.message", lang, kept=kept), file=sys.stderr)

@@ -35,7 +35,22 @@ import pandas as pd
 
 from sim.i18n import DEFAULT_LANG, LocalizedError, Msg, t
 from sim.model import run
-from sim.results import versions
+from sim.results import (
+    MANIFEST,
+    PARTS,
+    STATE_FILE,
+    TABLES,
+    OutputError,
+    cannot_create,
+    check_parents,
+    foreign_in_output,
+    hidden_beside,
+    owned_mkdtemp,
+    refusal,
+    remove_leftovers,
+    swap_in,
+    versions,
+)
 from sim.scenario import Scenario, ScenarioError
 
 # Weekly columns kept per replicate for the time-series bands (a few numbers a week).
@@ -88,8 +103,6 @@ OUTCOMES = (
     "pyramid_risk_amber",
     "pyramid_risk_green",
 )
-STATE_FILE = "experiment.json"
-PARTS = "parts"
 
 
 class ExperimentError(LocalizedError, ValueError):
@@ -269,36 +282,89 @@ def _config(scenario: Scenario, points: list[dict], runs: int, master_seed: int)
     }
 
 
-def _prepare_folder(folder: Path, config: dict, overwrite: bool) -> set[tuple[int, int]]:
-    """Create or reopen an experiment folder; return the replicates already finished."""
+def open_folder(out: Path, overwrite: bool) -> Path:
+    """The folder an experiment writes into: ``out`` itself (new, or resumed), or with
+    ``overwrite`` a hidden one beside it that replaces ``out`` only once complete."""
+    out = Path(out)
+    check_parents(out)
+    parent = Path(os.path.abspath(out)).parent
+    if parent.is_dir():
+        remove_leftovers(parent)  # of an overwrite that was killed
+    if out.exists() or out.is_symlink():
+        if overwrite:
+            why = refusal(out, foreign_in_output)
+            if why is not None:
+                raise OutputError(why)
+            try:
+                return Path(tempfile.mkdtemp(prefix=hidden_beside(out, "partial"), dir=parent))
+            except OSError as exc:
+                raise cannot_create(out, exc) from None
+        if not out.is_dir():
+            raise OutputError(Msg("cli.error.replace_file", out=out))
+        if not os.access(out, os.W_OK):
+            raise OutputError(Msg("cli.error.out_not_writable", out=out, parent=out))
+    return out
+
+
+def _damaged(folder: Path, name: str, exc: BaseException) -> ExperimentError:
+    """A file of the experiment cannot be read: say which, why, and what to do."""
+    lines = str(exc).strip().splitlines()
+    detail = lines[0] if lines else type(exc).__name__
+    return ExperimentError(Msg("cli.error.resume_damaged", folder=folder, file=name, detail=detail))
+
+
+def _read_state(folder: Path, out: Path) -> dict[str, Any]:
+    try:
+        saved = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
+    except ValueError as exc:  # malformed JSON, or not UTF-8
+        raise _damaged(out, STATE_FILE, exc) from None
+    if not isinstance(saved, dict):
+        raise ExperimentError(Msg("cli.error.resume_not_state", folder=out, file=STATE_FILE))
+    return saved
+
+
+def _prepare_folder(folder: Path, config: dict, out: Path | None = None) -> set[tuple[int, int]]:
+    """Create or reopen an experiment folder; return the replicates already finished.
+
+    ``out`` is the folder as the user named it, for messages (default ``folder``).
+    """
+    import pyarrow.parquet as pq
+
+    out = folder if out is None else out
     state = folder / STATE_FILE
     if folder.exists() and any(folder.iterdir()):
-        if overwrite:
-            shutil.rmtree(folder)
-        elif not state.exists():
-            raise ExperimentError(Msg("cli.error.not_an_experiment", folder=folder))
-        else:
-            saved = json.loads(state.read_text())
-            mine = json.loads(json.dumps(config))
-            if (
-                saved.get("scenario") != mine["scenario"]
-                or saved.get("points") != mine["points"]
-                or saved.get("master_seed") != mine["master_seed"]
-            ):
-                raise ExperimentError(Msg("cli.error.other_experiment", folder=folder))
-    (folder / PARTS).mkdir(parents=True, exist_ok=True)
-    _write_atomic(state, lambda p: p.write_text(json.dumps(config, indent=2) + "\n"))
+        if not state.exists():
+            raise ExperimentError(Msg("cli.error.not_an_experiment", folder=out))
+        saved = _read_state(folder, out)
+        mine = json.loads(json.dumps(config))
+        if (
+            saved.get("scenario") != mine["scenario"]
+            or saved.get("points") != mine["points"]
+            or saved.get("master_seed") != mine["master_seed"]
+        ):
+            raise ExperimentError(Msg("cli.error.other_experiment", folder=out))
     parts = folder / PARTS
-    for f in parts.glob("*.tmp"):  # a write cut short
-        f.unlink()
-    tags = {f.name.removeprefix("outcomes-") for f in parts.glob("outcomes-*.parquet")}
-    for f in [*parts.glob("weekly-*.parquet"), *parts.glob("networkers-*.parquet")]:
-        if f.name.split("-", 1)[1] not in tags:  # a batch cut short before its outcomes
+    try:
+        parts.mkdir(parents=True, exist_ok=True)
+        _write_atomic(state, lambda p: p.write_text(json.dumps(config, indent=2) + "\n"))
+        for f in parts.glob("*.tmp"):  # a write cut short
             f.unlink()
+        tags = {f.name.removeprefix("outcomes-") for f in parts.glob("outcomes-*.parquet")}
+        for f in [*parts.glob("weekly-*.parquet"), *parts.glob("networkers-*.parquet")]:
+            if f.name.split("-", 1)[1] not in tags:  # a batch cut short before its outcomes
+                f.unlink()
+    except OSError as exc:
+        raise cannot_create(out, exc) from None
     done: set[tuple[int, int]] = set()
-    for f in parts.glob("outcomes-*.parquet"):
-        part = pd.read_parquet(f, columns=["point", "replicate"])
-        done.update(zip(part.point.tolist(), part.replicate.tolist(), strict=True))
+    for f in sorted(parts.glob("*.parquet")):  # a damaged part fails now, not after the runs
+        try:
+            if f.name.startswith("outcomes-"):
+                part = pd.read_parquet(f, columns=["point", "replicate"])
+                done.update(zip(part.point.tolist(), part.replicate.tolist(), strict=True))
+            else:
+                pq.read_metadata(f)
+        except (ValueError, OSError, KeyError) as exc:
+            raise _damaged(out, f"{PARTS}/{f.name}", exc) from None
     return done
 
 
@@ -389,72 +455,72 @@ def run_experiment(
     master_seed = scenario.simulation.seed if master_seed is None else int(master_seed)
     seeds = replicate_seeds(master_seed, runs)
     tasks = [Task(pi, r, seeds[r], dict(ov)) for pi, ov in enumerate(points) for r in range(runs)]
-    temporary = out is None
-    folder = Path(tempfile.mkdtemp(prefix="networker-sim-exp-")) if temporary else Path(out)
-    done = _prepare_folder(folder, _config(scenario, points, runs, master_seed), overwrite)
-    todo = [t for t in tasks if t.key not in done]
-    own_executor = executor is None
-    if own_executor:
-        executor = local_executor(workers if len(todo) > 1 else 1)
-    n_workers = workers or capacity(executor)
-    size = batch_size or max(1, min(50, math.ceil(len(todo) / (4 * n_workers))))
-    failures: list[dict[str, Any]] = []
-    bar = _progress(len(tasks), len(tasks) - len(todo), progress, lang)
-    started = time.perf_counter()
-    pending: set[Future] = set()
-    n_done = len(tasks) - len(todo)
-    batches = iter(_batches(todo, size))
+    target = None if out is None else Path(out)
+    folder = owned_mkdtemp("exp") if target is None else open_folder(target, overwrite)
+    scratch = folder != target  # a temporary or hidden folder: removed, or swapped in at the end
     try:
-        # A bounded window of batches in flight: finished results are saved and dropped,
-        # so memory does not grow with the number of replicates.
-        for batch in itertools.islice(batches, 2 * n_workers):
-            pending.add(executor.submit(run_batch, scenario, batch))
-        while pending:
-            ready, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in ready:
-                results = future.result()
-                failures += _save_batch(folder, results)
-                bar.update(len(results))
-                n_done += len(results)
-                if on_progress is not None:
-                    on_progress(n_done, len(tasks))
-                nxt = next(batches, None)
-                if nxt is not None:
-                    pending.add(executor.submit(run_batch, scenario, nxt))
+        done = _prepare_folder(folder, _config(scenario, points, runs, master_seed), target)
+        todo = [t for t in tasks if t.key not in done]
+        own_executor = executor is None
+        if own_executor:
+            executor = local_executor(workers if len(todo) > 1 else 1)
+        n_workers = workers or capacity(executor)
+        size = batch_size or max(1, min(50, math.ceil(len(todo) / (4 * n_workers))))
+        failures: list[dict[str, Any]] = []
+        bar = _progress(len(tasks), len(tasks) - len(todo), progress, lang)
+        started = time.perf_counter()
+        pending: set[Future] = set()
+        n_done = len(tasks) - len(todo)
+        batches = iter(_batches(todo, size))
+        try:
+            # A bounded window of batches in flight: finished results are saved and dropped,
+            # so memory does not grow with the number of replicates.
+            for batch in itertools.islice(batches, 2 * n_workers):
+                pending.add(executor.submit(run_batch, scenario, batch))
+            while pending:
+                ready, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in ready:
+                    results = future.result()
+                    failures += _save_batch(folder, results)
+                    bar.update(len(results))
+                    n_done += len(results)
+                    if on_progress is not None:
+                        on_progress(n_done, len(tasks))
+                    nxt = next(batches, None)
+                    if nxt is not None:
+                        pending.add(executor.submit(run_batch, scenario, nxt))
+        except BaseException:
+            for f in pending:
+                f.cancel()
+            raise
+        finally:
+            bar.close()
+            if own_executor:
+                executor.shutdown(wait=True, cancel_futures=True)
+        outcomes, bands = _collect(folder, len(points), runs)
+        failures.sort(key=lambda f: (f["point"], f["replicate"]))
+        _write_atomic(folder / TABLES[0], lambda p: outcomes.to_parquet(p))
+        _write_atomic(folder / TABLES[1], lambda p: bands.to_parquet(p))
+        _write_atomic(folder / TABLES[2], lambda p: p.write_text(json.dumps(failures, indent=2)))
+        manifest = {
+            **_config(scenario, points, runs, master_seed),
+            "replicates_finished": len(outcomes),
+            "replicates_failed": len(failures),
+            "resumed_from": len(tasks) - len(todo),
+            "elapsed_seconds": round(time.perf_counter() - started, 3),
+            "versions": versions(),
+            "files": [*TABLES, f"{PARTS}/networkers-*.parquet", f"{PARTS}/weekly-*.parquet"],
+        }
+        _write_atomic(folder / MANIFEST, lambda p: p.write_text(json.dumps(manifest, indent=2)))
+        if target is not None and scratch:  # --overwrite: the new experiment is complete
+            swap_in(folder, target, foreign_in_output)
     except BaseException:
-        for f in pending:
-            f.cancel()
-        if temporary:
+        if scratch:  # an overwrite cut short leaves the old folder as it was
             shutil.rmtree(folder, ignore_errors=True)
         raise
-    finally:
-        bar.close()
-        if own_executor:
-            executor.shutdown(wait=True, cancel_futures=True)
-    outcomes, bands = _collect(folder, len(points), runs)
-    failures.sort(key=lambda f: (f["point"], f["replicate"]))
-    _write_atomic(folder / "outcomes.parquet", lambda p: outcomes.to_parquet(p))
-    _write_atomic(folder / "bands.parquet", lambda p: bands.to_parquet(p))
-    _write_atomic(folder / "failures.json", lambda p: p.write_text(json.dumps(failures, indent=2)))
-    manifest = {
-        **_config(scenario, points, runs, master_seed),
-        "replicates_finished": len(outcomes),
-        "replicates_failed": len(failures),
-        "resumed_from": len(tasks) - len(todo),
-        "elapsed_seconds": round(time.perf_counter() - started, 3),
-        "versions": versions(),
-        "files": [
-            "outcomes.parquet",
-            "bands.parquet",
-            "failures.json",
-            f"{PARTS}/networkers-*.parquet",
-            f"{PARTS}/weekly-*.parquet",
-        ],
-    }
-    _write_atomic(folder / "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=2)))
-    if temporary:
+    if target is None:
         shutil.rmtree(folder, ignore_errors=True)
-    return Experiment(outcomes, bands, failures, None if temporary else folder, points, master_seed)
+    return Experiment(outcomes, bands, failures, target, points, master_seed)
 
 
 def _collect(folder: Path, n_points: int, runs: int) -> tuple[pd.DataFrame, pd.DataFrame]:

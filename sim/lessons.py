@@ -11,7 +11,6 @@ they match a fresh computation.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ import pandas as pd
 from sim.experiments import Experiment, run_experiment
 from sim.i18n import LANGS, fmt_eur, fmt_int, fmt_num, fmt_pct, t
 from sim.metrics import weeks_active
+from sim.results import owned_tempdir
 from sim.scenario import SCENARIO_DIR, Scenario, load_scenario
 
 LESSONS_DIR = SCENARIO_DIR.parent / "lessons"
@@ -216,7 +216,7 @@ def measure_all(
     ``overrides`` (e.g. a smaller population) apply to every scenario: for tests.
     """
     names = sorted({name for lesson in LESSONS for name in lesson.scenarios})
-    with tempfile.TemporaryDirectory() as work:
+    with owned_tempdir("lessons") as work:
         done = {}
         for name in names:
             scenario = load_scenario(name, overrides)
@@ -342,6 +342,21 @@ def read_lesson(number: int, lang: str, folder: Path = LESSONS_DIR) -> str | Non
         return None
 
 
+def not_lessons(folder: Path) -> list[str]:
+    """What in ``folder`` is not a lesson file (``<lang>/<name>.md``): --write keeps away."""
+    foreign = []
+    for entry in sorted(folder.iterdir()):
+        if entry.name not in LANGS or not entry.is_dir() or entry.is_symlink():
+            foreign.append(entry.name)
+            continue
+        foreign += [
+            f"{entry.name}/{f.name}"
+            for f in sorted(entry.iterdir())
+            if f.suffix != ".md" or not f.is_file() or f.is_symlink()
+        ]
+    return foreign
+
+
 def write_lessons(
     results: dict[str, dict[str, float]],
     folder: Path = LESSONS_DIR,
@@ -352,7 +367,7 @@ def write_lessons(
     from sim.results import atomic_folder
 
     files = lesson_files(results, runs, master_seed)
-    with atomic_folder(folder, overwrite=True) as tmp:
+    with atomic_folder(folder, overwrite=True, foreign=not_lessons) as tmp:
         for rel, text in files.items():
             path = tmp / rel
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,6 @@ import base64
 import html
 import io
 import os
-import tempfile
 import uuid
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -36,7 +35,14 @@ from sim.figures import survival_curves
 from sim.i18n import LANGS, Msg, fmt_eur, fmt_int, fmt_num, fmt_pct, fmt_value, t
 from sim.metrics import RISK_RULES, YEAR_WEEKS, pyramid_risk
 from sim.model import run
-from sim.results import OutputError, check_writable, versions
+from sim.results import (
+    OutputError,
+    check_parents,
+    hidden_beside,
+    owned_tempdir,
+    remove_leftovers,
+    versions,
+)
 from sim.scenario import Scenario, param_specs
 
 FORMATS = ("pdf", "html")
@@ -453,7 +459,7 @@ def handout(
     ``build_report``.
     """
     _check(lang, "pdf")
-    with tempfile.TemporaryDirectory(prefix="networker-sim-report-") as work:
+    with owned_tempdir("report") as work:
         # a folder, not the default temporary one: the pooled table is read from it
         exp = run_experiment(
             scenario,
@@ -574,18 +580,25 @@ def build_report(
     return render_pdf(content) if fmt == "pdf" else render_html(content)
 
 
-def check_report_path(path: Path, overwrite: bool = False) -> None:
+SUFFIXES = {"pdf": (".pdf",), "html": (".html", ".htm")}  # the file name's ending per format
+
+
+def check_report_path(path: Path, overwrite: bool = False, fmt: str | None = None) -> None:
     """Raise OutputError unless a report can be written to ``path``: before minutes of runs.
 
     The path must not be a folder, nor an existing file unless ``overwrite``; its folder
-    must be writable (or creatable).
+    must be writable (or creatable); with ``fmt``, its name must end as that format's do
+    (HTML in a file called .pdf would mislead whoever opens it).
     """
     path = Path(path)
+    if fmt is not None and path.suffix.lower() not in SUFFIXES[fmt]:
+        ends = " / ".join(SUFFIXES[fmt])
+        raise OutputError(Msg("report.error.suffix", path=path, format=fmt.upper(), suffixes=ends))
     if path.is_dir():
         raise OutputError(Msg("report.error.is_folder", path=path))
     if path.exists() and not overwrite:
         raise OutputError(Msg("report.error.exists", path=path))
-    check_writable(path, overwrite=True)  # the folder: a folder, and writable
+    check_parents(path)  # the folder: a folder, and writable
 
 
 def write_report(path: Path, data: bytes, overwrite: bool = False) -> None:
@@ -603,7 +616,8 @@ def write_report(path: Path, data: bytes, overwrite: bool = False) -> None:
     check_report_path(path, overwrite)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.parent / f".{path.name}.{uuid.uuid4().hex[:8]}.partial"
+        remove_leftovers(path.parent)  # of a report killed while writing
+        tmp = path.parent / f"{hidden_beside(path, 'partial')}{uuid.uuid4().hex[:8]}"
         # 0o666 less the umask, as for any new file (mkstemp would make it private)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:

@@ -1,13 +1,22 @@
-"""Result folders: written whole or not at all, with a manifest that makes a run repeatable."""
+"""Result folders: written whole or not at all, with a manifest that makes a run repeatable.
+
+What the tool writes is known by name (a run's files, an experiment's), so ``--overwrite``
+replaces only a folder this tool wrote, and never the current folder, the home folder or a
+git work tree. Working names carry the pid and host of their process, so the next start
+removes what a killed process left behind, and nothing else.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import platform
+import re
+import secrets
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -18,10 +27,44 @@ from sim.i18n import LocalizedError, Msg
 from sim.model import RunResult
 
 PACKAGES = ("networker-sim", "mesa", "numpy", "pandas", "pyarrow", "scipy")
+# Leftovers of a process that died (SIGKILL, power cut) carry its pid and host in their
+# name, so that a later start can tell them from the work of a process still running:
+# ".<name>.partial-<pid>-<host>-<random>" and ".<name>.old-<pid>-<host>-<random>" beside a
+# result, "networker-sim-<kind>-<pid>-<host>-<random>" in the temporary folder.
+LEFTOVER = re.compile(
+    r"^(?:\..*\.(?:partial|old)|networker-sim-[a-z]+)"
+    r"-(?P<pid>\d+)-(?P<host>[A-Za-z0-9-]*)-[A-Za-z0-9_]{8}$"
+)
+MANIFEST = "manifest.json"
+RUN_FILES = (
+    "weekly.parquet",
+    "weekly.csv",
+    "networkers.parquet",
+    "networkers.csv",
+    "summary.json",
+)
+# An experiment folder (sim/experiments.py); a file being written has a hidden ".<name>.tmp".
+STATE_FILE = "experiment.json"
+PARTS = "parts"
+TABLES = ("outcomes.parquet", "bands.parquet", "failures.json")
+TOP_FILES = (STATE_FILE, MANIFEST, *TABLES)
+PART_FILE = re.compile(r"^\.?(?:outcomes|weekly|networkers)-\d{5}-\d{7}\.parquet(?:\.tmp)?$")
+Foreign = Callable[[Path], list[str]]  # the names in a folder this tool did not write
 
 
 class OutputError(LocalizedError, OSError):
     """The result folder cannot be written (exists, or not writable)."""
+
+
+def file_name(text: str, fallback: str = "scenario") -> str:
+    """``text`` (a scenario's name, say: data from a file) as one safe file name, never a
+    path: letters, digits, ``.``, ``_`` and ``-`` only, no leading dot or dash."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", text).lstrip(".-")[:100]
+    return name or fallback
+
+
+def cannot_create(out: Path, exc: OSError) -> OutputError:
+    return OutputError(Msg("cli.error.out_create", out=out, detail=exc.strerror or exc))
 
 
 def versions() -> dict[str, str]:
@@ -35,10 +78,154 @@ def versions() -> dict[str, str]:
     return out
 
 
-def check_writable(out: Path, overwrite: bool = False) -> None:
-    """Fail early, before a long run, if ``out`` cannot become the result folder."""
-    if out.exists() and not overwrite:
-        raise OutputError(Msg("cli.error.out_exists", out=out))
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9-]", "-", platform.node())[:40]
+
+
+def owner_tag() -> str:
+    """This process in a leftover's name: ``<pid>-<host>``."""
+    return f"{os.getpid()}-{_host()}"
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # os.kill(pid, 0) would stop the process there: never guess
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: alive, someone else's
+        return True
+    return True
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Remove this tool's leftovers in ``folder`` whose process is gone; return them.
+
+    A leftover is recognised by its name (see LEFTOVER) with the pid and host of the process
+    that made it; one of a process that still runs, or of another machine, stays.
+    """
+    removed = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        m = LEFTOVER.match(entry.name)
+        if m is None or m["host"] != _host() or _alive(int(m["pid"])):
+            continue
+        with suppress(OSError):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+            removed.append(entry)
+    return removed
+
+
+def hidden_beside(out: Path, kind: str) -> str:
+    """A prefix for a hidden working name next to ``out``: ``.<name>.<kind>-<pid>-<host>-``."""
+    return f".{out.name}.{kind}-{owner_tag()}-"
+
+
+def owned_mkdtemp(kind: str) -> Path:
+    """A fresh folder in the temporary folder, named so a later start can clean it up."""
+    tmp = Path(tempfile.gettempdir())
+    remove_leftovers(tmp)
+    return Path(tempfile.mkdtemp(prefix=f"networker-sim-{kind}-{owner_tag()}-", dir=tmp))
+
+
+@contextmanager
+def owned_tempdir(kind: str):
+    """Like ``tempfile.TemporaryDirectory``, but a later start removes it if this one dies."""
+    folder = owned_mkdtemp(kind)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def foreign_in_result(folder: Path) -> list[str]:
+    """The names in ``folder`` its manifest does not list (all of them without a manifest)."""
+    names = sorted(p.name for p in folder.iterdir())
+    try:
+        saved = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        listed = set(saved["files"]) if isinstance(saved.get("versions"), dict) else set()
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return names
+    return [n for n in names if n != MANIFEST and n not in listed]
+
+
+def foreign_in_experiment(folder: Path) -> list[str]:
+    """The names in ``folder`` an experiment does not write (all, if it has no state and no
+    parts: then it is not an experiment folder, even if some names fit)."""
+    names = sorted(p.name for p in folder.iterdir())
+    if STATE_FILE not in names and PARTS not in names:
+        return names
+    foreign = []
+    for name in names:
+        entry = folder / name
+        if name == PARTS and entry.is_dir() and not entry.is_symlink():
+            foreign += [
+                f"{PARTS}/{p.name}"
+                for p in sorted(entry.iterdir())
+                if not (PART_FILE.match(p.name) and p.is_file() and not p.is_symlink())
+            ]
+        elif not _top_file(entry):
+            foreign.append(name)
+    return foreign
+
+
+def _top_file(entry: Path) -> bool:
+    name = entry.name
+    if name.startswith(".") and name.endswith(".tmp"):  # see _write_atomic
+        name = name[1:-4]
+    return name in TOP_FILES and entry.is_file() and not entry.is_symlink()
+
+
+def foreign_in_output(folder: Path) -> list[str]:
+    """What in ``folder`` this tool did not write: [] for a run's or validation's result
+    folder or an experiment folder, else the names that make it neither."""
+    return min(foreign_in_result(folder), foreign_in_experiment(folder), key=len)
+
+
+def refusal(out: Path, foreign: Foreign = foreign_in_output) -> Msg | None:
+    """Why the existing ``out`` must not be replaced, or None: a folder this tool wrote.
+
+    Never replaced: the current folder or a folder above it, the home folder or one above
+    it, a git work tree, a symbolic link, a file, a folder holding anything ``foreign``
+    names. An empty folder holds nothing to lose.
+    """
+    out = Path(out)
+    path = Path(os.path.abspath(out))
+    real, cwd, home = path.resolve(), Path.cwd().resolve(), Path.home().resolve()
+    if path.is_symlink():
+        return Msg("cli.error.replace_link", out=out)
+    if real == cwd:
+        return Msg("cli.error.replace_cwd", out=out)
+    if real in cwd.parents:
+        return Msg("cli.error.replace_cwd_parent", out=out)
+    if real == home or real in home.parents:
+        return Msg("cli.error.replace_home", out=out)
+    if not path.is_dir():
+        return Msg("cli.error.replace_file", out=out)
+    if (path / ".git").exists():
+        return Msg("cli.error.replace_git", out=out)
+    try:
+        names = foreign(path)
+    except OSError as exc:
+        return cannot_create(out, exc).msg
+    if names:
+        shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+        return Msg("cli.error.replace_foreign", out=out, files=shown)
+    return None
+
+
+def check_parents(out: Path) -> None:
+    """Fail unless the folder ``out`` goes in is a folder, and writable (or creatable)."""
+    out = Path(out)
     for parent in out.parents:
         if parent.exists():
             if not parent.is_dir():
@@ -48,31 +235,69 @@ def check_writable(out: Path, overwrite: bool = False) -> None:
             break
 
 
+def check_writable(
+    out: Path, overwrite: bool = False, foreign: Foreign = foreign_in_output
+) -> None:
+    """Fail early, before a long run, if ``out`` cannot become the result folder.
+
+    An existing ``out`` is replaced only with ``overwrite``, and only if this tool wrote it
+    (see ``refusal``).
+    """
+    out = Path(out)
+    if out.exists() or out.is_symlink():
+        why = refusal(out, foreign)
+        if why is not None:
+            raise OutputError(why)
+        if not overwrite:
+            raise OutputError(Msg("cli.error.out_exists", out=out))
+    check_parents(out)
+
+
+def swap_in(new: Path, out: Path, foreign: Foreign = foreign_in_output) -> None:
+    """Let the complete folder ``new`` take the name ``out``; an old ``out`` goes after.
+
+    The old folder is checked again (it may have changed during a long run), moved aside
+    under a hidden name, and removed only once ``new`` is in its place.
+    """
+    out = Path(os.path.abspath(out))
+    if not (out.exists() or out.is_symlink()):
+        os.replace(new, out)
+        return
+    why = refusal(out, foreign)
+    if why is not None:
+        raise OutputError(why)
+    old = out.parent / f"{hidden_beside(out, 'old')}{secrets.token_hex(4)}"
+    os.replace(out, old)
+    try:
+        os.replace(new, out)
+    except BaseException:
+        os.replace(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
 @contextmanager
-def atomic_folder(out: Path, overwrite: bool = False):
+def atomic_folder(out: Path, overwrite: bool = False, foreign: Foreign = foreign_in_output):
     """Yield a temporary folder that becomes ``out`` only if the block completes.
 
     An exception or an interrupt removes the temporary folder, so a half-written result
-    never appears under ``out``.
+    never appears under ``out``; a process killed outright leaves it hidden, and the next
+    start removes it. ``overwrite`` replaces an ``out`` this tool wrote (``foreign`` says
+    what in it the tool did not write: then it is refused).
     """
-    out = Path(out)
-    check_writable(out, overwrite)
-    parent = out.parent if str(out.parent) else Path(".")
+    check_writable(out, overwrite, foreign)
+    path = Path(os.path.abspath(out))
+    parent = path.parent
     created = [p for p in (parent, *parent.parents) if not p.exists()]  # to undo on failure
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
+        remove_leftovers(parent)
+        tmp = Path(tempfile.mkdtemp(prefix=hidden_beside(path, "partial"), dir=parent))
     except OSError as exc:
-        raise OutputError(Msg("cli.error.out_create", out=out, detail=exc.strerror)) from None
+        raise cannot_create(out, exc) from None
     try:
         yield tmp
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
-            os.replace(out, old / "x")
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
+        swap_in(tmp, path, foreign)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         for folder in created:  # innermost first; only if still empty
@@ -90,13 +315,7 @@ def manifest(result: RunResult, elapsed: float, argv: list[str] | None = None) -
         "elapsed_seconds": round(elapsed, 3),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": argv if argv is not None else sys.argv,
-        "files": [
-            "weekly.parquet",
-            "weekly.csv",
-            "networkers.parquet",
-            "networkers.csv",
-            "summary.json",
-        ],
+        "files": list(RUN_FILES),
     }
 
 
@@ -113,5 +332,5 @@ def write_run(
         result.networkers.to_parquet(tmp / "networkers.parquet", index=False)
         result.networkers.to_csv(tmp / "networkers.csv", index=False)
         (tmp / "summary.json").write_text(json.dumps(result.summary, indent=2) + "\n")
-        (tmp / "manifest.json").write_text(json.dumps(manifest(result, elapsed), indent=2) + "\n")
+        (tmp / MANIFEST).write_text(json.dumps(manifest(result, elapsed), indent=2) + "\n")
     return Path(out)
