@@ -182,7 +182,7 @@ class Networker(mesa.Agent):
             s = state[person]
             if s == PROSPECT and free_from[person] <= week and refusals[person] < limit:
                 return person, True
-            if s == PROSPECT or s == CUSTOMER:
+            if s in (PROSPECT, CUSTOMER):
                 self.defer(person)
         later = self.warm_later
         if later:
@@ -190,7 +190,7 @@ class Networker(mesa.Agent):
             while i < len(later):
                 person = later[i]
                 s = state[person]
-                if s == NETWORKER or s == FORMER or refusals[person] >= limit:
+                if s in (NETWORKER, FORMER) or refusals[person] >= limit:
                     del later[i]  # will never be a prospect to approach again
                     continue
                 if s == PROSPECT and free_from[person] <= week:

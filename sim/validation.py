@@ -80,6 +80,8 @@ def _target_values(target: Target, outcomes: pd.DataFrame) -> tuple[pd.Series, s
     point = outcomes.point if "point" in outcomes else pd.Series(0, index=outcomes.index)
     base = outcomes[point == 0]
     if target.kind == "difference":
+        if "replicate" not in outcomes or not (point == 2).any():
+            return pd.Series(dtype=float), target.outcome
         low, high = (outcomes[point == i].set_index("replicate") for i in (1, 2))
         diff = column(low, target.outcome) - column(high, target.outcome)
         return diff.dropna(), target.outcome

@@ -23,6 +23,7 @@ DROPOUT_COLUMNS = {
     "discouraged": "dropouts_discouraged",
     "financial": "dropouts_financial",
     "life": "dropouts_life",
+    "no_market": "dropouts_no_market",
 }
 
 

@@ -68,13 +68,13 @@ def test_builder_with_tolerance_three_quits_on_third_failure_not_before():
     model = small_model()
     agent = founder(model, tolerance=3.0)
 
-    assert agent.record_failure() is False
+    assert agent.record_refusal() is False
     assert agent.failures == 1 and agent.active
-    assert agent.record_failure() is False
+    assert agent.record_refusal() is False
     assert agent.failures == 2 and agent.active
     assert model.ledger.exit_week[agent.nid] == -1
 
-    assert agent.record_failure() is True
+    assert agent.record_refusal() is True
     assert_retired(model, agent, ExitReason.DISCOURAGED)
 
 
@@ -96,17 +96,17 @@ def test_a_week_of_refusals_ends_after_exactly_tolerance_contacts(tolerance):
 def test_fractional_tolerance_quits_on_the_next_whole_failure():
     model = small_model()
     agent = founder(model, tolerance=3.5)
-    assert [agent.record_failure() for _ in range(3)] == [False, False, False]
+    assert [agent.record_refusal() for _ in range(3)] == [False, False, False]
     assert agent.active
-    assert agent.record_failure() is True
+    assert agent.record_refusal() is True
     assert_retired(model, agent, ExitReason.DISCOURAGED)
 
 
 def test_success_resets_the_run_and_raises_tolerance_by_confidence_gain():
     model = small_model({"networker.confidence_gain": 0.5})
     agent = founder(model, tolerance=3.0)
-    agent.record_failure()
-    agent.record_failure()
+    agent.record_refusal()
+    agent.record_refusal()
     assert agent.failures == 2
 
     agent.record_success()
@@ -114,9 +114,9 @@ def test_success_resets_the_run_and_raises_tolerance_by_confidence_gain():
     assert agent.failures == 0
     assert agent.tolerance == pytest.approx(3.5)
     # Now 3.5: three more failures in a row are survived, the fourth ends it.
-    assert [agent.record_failure() for _ in range(3)] == [False, False, False]
+    assert [agent.record_refusal() for _ in range(3)] == [False, False, False]
     assert agent.active
-    assert agent.record_failure() is True
+    assert agent.record_refusal() is True
     assert_retired(model, agent, ExitReason.DISCOURAGED)
 
 
@@ -132,7 +132,7 @@ def test_confidence_gain_accumulates_over_successes():
 def test_product_user_is_never_discouraged():
     model = small_model()
     agent = founder(model, builder=False, tolerance=1.0)
-    results = [agent.record_failure() for _ in range(100)]
+    results = [agent.record_refusal() for _ in range(100)]
     assert not any(results)
     assert agent.failures == 100
     assert agent.active
@@ -146,8 +146,8 @@ def test_product_user_survives_a_week_of_refusals():
     agent.hours = 10.0
     agent.step()
     assert model.contacts_this_week > 10
-    # every contact failed; searches that found nobody to approach count as failures too
-    assert agent.failures >= model.contacts_this_week
+    # every contact was a refusal (the 50-person market may also run out: not a refusal)
+    assert agent.failures == model.contacts_this_week
     assert agent.active
     assert model.exits_this_week.sum() == 0
 
@@ -321,7 +321,7 @@ def test_max_refusals_one_means_a_single_no_is_final():
 
 
 @pytest.mark.parametrize("state", [CUSTOMER, NETWORKER, FORMER])
-def test_pitching_a_non_prospect_fails_without_a_refusal(state):
+def test_a_stranger_in_the_business_is_a_short_conversation_not_a_refusal(state):
     model = small_model({**ALWAYS_SUCCESS})
     pop = model.population
     agent = founder(model)
@@ -329,7 +329,7 @@ def test_pitching_a_non_prospect_fails_without_a_refusal(state):
     pop.state[person] = state
     before = model.ledger.n
 
-    assert agent.pitch(person, True) is False
+    assert agent.pitch(person, False) is None
 
     assert pop.state[person] == state
     assert pop.refusals[person] == 0
@@ -338,7 +338,7 @@ def test_pitching_a_non_prospect_fails_without_a_refusal(state):
     assert person not in agent.customers
 
 
-def test_pitching_another_networkers_customer_fails_and_leaves_the_customer():
+def test_pitching_another_networkers_customer_is_neutral_and_leaves_the_customer():
     model = small_model({**ALWAYS_SUCCESS, "networker.recruiting_focus": 0.0})
     pop = model.population
     agent = founder(model)
@@ -346,7 +346,7 @@ def test_pitching_another_networkers_customer_fails_and_leaves_the_customer():
     other = model.enrol(other_person, agent)
     model.sell(customer, other)
 
-    assert agent.pitch(customer, True) is False
+    assert agent.pitch(customer, False) is None
     assert pop.state[customer] == CUSTOMER
     assert pop.seller[customer] == other.nid
     assert customer in other.customers
@@ -379,3 +379,97 @@ def test_successful_recruiting_pitch_makes_a_networker_in_the_downline():
     assert model.ledger.sponsor[recruit.nid] == agent.nid
     assert model.ledger.recruits[agent.nid] == 1
     assert model.recruits_this_week == 1
+
+
+# ---- what counts as a failed contact, and results against rejections (MODEL.md §3.5) ----
+
+
+def test_acquaintances_in_the_business_are_passed_over_not_pitched():
+    model = small_model(NO_SUCCESS)
+    pop = model.population
+    agent = founder(model, tolerance=100.0)
+    friends = list(agent.warm[:3])
+    pop.state[friends[0]] = NETWORKER
+    pop.state[friends[1]] = FORMER
+    pop.state[friends[2]] = CUSTOMER
+    person, warm = agent.next_contact()
+    assert warm and person not in friends
+    assert pop.state[person] == PROSPECT
+    assert friends[2] in agent.warm_later  # a customer may be a prospect again later
+    assert friends[0] not in agent.warm_later and friends[1] not in agent.warm_later
+
+
+def test_nobody_left_ends_the_week_without_a_failure():
+    model = small_model({**NO_SUCCESS, "market.contacts_per_hour": 30.0})
+    pop = model.population
+    agent = founder(model, tolerance=3.0)
+    agent.hours = 10.0
+    pop.refusals[:] = pop.params.max_refusals  # everybody refused for good
+    pop.available_from[:] = 10**6
+    agent.step()
+    assert agent.active
+    assert agent.failures == 0
+    assert model.contacts_this_week == 0
+    assert agent.dry_weeks == 1
+
+
+def test_weeks_of_finding_nobody_end_a_builder_as_no_market():
+    model = small_model({"networker.no_market_weeks": 3})
+    agent = founder(model)
+    agent.count_dry_week(True)
+    agent.count_dry_week(True)
+    agent.count_dry_week(False)  # a week with a pitch ends the streak
+    assert agent.dry_weeks == 0
+    for _ in range(2):
+        agent.count_dry_week(True)
+    assert agent.active
+    agent.count_dry_week(True)
+    assert_retired(model, agent, ExitReason.NO_MARKET)
+
+
+def test_a_product_user_does_not_leave_for_want_of_a_market():
+    model = small_model({"networker.no_market_weeks": 1})
+    agent = founder(model, builder=False)
+    for _ in range(5):
+        agent.count_dry_week(True)
+    assert agent.active
+
+
+def test_a_paying_business_is_not_discouraged_by_refusals():
+    model = small_model()
+    agent = founder(model, tolerance=2.0)
+    model.ledger.cols["paying"][agent.nid] = True
+    assert [agent.record_refusal() for _ in range(50)] == [False] * 50
+    assert agent.active and agent.failures == 0
+    model.ledger.cols["paying"][agent.nid] = False  # once it stops paying, refusals count
+    assert agent.record_refusal() is False
+    assert agent.record_refusal() is True
+    assert_retired(model, agent, ExitReason.DISCOURAGED)
+
+
+def test_a_paid_month_resets_the_run_of_refusals():
+    model = small_model({"networker.paid_month_threshold": 10.0, "costs.expenses_per_hour": 0.0})
+    agent = founder(model, tolerance=100.0)
+    agent.failures = 5
+    model.ledger.commission[agent.nid] += 11.0  # this month's commissions pass the threshold
+    model.close_month()
+    assert agent.failures == 0
+
+
+def test_a_month_below_the_threshold_keeps_the_run():
+    model = small_model({"networker.paid_month_threshold": 10.0})
+    agent = founder(model, tolerance=100.0)
+    agent.failures = 5
+    model.ledger.commission[agent.nid] += 9.0
+    model.close_month()
+    assert agent.failures == 5
+
+
+def test_money_lost_beyond_the_loss_tolerance_is_a_financial_exit():
+    model = small_model({"dropout.life_monthly": 0.0, "costs.own_purchase_value_share": 0.0})
+    agent = founder(model)
+    model.ledger.loss_tolerance[agent.nid] = 150.0
+    model.close_month()  # the €100 autoship: a loss of 100, within what they accept
+    assert agent.active
+    model.close_month()  # 200 lost
+    assert_retired(model, agent, ExitReason.FINANCIAL)

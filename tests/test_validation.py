@@ -22,6 +22,7 @@ from sim.validation import (
     README_END,
     README_START,
     TARGETS,
+    VALIDATION_POINTS,
     markdown_table,
     read_block,
     replace_block,
@@ -72,11 +73,40 @@ def test_gross_per_year_only_for_those_active_a_full_year():
     assert per_year == pytest.approx([1000.0, 200.0])
 
 
-def outcomes(**cols: list[float]) -> pd.DataFrame:
+def outcomes(
+    years: dict[str, list[float]] | None = None, c10: tuple[float, float] = (0.8, 0.5), **cols
+) -> pd.DataFrame:
+    """Four replicates at each of VALIDATION_POINTS, every target in its band by default."""
     base = {t.outcome: [(t.lo + t.hi) / 2 if math.isfinite(t.lo + t.hi) else 0.95
                         if math.isfinite(t.lo) else 500.0] * 4 for t in TARGETS}  # fmt: skip
+    base["builder_first_year_dropout_share"] = [0.55] * 4
+    for year, values in (years or {"y1": [0.5] * 4, "y2": [0.5] * 4}).items():
+        base[f"first_year_dropout_share_{year}"] = values
     base.update(cols)
-    return pd.DataFrame(base)
+    frames = [pd.DataFrame({**base, "point": 0, "replicate": range(4)})]
+    for point, value in enumerate(c10, start=1):
+        row = {**base, "builder_first_year_dropout_share": [value] * 4}
+        frames.append(pd.DataFrame({**row, "point": point, "replicate": range(4)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_c9_holds_only_if_every_joining_year_does_and_shows_the_worst():
+    tab = target_table(outcomes(years={"y1": [0.5] * 4, "y3": [0.9] * 4})).set_index("target")
+    assert not tab.loc["C9", "holds"]
+    assert tab.loc["C9", "shown"] == "first_year_dropout_share_y3"
+    assert tab.loc["C9", "mean"] == pytest.approx(0.9)
+    ok = target_table(outcomes(years={"y1": [0.45] * 4, "y3": [0.7] * 4})).set_index("target")
+    assert ok.loc["C9", "holds"]
+
+
+def test_c10_is_the_paired_difference_between_the_tolerance_points():
+    tab = target_table(outcomes(c10=(0.8, 0.5))).set_index("target")
+    assert tab.loc["C10", "mean"] == pytest.approx(0.3)
+    assert tab.loc["C10", "holds"]
+    weak = target_table(outcomes(c10=(0.6, 0.5))).set_index("target")
+    assert not weak.loc["C10", "holds"]
+    alone = target_table(outcomes().query("point == 0")).set_index("target")
+    assert not alone.loc["C10", "holds"] and alone.loc["C10", "runs"] == 0
 
 
 def test_target_table_mean_range_band_and_holds():
@@ -120,7 +150,9 @@ def test_readme_block_is_replaced_not_duplicated():
 def test_calibrated_baseline_lands_inside_every_band_and_matches_the_readme():
     """CALIBRATION.md: the mean over at least 20 seeds lies in every band; and the table
     in README.md is this table, generated, not typed in."""
-    exp = run_experiment(load_scenario("baseline"), MIN_RUNS, master_seed=42, workers=2)
+    exp = run_experiment(
+        load_scenario("baseline"), MIN_RUNS, VALIDATION_POINTS, master_seed=42, workers=2
+    )
     tab = target_table(exp.outcomes)
     failing = tab[~tab.holds][["target", "mean", "lo", "hi"]]
     assert failing.empty, f"targets outside their band:\n{failing}"
