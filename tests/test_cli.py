@@ -28,6 +28,8 @@ import pandas as pd
 import pytest
 
 from sim.cli import build_parser, main, resolve
+from sim.model import run as run_model
+from sim.results import write_run
 from sim.scenario import SCENARIO_DIR, list_scenarios, load_scenario
 
 SMALL = ["--set", "population.size=2000", "--weeks", "52"]
@@ -177,7 +179,16 @@ def plan_invocations(root: Path) -> dict[str, Invocation]:
     existing.mkdir(parents=True)
     (existing / "marker.txt").write_text("keep me\n")
     calls["out_exists"] = Invocation(
-        ["run", "baseline", *SMALL, "--out", str(existing)], expect=[str(existing), "--overwrite"]
+        ["run", "baseline", *SMALL, "--out", str(existing)],
+        expect=[str(existing), "did not write (marker.txt)", "--overwrite"],
+    )
+    # --overwrite replaces only a folder this tool wrote: not one with a file of someone else
+    foreign = root / "foreign" / "out"
+    foreign.mkdir(parents=True)
+    (foreign / "marker.txt").write_text("keep me\n")
+    calls["overwrite_foreign"] = Invocation(
+        ["run", "baseline", *SMALL, "--out", str(foreign), "--overwrite"],
+        expect=[str(foreign), "did not write (marker.txt)", "not replaced"],
     )
 
     # happy paths
@@ -198,10 +209,10 @@ def plan_invocations(root: Path) -> dict[str, Invocation]:
             str(root / "happy" / "run7"),
         ]
     )
-    # also the summary table: a run without --json
+    # also the summary table: a run without --json, replacing an earlier result of 8 weeks
     replace = root / "replace" / "out"
-    replace.mkdir(parents=True)
-    (replace / "marker.txt").write_text("old result\n")
+    old = load_scenario("baseline", {"population.size": 200, "simulation.weeks": 8})
+    write_run(run_model(old), replace, 0.1)
     calls["table_overwrite"] = Invocation(
         ["run", "baseline", *SMALL, "--out", str(replace), "--overwrite"]
     )
@@ -424,9 +435,23 @@ def test_overwrite_replaces_the_folder(cli: Batch) -> None:
     res = cli["table_overwrite"]
     out = cli.root / "replace" / "out"
     assert res.returncode == 0, res.stderr
-    assert {p.name for p in out.iterdir()} == OUT_FILES  # marker.txt is gone
+    assert {p.name for p in out.iterdir()} == OUT_FILES
     assert [p.name for p in out.parent.iterdir()] == ["out"], "temporary folders left over"
-    assert len(pd.read_parquet(out / "weekly.parquet")) == 52
+    assert len(pd.read_parquet(out / "weekly.parquet")) == 52  # the old result had 8 weeks
+
+
+def test_overwrite_refuses_a_folder_with_files_the_tool_did_not_write(cli: Batch) -> None:
+    inv, res = cli.calls["overwrite_foreign"], cli["overwrite_foreign"]
+    assert res.returncode == 2, res.stderr
+    assert "Traceback" not in res.stderr and res.stdout == ""
+    line = res.stderr.strip()
+    assert "\n" not in line and line.startswith("networker-sim: error: ")
+    for fragment in inv.expect:
+        assert fragment in line
+    foreign = cli.root / "foreign" / "out"
+    assert [p.name for p in foreign.iterdir()] == ["marker.txt"]
+    assert (foreign / "marker.txt").read_text() == "keep me\n"
+    assert [p.name for p in foreign.parent.iterdir()] == ["out"], "leftovers beside it"
 
 
 def test_readme_command_resolves() -> None:
@@ -541,13 +566,12 @@ def test_failed_overwrite_keeps_the_old_folder(
     from sim.results import write_run
 
     out = tmp_path / "result"
-    out.mkdir()
-    (out / "marker.txt").write_text("old result\n")
+    write_run(tiny_result, out, 0.1)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
     _interrupt_after_first_file(monkeypatch, KeyboardInterrupt(), [])
     with pytest.raises(KeyboardInterrupt):
-        write_run(tiny_result, out, 0.1, overwrite=True)
-    assert [p.name for p in out.iterdir()] == ["marker.txt"]
-    assert (out / "marker.txt").read_text() == "old result\n"
+        write_run(tiny_result, out, 0.2, overwrite=True)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["result"]
 
 

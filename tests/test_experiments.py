@@ -343,7 +343,7 @@ def test_a_folder_holding_another_experiment_is_refused(
 ) -> None:
     out = tmp_path / "exp"
     run_experiment(scenario, 2, master_seed=MASTER_SEED, workers=1, out=out)
-    other_scenario = scenario.with_overrides({"networker.tolerance_mean": 5})
+    other_scenario = scenario.with_overrides({"networker.tolerance_mean": 7})
     calls = count_run_batch(monkeypatch)
     with pytest.raises(ExperimentError, match=r"different experiment.*--overwrite"):
         run_experiment(scenario, 2, master_seed=MASTER_SEED + 1, workers=1, out=out)
@@ -351,7 +351,7 @@ def test_a_folder_holding_another_experiment_is_refused(
         run_experiment(other_scenario, 2, master_seed=MASTER_SEED, workers=1, out=out)
     with pytest.raises(ExperimentError, match="different experiment"):
         run_experiment(
-            scenario, 2, [{"networker.tolerance_mean": 5}], master_seed=MASTER_SEED, out=out
+            scenario, 2, [{"networker.tolerance_mean": 7}], master_seed=MASTER_SEED, out=out
         )
     assert calls == []
     exp = run_experiment(

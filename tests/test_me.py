@@ -230,7 +230,12 @@ def test_json_has_the_documented_keys(capsys):
             assert set(h[k]) == SHARE_KEYS and h[k]["n"] == 10
             assert h[k]["lo"] <= h[k]["share"] <= h[k]["hi"]
         assert set(h["net"]) == {"p10", "p50", "p90"}
-    assert set(data["dropout_reasons"]["among_stopped"]) == {"discouraged", "financial", "life"}
+    assert set(data["dropout_reasons"]["among_stopped"]) == {
+        "discouraged",
+        "financial",
+        "life",
+        "no_market",
+    }
     assert set(data["promise"]["ahead_of_minimum_wage_job"]) == SHARE_KEYS
     assert "Modell" in data["note"] and "100" in data["summary"]
 

@@ -238,7 +238,7 @@ def test_unknown_language_or_format_is_refused_before_anything_runs(scenario, la
 def test_parameter_rows_mark_assumptions_and_changed_defaults():
     rows = {r.key: r for r in parameter_rows(load_scenario("baseline"), "en")}
     assert list(rows) == list(param_specs())
-    assert rows["networker.tolerance_mean"].value == "4.7 contacts\ndefault: 3.5 contacts"
+    assert rows["networker.tolerance_mean"].value == "5 contacts\ndefault: 3.5 contacts"
     assert not rows["networker.tolerance_mean"].assumption
     assert rows["population.founders"].assumption
     assert rows["population.size"].value == "10,000 people"
