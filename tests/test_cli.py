@@ -299,18 +299,23 @@ def test_argparse_type_error_exit_2_no_traceback(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_out_onto_existing_folder_without_overwrite(cli: Batch) -> None:
-    inv, res = cli.calls["out_exists"], cli["out_exists"]
+def assert_refused_and_kept(cli: Batch, call: str, folder: str) -> None:
+    """One error line naming what the call expects; the user's folder untouched."""
+    inv, res = cli.calls[call], cli[call]
     assert res.returncode == 2, res.stderr
-    assert "Traceback" not in res.stderr
+    assert "Traceback" not in res.stderr and res.stdout == ""
     line = res.stderr.strip()
     assert "\n" not in line and line.startswith("networker-sim: error: ")
     for fragment in inv.expect:
         assert fragment in line
-    existing = cli.root / "exists" / "out"
-    assert [p.name for p in existing.iterdir()] == ["marker.txt"]
-    assert (existing / "marker.txt").read_text() == "keep me\n"
-    assert [p.name for p in existing.parent.iterdir()] == ["out"]
+    kept = cli.root / folder / "out"
+    assert [p.name for p in kept.iterdir()] == ["marker.txt"]
+    assert (kept / "marker.txt").read_text() == "keep me\n"
+    assert [p.name for p in kept.parent.iterdir()] == ["out"], "leftovers beside it"
+
+
+def test_out_onto_existing_folder_without_overwrite(cli: Batch) -> None:
+    assert_refused_and_kept(cli, "out_exists", "exists")
 
 
 # ---- happy paths ---------------------------------------------------------------------------
@@ -441,17 +446,7 @@ def test_overwrite_replaces_the_folder(cli: Batch) -> None:
 
 
 def test_overwrite_refuses_a_folder_with_files_the_tool_did_not_write(cli: Batch) -> None:
-    inv, res = cli.calls["overwrite_foreign"], cli["overwrite_foreign"]
-    assert res.returncode == 2, res.stderr
-    assert "Traceback" not in res.stderr and res.stdout == ""
-    line = res.stderr.strip()
-    assert "\n" not in line and line.startswith("networker-sim: error: ")
-    for fragment in inv.expect:
-        assert fragment in line
-    foreign = cli.root / "foreign" / "out"
-    assert [p.name for p in foreign.iterdir()] == ["marker.txt"]
-    assert (foreign / "marker.txt").read_text() == "keep me\n"
-    assert [p.name for p in foreign.parent.iterdir()] == ["out"], "leftovers beside it"
+    assert_refused_and_kept(cli, "overwrite_foreign", "foreign")
 
 
 def test_readme_command_resolves() -> None:
