@@ -131,6 +131,11 @@ def _saturation(runs: dict[str, Runs]) -> dict[str, float]:
         end = float(after.index[0]) if len(after) else float("nan")
         return float(peak_week), float(recruits.max()), end
 
+    def median_join_week(r: Runs) -> float:
+        """Half of everyone recruited (founders aside) had joined by this week."""
+        net = r.networkers
+        return float(net.join_week[net.join_week > 0].median())
+
     town, base = runs["small_town"], runs["baseline"]
     peak_week, peak, end_week = recruiting(town)
     active = town.curve("active")
@@ -145,6 +150,9 @@ def _saturation(runs: dict[str, Runs]) -> dict[str, float]:
         "baseline_size": float(base.scenario.population.size),
         "baseline_end_week": recruiting(base)[2],
         "baseline_joined_share": float(base.curve("saturation_joined").iloc[-1]),
+        "founders": float(town.scenario.population.founders),
+        "median_join": median_join_week(town),
+        "baseline_median_join": median_join_week(base),
     }
 
 
@@ -245,7 +253,8 @@ KINDS = {
     "eur2": "wage net_per_hour",
     "int": (
         "joined median_contacts_quit size peak_week end_week active_peak active_end "
-        "baseline_size baseline_end_week leaders window tolerance_quit tolerance_stayed"
+        "baseline_size baseline_end_week leaders window tolerance_quit tolerance_stayed "
+        "founders median_join baseline_median_join"
     ),
     "num1": "peak",
     "num2": "gini contacts_within contacts_long",

@@ -149,23 +149,42 @@ def test_small_town_runs_out_of_recruits(seed):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_binary_plan_pays_fewer_people_and_late_joiners_least(seed):
-    """Against the unilevel baseline with the same seed: fewer are ever paid a commission,
-    and a late joiner's chance falls further (the legs below early members are full)."""
-    uni, binary = result("baseline", seed), result("binary_plan", seed)
+def test_a_larger_market_with_the_same_founders_saturates_later(seed):
+    """Town and city start with the same founders; the city's median recruit joins later."""
+    town, city = result("small_town", seed), result("baseline", seed)
+    assert town.scenario.population.founders == city.scenario.population.founders
+    assert town.scenario.population.size < city.scenario.population.size
+
+    def median_join(r: RunResult) -> float:
+        n = r.networkers
+        return float(n.join_week[n.join_week > 0].median())
+
+    assert median_join(city) > median_join(town) + 10
+
+
+def test_binary_plan_pays_fewer_people_and_late_joiners_least():
+    """Against the unilevel baseline with the same seeds: fewer are ever paid a commission,
+    and a late joiner is paid far less often still (the legs below early members are full).
+    The late share rests on a few hundred people a run, so it is judged over the seeds."""
 
     def paid_share(r: RunResult, late: bool) -> float:
         n = r.networkers
         group = n[(n.join_week >= 52) == late]
         return float((group.commission > 0).mean())
 
-    assert paid_share(binary, late=False) < paid_share(uni, late=False) - 0.05
-    assert paid_share(binary, late=True) < paid_share(uni, late=True)
+    uni = [result("baseline", seed) for seed in SEEDS]
+    binary = [result("binary_plan", seed) for seed in SEEDS]
+    for u, b in zip(uni, binary, strict=True):
+        assert paid_share(b, late=False) < paid_share(u, late=False) - 0.05
+    late_uni = sum(paid_share(u, late=True) for u in uni)
+    late_binary = sum(paid_share(b, late=True) for b in binary)
+    assert late_binary < 0.75 * late_uni
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_hype_launch_many_join_fast_most_quit_fast(seed):
-    """S6: recruitment peaks within the first quarter; many more are gone within 13 weeks."""
+    """S6: recruitment peaks within the first quarter; most are gone within 13 weeks, far
+    more than in the baseline (refusals and a loss they did not sign up for)."""
     hype, base = result("hype_launch", seed), result("baseline", seed)
     recruits = hype.weekly.new_recruits.rolling(4).mean()
     assert int(recruits.idxmax()) <= 13
@@ -175,4 +194,5 @@ def test_hype_launch_many_join_fast_most_quit_fast(seed):
         n = r.networkers
         return float(((n.exit_week >= 0) & (tenure(r) <= weeks)).mean())
 
-    assert gone_within(hype, 13) > gone_within(base, 13)
+    assert gone_within(hype, 13) > 0.5
+    assert gone_within(hype, 13) > gone_within(base, 13) + 0.15
