@@ -5,12 +5,18 @@ Each size runs in a fresh process, so the peak memory is that run's own.
 Targets (issue 2): 10^4 people in under 1 s; 10^6 in under 3 minutes and 4 GiB.
 
     uv run python benchmarks/bench_model.py [--sizes 10000,100000,1000000] [--repeat 3]
+
+``--against DIR`` also times the checkout in DIR (a worktree of an earlier commit, e.g.
+``git worktree add /tmp/before <commit>``) in the same run, alternating the two for each
+seed so that both see the same machine load, and prints the ratio of their throughputs.
+Its children import ``sim`` from DIR (PYTHONPATH) with this environment's packages.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -35,6 +41,7 @@ def one_run(size: int, weeks: int, seed: int) -> dict:
         "contacts": int(result.weekly.contacts.sum()),
         "ever_joined": result.summary["ever_joined"],
         "peak_mib": peak_kib / 1024,
+        "sim": sys.modules["sim"].__file__,
     }
 
 
@@ -43,45 +50,57 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--weeks", type=int, default=260)
     parser.add_argument("--repeat", type=int, default=3, help="runs per size (seeds 1..N)")
+    parser.add_argument("--against", help="also time the checkout in this folder")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(one_run(args.child, args.weeks, args.seed)))
         return
+    trees = {"this": None} | ({"before": os.path.abspath(args.against)} if args.against else {})
     print(f"baseline, {args.weeks} weeks, {args.repeat} run(s) per size (fresh process each)")
+    for label, tree in trees.items():
+        print(f"  {label}: {tree or 'this checkout'}")
     header = (
-        f"{'people':>10} {'wall s (min/median/max)':>26} {'ever joined':>12} "
+        f"{'people':>10} {'code':>7} {'wall s (min/median/max)':>26} {'ever joined':>12} "
         f"{'networker-weeks/s':>18} {'contacts/s':>12} {'peak MiB':>9}"
     )
     print(header)
     for size in (int(s) for s in args.sizes.split(",")):
-        runs = []
+        runs: dict[str, list[dict]] = {label: [] for label in trees}
         for seed in range(1, args.repeat + 1):
-            out = subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    "--child",
-                    str(size),
-                    "--weeks",
-                    str(args.weeks),
-                    "--seed",
-                    str(seed),
-                ],
-                check=True,
-                capture_output=True,
-                text=True,
+            for label, tree in trees.items():
+                runs[label].append(child(size, args.weeks, seed, tree))
+        speed = {}
+        for label, rs in runs.items():
+            walls = sorted(r["wall_s"] for r in rs)
+            med = walls[len(walls) // 2]
+            speed[label] = sum(r["networker_weeks"] for r in rs) / sum(walls)
+            ct = sum(r["contacts"] for r in rs) / sum(walls)
+            joined = sorted(r["ever_joined"] for r in rs)[len(rs) // 2]
+            peak = max(r["peak_mib"] for r in rs)
+            wall_txt = f"{walls[0]:.2f} / {med:.2f} / {walls[-1]:.2f}"
+            print(
+                f"{size:>10,} {label:>7} {wall_txt:>26} {joined:>12,} "
+                f"{speed[label]:>18,.0f} {ct:>12,.0f} {peak:>9,.0f}"
             )
-            runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
-        walls = sorted(r["wall_s"] for r in runs)
-        med = walls[len(walls) // 2]
-        nw = sum(r["networker_weeks"] for r in runs) / sum(walls)
-        ct = sum(r["contacts"] for r in runs) / sum(walls)
-        joined = sorted(r["ever_joined"] for r in runs)[len(runs) // 2]
-        peak = max(r["peak_mib"] for r in runs)
-        wall_txt = f"{walls[0]:.2f} / {med:.2f} / {walls[-1]:.2f}"
-        print(f"{size:>10,} {wall_txt:>26} {joined:>12,} {nw:>18,.0f} {ct:>12,.0f} {peak:>9,.0f}")
+        if "before" in speed:
+            print(f"{size:>10,} {'ratio':>7} this / before networker-weeks/s: "
+                  f"{speed['this'] / speed['before']:.2f}")  # fmt: skip
+
+
+def child(size: int, weeks: int, seed: int, tree: str | None) -> dict:
+    """One run in a fresh process; ``tree``: import ``sim`` from that checkout instead."""
+    env = dict(os.environ)
+    if tree:
+        env["PYTHONPATH"] = tree + os.pathsep + env.get("PYTHONPATH", "")
+    cmd = [sys.executable, os.path.abspath(__file__), "--child", str(size), "--weeks", str(weeks),
+           "--seed", str(seed)]  # fmt: skip
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env, cwd=tree)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    if tree and not result["sim"].startswith(tree):
+        raise SystemExit(f"the run imported {result['sim']}, not the code in {tree}")
+    return result
 
 
 if __name__ == "__main__":

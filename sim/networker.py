@@ -132,7 +132,22 @@ class Networker(mesa.Agent):
             rate *= model.params.networker.paid_prospecting  # the business pays: less effort
         if self.dry_weeks:
             rate /= 1 + self.dry_weeks  # a networker who keeps finding nobody works less
-        n = poisson(model.random, rate)
+        if rate <= 0:
+            return
+        rnd = model.random
+        if rate > 30:
+            n = poisson(rnd, rate)
+        else:
+            # poisson() inlined for its most common answer, no contact this week: this
+            # runs for every active networker every week (the same draws, the same counts)
+            limit = math.exp(-rate)
+            prod = rnd.random()
+            if prod <= limit:
+                return
+            n, prod = 1, prod * rnd.random()
+            while prod > limit:
+                n += 1
+                prod *= rnd.random()
         if n == 0:
             return
         made = pitched = 0
