@@ -12,7 +12,7 @@ from functools import cache
 import pandas as pd
 import pytest
 
-from sim.metrics import weeks_active
+from sim.metrics import earners_discouraged_share, first_year_dropout_share, weeks_active
 from sim.model import RunResult, run
 from sim.scenario import STATEMENTS, ScenarioError, list_scenarios, load_scenario
 
@@ -196,3 +196,33 @@ def test_hype_launch_many_join_fast_most_quit_fast(seed):
 
     assert gone_within(hype, 13) > 0.5
     assert gone_within(hype, 13) > gone_within(base, 13) + 0.15
+
+
+def builders_gone_within_a_year(r: RunResult) -> float:
+    n = r.networkers
+    return first_year_dropout_share(n[n.builder], r.scenario.simulation.weeks)
+
+
+def test_a_builders_career_in_the_baseline_is_believable():
+    """Issue 12 over the seeds: builders last months, not days; earners are not driven out
+    by refusals; product users outlast builders; every reason to leave occurs."""
+    runs = [result("baseline", seed) for seed in SEEDS]
+    weeks = runs[0].scenario.simulation.weeks
+    for r in runs:
+        n = r.networkers
+        builders = n[n.builder]
+        assert weeks_active(builders, weeks).median() >= 6
+        assert 0.4 <= builders_gone_within_a_year(r) <= 0.75
+        users = first_year_dropout_share(n[~n.builder], weeks)
+        assert users < builders_gone_within_a_year(r) - 0.2
+        assert set(n.exit_reason) >= {"discouraged", "financial", "life"}
+    pooled = pd.concat([r.networkers for r in runs])
+    assert earners_discouraged_share(pooled, weeks) <= 0.2
+
+
+def test_the_tolerance_rule_drives_builders_dropout():
+    """C10 over the seeds: builders' first-year dropout falls by far as tolerance rises."""
+    for seed in SEEDS:
+        low = run(load_scenario("baseline", {"networker.tolerance_mean": 2}), seed=seed)
+        high = run(load_scenario("baseline", {"networker.tolerance_mean": 8}), seed=seed)
+        assert builders_gone_within_a_year(low) > builders_gone_within_a_year(high) + 0.15
