@@ -200,3 +200,70 @@ PLAN_FUNCTIONS = {
 def pay(tree: Downline, vol: Volumes, plan: Compensation) -> Payouts:
     """Pay one month by the scenario's plan."""
     return PLAN_FUNCTIONS[plan.plan](tree, vol, plan)
+
+
+def joining_fee(plan: Compensation) -> float:
+    """What a recruit pays the plan on joining, on top of the starter kit: the entry fee of
+    a recruitment-fee scheme, nothing under the other plans."""
+    return plan.entry_fee if plan.plan == "recruitment_fee" else 0.0
+
+
+class Placement:
+    """Where a new networker sits in the tree the plan pays along: below the sponsor.
+
+    The plans that pay along the sponsor tree need nothing more; the binary plan keeps its
+    own placement tree (``BinaryPlacement``). The model calls ``place`` on every enrolment
+    and ``downline`` at each month's close, whatever the plan.
+    """
+
+    def place(self, nid: int, sponsor: int) -> None:
+        """Place networker ``nid``, enrolled by ``sponsor`` (-1 for a founder)."""
+
+    def downline(self, sponsor: np.ndarray, active: np.ndarray) -> Downline:
+        return Downline(sponsor.astype(np.int64), active.copy())
+
+
+class BinaryPlacement(Placement):
+    """Binary plan: two legs under every position; a recruit is placed below the sponsor,
+    spilling over into the smaller leg until a free position is found."""
+
+    def __init__(self):
+        self.parent: list[int] = []
+        self.side: list[int] = []
+        self.children: list[list[int]] = []
+        self.size: list[int] = []  # positions in the subtree, itself included
+
+    def place(self, nid: int, sponsor: int) -> None:
+        self.parent.append(-1)
+        self.side.append(0)
+        self.children.append([-1, -1])
+        self.size.append(1)
+        if sponsor < 0:
+            return
+        node = sponsor
+        while True:
+            kids = self.children[node]
+            if kids[0] < 0 or kids[1] < 0:
+                side = 0 if kids[0] < 0 else 1
+                break
+            node = kids[0] if self.size[kids[0]] <= self.size[kids[1]] else kids[1]
+        self.children[node][side] = nid
+        self.parent[nid] = node
+        self.side[nid] = side
+        up = node
+        while up >= 0:
+            self.size[up] += 1
+            up = self.parent[up]
+
+    def downline(self, sponsor: np.ndarray, active: np.ndarray) -> Downline:
+        return Downline(
+            sponsor.astype(np.int64),
+            active.copy(),
+            np.asarray(self.parent, dtype=np.int64),
+            np.asarray(self.side, dtype=np.int64),
+        )
+
+
+def placement(plan: Compensation) -> Placement:
+    """The placement a plan pays along."""
+    return BinaryPlacement() if plan.plan == "binary" else Placement()

@@ -26,7 +26,7 @@ import pandas as pd
 from sim.i18n import DEFAULT_LANG, LANGS, NO_VALUE, fmt_eur, fmt_int, fmt_num, fmt_pct, t
 from sim.metrics import BREAK_EVEN_EUR
 from sim.model import NetworkMarketingModel
-from sim.networker import ExitReason, Networker
+from sim.networker import ExitReason, Networker, Traits
 from sim.population import PROSPECT
 from sim.scenario import Scenario
 
@@ -136,7 +136,7 @@ def warm_market(model: NetworkMarketingModel, person: int, friends: int) -> list
     return warm
 
 
-def focal_traits(model: NetworkMarketingModel, profile: Profile) -> tuple[dict, bool]:
+def focal_traits(model: NetworkMarketingModel, profile: Profile) -> tuple[Traits, bool]:
     """The traits ``enrol`` takes, and whether the person counts as experienced.
 
     The loss tolerance is drawn by ``draw_traits`` (the user cannot know it). Experience
@@ -146,14 +146,14 @@ def focal_traits(model: NetworkMarketingModel, profile: Profile) -> tuple[dict, 
     experienced = profile.experience == "experienced"
     drawn = model.draw_traits(experienced)
     skill = model.params.experienced.skill_factor if experienced else SKILL[profile.experience]
-    traits = {
-        "builder": True,
-        "part_time": profile.hours <= model.params.networker.hours_max_part_time,
-        "hours": float(profile.hours),
-        "tolerance": float(profile.tolerance),
-        "skill": float(skill),
-        "loss_tolerance": drawn["loss_tolerance"],
-    }
+    traits = Traits(
+        builder=True,
+        part_time=profile.hours <= model.params.networker.hours_max_part_time,
+        hours=float(profile.hours),
+        tolerance=float(profile.tolerance),
+        skill=float(skill),
+        loss_tolerance=drawn.loss_tolerance,
+    )
     return traits, experienced
 
 
@@ -191,7 +191,7 @@ def snapshot(model: NetworkMarketingModel, nids: np.ndarray, weeks: int) -> list
                 "weeks_active": end - int(lg.join_week[nid]),
                 "contacts": int(lg.contacts[nid]),
                 "recruits": int(lg.recruits[nid]),
-                "customers": int(lg.customers[nid]),
+                "customers": len(model.population.clients[nid]),
             }
         )
     return rows

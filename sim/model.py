@@ -1,6 +1,9 @@
 """The company and its market as a Mesa model: the weekly and monthly schedule of MODEL.md.
 
-Each week every active networker makes contacts (``sim.networker``). Every fourth week
+Each week every active networker makes contacts (``sim.networker``): the model draws how
+many for all of them at once, then each networker with at least one makes them in a random
+order, so that a person recruited or sold to by one is not available to a later one and a
+run of refusals ends a career at the refusal that reaches the tolerance. Every fourth week
 closes a month: customers reorder and churn, networkers pay their costs, the compensation
 plan pays commissions, and some networkers quit for money or life events; those with a
 sustained income go full-time. On every exit the downline and customers roll up to the
@@ -18,8 +21,8 @@ import pandas as pd
 
 from sim import compensation
 from sim.metrics import summarize
-from sim.networker import ExitReason, Networker
-from sim.population import CUSTOMER, FORMER, NETWORKER, PROSPECT, Population
+from sim.networker import Networker, Traits, draw_traits
+from sim.population import CUSTOMER, FORMER, PROSPECT, ExitReason, Population, State
 from sim.records import Ledger, WeeklySeries, income_snapshot, networker_table
 from sim.scenario import Scenario
 
@@ -40,7 +43,7 @@ class NetworkMarketingModel(mesa.Model):
         self.params = params
         self.week = 0
         self.population = Population(params.population, self.rng)
-        self.ledger = Ledger(params.costs.own_purchase_value_share)
+        self.ledger = Ledger(params.costs.own_purchase_value_share, self.population.state)
         self.networkers: list[Networker] = []
         self.series = WeeklySeries(params.simulation.weeks)
         m = params.market
@@ -53,11 +56,7 @@ class NetworkMarketingModel(mesa.Model):
         self.recruiting_focus = params.networker.recruiting_focus
         self.following: dict[int, list[Networker]] = {}
         self.enrolment_sponsors: list[int] = []  # this month's enrolments, for the plan
-        self.binary = params.compensation.plan == "binary"
-        self.bin_parent: list[int] = []
-        self.bin_side: list[int] = []
-        self.bin_children: list[list[int]] = []
-        self.bin_size: list[int] = []
+        self.placement = compensation.placement(params.compensation)
         self.totals = dict.fromkeys(
             [
                 "retail_volume",
@@ -97,7 +96,7 @@ class NetworkMarketingModel(mesa.Model):
         self.prospects_at_start = int(self.population.counts()[PROSPECT])
         self.arrive_following()
         working = np.flatnonzero(self.ledger.active)
-        self.agents.shuffle_do("step")
+        self.contacts(working)
         self.book_hours(working)
         if self.week % WEEKS_PER_MONTH == 0:
             self.close_month()
@@ -106,6 +105,44 @@ class NetworkMarketingModel(mesa.Model):
     def run(self) -> None:
         for _ in range(self.params.simulation.weeks - self.week):
             self.step()
+
+    def contact_hours(self, ids: np.ndarray) -> np.ndarray:
+        """Hours this week in which customers can be reached (S9), for networkers ``ids``.
+
+        Part-timers keep their day job: they work in the evening, when customers are at
+        home. Full-timers also work by day, when only some customers can be reached.
+        Training takes its hours first.
+        """
+        m, cols = self.params.market, self.ledger.cols
+        hours = cols["hours"][ids]
+        training = cols["training_weeks"][ids] > 0
+        hours = np.where(
+            training, np.maximum(0.0, hours - self.params.training.hours_per_week), hours
+        )
+        evening = np.minimum(hours, m.evening_hours)
+        day_job = cols["part_time"][ids] & (cols["fulltime_week"][ids] < 0)
+        return np.where(day_job, evening, evening + m.daytime_reachable_share * (hours - evening))
+
+    def contact_counts(self, ids: np.ndarray) -> np.ndarray:
+        """This week's number of contacts of networkers ``ids``: Poisson, with a mean of
+        their reachable hours times the contacts per hour, less while the business pays
+        (they prospect less) and after weeks of finding nobody (MODEL.md section 3)."""
+        cols, nw = self.ledger.cols, self.params.networker
+        rate = self.contact_hours(ids) * self.params.market.contacts_per_hour
+        cols["training_weeks"][ids] = np.maximum(cols["training_weeks"][ids] - 1, 0)
+        rate = np.where(cols["paying"][ids], rate * nw.paid_prospecting, rate)
+        rate /= 1 + cols["dry_weeks"][ids]
+        return self.rng.poisson(rate)
+
+    def contacts(self, working: np.ndarray) -> None:
+        """Everyone's contacts of the week: counts drawn at once, then made networker by
+        networker in a random order (the order matters when two approach one person)."""
+        counts = self.contact_counts(working)
+        busy = np.flatnonzero(counts)
+        order = self.rng.permutation(len(busy))
+        agents = self.networkers
+        for i in busy[order].tolist():
+            agents[int(working[i])].make_contacts(int(counts[i]))
 
     def book_hours(self, working: np.ndarray) -> None:
         """Hours and per-hour expenses of everyone who worked this week."""
@@ -118,36 +155,9 @@ class NetworkMarketingModel(mesa.Model):
 
     # ---- joining, selling, leaving -------------------------------------------------------
 
-    def draw_traits(self, experienced: bool) -> dict:
-        """Traits of a new networker (MODEL.md §2), drawn from the model's RNG."""
-        nw, ex = self.params.networker, self.params.experienced
-        rnd, rng = self.random, self.rng
-        builder = experienced or rnd.random() < nw.builder_share
-        part_time = rnd.random() < nw.part_time_share
-        if not builder:
-            hours = nw.product_user_hours
-        elif part_time:
-            hours = min(nw.hours_max_part_time, nw.hours_median * rng.lognormal(0, nw.hours_sigma))
-        else:
-            hours = nw.fulltime_hours
-        if rnd.random() < nw.persistent_share:
-            tolerance = 1.0 + rng.exponential(max(nw.persistent_tolerance_mean - 1.0, 1e-9))
-        else:
-            tolerance = 1.0 + rng.poisson(max(nw.tolerance_mean - 1.0, 0.0))
-        tolerance = float(np.floor(tolerance))
-        skill = float(rng.lognormal(0.0, nw.skill_sigma))
-        if experienced:
-            skill *= ex.skill_factor
-            tolerance *= ex.tolerance_factor
-        loss = float(nw.loss_tolerance_median * rng.lognormal(0.0, nw.loss_tolerance_sigma))
-        return {
-            "builder": builder,
-            "part_time": part_time,
-            "hours": float(hours),
-            "tolerance": tolerance,
-            "skill": skill,
-            "loss_tolerance": loss,
-        }
+    def draw_traits(self, experienced: bool) -> Traits:
+        """Traits of a new networker (MODEL.md §2), drawn from the model's generators."""
+        return draw_traits(self.params, self.random, self.rng, experienced)
 
     def enrol(
         self,
@@ -156,7 +166,7 @@ class NetworkMarketingModel(mesa.Model):
         *,
         experienced: bool | None = None,
         pays: bool = True,
-        traits: dict | None = None,
+        traits: Traits | None = None,
         warm: list[int] | None = None,
     ) -> Networker:
         """``person`` becomes a networker below ``sponsor`` and pays to join.
@@ -166,7 +176,7 @@ class NetworkMarketingModel(mesa.Model):
             sponsor: who enrols them (None for a founder).
             experienced: whether they are experienced (S8); drawn if None.
             pays: whether they pay the starter kit (founders do not).
-            traits: the traits of ``draw_traits``; drawn if None.
+            traits: their traits; drawn by ``draw_traits`` if None.
             warm: their warm market in the order they approach it; if None, their
                 acquaintances in the social graph, shuffled.
         """
@@ -175,15 +185,12 @@ class NetworkMarketingModel(mesa.Model):
         if experienced is None:
             experienced = self.random.random() < p.experienced.share
         t = traits or self.draw_traits(experienced)
-        trained = p.training.enabled and t["builder"] and self.random.random() < p.training.share
+        trained = p.training.enabled and t.builder and self.random.random() < p.training.share
         if trained:
-            t["skill"] *= p.training.skill_factor
-            t["tolerance"] += p.training.tolerance_bonus
+            t = t.trained(p)
         joining = 0.0
         if pays:
-            joining = p.costs.starter_kit
-            if p.compensation.plan == "recruitment_fee":
-                joining += p.compensation.entry_fee
+            joining = p.costs.starter_kit + compensation.joining_fee(p.compensation)
         if trained:
             joining += p.training.fee
         sponsor_nid = sponsor.nid if sponsor is not None else -1
@@ -193,41 +200,28 @@ class NetworkMarketingModel(mesa.Model):
             first_sponsor=sponsor_nid,
             join_week=self.week,
             exit_reason=int(ExitReason.ACTIVE),
-            active=True,
             experienced=experienced,
             trained=trained,
             joining_costs=joining,
-            **t,
+            training_weeks=p.training.months * WEEKS_PER_MONTH if trained else 0,
+            builder=t.builder,
+            part_time=t.part_time,
+            hours=t.hours,
+            tolerance=t.tolerance,
+            skill=t.skill,
+            loss_tolerance=t.loss_tolerance,
         )
         if warm is None:
             shuffled = pop.acquaintances(person).copy()
             self.rng.shuffle(shuffled)
             warm = shuffled.tolist()
-        agent = Networker(
-            self,
-            nid,
-            person,
-            sponsor,
-            builder=t["builder"],
-            part_time=t["part_time"],
-            hours=t["hours"],
-            tolerance=t["tolerance"],
-            skill=t["skill"],
-            experienced=experienced,
-            warm=list(warm),
-        )
-        if trained:
-            agent.training_weeks = p.training.months * WEEKS_PER_MONTH
+        agent = Networker(self, nid, person, t.tolerance, list(warm))
         self.networkers.append(agent)
-        pop.state[person] = NETWORKER
-        pop.networker[person] = nid
-        pop.approached[person] = True
+        pop.add_networker(person, nid)
         if sponsor is not None:
-            sponsor.downline.add(agent)
             self.ledger.recruits[sponsor.nid] += 1
             self.enrolment_sponsors.append(sponsor.nid)
-        if self.binary:
-            self.place_binary(nid, sponsor_nid)
+        self.placement.place(nid, sponsor_nid)
         if pays:
             self.recruits_this_week += 1
             entry = joining - (p.training.fee if trained else 0.0)
@@ -260,11 +254,7 @@ class NetworkMarketingModel(mesa.Model):
 
     def sell(self, person: int, seller: Networker) -> None:
         """``person`` becomes ``seller``'s customer and places a first order."""
-        pop = self.population
-        pop.state[person] = CUSTOMER
-        pop.seller[person] = seller.nid
-        seller.customers.add(person)
-        self.ledger.customers[seller.nid] += 1
+        self.population.sell(person, seller.nid)
         self.book_orders(np.array([seller.nid]), 1.0)
 
     def book_orders(self, nids: np.ndarray, orders: float | np.ndarray) -> None:
@@ -283,88 +273,29 @@ class NetworkMarketingModel(mesa.Model):
         """``agent`` quits: downline and customers roll up to the sponsor (MODEL.md §3)."""
         lg, pop = self.ledger, self.population
         nid = agent.nid
-        sponsor = agent.sponsor
-        lg.downline_at_exit[nid] = self._downline_size(agent)
-        lg.customers_at_exit[nid] = len(agent.customers)
-        for child in agent.downline:
-            child.sponsor = sponsor
-            lg.sponsor[child.nid] = sponsor.nid if sponsor is not None else -1
-            if sponsor is not None:
-                sponsor.downline.add(child)
-        if sponsor is not None:
-            sponsor.downline.discard(agent)
+        sponsor = int(lg.cols["sponsor"][nid])
+        lg.downline_at_exit[nid] = lg.roll_up(nid)
+        clients = sorted(pop.clients[nid])  # sorted: the hand-over draws in a fixed order
+        lg.customers_at_exit[nid] = len(clients)
         handover = self.params.market.handover_probability
-        for person in agent.customers:
-            if sponsor is not None and self.random.random() < handover:
-                sponsor.customers.add(person)
-                pop.seller[person] = sponsor.nid
-                lg.customers[sponsor.nid] += 1
+        cooldown = self.week + self.params.population.cooldown_weeks
+        for person in clients:
+            if sponsor >= 0 and self.random.random() < handover:
+                pop.hand_over(person, sponsor)
             else:
-                self._lose_customer(person)
-        agent.customers = set()
-        agent.downline = set()
-        lg.customers[nid] = 0
-        lg.active[nid] = False
+                pop.lose(person, cooldown)
         lg.exit_week[nid] = self.week
         lg.exit_reason[nid] = int(reason)
         pop.state[agent.person] = FORMER
         pop.former_friends[pop.acquaintances(agent.person)] += 1
-        agent.active = False
         self.exits_this_week[int(reason)] += 1
         agent.remove()
-
-    def _lose_customer(self, person: int) -> None:
-        pop = self.population
-        pop.state[person] = PROSPECT
-        pop.seller[person] = -1
-        pop.available_from[person] = max(
-            pop.available_from[person], self.week + self.params.population.cooldown_weeks
-        )
-
-    @staticmethod
-    def _downline_size(agent: Networker) -> int:
-        size, stack = 0, list(agent.downline)
-        while stack:
-            node = stack.pop()
-            size += 1
-            stack.extend(node.downline)
-        return size
-
-    def place_binary(self, nid: int, sponsor_nid: int) -> None:
-        """Binary plan: place below the sponsor, spilling over into the smaller leg."""
-        self.bin_parent.append(-1)
-        self.bin_side.append(0)
-        self.bin_children.append([-1, -1])
-        self.bin_size.append(1)
-        if sponsor_nid < 0:
-            return
-        node = sponsor_nid
-        while True:
-            kids = self.bin_children[node]
-            if kids[0] < 0 or kids[1] < 0:
-                side = 0 if kids[0] < 0 else 1
-                break
-            node = kids[0] if self.bin_size[kids[0]] <= self.bin_size[kids[1]] else kids[1]
-        self.bin_children[node][side] = nid
-        self.bin_parent[nid] = node
-        self.bin_side[nid] = side
-        up = node
-        while up >= 0:
-            self.bin_size[up] += 1
-            up = self.bin_parent[up]
 
     # ---- the monthly schedule ------------------------------------------------------------
 
     def downline(self) -> compensation.Downline:
         lg = self.ledger
-        if not self.binary:
-            return compensation.Downline(lg.sponsor.astype(np.int64), lg.active.copy())
-        return compensation.Downline(
-            lg.sponsor.astype(np.int64),
-            lg.active.copy(),
-            np.asarray(self.bin_parent, dtype=np.int64),
-            np.asarray(self.bin_side, dtype=np.int64),
-        )
+        return self.placement.downline(lg.sponsor, lg.active)
 
     def close_month(self) -> None:
         """Orders, costs, commissions, dropout by money and life, going full-time."""
@@ -402,7 +333,8 @@ class NetworkMarketingModel(mesa.Model):
         # Amway's 10-customer rule is a condition for being paid: count the paid ones
         paid_ids = ids[(paid.commission + paid.recruiting_reward)[ids] > 0]
         if len(paid_ids):
-            self.paid_median_customers.append(float(np.median(lg.customers[paid_ids])))
+            customers = self.population.customer_counts(lg.n)
+            self.paid_median_customers.append(float(np.median(customers[paid_ids])))
         self.enrolment_sponsors = []
         lg.retail_wholesale_month[:] = 0.0
         # month net; results count against rejections (MODEL.md §3.5): a month whose
@@ -414,8 +346,7 @@ class NetworkMarketingModel(mesa.Model):
         month_gross = gross[ids] - lg.gross_at_month_start[ids]
         lg.gross_at_month_start[:] = gross
         lg.paying[ids] = lg.last_month_net[ids] > 0
-        for nid in ids[month_gross > p.networker.paid_month_threshold]:
-            self.networkers[nid].failures = 0
+        lg.failures[ids[month_gross > p.networker.paid_month_threshold]] = 0
         # 9. dropout by money and life
         broke = ids[net[ids] < -lg.loss_tolerance[ids]]
         for nid in broke:
@@ -442,16 +373,14 @@ class NetworkMarketingModel(mesa.Model):
 
     def customer_orders_and_churn(self) -> None:
         """6. Customers reorder with a probability, then some stop buying."""
-        m, pop, lg = self.params.market, self.population, self.ledger
+        m, pop = self.params.market, self.population
         customers = np.flatnonzero(pop.state == CUSTOMER)
         orders = self.rng.random(len(customers)) < m.reorder_probability
         self.book_orders(pop.seller[customers[orders]], 1.0)
         churned = customers[self.rng.random(len(customers)) < m.churn_probability]
-        for person in churned:
-            seller = self.networkers[pop.seller[person]]
-            seller.customers.discard(person)
-            lg.customers[seller.nid] -= 1
-            self._lose_customer(int(person))
+        cooldown = self.week + self.params.population.cooldown_weeks
+        for person in churned.tolist():
+            pop.lose(person, cooldown)
 
     def vemma_test(
         self, tree: compensation.Downline, personal: np.ndarray, paid: compensation.Payouts
@@ -475,11 +404,8 @@ class NetworkMarketingModel(mesa.Model):
         lg.months_above[ids] = np.where(above, lg.months_above[ids] + 1, 0)
         switch = ids[(lg.months_above[ids] >= nw.fulltime_months) & (lg.fulltime_week[ids] < 0)]
         switch = switch[lg.hours[switch] < nw.fulltime_hours]
-        for nid in switch:
-            lg.fulltime_week[nid] = self.week
-            lg.hours[nid] = nw.fulltime_hours
-            self.networkers[nid].hours = nw.fulltime_hours
-            self.networkers[nid].part_time = False
+        lg.fulltime_week[switch] = self.week
+        lg.hours[switch] = nw.fulltime_hours
 
     # ---- records ---------------------------------------------------------------------------
 
@@ -489,7 +415,7 @@ class NetworkMarketingModel(mesa.Model):
         n = pop.size
         values = {
             "week": self.week,
-            "active": int(counts[NETWORKER]),
+            "active": int(counts[State.NETWORKER]),
             "active_builders": int(np.count_nonzero(lg.active & lg.builder)),
             "new_recruits": self.recruits_this_week,
             "contacts": self.contacts_this_week,
@@ -499,7 +425,7 @@ class NetworkMarketingModel(mesa.Model):
             "dropouts_no_market": int(self.exits_this_week[ExitReason.NO_MARKET]),
             "prospects": int(counts[PROSPECT]),
             "customers": int(counts[CUSTOMER]),
-            "networkers": int(counts[NETWORKER]),
+            "networkers": int(counts[State.NETWORKER]),
             "formers": int(counts[FORMER]),
             "ever_joined": lg.n,
             "saturation_approached": float(np.count_nonzero(pop.approached)) / n,
@@ -535,7 +461,7 @@ class NetworkMarketingModel(mesa.Model):
             np.int64
         )
         weekly = self.series.frame(self.week)
-        networkers = networker_table(lg, downline_now)
+        networkers = networker_table(lg, downline_now, self.population.customer_counts(lg.n))
         totals = self.indicator_totals()
         totals["company_revenue"] = float(weekly.company_revenue.sum())
         totals["population"] = self.population.size

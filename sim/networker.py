@@ -12,144 +12,174 @@ reasons to quit and the monthly schedule live in ``sim.model``.
 
 from __future__ import annotations
 
-import math
-from enum import IntEnum
+from dataclasses import dataclass, replace
+from heapq import heappop, heappush
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
-from sim.population import CUSTOMER, FORMER, NETWORKER, PROSPECT
+from sim.population import CUSTOMER, FORMER, NETWORKER, PROSPECT, ExitReason
 
 if TYPE_CHECKING:
+    import random
+
     from sim.model import NetworkMarketingModel
+    from sim.scenario import Scenario
+
+__all__ = ["COLD_TRIES", "ExitReason", "Networker", "Traits", "draw_traits"]
 
 COLD_TRIES = 8  # random draws to find a stranger who may be approached
 
 
-class ExitReason(IntEnum):
-    """Why a networker stopped. 0 means still active."""
+@dataclass(frozen=True)
+class Traits:
+    """What a new networker brings (MODEL.md section 2), fixed at joining.
 
-    ACTIVE = 0
-    DISCOURAGED = 1
-    FINANCIAL = 2
-    LIFE = 3
-    NO_MARKET = 4  # kept finding nobody to approach: the market is saturated
+    Attributes:
+        builder: builds a business (True) or joined to buy at the discount (False).
+        part_time: keeps a day job.
+        hours: hours per week.
+        tolerance: refusals in a row they take before quitting (S7).
+        skill: multiplier on the success of every pitch.
+        loss_tolerance: EUR of cumulative loss they accept before quitting.
+    """
 
-    @property
-    def label(self) -> str:
-        return self.name.lower()
+    builder: bool
+    part_time: bool
+    hours: float
+    tolerance: float
+    skill: float
+    loss_tolerance: float
+
+    def trained(self, params: Scenario) -> Traits:
+        """The same person after the company's training (S2): more skill, more patience."""
+        t = params.training
+        return replace(self, skill=self.skill * t.skill_factor,
+                       tolerance=self.tolerance + t.tolerance_bonus)  # fmt: skip
+
+
+def draw_traits(
+    params: Scenario, rnd: random.Random, rng: np.random.Generator, experienced: bool
+) -> Traits:
+    """The traits of a new networker, drawn from the model's two generators."""
+    nw, ex = params.networker, params.experienced
+    builder = experienced or rnd.random() < nw.builder_share
+    part_time = rnd.random() < nw.part_time_share
+    if not builder:
+        hours = nw.product_user_hours
+    elif part_time:
+        hours = min(nw.hours_max_part_time, nw.hours_median * rng.lognormal(0, nw.hours_sigma))
+    else:
+        hours = nw.fulltime_hours
+    if rnd.random() < nw.persistent_share:
+        tolerance = 1.0 + rng.exponential(max(nw.persistent_tolerance_mean - 1.0, 1e-9))
+    else:
+        tolerance = 1.0 + rng.poisson(max(nw.tolerance_mean - 1.0, 0.0))
+    tolerance = float(np.floor(tolerance))
+    skill = float(rng.lognormal(0.0, nw.skill_sigma))
+    if experienced:
+        skill *= ex.skill_factor
+        tolerance *= ex.tolerance_factor
+    loss = float(nw.loss_tolerance_median * rng.lognormal(0.0, nw.loss_tolerance_sigma))
+    return Traits(builder, part_time, float(hours), tolerance, skill, loss)
+
+
+def _column(name: str, doc: str, kind: type = float) -> property:
+    """An attribute read from and written to the networker's ledger row."""
+
+    def get(self: Networker):
+        return kind(self.model.ledger.cols[name][self.nid])
+
+    def put(self: Networker, value) -> None:
+        self.model.ledger.cols[name][self.nid] = value
+
+    return property(get, put, doc=doc)
 
 
 class Networker(mesa.Agent):
-    """An independent distributor.
+    """An independent distributor: who they approach and when they give up.
+
+    The agent holds what only its own decisions need (its warm market and its current
+    tolerance); everything the monthly code reads lives in the model's ledger, and the
+    attributes below read through to it.
 
     Attributes:
         nid: index of this networker in the model's ledger arrays.
         person: index of the person in the population.
-        sponsor: the networker above (upline), or None for a founder.
-        downline: networkers directly below (recruits, and those rolled up to here).
-        builder: builds a business (True) or joined to buy at the discount (False).
-        hours: hours per week.
-        tolerance: refusals in a row the networker takes before quitting.
-        failures: the current run of refusals.
-        dry_weeks: weeks in a row in which the networker found nobody to pitch.
-        skill: multiplier on the success of every pitch.
-        customers: the people this networker serves.
+        tolerance: refusals in a row the networker takes now (it grows with successes).
+        warm: their acquaintances in the order they approach them.
     """
 
     model: NetworkMarketingModel
 
+    builder = _column("builder", "Builds a business (True) or buys at the discount.", bool)
+    hours = _column("hours", "Hours per week.")
+    skill = _column("skill", "Multiplier on the success of every pitch.")
+    experienced = _column("experienced", "Brings experience from another company.", bool)
+    failures = _column("failures", "The current run of refusals.", int)
+    dry_weeks = _column("dry_weeks", "Weeks in a row of finding nobody to pitch.", int)
+    training_weeks = _column("training_weeks", "Weeks of training still to come.", int)
+
     def __init__(
-        self,
-        model: NetworkMarketingModel,
-        nid: int,
-        person: int,
-        sponsor: Networker | None,
-        *,
-        builder: bool,
-        part_time: bool,
-        hours: float,
-        tolerance: float,
-        skill: float,
-        experienced: bool,
+        self, model: NetworkMarketingModel, nid: int, person: int, tolerance: float,
         warm: list[int],
-    ):
+    ):  # fmt: skip
         super().__init__(model)
         self.nid = nid
         self.person = person
-        self.sponsor = sponsor
-        self.downline: set[Networker] = set()
-        self.builder = builder
-        self.part_time = part_time
-        self.hours = hours
         self.tolerance = tolerance
-        self.failures = 0
-        self.dry_weeks = 0
-        self.skill = skill
-        self.experienced = experienced
-        self.customers: set[int] = set()
         self.warm = warm
         self.warm_next = 0
-        self.warm_later: list[int] = []  # acquaintances in cool-down: warm again after it
-        self.training_weeks = 0
-        self.active = True
-        self._rate_key: tuple | None = None
-        self._rate = 0.0
+        # acquaintances in cool-down, warm again after it: a heap of (free from week, person)
+        self.warm_later: list[tuple[int, int]] = []
+
+    @property
+    def active(self) -> bool:
+        return bool(self.model.population.state[self.person] == NETWORKER)
+
+    @property
+    def part_time(self) -> bool:
+        """Keeps a day job: part-time at joining and not gone full-time since (S10)."""
+        cols = self.model.ledger.cols
+        return bool(cols["part_time"][self.nid] and cols["fulltime_week"][self.nid] < 0)
+
+    @part_time.setter
+    def part_time(self, value: bool) -> None:
+        self.model.ledger.cols["part_time"][self.nid] = value
+
+    @property
+    def sponsor(self) -> Networker | None:
+        """The networker above (upline), or None for a founder."""
+        up = int(self.model.ledger.cols["sponsor"][self.nid])
+        return self.model.networkers[up] if up >= 0 else None
+
+    @property
+    def downline(self) -> set[Networker]:
+        """The networkers directly below (recruits, and those rolled up to here)."""
+        return {self.model.networkers[c] for c in self.model.ledger.children[self.nid]}
+
+    @property
+    def customers(self) -> set[int]:
+        """The people this networker serves."""
+        return self.model.population.clients[self.nid]
 
     def contact_hours(self) -> float:
-        """Hours this week in which customers can be reached (S9).
-
-        Part-timers keep their day job: they work in the evening, when customers are at
-        home. Full-timers also work by day, when only some customers can be reached.
-        """
-        m = self.model.params.market
-        hours = self.hours
-        if self.training_weeks > 0:
-            hours = max(0.0, hours - self.model.params.training.hours_per_week)
-        evening = min(hours, m.evening_hours)
-        if self.part_time:
-            return evening
-        return evening + m.daytime_reachable_share * (hours - evening)
-
-    def contact_rate(self) -> float:
-        """Expected contacts this week (cached while hours and job stay the same)."""
-        if self.training_weeks > 0:
-            self.training_weeks -= 1
-            return self.contact_hours() * self.model.params.market.contacts_per_hour
-        key = (self.hours, self.part_time)
-        if self._rate_key != key:
-            self._rate_key = key
-            self._rate = self.contact_hours() * self.model.params.market.contacts_per_hour
-        return self._rate
+        """Hours this week in which customers can be reached (S9): ``model.contact_hours``."""
+        return float(self.model.contact_hours(np.array([self.nid]))[0])
 
     def step(self) -> None:
-        """A week of contacts: whom, what, and the outcome of each (MODEL.md section 3)."""
+        """A week of contacts, for this networker alone (the model draws everyone's at
+        once, ``NetworkMarketingModel.contacts``, and calls ``make_contacts``)."""
         if not self.active:
             return
+        n = int(self.model.contact_counts(np.array([self.nid]))[0])
+        if n:
+            self.make_contacts(n)
+
+    def make_contacts(self, n: int) -> None:
+        """``n`` contacts: whom, what, and the outcome of each (MODEL.md section 3)."""
         model = self.model
-        rate = self.contact_rate()
-        if model.ledger.cols["paying"][self.nid]:
-            rate *= model.params.networker.paid_prospecting  # the business pays: less effort
-        if self.dry_weeks:
-            rate /= 1 + self.dry_weeks  # a networker who keeps finding nobody works less
-        if rate <= 0:
-            return
-        rnd = model.random
-        if rate > 30:
-            n = poisson(rnd, rate)
-        else:
-            # poisson() inlined for its most common answer, no contact this week: this
-            # runs for every active networker every week (the same draws, the same counts)
-            limit = math.exp(-rate)
-            prod = rnd.random()
-            if prod <= limit:
-                return
-            n, prod = 1, prod * rnd.random()
-            while prod > limit:
-                n += 1
-                prod *= rnd.random()
-        if n == 0:
-            return
         made = pitched = 0
         for _ in range(n):
             person, warm = self.next_contact()
@@ -183,13 +213,16 @@ class Networker(mesa.Agent):
 
         The networker knows which acquaintances are already networkers, former networkers
         or customers and passes them over (a customer may be a prospect again later).
+        Acquaintances in cool-down wait in ``warm_later`` (a heap by the week they are
+        free again) and are approached again, earliest first, once it has passed.
         Returns the person (or -1 if nobody could be found) and whether it is warm.
         """
         pop = self.model.population
         week = self.model.week
-        # Population.approachable, inlined: this loop runs for every contact
-        free_from, refusals, limit = pop.available_from, pop.refusals, pop.params.max_refusals
-        state = pop.state
+        # Population.approachable, inlined (and on the arrays' views, which give Python
+        # numbers): this loop runs for every contact
+        state, free_from, refusals = pop.v_state, pop.v_available_from, pop.v_refusals
+        limit = pop.params.max_refusals
         warm = self.warm
         while self.warm_next < len(warm):
             person = warm[self.warm_next]
@@ -200,18 +233,15 @@ class Networker(mesa.Agent):
             if s in (PROSPECT, CUSTOMER):
                 self.defer(person)
         later = self.warm_later
-        if later:
-            i = 0
-            while i < len(later):
-                person = later[i]
-                s = state[person]
-                if s in (NETWORKER, FORMER) or refusals[person] >= limit:
-                    del later[i]  # will never be a prospect to approach again
-                    continue
-                if s == PROSPECT and free_from[person] <= week:
-                    del later[i]
-                    return person, True
-                i += 1
+        while later and later[0][0] <= week:
+            _, person = heappop(later)
+            s = state[person]
+            if s in (NETWORKER, FORMER) or refusals[person] >= limit:
+                continue  # will never be a prospect to approach again
+            if s == CUSTOMER or free_from[person] > week:
+                self.defer(person)  # still buying, or refused again by someone else
+                continue
+            return person, True
         draw, size = self.model.random.random, pop.size
         for _ in range(COLD_TRIES):
             person = int(draw() * size)
@@ -228,12 +258,13 @@ class Networker(mesa.Agent):
         """
         model = self.model
         pop = model.population
-        pop.approached[person] = True
-        if pop.state[person] != PROSPECT:
+        pop.v_approached[person] = True
+        if pop.v_state[person] != PROSPECT:
             return None
-        recruit = model.random.random() < model.recruiting_focus
+        rnd = model.random.random
+        recruit = rnd() < model.recruiting_focus
         chance = model.base_rate[warm][recruit] * self.skill * pop.word_of_mouth(person)
-        if model.random.random() < chance:
+        if rnd() < chance:
             if recruit:
                 model.enrol(person, self)
             else:
@@ -245,9 +276,17 @@ class Networker(mesa.Agent):
         return False
 
     def defer(self, person: int) -> None:
-        """Keep an acquaintance in cool-down for later, unless they refused for good."""
-        if self.model.population.refusals[person] < self.model.population.params.max_refusals:
-            self.warm_later.append(person)
+        """Keep an acquaintance for later, unless they refused for good: a prospect in
+        cool-down until it ends, a customer until they could be a prospect again (a customer
+        who stops buying is in cool-down first)."""
+        pop = self.model.population
+        if pop.v_refusals[person] >= pop.params.max_refusals:
+            return
+        if pop.v_state[person] == CUSTOMER:
+            free = self.model.week + pop.params.cooldown_weeks
+        else:
+            free = pop.v_available_from[person]
+        heappush(self.warm_later, (free, person))
 
     def record_success(self) -> None:
         """A yes ends the run of failures and builds a little confidence."""
@@ -269,16 +308,3 @@ class Networker(mesa.Agent):
             return True
         return False
 
-
-def poisson(rnd, lam: float) -> int:
-    """A Poisson count from Python's ``random.Random`` (fast for the small means here)."""
-    if lam <= 0:
-        return 0
-    if lam > 30:
-        return max(0, round(rnd.gauss(lam, math.sqrt(lam))))
-    limit = math.exp(-lam)
-    k, prod = 0, rnd.random()
-    while prod > limit:
-        k += 1
-        prod *= rnd.random()
-    return k

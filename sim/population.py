@@ -1,8 +1,10 @@
 """The people of the market and their social graph, held in arrays (not agents).
 
 Every person is, at any time, exactly one of ``PROSPECT``, ``CUSTOMER``, ``NETWORKER`` or
-``FORMER`` (MODEL.md section 2). The social graph is stored as CSR arrays so that a
-population of a million people fits in memory.
+``FORMER`` (MODEL.md section 2); a former networker's ``ExitReason`` says why they left.
+The social graph is stored as CSR arrays so that a population of a million people fits in
+memory. The population owns who buys from whom: ``seller`` by customer, and its index
+``clients`` by networker, both written only by ``sell``, ``hand_over`` and ``lose``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,21 @@ class State(IntEnum):
 
 
 PROSPECT, CUSTOMER, NETWORKER, FORMER = (int(s) for s in State)
+
+
+class ExitReason(IntEnum):
+    """Why a networker stopped. 0 means still active."""
+
+    ACTIVE = 0
+    DISCOURAGED = 1
+    FINANCIAL = 2
+    LIFE = 3
+    NO_MARKET = 4  # kept finding nobody to approach: the market is saturated
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
 NEVER = np.iinfo(np.int32).max
 
 
@@ -87,6 +104,15 @@ class Population:
         self.available_from = np.zeros(n, dtype=np.int32)
         self.approached = np.zeros(n, dtype=bool)
         self.former_friends = np.zeros(n, dtype=np.int32)
+        self.clients: list[set[int]] = []  # by networker id: the customers they serve
+        # Views of the same memory: one element of a view is a Python number, which the
+        # per-contact code compares and adds many times faster than a numpy scalar.
+        self.v_state = memoryview(self.state)
+        self.v_available_from = memoryview(self.available_from)
+        self.v_refusals = memoryview(self.refusals)
+        self.v_approached = memoryview(self.approached)
+        self.v_degree = memoryview(self.degree)
+        self.v_former_friends = memoryview(self.former_friends)
 
     def acquaintances(self, person: int) -> np.ndarray:
         return self.indices[self.indptr[person] : self.indptr[person + 1]]
@@ -99,17 +125,49 @@ class Population:
 
     def word_of_mouth(self, person: int) -> float:
         """Acceptance factor: falls with the share of acquaintances who dropped out."""
-        deg = self.degree[person]
+        deg = self.v_degree[person]
         if deg == 0:
             return 1.0
-        return max(0.0, 1.0 - self.params.word_of_mouth * self.former_friends[person] / deg)
+        return max(0.0, 1.0 - self.params.word_of_mouth * self.v_former_friends[person] / deg)
 
     def refuse(self, person: int, week: int) -> None:
-        self.refusals[person] += 1
-        if self.refusals[person] >= self.params.max_refusals:
-            self.available_from[person] = NEVER
+        refusals = self.v_refusals[person] + 1
+        self.v_refusals[person] = refusals
+        if refusals >= self.params.max_refusals:
+            self.v_available_from[person] = NEVER
         else:
-            self.available_from[person] = week + self.params.cooldown_weeks
+            self.v_available_from[person] = week + self.params.cooldown_weeks
+
+    def add_networker(self, person: int, nid: int) -> None:
+        """``person`` joins as networker ``nid`` (ids are given in order, from 0)."""
+        self.state[person] = NETWORKER
+        self.networker[person] = nid
+        self.approached[person] = True
+        self.clients.append(set())
+
+    def sell(self, person: int, nid: int) -> None:
+        """``person`` becomes a customer of networker ``nid``."""
+        self.state[person] = CUSTOMER
+        self.seller[person] = nid
+        self.clients[nid].add(person)
+
+    def hand_over(self, person: int, nid: int) -> None:
+        """A customer passes to networker ``nid`` (their seller quit)."""
+        self.clients[self.seller[person]].discard(person)
+        self.seller[person] = nid
+        self.clients[nid].add(person)
+
+    def lose(self, person: int, available_from: int) -> None:
+        """A customer stops buying and is a prospect again from ``available_from`` on."""
+        self.clients[self.seller[person]].discard(person)
+        self.state[person] = PROSPECT
+        self.seller[person] = -1
+        self.available_from[person] = max(self.available_from[person], available_from)
+
+    def customer_counts(self, n: int) -> np.ndarray:
+        """Customers served by each of networkers 0..n-1."""
+        buyers = self.seller[self.state == CUSTOMER]
+        return np.bincount(buyers, minlength=n)[:n].astype(np.int64)
 
     def counts(self) -> np.ndarray:
         """Number of people in each state, indexed by ``State``."""

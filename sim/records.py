@@ -14,29 +14,29 @@ from sim.metrics import (
     gini,
     top_share,
 )
+from sim.population import NETWORKER, ExitReason
 
 # Ledger columns and their dtypes. Money is in EUR, cumulative over the networker's career.
 LEDGER_COLUMNS: dict[str, type] = {
     "person": np.int32,
-    "sponsor": np.int32,  # current sponsor (rolled up on exits), -1 for none
+    "sponsor": np.int32,  # current sponsor (rolled up on exits), -1 for none: the one tree
     "first_sponsor": np.int32,  # who enrolled the networker, -1 for founders
     "join_week": np.int32,
     "exit_week": np.int32,  # -1 while active
     "exit_reason": np.int8,  # ExitReason
-    "active": np.bool_,
     "builder": np.bool_,
     "part_time": np.bool_,  # at joining
     "fulltime_week": np.int32,  # week of going full-time, -1 if never
     "experienced": np.bool_,
     "trained": np.bool_,
     "hours": np.float64,  # hours per week (current)
+    "training_weeks": np.int32,  # weeks of training still to come
     "tolerance": np.float64,  # at joining
     "skill": np.float64,
     "loss_tolerance": np.float64,
     "recruits": np.int32,  # personally enrolled
     "downline_at_exit": np.int32,
-    "customers": np.int32,  # current
-    "customers_at_exit": np.int32,
+    "customers_at_exit": np.int32,  # current ones: Population.clients
     "contacts": np.int64,
     "hours_worked": np.float64,
     "retail_margin": np.float64,
@@ -52,16 +52,26 @@ LEDGER_COLUMNS: dict[str, type] = {
     "last_month_net": np.float64,  # NaN until a month was completed
     "gross_at_month_start": np.float64,
     "paying": np.bool_,  # last month's business paid more than it cost (MODEL.md §3.5)
+    "failures": np.int32,  # the current run of refusals
+    "dry_weeks": np.int32,  # weeks in a row of finding nobody to pitch
     "retail_wholesale_month": np.float64,  # customers' orders this month, wholesale value
 }
 
 
 class Ledger:
-    """One row per networker who ever joined, as growable numpy columns."""
+    """One row per networker who ever joined, as growable numpy columns.
 
-    def __init__(self, value_share: float, capacity: int = 256):
+    The ledger owns every fact about a networker that the monthly, vectorised code reads:
+    money, hours, the run of refusals, and the sponsor tree (``sponsor``, with its index
+    ``children``, both written only by ``add`` and ``roll_up``). Whether a networker is
+    active is read from the people's states (``state``, the population's array): one owner.
+    """
+
+    def __init__(self, value_share: float, state: np.ndarray, capacity: int = 256):
         self.n = 0
         self.value_share = value_share
+        self.state = state
+        self.children: list[set[int]] = []  # by networker: those whose sponsor it is
         self.cols: dict[str, np.ndarray] = {
             name: np.zeros(capacity, dtype=dt) for name, dt in LEDGER_COLUMNS.items()
         }
@@ -71,6 +81,11 @@ class Ledger:
         if cols is not None and name in cols:
             return cols[name][: self.n]
         raise AttributeError(name)
+
+    @property
+    def active(self) -> np.ndarray:
+        """Whether each networker is active: their person's state is ``NETWORKER``."""
+        return self.state[self.cols["person"][: self.n]] == NETWORKER
 
     def add(self, **values) -> int:
         """Append a networker; returns its index (nid)."""
@@ -84,7 +99,28 @@ class Ledger:
         defaults = {"exit_week": -1, "fulltime_week": -1, "last_month_net": np.nan}
         for name, value in {**defaults, **values}.items():
             self.cols[name][nid] = value
+        self.children.append(set())
+        sponsor = int(self.cols["sponsor"][nid])
+        if sponsor >= 0:
+            self.children[sponsor].add(nid)
         return nid
+
+    def roll_up(self, nid: int) -> int:
+        """``nid`` leaves the tree: its children move up to its sponsor. Returns the size of
+        the downline it had (everyone below it)."""
+        size, stack = 0, list(self.children[nid])
+        while stack:
+            node = stack.pop()
+            size += 1
+            stack.extend(self.children[node])
+        sponsor = int(self.cols["sponsor"][nid])
+        for child in self.children[nid]:
+            self.cols["sponsor"][child] = sponsor
+        if sponsor >= 0:
+            self.children[sponsor].discard(nid)
+            self.children[sponsor] |= self.children[nid]
+        self.children[nid] = set()
+        return size
 
     @property
     def gross(self) -> np.ndarray:
@@ -179,10 +215,10 @@ def sorted_percentiles(x: np.ndarray) -> np.ndarray:
     return x[lo] + (pos - lo) * (x[hi] - x[lo])
 
 
-def networker_table(ledger: Ledger, downline_now: np.ndarray) -> pd.DataFrame:
+def networker_table(
+    ledger: Ledger, downline_now: np.ndarray, customers_now: np.ndarray
+) -> pd.DataFrame:
     """The per-networker table of MODEL.md section 5."""
-    from sim.networker import ExitReason
-
     active = ledger.active
     reason = np.array([r.label for r in ExitReason])[ledger.exit_reason]
     hours_worked = ledger.hours_worked
@@ -207,7 +243,7 @@ def networker_table(ledger: Ledger, downline_now: np.ndarray) -> pd.DataFrame:
             "skill": ledger.skill,
             "recruits": ledger.recruits,
             "downline": np.where(active, downline_now, ledger.downline_at_exit),
-            "customers": np.where(active, ledger.customers, ledger.customers_at_exit),
+            "customers": np.where(active, customers_now, ledger.customers_at_exit),
             "contacts": ledger.contacts,
             "retail_margin": ledger.retail_margin,
             "commission": ledger.commission,

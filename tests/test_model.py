@@ -122,8 +122,9 @@ def test_customers_are_handed_to_the_sponsor_with_handover_probability_one():
     for person in mine:
         assert pop.state[person] == CUSTOMER
         assert pop.seller[person] == a.nid
-    assert lg.customers[a.nid] == 2
-    assert lg.customers[b.nid] == 0
+    counts = pop.customer_counts(lg.n)
+    assert counts[a.nid] == 2
+    assert counts[b.nid] == 0
 
 
 def test_customers_are_lost_with_handover_probability_zero():
@@ -137,7 +138,7 @@ def test_customers_are_lost_with_handover_probability_zero():
     model.retire(b, ExitReason.LIFE)
 
     assert a.customers == set()
-    assert lg.customers[a.nid] == 0
+    assert pop.customer_counts(lg.n)[a.nid] == 0
     for person in mine:
         assert pop.state[person] == PROSPECT
         assert pop.seller[person] == -1
@@ -233,11 +234,11 @@ def test_states_agree_with_the_ledger_and_the_agents(finished):
     for person, seller in zip(customers, sellers, strict=True):
         assert person in model.networkers[seller].customers
     assert (pop.seller[pop.state != CUSTOMER] == -1).all()
-    assert lg.customers[lg.active].sum() == len(customers)
+    counts = pop.customer_counts(lg.n)
+    assert counts[lg.active].sum() == len(customers)
     for agent in model.networkers:
         assert agent.active == bool(lg.active[agent.nid])
-        if agent.active:
-            assert len(agent.customers) == lg.customers[agent.nid]
+        assert len(agent.customers) == counts[agent.nid]
 
 
 def test_money_is_conserved_to_the_cent(finished):
@@ -369,8 +370,8 @@ def test_other_plans_run_end_to_end(plan):
     assert (nw.exit_week >= 0).sum() == w[list(DROPOUT_COLUMNS.values())].to_numpy().sum()
     assert res.summary  # the summary is computed for every plan
     if plan == "binary":
-        parent = np.asarray(model.bin_parent)
-        side = np.asarray(model.bin_side)
+        parent = np.asarray(model.placement.parent)
+        side = np.asarray(model.placement.side)
         assert len(parent) == model.ledger.n
         # At most one child on each side of every position.
         placed = parent >= 0
