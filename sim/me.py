@@ -26,7 +26,7 @@ import pandas as pd
 from sim.i18n import DEFAULT_LANG, LANGS, NO_VALUE, fmt_eur, fmt_int, fmt_num, fmt_pct, t
 from sim.metrics import BREAK_EVEN_EUR
 from sim.model import NetworkMarketingModel
-from sim.networker import ExitReason, Networker, Traits
+from sim.networker import ExitReason, Networker, Traits, draw_traits
 from sim.population import PROSPECT
 from sim.scenario import Scenario
 
@@ -144,7 +144,7 @@ def focal_traits(model: NetworkMarketingModel, profile: Profile) -> tuple[Traits
     answer, which already describes them (multiplying it would count it twice).
     """
     experienced = profile.experience == "experienced"
-    drawn = model.draw_traits(experienced)
+    drawn = draw_traits(model.params, model.random, model.rng, experienced)
     skill = model.params.experienced.skill_factor if experienced else SKILL[profile.experience]
     traits = Traits(
         builder=True,

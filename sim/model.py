@@ -155,10 +155,6 @@ class NetworkMarketingModel(mesa.Model):
 
     # ---- joining, selling, leaving -------------------------------------------------------
 
-    def draw_traits(self, experienced: bool) -> Traits:
-        """Traits of a new networker (MODEL.md §2), drawn from the model's generators."""
-        return draw_traits(self.params, self.random, self.rng, experienced)
-
     def enrol(
         self,
         person: int,
@@ -184,7 +180,7 @@ class NetworkMarketingModel(mesa.Model):
         pop = self.population
         if experienced is None:
             experienced = self.random.random() < p.experienced.share
-        t = traits or self.draw_traits(experienced)
+        t = traits or draw_traits(p, self.random, self.rng, experienced)
         trained = p.training.enabled and t.builder and self.random.random() < p.training.share
         if trained:
             t = t.trained(p)
