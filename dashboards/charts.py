@@ -26,11 +26,13 @@ from matplotlib.ticker import NullLocator
 from PIL import Image
 
 from dashboards.view import View
+from sim import metrics
 from sim.i18n import fmt_int, fmt_num, fmt_pct, t
-from sim.metrics import BREAK_EVEN_EUR, INCOME_BIN_EDGES, lorenz, survival_by_cohort
+from sim.metrics import INCOME_BIN_EDGES, lorenz, outcome, survival_by_cohort
 
 DPI = 80
 LOSS, EVEN, PROFIT = "#c0392b", "#95a5a6", "#27ae60"
+OUTCOME_COLOURS = {metrics.LOSS: LOSS, metrics.BREAK_EVEN: EVEN, metrics.PROFIT: PROFIT}
 BLUE, LIGHT_BLUE, PURPLE, ORANGE = "#1a5276", "#2e86c1", "#8e44ad", "#e67e22"
 REASON_COLOURS = {
     "discouraged": ORANGE,
@@ -186,8 +188,7 @@ class NetHistogram(LiveChart):
         lang = self.lang
         ax = self.ax = self.fig.add_subplot()
         centres = (NET_EDGES[:-1] + NET_EDGES[1:]) / 2
-        colours = [LOSS if c < -BREAK_EVEN_EUR else PROFIT if c > BREAK_EVEN_EUR else EVEN
-                   for c in centres]  # fmt: skip
+        colours = [OUTCOME_COLOURS[kind] for kind in outcome(centres)]
         self.bars = ax.bar(NET_EDGES[:-1], np.zeros(len(centres)), width=np.diff(NET_EDGES),
                            align="edge", color=colours, edgecolor="white")  # fmt: skip
         for bar in self.bars:
@@ -281,8 +282,8 @@ class SurvivalChart(LiveChart):
             year = len(self.curves) + 1
             self.curves.append(self.add(self.ax.plot(
                 [], [], lw=1.5, label=t("chart.cohort", self.lang, year=year))[0]))  # fmt: skip
-        for line, (_, alive) in zip(self.curves, cohorts, strict=False):
-            line.set_data(np.arange(len(alive)), alive)
+        for line, (_, survival) in zip(self.curves, cohorts, strict=False):
+            line.set_data(np.arange(len(survival.share)), survival.share)
         if new:
             for line in self.curves:
                 line.set_animated(False)
