@@ -27,6 +27,7 @@ from PIL import Image
 
 from dashboards.view import View
 from sim import metrics
+from sim.experiments import describe
 from sim.i18n import fmt_int, fmt_num, fmt_pct, t
 from sim.metrics import INCOME_BIN_EDGES, lorenz, outcome, survival_by_cohort
 
@@ -403,14 +404,13 @@ def band_chart(bands: list[pd.DataFrame], names: list[str], column: str, lang: s
 def outcome_bars(outcomes: list[pd.DataFrame], names: list[str], lang: str) -> Figure:
     """Loss / break-even / profit shares of each experiment, with 90 % ranges."""
     fig, ax = _figure(6.0, 3.4)
-    keys = ["share_net_loss", "share_break_even", "share_profit"]
+    keys = metrics.OUTCOME_SHARES
     x = np.arange(len(keys))
     width = 0.8 / max(len(outcomes), 1)
     for i, (frame, name) in enumerate(zip(outcomes, names, strict=True)):
-        mean = np.array([frame[k].mean() for k in keys])
-        lo = mean - np.array([frame[k].quantile(0.05) for k in keys])
-        hi = np.array([frame[k].quantile(0.95) for k in keys]) - mean
-        ax.bar(x + i * width, mean, width, yerr=[lo, hi], capsize=3, label=name,
+        spread = describe(frame, keys)
+        mean, lo, hi = (spread[c].to_numpy() for c in ("mean", "p5", "p95"))
+        ax.bar(x + i * width, mean, width, yerr=[mean - lo, hi - mean], capsize=3, label=name,
                color=[BLUE, LOSS][i % 2], alpha=0.85)  # fmt: skip
     ax.set_xticks(x + width * (len(outcomes) - 1) / 2, [t(f"column.{k}", lang) for k in keys])
     ax.set_ylim(0, 1)

@@ -30,9 +30,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
-from sim.experiments import run_experiment
+from sim.experiments import describe, run_experiment
 from sim.i18n import LANGS, Msg, fmt_eur, fmt_int, fmt_num, fmt_pct, fmt_value, t
 from sim.metrics import (
+    OUTCOME_SHARES,
     RISK_RULES,
     YEAR_WEEKS,
     kaplan_meier,
@@ -385,11 +386,9 @@ def outcome_chart(outcomes: pd.DataFrame, lang: str) -> Figure:
     """Loss / break-even / profit shares of everyone who joined, mean and 90 % of runs."""
     fig = Figure(figsize=(3.45, 2.9), layout="constrained")
     ax = fig.add_subplot()
-    keys = ("share_net_loss", "share_break_even", "share_profit")
-    values = [pd.to_numeric(outcomes[k], errors="coerce").dropna() for k in keys]
-    mean = np.array([v.mean() for v in values])
-    lo = np.array([v.quantile(0.05) for v in values])
-    hi = np.array([v.quantile(0.95) for v in values])
+    keys = OUTCOME_SHARES
+    spread = describe(outcomes, keys)
+    mean, lo, hi = (spread[c].to_numpy() for c in ("mean", "p5", "p95"))
     x = np.arange(len(keys))
     ax.bar(x, mean, 0.6, color=[LOSS, EVEN, PROFIT], yerr=[mean - lo, hi - mean], capsize=3)
     for i in x:
