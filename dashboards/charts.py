@@ -26,11 +26,14 @@ from matplotlib.ticker import NullLocator
 from PIL import Image
 
 from dashboards.view import View
+from sim import metrics
+from sim.experiments import describe
 from sim.i18n import fmt_int, fmt_num, fmt_pct, t
-from sim.metrics import BREAK_EVEN_EUR, INCOME_BIN_EDGES, lorenz, survival_by_cohort
+from sim.metrics import INCOME_BIN_EDGES, lorenz, outcome, survival_by_cohort
 
 DPI = 80
 LOSS, EVEN, PROFIT = "#c0392b", "#95a5a6", "#27ae60"
+OUTCOME_COLOURS = {metrics.LOSS: LOSS, metrics.BREAK_EVEN: EVEN, metrics.PROFIT: PROFIT}
 BLUE, LIGHT_BLUE, PURPLE, ORANGE = "#1a5276", "#2e86c1", "#8e44ad", "#e67e22"
 REASON_COLOURS = {
     "discouraged": ORANGE,
@@ -186,8 +189,7 @@ class NetHistogram(LiveChart):
         lang = self.lang
         ax = self.ax = self.fig.add_subplot()
         centres = (NET_EDGES[:-1] + NET_EDGES[1:]) / 2
-        colours = [LOSS if c < -BREAK_EVEN_EUR else PROFIT if c > BREAK_EVEN_EUR else EVEN
-                   for c in centres]  # fmt: skip
+        colours = [OUTCOME_COLOURS[kind] for kind in outcome(centres)]
         self.bars = ax.bar(NET_EDGES[:-1], np.zeros(len(centres)), width=np.diff(NET_EDGES),
                            align="edge", color=colours, edgecolor="white")  # fmt: skip
         for bar in self.bars:
@@ -281,8 +283,8 @@ class SurvivalChart(LiveChart):
             year = len(self.curves) + 1
             self.curves.append(self.add(self.ax.plot(
                 [], [], lw=1.5, label=t("chart.cohort", self.lang, year=year))[0]))  # fmt: skip
-        for line, (_, alive) in zip(self.curves, cohorts, strict=False):
-            line.set_data(np.arange(len(alive)), alive)
+        for line, (_, survival) in zip(self.curves, cohorts, strict=False):
+            line.set_data(np.arange(len(survival.share)), survival.share)
         if new:
             for line in self.curves:
                 line.set_animated(False)
@@ -402,14 +404,13 @@ def band_chart(bands: list[pd.DataFrame], names: list[str], column: str, lang: s
 def outcome_bars(outcomes: list[pd.DataFrame], names: list[str], lang: str) -> Figure:
     """Loss / break-even / profit shares of each experiment, with 90 % ranges."""
     fig, ax = _figure(6.0, 3.4)
-    keys = ["share_net_loss", "share_break_even", "share_profit"]
+    keys = metrics.OUTCOME_SHARES
     x = np.arange(len(keys))
     width = 0.8 / max(len(outcomes), 1)
     for i, (frame, name) in enumerate(zip(outcomes, names, strict=True)):
-        mean = np.array([frame[k].mean() for k in keys])
-        lo = mean - np.array([frame[k].quantile(0.05) for k in keys])
-        hi = np.array([frame[k].quantile(0.95) for k in keys]) - mean
-        ax.bar(x + i * width, mean, width, yerr=[lo, hi], capsize=3, label=name,
+        spread = describe(frame, keys)
+        mean, lo, hi = (spread[c].to_numpy() for c in ("mean", "p5", "p95"))
+        ax.bar(x + i * width, mean, width, yerr=[mean - lo, hi - mean], capsize=3, label=name,
                color=[BLUE, LOSS][i % 2], alpha=0.85)  # fmt: skip
     ax.set_xticks(x + width * (len(outcomes) - 1) / 2, [t(f"column.{k}", lang) for k in keys])
     ax.set_ylim(0, 1)

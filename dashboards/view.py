@@ -13,7 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.metrics import BREAK_EVEN_EUR, gini, indicators, pyramid_risk, top_share
+from sim.metrics import (
+    gini,
+    indicators,
+    median_weeks_to_dropout,
+    outcome_shares,
+    pyramid_risk,
+    top_share,
+)
 from sim.model import NetworkMarketingModel
 
 
@@ -50,11 +57,10 @@ class View:
         return self.week >= self.weeks
 
     def shares(self) -> tuple[float, float, float]:
-        """Shares of everyone who ever joined with a loss, about break-even, a profit."""
-        n = max(len(self.net), 1)
-        loss = np.count_nonzero(self.net < -BREAK_EVEN_EUR) / n
-        profit = np.count_nonzero(self.net > BREAK_EVEN_EUR) / n
-        return loss, 1.0 - loss - profit if len(self.net) else 0.0, profit
+        """Shares of everyone who ever joined with a loss, about break-even, a profit
+        (NaN before anyone joined)."""
+        s = outcome_shares(self.net)
+        return s["share_net_loss"], s["share_break_even"], s["share_profit"]
 
     def gini_gross(self) -> float:
         return gini(self.gross)
@@ -63,10 +69,7 @@ class View:
         return top_share(self.rewards)
 
     def median_weeks_to_dropout(self) -> float:
-        gone = self.exit_week >= 0
-        if not gone.any():
-            return float("nan")
-        return float(np.median(self.exit_week[gone] - self.join_week[gone]))
+        return median_weeks_to_dropout(self.join_week, self.exit_week)
 
 
 def snapshot(model: NetworkMarketingModel) -> View:

@@ -1,6 +1,7 @@
 """Figures of simulation against evidence, written by ``networker-sim validate --out``.
 
-Plain matplotlib ``Figure`` objects (no pyplot state), saved as PNG.
+Plain matplotlib ``Figure`` objects (no pyplot state), saved as PNG. They only draw: the
+statistics they show come from ``sim.metrics``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.metrics import YEAR_WEEKS, gross_per_year_of_full_year_members, weeks_active
+from sim.metrics import (
+    YEAR_WEEKS,
+    gross_per_year_of_full_year_members,
+    replicate_band,
+    survival_curves,
+)
 from sim.validation import TARGETS
 
 BLUE, GREY, RED = "#1a5276", "#95a5a6", "#c0392b"
@@ -42,7 +48,7 @@ def survival(curves: np.ndarray) -> Figure:
     fig = Figure(figsize=(6.4, 3.6), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     weeks = np.arange(curves.shape[1])
-    lo, mid, hi = np.nanquantile(curves, [0.05, 0.5, 0.95], axis=0)
+    lo, mid, hi = replicate_band(curves)
     ax.fill_between(weeks, lo, hi, color=BLUE, alpha=0.2, label="90 % of replicates")
     ax.plot(weeks, mid, color=BLUE, lw=2, label="simulated (median)")
     c4 = next(t for t in TARGETS if t.id == "C4")
@@ -76,40 +82,14 @@ def gross_income(values: np.ndarray) -> Figure:
     return fig
 
 
-def survival_curves(networkers: pd.DataFrame, weeks: int) -> np.ndarray:
-    """One survival curve per replicate (all joiners pooled), rows = replicates.
-
-    Kaplan-Meier: entry w is the share still active w weeks after joining. Those still
-    active at the end count for as long as they were seen (censored), so the curve never
-    rises when the early joiners who remain are a different crowd from the later ones.
-    """
-    grid = np.arange(weeks + 1)
-    curves = []
-    for _, rep in networkers.groupby(["point", "replicate"]):
-        left = rep.exit_week.to_numpy() >= 0
-        duration = weeks_active(rep, weeks).to_numpy()
-        exits = np.bincount(duration[left], minlength=weeks + 1)[: weeks + 1]
-        ends = np.bincount(duration, minlength=weeks + 1)[: weeks + 1]
-        at_risk = ends[::-1].cumsum()[::-1]  # seen for at least w weeks and active at w
-        with np.errstate(invalid="ignore", divide="ignore"):
-            step = np.where(at_risk > 0, 1 - exits / at_risk, 1.0)
-        curve = np.cumprod(step)
-        curve[at_risk == 0] = np.nan  # nobody could be seen that long
-        curves.append(curve[grid])
-    return np.array(curves)
-
-
 def write_validation_figures(folder: Path, table: pd.DataFrame, networkers: pd.DataFrame,
                              weeks: int) -> list[str]:  # fmt: skip
     """Save the three figures; return their file names."""
-    gross = np.concatenate([
-        gross_per_year_of_full_year_members(rep, weeks)
-        for _, rep in networkers.groupby(["point", "replicate"])
-    ]) if len(networkers) else np.zeros(0)  # fmt: skip
     figures = {
         "outcome_shares.png": outcome_shares(table),
         "survival.png": survival(survival_curves(networkers, weeks)),
-        "gross_income.png": gross_income(gross),
+        # per person (gross over their own time active): the replicates pool as they are
+        "gross_income.png": gross_income(gross_per_year_of_full_year_members(networkers, weeks)),
     }
     for name, fig in figures.items():
         fig.savefig(folder / name)

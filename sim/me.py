@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from sim.i18n import DEFAULT_LANG, LANGS, NO_VALUE, fmt_eur, fmt_int, fmt_num, fmt_pct, t
-from sim.metrics import BREAK_EVEN_EUR
+from sim.metrics import BREAK_EVEN_EUR, PROFIT, outcome
 from sim.model import NetworkMarketingModel
 from sim.networker import ExitReason, Networker, Traits, draw_traits
 from sim.population import PROSPECT
@@ -279,7 +279,7 @@ def horizon_figures(rows: pd.DataFrame, profile: Profile, minimum_wage: float) -
     return {
         "weeks": weeks,
         "active": share(rows.active),
-        "profit": share(net > BREAK_EVEN_EUR),
+        "profit": share(outcome(net) == PROFIT),
         "net": quantiles(net),
         "hours_invested": quantiles(hours),
         "net_per_hour": quantiles(per_hour),

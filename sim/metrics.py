@@ -1,5 +1,9 @@
 """Outcome statistics of a run: income distribution, dropout, and the pyramid-risk indicator.
 
+Each statistic has one function here, which the summary, the weekly records, the handout,
+the validation figures and the dashboard all call: the outcome shares (``outcome_shares``)
+and survival by weeks since joining (``kaplan_meier``) in particular.
+
 The indicator (MODEL.md section 5) informs; it is not legal advice. Its thresholds live in
 ``RISK_RULES`` and nowhere else.
 """
@@ -7,6 +11,7 @@ The indicator (MODEL.md section 5) informs; it is not legal advice. Its threshol
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +27,9 @@ WEEKS_PER_MONTH_AVG = 52 / 12  # weeks in an average calendar month
 # Monthly net income bins on a signed log scale (EUR), for the income heat map.
 _DECADES = np.array([10.0, 30.0, 100.0, 300.0, 1_000.0, 3_000.0, 10_000.0])
 INCOME_BIN_EDGES = np.concatenate([[-np.inf], -_DECADES[::-1], _DECADES, [np.inf]])
+# Outcome of a networker's cumulative net income (CALIBRATION.md C1-C3), see ``outcome``.
+LOSS, BREAK_EVEN, PROFIT = -1, 0, 1
+OUTCOME_SHARES = ("share_net_loss", "share_break_even", "share_profit")
 NOT_LEGAL_ADVICE = (
     "The pyramid-risk indicator informs about a simulated company; it is not legal advice."
 )
@@ -44,6 +52,42 @@ def gini(x: np.ndarray, is_sorted: bool = False) -> float:
     rank = np.arange(1, n + 1)
     mean_abs_diff_sum = 2.0 * np.sum((2 * rank - n - 1) * x)
     return float(mean_abs_diff_sum / (2.0 * n * scale))
+
+
+def outcome(net: np.ndarray | Sequence[float]) -> np.ndarray:
+    """``LOSS`` below -BREAK_EVEN_EUR, ``PROFIT`` above +BREAK_EVEN_EUR, ``BREAK_EVEN``
+    within +-BREAK_EVEN_EUR, both bounds included (CALIBRATION.md C1-C3)."""
+    net = np.asarray(net, dtype=np.float64)
+    return np.where(net < -BREAK_EVEN_EUR, LOSS, np.where(net > BREAK_EVEN_EUR, PROFIT, BREAK_EVEN))
+
+
+def outcome_shares(net: np.ndarray | Sequence[float], is_sorted: bool = False) -> dict[str, float]:
+    """Shares of people with a net loss, about break-even and a profit (see ``outcome``).
+
+    Args:
+        net: cumulative net income of each person (EUR).
+        is_sorted: ``net`` is sorted ascending: two binary searches instead of a pass
+            over every person (the weekly records sort once for several statistics).
+
+    Returns:
+        ``share_net_loss``, ``share_break_even``, ``share_profit``; NaN when ``net`` is empty.
+    """
+    net = np.asarray(net, dtype=np.float64)
+    n = len(net)
+    if n == 0:
+        return dict.fromkeys(OUTCOME_SHARES, float("nan"))
+    if is_sorted:
+        # the same bounds as ``outcome``: strictly below -100, strictly above +100
+        loss = int(np.searchsorted(net, -BREAK_EVEN_EUR, side="left"))
+        profit = n - int(np.searchsorted(net, BREAK_EVEN_EUR, side="right"))
+    else:
+        kind = outcome(net)
+        loss, profit = int(np.count_nonzero(kind == LOSS)), int(np.count_nonzero(kind == PROFIT))
+    return {
+        "share_net_loss": loss / n,
+        "share_break_even": (n - loss - profit) / n,
+        "share_profit": profit / n,
+    }
 
 
 def top_share(x: np.ndarray, share: float = 0.01) -> float:
@@ -276,7 +320,6 @@ def summarize(
     ind = indicators(totals, networkers)
     verdict, parts = pyramid_risk(ind)
     pct = np.percentile(net, PERCENTILES) if n else [float("nan")] * len(PERCENTILES)
-    stayed = networkers[networkers.exit_week >= 0]
     return {
         "scenario": scenario,
         "seed": seed,
@@ -287,9 +330,7 @@ def summarize(
         "dropouts_by_reason": {
             r: int(reasons.get(r, 0)) for r in ("discouraged", "financial", "life", "no_market")
         },
-        "share_net_loss": _num(_ratio(np.count_nonzero(net < -BREAK_EVEN_EUR), n)),
-        "share_break_even": _num(_ratio(np.count_nonzero(np.abs(net) <= BREAK_EVEN_EUR), n)),
-        "share_profit": _num(_ratio(np.count_nonzero(net > BREAK_EVEN_EUR), n)),
+        **{k: _num(v) for k, v in outcome_shares(net).items()},
         "net_income_percentiles": {f"p{q}": _num(v) for q, v in zip(PERCENTILES, pct, strict=True)},
         "mean_net_income": _num(net.mean()) if n else None,
         "gini_net_income": gini(net),
@@ -310,7 +351,7 @@ def summarize(
         ),
         "share_part_time": _num(_ratio(networkers.part_time.sum(), n)),
         "median_weeks_to_dropout": _num(
-            (stayed.exit_week - stayed.join_week).median() if len(stayed) else float("nan")
+            median_weeks_to_dropout(networkers.join_week, networkers.exit_week)
         ),
         "retail_share": _num(ind["retail_share"]),
         "recruiting_reward_share": _num(ind["recruiting_reward_share"]),
@@ -325,40 +366,128 @@ def summarize(
     }
 
 
+def median_weeks_to_dropout(
+    join_week: np.ndarray | pd.Series, exit_week: np.ndarray | pd.Series
+) -> float:
+    """Median weeks from joining to leaving of those who left; NaN if nobody left."""
+    join_week, exit_week = np.asarray(join_week), np.asarray(exit_week)
+    gone = exit_week >= 0
+    if not gone.any():
+        return float("nan")
+    return float(np.median(exit_week[gone] - join_week[gone]))
+
+
+@dataclass(frozen=True)
+class Survival:
+    """Survival by weeks since joining; entry w of each array is for w weeks after joining.
+
+    Attributes:
+        share: share still active w weeks after joining (Kaplan-Meier); NaN where it is
+            unknown: everyone who could be seen that long was still active when last seen.
+        at_risk: people seen active at least w weeks after joining: the number the
+            estimate's step at w rests on.
+        followed: people who joined at least w weeks before the end of observation, who
+            could have been seen that long whether they stayed or not.
+    """
+
+    share: np.ndarray
+    at_risk: np.ndarray
+    followed: np.ndarray
+
+    def head(self, weeks: int) -> Survival:
+        """The first ``weeks`` entries."""
+        return Survival(self.share[:weeks], self.at_risk[:weeks], self.followed[:weeks])
+
+
+def kaplan_meier(
+    join_week: np.ndarray | pd.Series,
+    exit_week: np.ndarray | pd.Series,
+    now: int,
+    horizon: int | None = None,
+) -> Survival:
+    """The Kaplan-Meier estimate of the share still active by weeks since joining.
+
+    A networker who left after d weeks (``exit_week - join_week``) is an exit at d; one
+    still active at week ``now`` (``exit_week`` < 0) was seen for ``now - join_week`` weeks
+    and then leaves the risk set without counting as an exit (censored). The share at w is
+    the product over u <= w of (1 - exits at u / at risk at u), so it never rises, even
+    when the early joiners who remain are a different crowd from the later ones.
+
+    Args:
+        join_week: week each networker joined (at most ``now``).
+        exit_week: week each networker left, -1 if still active.
+        now: the last week observed.
+        horizon: the last week since joining to report; ``now`` by default (the longest
+            anyone can have been seen).
+    """
+    join_week = np.asarray(join_week, dtype=np.int64)
+    exit_week = np.asarray(exit_week, dtype=np.int64)
+    horizon = now if horizon is None else horizon
+    size = horizon + 1
+    left = exit_week >= 0
+    duration = np.where(left, exit_week, now) - join_week
+    exits = np.bincount(duration[left], minlength=size)[:size]
+    at_risk = _at_least(duration, size)
+    followed = _at_least(now - join_week, size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        step = np.where(at_risk > 0, 1 - exits / at_risk, 1.0)
+    share = np.cumprod(step)
+    # beyond the longest time seen the share is unknown, unless everyone had left by then
+    share[(at_risk == 0) & (share > 0)] = np.nan
+    return Survival(share, at_risk, followed)
+
+
+def _at_least(values: np.ndarray, size: int) -> np.ndarray:
+    """How many of the non-negative integers ``values`` are >= w, for w = 0 .. size - 1."""
+    below = np.cumsum(np.bincount(values, minlength=size))[: size - 1]
+    return len(values) - np.concatenate([[0], below]).astype(np.int64)
+
+
+def survival_curves(networkers: pd.DataFrame, weeks: int) -> np.ndarray:
+    """One Kaplan-Meier curve per replicate (all joiners pooled), rows = replicates.
+
+    ``networkers`` is a pooled table with columns ``point`` and ``replicate``; entry w of
+    a row is the share still active w weeks after joining, for w = 0 .. ``weeks``.
+    """
+    return np.array([
+        kaplan_meier(rep.join_week, rep.exit_week, weeks).share
+        for _, rep in networkers.groupby(["point", "replicate"])
+    ])  # fmt: skip
+
+
+def replicate_band(curves: np.ndarray) -> np.ndarray:
+    """5th, 50th and 95th percentile over replicates (rows) of each column, NaN ignored."""
+    return np.nanquantile(curves, [0.05, 0.5, 0.95], axis=0)
+
+
 def survival_by_cohort(
     join_week: np.ndarray,
     exit_week: np.ndarray,
     now: int,
     cohort_weeks: int = 52,
     min_observed: int = 20,
-) -> list[tuple[int, np.ndarray]]:
-    """Share of each joining cohort still active, by weeks since joining.
+) -> list[tuple[int, Survival]]:
+    """Survival (``kaplan_meier``) of each joining cohort, by weeks since joining.
 
     Cohorts are the networkers who joined in weeks [c, c + cohort_weeks) for c = 0,
-    cohort_weeks, ...; founders (week 0) belong to the first. At w weeks since joining
-    only members who joined at least w weeks before ``now`` count, and the curve stops
-    where fewer than ``min_observed`` of them (or the whole cohort, if smaller) remain;
-    a still-active networker counts as active up to ``now``.
+    cohort_weeks, ...; founders (week 0) belong to the first. A curve stops where fewer
+    than ``min_observed`` of its members (or the whole cohort, if smaller) joined long
+    enough ago to have been seen that long: the tail would be noise.
 
     Returns:
-        (first week of the cohort, share active at 0, 1, 2, ... weeks since joining).
+        (first week of the cohort, its survival up to where it stops) for each cohort.
     """
     join_week = np.asarray(join_week)
     exit_week = np.asarray(exit_week)
-    tenure = np.where(exit_week >= 0, exit_week, now + 1) - join_week
     out = []
     for start in range(0, now + 1, cohort_weeks):
         members = (join_week >= start) & (join_week < start + cohort_weeks)
         if not members.any():
             continue
-        weeks = np.arange(now - join_week[members].min() + 1)
-        # at w weeks since joining, count only those who joined at least w weeks ago
-        observed = (now - join_week[members])[None, :] >= weeks[:, None]
-        alive = (tenure[members][None, :] > weeks[:, None]) & observed
-        seen = observed.sum(axis=1)
-        # stop where too few members can have been observed that long: the tail is noise
-        enough = seen >= min(min_observed, int(members.sum()))
-        out.append((start, alive.sum(axis=1)[enough] / seen[enough]))
+        first = int(join_week[members].min())
+        km = kaplan_meier(join_week[members], exit_week[members], now, horizon=now - first)
+        enough = int(np.count_nonzero(km.followed >= min(min_observed, int(members.sum()))))
+        out.append((start, km.head(enough)))
     return out
 
 

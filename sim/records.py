@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 
 from sim.metrics import (
-    BREAK_EVEN_EUR,
     INCOME_BIN_EDGES,
     PERCENTILES,
     gini,
+    outcome_shares,
     top_share,
 )
 from sim.population import NETWORKER, ExitReason
@@ -194,12 +194,7 @@ def income_snapshot(ledger: Ledger) -> tuple[dict[str, float], np.ndarray]:
         out[f"monthly_net_p{q}"] = value
     for q, value in zip(PERCENTILES, sorted_percentiles(net), strict=True):
         out[f"cumulative_net_p{q}"] = value
-    n = max(len(net), 1)
-    below = np.searchsorted(net, -BREAK_EVEN_EUR, side="left")
-    above = len(net) - np.searchsorted(net, BREAK_EVEN_EUR, side="right")
-    out["share_net_loss"] = below / n
-    out["share_profit"] = above / n
-    out["share_break_even"] = (len(net) - below - above) / n
+    out.update(outcome_shares(net, is_sorted=True))
     out["gini_net_income"] = gini(net, is_sorted=True)
     out["top1_commission_share"] = top_share(ledger.commission + ledger.recruiting_reward)
     return out, hist

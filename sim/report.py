@@ -30,10 +30,17 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
-from sim.experiments import run_experiment
-from sim.figures import survival_curves
+from sim.experiments import describe, run_experiment
 from sim.i18n import LANGS, Msg, fmt_eur, fmt_int, fmt_num, fmt_pct, fmt_value, t
-from sim.metrics import RISK_RULES, YEAR_WEEKS, pyramid_risk
+from sim.metrics import (
+    OUTCOME_SHARES,
+    RISK_RULES,
+    YEAR_WEEKS,
+    kaplan_meier,
+    pyramid_risk,
+    replicate_band,
+    survival_curves,
+)
 from sim.model import run
 from sim.results import (
     OutputError,
@@ -379,11 +386,9 @@ def outcome_chart(outcomes: pd.DataFrame, lang: str) -> Figure:
     """Loss / break-even / profit shares of everyone who joined, mean and 90 % of runs."""
     fig = Figure(figsize=(3.45, 2.9), layout="constrained")
     ax = fig.add_subplot()
-    keys = ("share_net_loss", "share_break_even", "share_profit")
-    values = [pd.to_numeric(outcomes[k], errors="coerce").dropna() for k in keys]
-    mean = np.array([v.mean() for v in values])
-    lo = np.array([v.quantile(0.05) for v in values])
-    hi = np.array([v.quantile(0.95) for v in values])
+    keys = OUTCOME_SHARES
+    spread = describe(outcomes, keys)
+    mean, lo, hi = (spread[c].to_numpy() for c in ("mean", "p5", "p95"))
     x = np.arange(len(keys))
     ax.bar(x, mean, 0.6, color=[LOSS, EVEN, PROFIT], yerr=[mean - lo, hi - mean], capsize=3)
     for i in x:
@@ -408,12 +413,10 @@ def survival_chart(
     curves = survival_curves(pooled, weeks)
     # the tail rests on the few who joined first (the founders alone at the end): stop where
     # fewer than 50 a run can have been seen that long
-    seen = np.searchsorted(
-        np.sort(pooled.join_week.to_numpy()), weeks - np.arange(weeks + 1), side="right"
-    )
-    end = max(int(np.count_nonzero(seen >= 50 * runs)), 2)
+    followed = kaplan_meier(pooled.join_week, pooled.exit_week, weeks).followed
+    end = max(int(np.count_nonzero(followed >= 50 * runs)), 2)
     grid = np.arange(end)
-    lo, mid, hi = np.nanquantile(curves[:, :end], [0.05, 0.5, 0.95], axis=0)
+    lo, mid, hi = replicate_band(curves[:, :end])
     ax.fill_between(grid, lo, hi, color=PALE_BLUE, lw=0)
     ax.plot(grid, mid, color=BLUE, lw=1.8)
     if end > YEAR_WEEKS and first_year == first_year:
