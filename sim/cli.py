@@ -14,7 +14,9 @@ import argparse
 import json
 import math
 import os
+import signal
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from functools import partial
@@ -1051,6 +1053,25 @@ COMMANDS = {
 }
 
 
+@contextmanager
+def _sigterm_as_interrupt():
+    """SIGTERM (a supervisor, ``kill``) ends a command like Ctrl-C: the workers stop, the
+    temporary folders go, and what an experiment finished stays (Python's default would
+    end this process alone, on the spot)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set a handler (main() called from a thread)
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> int:
     from sim.experiments import ExperimentError
     from sim.results import OutputError
@@ -1059,7 +1080,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser(lang_from_argv(argv)).parse_args(argv)
     lang = args.lang
     try:
-        return COMMANDS[args.command](args)
+        with _sigterm_as_interrupt():
+            return COMMANDS[args.command](args)
     except (ScenarioError, OutputError, UsageError, ExperimentError) as exc:
         print(t("cli.error.prefix", lang, message=exc.message(lang)), file=sys.stderr)
         return EXIT_BAD_INPUT
