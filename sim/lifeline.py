@@ -27,6 +27,8 @@ from multiprocessing import current_process, util
 from sim.results import owned_mkdtemp
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+# The longest path of a Unix socket, with room to spare (104 bytes on macOS, 108 on Linux).
+SOCKET_PATH_MAX = 100
 ORPHANED = 70  # a worker's exit status once its tool is gone (EX_SOFTWARE: nobody reads it)
 
 
@@ -93,6 +95,9 @@ def own_temp_folder() -> None:
     if not isinstance(config, dict) or config.get("tempdir") is not None:
         return
     folder = str(owned_mkdtemp("mp"))
+    if len(folder) + len("/listener-12345678") > SOCKET_PATH_MAX:
+        os.rmdir(folder)  # a long temporary folder's path: the socket would not fit
+        return
     config["tempdir"] = folder
     util.Finalize(None, shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True},
                   exitpriority=-100)  # fmt: skip
