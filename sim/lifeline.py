@@ -12,6 +12,7 @@ removes it (a ``pymp-*`` folder would stay for ever: nothing says whose it is).
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import os
 import select
@@ -116,3 +117,26 @@ def stop_workers(executor: Executor) -> None:
     for process in list((getattr(executor, "_processes", None) or {}).values()):
         with suppress(OSError, ValueError, AttributeError):  # gone already
             process.terminate()
+
+
+def stop_at_exit(executor: Executor) -> None:
+    """End a long-lived pool's workers as soon as this process begins to exit.
+
+    For a server's pool: at exit Python would first wait for the tasks the workers hold
+    (a question being answered, or queued), long after the server stopped answering.
+    """
+
+    def stop() -> None:
+        stop_workers(executor)
+        executor.shutdown(wait=False, cancel_futures=True)
+
+    # Python waits for the pools in threading's exit hooks, which run before atexit's and
+    # the last registered first: this one comes after concurrent.futures registered its own
+    register = getattr(threading, "_register_atexit", None)
+    if register is None:  # another Python: after the wait, but still before the end
+        atexit.register(stop)
+        return
+    try:
+        register(stop)
+    except RuntimeError:  # the process is exiting already
+        stop()
