@@ -938,6 +938,50 @@ def format_validation(table, scenario: str, runs: int, seed: int, lang: str) -> 
     return "\n".join(lines)
 
 
+def _check_listen(host: str, port: int) -> bool:
+    """Fail now, before the address is printed, if the server could not listen on
+    ``host:port`` (the port taken, say); return whether only this computer can reach it."""
+    import errno
+    import ipaddress
+    import socket
+
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        detail = getattr(exc, "strerror", None) or exc
+        raise UsageError(
+            Msg("cli.error.cannot_listen", host=host, port=str(port), detail=detail)
+        ) from None
+    family, kind, proto, _, address = found[0]  # the address the server binds
+    with socket.socket(family, kind, proto) as probe:
+        # as the server does: a port still closing from an earlier server counts as free
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise UsageError(
+                    Msg("cli.error.port_in_use", host=host, port=str(port), free=_free_port(host))
+                ) from None
+            detail = exc.strerror or exc
+            raise UsageError(
+                Msg("cli.error.cannot_listen", host=host, port=str(port), detail=detail)
+            ) from None
+    addresses = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in found}
+    return all(a.is_loopback for a in addresses)
+
+
+def _free_port(host: str) -> str:
+    """A port free on ``host`` now, to suggest instead of a taken one."""
+    import socket
+
+    try:
+        with socket.create_server((host, 0)) as probe:
+            return str(probe.getsockname()[1])
+    except OSError:
+        return "8766"
+
+
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """Serve dashboards/app.py with Solara's own front-end files (no internet needed)."""
     app = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
@@ -945,6 +989,8 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         raise UsageError(Msg("cli.error.dashboard_missing", app=app))
     if not 0 < args.port < 65536:
         raise UsageError(Msg("cli.error.port", port=str(args.port)))
+    if not _check_listen(args.host, args.port):
+        print(t("cli.dashboard.open_to_network", args.lang, host=args.host), file=sys.stderr)
     url = f"http://{'localhost' if args.host == '127.0.0.1' else args.host}:{args.port}/"
     print(t("cli.dashboard.open", args.lang, url=url), flush=True)
     cmd = [sys.executable, "-m", "solara", "run", str(app), "--host", args.host,
