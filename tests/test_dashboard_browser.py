@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from support import wait_for
+from support import describe, in_session, wait_for, workers_of
 
 from dashboards.state import DEFAULT_SCENARIO, SLIDERS
 from sim.i18n import fmt_int, fmt_num, t
@@ -44,7 +44,9 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 START_TIMEOUT = 90.0  # seconds for the server to answer (imports are slow on a busy machine)
-UI_TIMEOUT = 30_000  # milliseconds for anything on the page
+# milliseconds for anything on the page: every wait is for something the page shows, so a
+# generous limit costs nothing when the machine is fast and holds when it is busy
+UI_TIMEOUT = 120_000
 
 
 # ---- the server ------------------------------------------------------------------------------
@@ -261,11 +263,12 @@ def test_the_dashboard_in_a_browser(browser, server, tmp_path):
         # Play until week 8, then Pause: the weeks stop. On a busy machine the page can
         # lag seconds behind the model, so Pause is given time to arrive and settle.
         page.get_by_role("button", name=t("ui.play"), exact=True).click()
-        wait_for(lambda: week_of(page)[0] >= 8, "Play to reach week 8", 60)
+        wait_for(lambda: week_of(page)[0] >= 8, "Play to reach week 8", UI_TIMEOUT / 1000)
         paused = time.monotonic()
         page.get_by_role("button", name=t("ui.pause"), exact=True).click()
-        page.get_by_role("button", name=t("ui.play"), exact=True).wait_for(timeout=60_000)
-        paused_at = wait_for(lambda: settled_week(page), "the week to stand still", 60)
+        page.get_by_role("button", name=t("ui.play"), exact=True).wait_for()
+        paused_at = wait_for(lambda: settled_week(page), "the week to stand still",
+                             UI_TIMEOUT / 1000)  # fmt: skip
         print(f"\nPause took {time.monotonic() - paused:.1f} s to stop the page at week "
               f"{paused_at}")  # fmt: skip
         assert paused_at >= 8
@@ -401,3 +404,27 @@ def test_sigterm_stops_the_dashboard_server(tmp_path):
         while server.answers() and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not server.answers(), "the Solara server still answers after SIGTERM"
+
+
+def test_the_me_pool_starts_with_a_question_and_ends_with_the_server(browser, tmp_path):
+    """Opening the page, even the "What would happen to me?" tab, starts no worker
+    processes; the first question does; SIGTERM of the server ends them all (issue 11)."""
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("finds the processes through /proc (Linux)")
+    with dashboard_server(tmp_path) as server:
+        sid = server.process.pid  # the server's own session: its pool stays in it
+        context, page = open_page(browser, server, Watch())
+        try:
+            open_tab(page, t("app.tab_me"))
+            ask = page.get_by_role("button", name=t("me_page.ask"), exact=True)
+            ask.wait_for()
+            assert [p.pid for p in in_session(sid)] == [sid], describe(in_session(sid))
+            ask.click()
+            wait_for(lambda: workers_of(sid), "the pool's workers", UI_TIMEOUT / 1000,
+                     detail=lambda: describe(in_session(sid)))  # fmt: skip
+        finally:
+            context.close()
+        server.process.send_signal(signal.SIGTERM)  # mid-question: the workers are busy
+        server.process.wait(timeout=60)
+        wait_for(lambda: not in_session(sid), "every process of the server to end", 30,
+                 detail=lambda: describe(in_session(sid)))  # fmt: skip

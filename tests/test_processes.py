@@ -18,12 +18,11 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from support import wait_for
+from support import describe, in_session, wait_for, workers_of
 
 from sim.results import LEFTOVER, MANIFEST, PARTS
 
@@ -35,43 +34,6 @@ SMALL = ["--set", "population.size=2000", "--weeks", "52", "--seed", "11"]
 EXPERIMENT = ["montecarlo", "baseline", *SMALL, "--runs", "12", "--workers", "2"]
 START = 180.0  # seconds until the workers run (imports are slow on a busy machine)
 GONE = 20.0  # seconds for every process of a killed command to end
-
-
-@dataclass(frozen=True)
-class Proc:
-    pid: int
-    ppid: int
-    state: str
-    cmdline: str
-
-
-def in_session(sid: int) -> list[Proc]:
-    """The live processes of session ``sid`` (zombies hold nothing and are not counted)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ")
-        except OSError:  # ended meanwhile
-            continue
-        # "pid (comm) state ppid pgrp session ...": comm may hold spaces and parentheses
-        state, ppid, _pgrp, session = stat.rpartition(")")[2].split()[:4]
-        if int(session) == sid and state != "Z":
-            found.append(Proc(int(entry), int(ppid), state, cmdline.decode(errors="replace")))
-    return found
-
-
-def workers_of(sid: int) -> list[Proc]:
-    """The pool workers of session ``sid``: the children of its fork server."""
-    procs = in_session(sid)
-    servers = {p.pid for p in procs if "multiprocessing.forkserver" in p.cmdline}
-    return [p for p in procs if p.ppid in servers]
-
-
-def describe(procs: list[Proc]) -> str:
-    return "; ".join(f"{p.pid} (parent {p.ppid}): {p.cmdline[:90]}" for p in procs) or "none"
 
 
 @pytest.fixture(scope="module")
