@@ -14,7 +14,9 @@ import argparse
 import json
 import math
 import os
+import signal
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from functools import partial
@@ -936,6 +938,50 @@ def format_validation(table, scenario: str, runs: int, seed: int, lang: str) -> 
     return "\n".join(lines)
 
 
+def _check_listen(host: str, port: int) -> bool:
+    """Fail now, before the address is printed, if the server could not listen on
+    ``host:port`` (the port taken, say); return whether only this computer can reach it."""
+    import errno
+    import ipaddress
+    import socket
+
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        detail = getattr(exc, "strerror", None) or exc
+        raise UsageError(
+            Msg("cli.error.cannot_listen", host=host, port=str(port), detail=detail)
+        ) from None
+    family, kind, proto, _, address = found[0]  # the address the server binds
+    with socket.socket(family, kind, proto) as probe:
+        # as the server does: a port still closing from an earlier server counts as free
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise UsageError(
+                    Msg("cli.error.port_in_use", host=host, port=str(port), free=_free_port(host))
+                ) from None
+            detail = exc.strerror or exc
+            raise UsageError(
+                Msg("cli.error.cannot_listen", host=host, port=str(port), detail=detail)
+            ) from None
+    addresses = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in found}
+    return all(a.is_loopback for a in addresses)
+
+
+def _free_port(host: str) -> str:
+    """A port free on ``host`` now, to suggest instead of a taken one."""
+    import socket
+
+    try:
+        with socket.create_server((host, 0)) as probe:
+            return str(probe.getsockname()[1])
+    except OSError:
+        return "8766"
+
+
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """Serve dashboards/app.py with Solara's own front-end files (no internet needed)."""
     app = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
@@ -943,6 +989,8 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         raise UsageError(Msg("cli.error.dashboard_missing", app=app))
     if not 0 < args.port < 65536:
         raise UsageError(Msg("cli.error.port", port=str(args.port)))
+    if not _check_listen(args.host, args.port):
+        print(t("cli.dashboard.open_to_network", args.lang, host=args.host), file=sys.stderr)
     url = f"http://{'localhost' if args.host == '127.0.0.1' else args.host}:{args.port}/"
     print(t("cli.dashboard.open", args.lang, url=url), flush=True)
     cmd = [sys.executable, "-m", "solara", "run", str(app), "--host", args.host,
@@ -1051,6 +1099,26 @@ COMMANDS = {
 }
 
 
+@contextmanager
+def _sigterm_as_interrupt():
+    """SIGTERM (a supervisor, ``kill``) ends a command like Ctrl-C: the workers stop, the
+    temporary folders go, and what an experiment finished stays (Python's default would
+    end this process alone, on the spot)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set a handler (main() called from a thread)
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        # None: a handler set outside Python, which cannot be put back from here
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+
+
 def main(argv: list[str] | None = None) -> int:
     from sim.experiments import ExperimentError
     from sim.results import OutputError
@@ -1059,7 +1127,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser(lang_from_argv(argv)).parse_args(argv)
     lang = args.lang
     try:
-        return COMMANDS[args.command](args)
+        with _sigterm_as_interrupt():
+            return COMMANDS[args.command](args)
     except (ScenarioError, OutputError, UsageError, ExperimentError) as exc:
         print(t("cli.error.prefix", lang, message=exc.message(lang)), file=sys.stderr)
         return EXIT_BAD_INPUT

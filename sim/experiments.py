@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from sim.i18n import DEFAULT_LANG, LocalizedError, Msg, t
+from sim.lifeline import bind_worker, own_temp_folder, stop_workers
 from sim.model import run
 from sim.results import (
     MANIFEST,
@@ -218,7 +219,11 @@ def local_executor(workers: int | None) -> Executor:
     # (a plain spawn re-imports numpy, pandas and Mesa in every worker, seconds each).
     ctx = get_context("forkserver")
     ctx.set_forkserver_preload(["sim.experiments"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    own_temp_folder()
+    # every worker ends when this process ends, even by SIGKILL (see sim.lifeline)
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=bind_worker, initargs=(os.getpid(),)
+    )
 
 
 @contextmanager
@@ -492,6 +497,8 @@ def run_experiment(
         except BaseException:
             for f in pending:
                 f.cancel()
+            if own_executor:  # an interrupt: what the workers hold would be thrown away
+                stop_workers(executor)
             raise
         finally:
             bar.close()

@@ -419,6 +419,7 @@ def what_would_happen(
         ProfileError: a profile (or number of futures) the model cannot answer for.
     """
     from sim.experiments import capacity, local_executor, replicate_seeds
+    from sim.lifeline import stop_workers
 
     check_profile(profile, scenario, futures)
     master = scenario.simulation.seed if master_seed is None else int(master_seed)
@@ -443,6 +444,10 @@ def what_would_happen(
             if on_partial is not None and done_runs < runs:
                 finished = sum(1 for row in rows if row["weeks"] == rows[0]["weeks"])
                 on_partial(_outlook(scenario, profile, rows, done_runs, per, master, finished))
+    except BaseException:
+        if own:  # an interrupt: the futures still running would be thrown away
+            stop_workers(executor)
+        raise
     finally:
         if own:
             executor.shutdown(wait=True, cancel_futures=True)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sim.model import NetworkMarketingModel
@@ -41,3 +44,43 @@ def wait_for(
             extra = f" ({detail()})" if detail else ""
             raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}{extra}")
         time.sleep(poll)
+
+
+# ---- processes (Linux: read from /proc) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Proc:
+    pid: int
+    ppid: int
+    state: str
+    cmdline: str
+
+
+def in_session(sid: int) -> list[Proc]:
+    """The live processes of session ``sid`` (zombies hold nothing and are not counted)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:  # ended meanwhile
+            continue
+        # "pid (comm) state ppid pgrp session ...": comm may hold spaces and parentheses
+        state, ppid, _pgrp, session = stat.rpartition(")")[2].split()[:4]
+        if int(session) == sid and state != "Z":
+            found.append(Proc(int(entry), int(ppid), state, cmdline.decode(errors="replace")))
+    return found
+
+
+def workers_of(sid: int) -> list[Proc]:
+    """The pool workers of session ``sid``: the children of its fork server."""
+    procs = in_session(sid)
+    servers = {p.pid for p in procs if "multiprocessing.forkserver" in p.cmdline}
+    return [p for p in procs if p.ppid in servers]
+
+
+def describe(procs: list[Proc]) -> str:
+    return "; ".join(f"{p.pid} (parent {p.ppid}): {p.cmdline[:90]}" for p in procs) or "none"

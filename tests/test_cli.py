@@ -629,3 +629,60 @@ def test_bad_seed_is_not_blamed_on_set(capsys: pytest.CaptureFixture[str]) -> No
     assert code == 2
     assert "simulation.seed" in err
     assert "--set:" not in err
+
+
+# ---- the dashboard command (issue 11) --------------------------------------------------------
+
+
+class _ServerStarted(Exception):
+    """Raised instead of becoming the Solara server (os.execve)."""
+
+
+@pytest.fixture
+def no_server(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The commands `dashboard` would become; os.execve records them instead."""
+    started: list[list[str]] = []
+
+    def execve(path: str, argv: list[str], env: dict[str, str]) -> None:
+        started.append(argv)
+        raise _ServerStarted
+
+    monkeypatch.setattr(os, "execve", execve)
+    return started
+
+
+@pytest.mark.parametrize(
+    ("lang", "fragments"),
+    [("en", ["already in use", "--port"]), ("de", ["schon belegt", "--port"])],
+)
+def test_dashboard_on_a_port_in_use_is_refused_before_the_address_is_shown(
+    no_server: list[list[str]], capsys: pytest.CaptureFixture[str], lang: str, fragments: list[str]
+) -> None:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:  # listening: the port is in use
+        port = taken.getsockname()[1]
+        code = main(["--lang", lang, "dashboard", "--port", str(port)])
+    out, err = capsys.readouterr()
+    assert (code, out, no_server) == (2, "", [])
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert str(port) in err and all(f in err for f in fragments), err
+    suggested = int(err.rsplit("--port ", 1)[1].strip())
+    assert suggested != port and 0 < suggested < 65536
+
+
+@pytest.mark.parametrize(("host", "warned"), [("0.0.0.0", True), ("127.0.0.1", False)])
+def test_dashboard_open_to_the_network_warns(
+    no_server: list[list[str]], capsys: pytest.CaptureFixture[str], host: str, warned: bool
+) -> None:
+    import socket
+
+    with socket.create_server((host, 0)) as probe:
+        port = probe.getsockname()[1]
+    for lang, words in (("en", "anyone"), ("de", "jeder")):
+        with pytest.raises(_ServerStarted):
+            main(["--lang", lang, "dashboard", "--host", host, "--port", str(port)])
+        out, err = capsys.readouterr()
+        assert f":{port}/" in out  # the address is shown, and the server starts
+        assert (words in err and host in err and "127.0.0.1" in err) is warned, err
+    assert len(no_server) == 2 and no_server[0][no_server[0].index("--host") + 1] == host

@@ -13,7 +13,6 @@ import inspect
 import io
 import json
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,7 +47,7 @@ COMMANDS = {
     "me": ["me", "--futures", "5", "--months", "3", "--workers", "1",
            "--set", "population.size=2000", "--set", "population.founders=10"],
     "report": ["report", "baseline", *SMALL, "--runs", "1", "--workers", "1", "--overwrite",
-               "--out", str(Path(tempfile.mkdtemp(prefix="networker-sim-test-")) / "h.pdf")],
+               "--out", "{report}"],  # a file in pytest's temporary folder (see outputs)
     "lessons": ["lessons"],
 }  # fmt: skip
 # Labels of the English output that must not be left in the German one.
@@ -89,10 +88,12 @@ def call(argv: list[str]) -> Output:
 
 
 @pytest.fixture(scope="module")
-def outputs() -> dict[tuple[str, str], Output]:
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Output]:
     """Every command in English and German (--lang before the command for German)."""
+    report = str(tmp_path_factory.mktemp("report") / "h.pdf")
     results = {}
     for name, argv in COMMANDS.items():
+        argv = [report if a == "{report}" else a for a in argv]
         results[name, "en"] = call(argv)
         results[name, "de"] = call(["--lang", "de", *argv])
     return results

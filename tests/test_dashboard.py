@@ -564,6 +564,44 @@ def test_me_page_answers_in_both_languages_and_refines() -> None:
     assert me.fan_chart(final, "de").axes and me.shares_chart(final, "en").axes
 
 
+@pytest.fixture
+def pools_started(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
+    """The process pools the "What would happen to me?" page starts (none really: each is
+    an inline executor, slow to make, so that two first questions overlap)."""
+    from dashboards.components import me
+    from sim.experiments import InlineExecutor
+
+    started: list[int | None] = []
+
+    def local_executor(workers: int | None) -> InlineExecutor:
+        started.append(workers)
+        time.sleep(0.2)
+        return InlineExecutor()
+
+    monkeypatch.setattr(me, "_pool", [])
+    monkeypatch.setattr(me, "local_executor", local_executor)
+    monkeypatch.setattr(me, "stop_at_exit", lambda pool: None)
+    return started
+
+
+def test_opening_the_page_starts_no_pool_the_first_question_one(pools_started, page):
+    """Worker processes start with the first question, not for every visitor: opening the
+    page and its "What would happen to me?" tab starts none (issue 11); two first
+    questions at the same time start one pool."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dashboards.components import me
+
+    _box, rc = page
+    state.tab.value = state.TAB_ME
+    assert rc.find(v.Btn, children=[t("me_page.ask", "en")]).widgets
+    assert pools_started == []
+    with ThreadPoolExecutor(max_workers=4) as threads:
+        pools = list(threads.map(lambda _: me.executor(), range(4)))
+    assert pools_started == [None]
+    assert all(pool is pools[0] for pool in pools)
+
+
 def test_lessons_page_shows_the_generated_lesson_and_loads_its_scenario(page):
     """Lessons (issue 7): a lesson's text in the chosen language, and one click loads its
     scenario into the simulation page."""

@@ -26,11 +26,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from support import wait_for
+from support import describe, in_session, wait_for, workers_of
 
 from dashboards.state import DEFAULT_SCENARIO, SLIDERS
 from sim.i18n import fmt_int, fmt_num, t
 from sim.scenario import list_scenarios, load_scenario
+
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+except ImportError:  # no Playwright: the browser fixture skips every test here
+    PlaywrightTimeout = TimeoutError
+
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -44,7 +50,9 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 START_TIMEOUT = 90.0  # seconds for the server to answer (imports are slow on a busy machine)
-UI_TIMEOUT = 30_000  # milliseconds for anything on the page
+# milliseconds for anything on the page: every wait is for something the page shows, so a
+# generous limit costs nothing when the machine is fast and holds when it is busy
+UI_TIMEOUT = 120_000
 
 
 # ---- the server ------------------------------------------------------------------------------
@@ -213,6 +221,41 @@ def slider_after(page, label_start: str):
     )
 
 
+def pause_or_finish(page) -> None:
+    """Press Pause, unless the run ends first: on a busy machine the page can show week 8
+    while the model is near its end, and then Pause is gone before it can be pressed."""
+    pause = page.get_by_role("button", name=t("ui.pause"), exact=True)
+    pause.or_(page.get_by_text(t("ui.finished"))).first.wait_for()
+    with suppress(PlaywrightTimeout):
+        pause.click(timeout=10_000)
+    page.get_by_role("button", name=t("ui.play"), exact=True).wait_for()
+
+
+def step_slider(page, label: str, start: int, step: int, steps: int) -> None:
+    """Move the slider below ``label`` ``steps`` steps to the right, one key press at a
+    time, each one seen in the label before the next.
+
+    On a busy machine the page can redraw the controls while they are used (the last
+    frames of a run arrive late), and the redraw takes the keyboard focus away: a press
+    the label does not show within a while is made again, on the slider as it is now.
+    """
+    shown = page.get_by_text(re.compile(f"^{re.escape(label)}: "))
+    for i in range(1, steps + 1):
+        want = f"{label}: {fmt_int(start + i * step)}"
+        for _attempt in range(3):
+            thumb = slider_after(page, label)
+            thumb.focus()
+            thumb.press("ArrowRight")
+            with suppress(PlaywrightTimeout):
+                page.get_by_text(want, exact=True).wait_for(timeout=UI_TIMEOUT / 4)
+                break
+            assert shown.inner_text() == f"{label}: {fmt_int(start + (i - 1) * step)}", (
+                f"the slider moved past {want}: {shown.inner_text()}"
+            )
+        else:
+            pytest.fail(f"the slider did not reach {want!r}: {shown.inner_text()!r}")
+
+
 MOVING = ", ".join(  # a tab's content that is still sliding in or out
     [
         ".v-window__container--is-active",
@@ -261,11 +304,11 @@ def test_the_dashboard_in_a_browser(browser, server, tmp_path):
         # Play until week 8, then Pause: the weeks stop. On a busy machine the page can
         # lag seconds behind the model, so Pause is given time to arrive and settle.
         page.get_by_role("button", name=t("ui.play"), exact=True).click()
-        wait_for(lambda: week_of(page)[0] >= 8, "Play to reach week 8", 60)
+        wait_for(lambda: week_of(page)[0] >= 8, "Play to reach week 8", UI_TIMEOUT / 1000)
         paused = time.monotonic()
-        page.get_by_role("button", name=t("ui.pause"), exact=True).click()
-        page.get_by_role("button", name=t("ui.play"), exact=True).wait_for(timeout=60_000)
-        paused_at = wait_for(lambda: settled_week(page), "the week to stand still", 60)
+        pause_or_finish(page)
+        paused_at = wait_for(lambda: settled_week(page), "the week to stand still",
+                             UI_TIMEOUT / 1000)  # fmt: skip
         print(f"\nPause took {time.monotonic() - paused:.1f} s to stop the page at week "
               f"{paused_at}")  # fmt: skip
         assert paused_at >= 8
@@ -277,11 +320,7 @@ def test_the_dashboard_in_a_browser(browser, server, tmp_path):
         kit = scenario.costs.starter_kit
         kit_label = t("slider.costs.starter_kit")
         page.get_by_text(f"{kit_label}: {fmt_int(kit)}", exact=True).wait_for()
-        thumb = slider_after(page, kit_label)
-        thumb.focus()
-        for _ in range(3):
-            thumb.press("ArrowRight")
-        page.get_by_text(f"{kit_label}: {fmt_int(kit + 30)}", exact=True).wait_for()
+        step_slider(page, kit_label, kit, 10, 3)
         assert week_of(page)[0] == paused_at  # pending until Reset
         before = chart_sources(page)
         page.get_by_role("button", name=t("ui.reset"), exact=True).click()
@@ -401,3 +440,27 @@ def test_sigterm_stops_the_dashboard_server(tmp_path):
         while server.answers() and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not server.answers(), "the Solara server still answers after SIGTERM"
+
+
+def test_the_me_pool_starts_with_a_question_and_ends_with_the_server(browser, tmp_path):
+    """Opening the page, even the "What would happen to me?" tab, starts no worker
+    processes; the first question does; SIGTERM of the server ends them all (issue 11)."""
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("finds the processes through /proc (Linux)")
+    with dashboard_server(tmp_path) as server:
+        sid = server.process.pid  # the server's own session: its pool stays in it
+        context, page = open_page(browser, server, Watch())
+        try:
+            open_tab(page, t("app.tab_me"))
+            ask = page.get_by_role("button", name=t("me_page.ask"), exact=True)
+            ask.wait_for()
+            assert [p.pid for p in in_session(sid)] == [sid], describe(in_session(sid))
+            ask.click()
+            wait_for(lambda: workers_of(sid), "the pool's workers", UI_TIMEOUT / 1000,
+                     detail=lambda: describe(in_session(sid)))  # fmt: skip
+        finally:
+            context.close()
+        server.process.send_signal(signal.SIGTERM)  # mid-question: the workers are busy
+        server.process.wait(timeout=60)
+        wait_for(lambda: not in_session(sid), "every process of the server to end", 30,
+                 detail=lambda: describe(in_session(sid)))  # fmt: skip

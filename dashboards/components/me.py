@@ -4,6 +4,7 @@ first from the futures finished after a few seconds, then refined as more finish
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import Executor
 
 import numpy as np
@@ -16,6 +17,7 @@ from dashboards.charts import BLUE, LOSS, MARGINS, PROFIT, png
 from dashboards.components.md import Md
 from sim.experiments import local_executor
 from sim.i18n import fmt_pct, t
+from sim.lifeline import stop_at_exit
 from sim.me import EXPERIENCE, Outlook, Profile, format_outlook, model_note, plain_summary
 from sim.scenario import load_scenario
 
@@ -27,18 +29,19 @@ experience = solara.reactive("none")
 join_week = solara.reactive(0)
 months = solara.reactive(24)
 outlook = solara.reactive(None)  # the latest (partial or final) Outlook
-_pool: list[Executor] = []  # one warm process pool per server: no start-up per question
+_pool: list[Executor] = []  # one process pool per server: no start-up per question
+_pool_lock = threading.Lock()  # two first questions at once start one pool
 
 
 def executor() -> Executor:
-    if not _pool:
-        _pool.append(local_executor(None))
-    return _pool[0]
-
-
-def warm_up() -> None:
-    """Start the worker processes now, so that a question is answered within seconds."""
-    executor().submit(int)
+    """The server's process pool, started by the first question (most visitors never ask
+    one); its workers end when the server ends."""
+    with _pool_lock:
+        if not _pool:
+            pool = local_executor(None)
+            stop_at_exit(pool)
+            _pool.append(pool)
+        return _pool[0]
 
 
 @solara.lab.task(prefer_threaded=True)
@@ -92,7 +95,6 @@ def shares_chart(o: Outlook, lang: str) -> Figure:
 @solara.component
 def MePage():
     lang = state.lang.value
-    solara.use_effect(warm_up, [])
     Md(t("me_page.intro", lang))
     with solara.Columns([1, 3]):
         with solara.Card():
