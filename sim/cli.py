@@ -149,13 +149,15 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     """The command line with its help texts in ``lang``."""
     use_argparse_language(lang)
     h, meta = partial(_help, lang), partial(_meta, lang)
-    parser = argparse.ArgumentParser(prog="networker-sim", description=h("description"))
+    parser = argparse.ArgumentParser(
+        prog="networker-sim", description=h("description").replace("%%", "%")
+    )
     add_lang_arg(parser, lang, default=lang)
     # the placeholder names the command in error messages ("arguments are required: ...")
     sub = parser.add_subparsers(dest="command", required=True, metavar=meta("command"))
 
     def command(name: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=h(name), description=h(name))
+        p = sub.add_parser(name, help=h(name), description=h(name).replace("%%", "%"))
         add_lang_arg(p, lang)
         return p
 

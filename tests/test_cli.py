@@ -686,3 +686,12 @@ def test_dashboard_open_to_the_network_warns(
         assert f":{port}/" in out  # the address is shown, and the server starts
         assert (words in err and host in err and "127.0.0.1" in err) is warned, err
     assert len(no_server) == 2 and no_server[0][no_server[0].index("--host") + 1] == host
+
+
+@pytest.mark.parametrize(("lang", "text"), [("en", "90 % range"), ("de", "90-%-Bereich")])
+def test_a_command_help_shows_a_percent_sign_once(capsys, lang, text):
+    with pytest.raises(SystemExit):
+        main(["--lang", lang, "montecarlo", "--help"])
+    out = capsys.readouterr().out
+    assert text in out
+    assert "%%" not in out
