@@ -22,6 +22,10 @@ from sim.scenario import SECTIONS, Scenario, ScenarioError, param_specs
 TARGETS = ("share_net_loss", "first_year_dropout_share", "net_income_p50")
 METHODS = ("morris", "sobol")
 MORRIS_LEVELS = 4
+# Morris needs two trajectories for a spread (sigma), Sobol two samples for a confidence
+# interval; the upper bounds keep a typo (100000) from starting a week of runs.
+TRAJECTORIES = (2, 10_000)
+SAMPLES = (2, 65_536)
 DEFAULT_SPAN = 0.5  # without explicit bounds: the scenario's value -50 % .. +50 %
 
 
@@ -106,6 +110,14 @@ def sensitivity(
         raise ExperimentError(
             Msg("cli.error.method", choices=", ".join(METHODS), value=repr(method))
         )
+    for flag, value, (lo, hi) in (
+        ("--trajectories", trajectories, TRAJECTORIES),
+        ("--samples", samples, SAMPLES),
+    ):
+        if not lo <= value <= hi:  # SALib would return no points, and no indices, silently
+            raise ExperimentError(
+                Msg("cli.error.count_range", flag=flag, value=str(value), lo=lo, hi=hi)
+            )
     names = list(bounds)
     problem = {"num_vars": len(names), "names": names, "bounds": [bounds[n] for n in names]}
     seed = experiment_kw.pop("master_seed", None)
