@@ -44,6 +44,7 @@ from sim.scenario import (
     param_specs,
     parse_set,
     sets_nothing,
+    toml_value,
 )
 
 EXIT_BAD_INPUT = 2
@@ -512,7 +513,7 @@ def report_failures(
 ) -> int:
     """Name every failed replicate with its seed and parameters; exit 1 if any."""
     for f in failures:
-        params = ", ".join(f"{k}={v}" for k, v in f["parameters"].items())
+        params = ", ".join(f"{k}={toml_value(v)}" for k, v in f["parameters"].items())
         print(
             t(
                 "cli.failure.replicate",

@@ -694,7 +694,10 @@ def parse_vary(items: Sequence[str]) -> dict[str, list[Any]]:
                 values.append(tomllib.loads(f"v = {v.strip()}")["v"])
             except tomllib.TOMLDecodeError:
                 values.append(v.strip())
-        vary[key.strip()] = values
+        key = key.strip()
+        if key in vary:  # one of the two lists would be dropped without a word
+            raise ScenarioError(Msg("cli.error.vary_twice", key=key), key=key)
+        vary[key] = values
     return vary
 
 

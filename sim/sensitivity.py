@@ -37,6 +37,8 @@ def parse_params(text: str, scenario: Scenario) -> dict[str, tuple[float, float]
         if not item:
             continue
         key, sep, span = item.partition("=")
+        if key in bounds:  # one of the two ranges would be dropped without a word
+            raise ScenarioError(Msg("cli.error.params_twice", key=key), key=key)
         spec = specs.get(key)
         if spec is None:
             scenario.with_overrides({key: 0}, origin="--params")  # raises with a suggestion
