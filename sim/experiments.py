@@ -52,7 +52,7 @@ from sim.results import (
     swap_in,
     versions,
 )
-from sim.scenario import Scenario, ScenarioError
+from sim.scenario import Scenario, ScenarioError, cut
 
 # Weekly columns kept per replicate for the time-series bands (a few numbers a week).
 BAND_COLUMNS = (
@@ -696,7 +696,7 @@ def parse_vary(items: Sequence[str]) -> dict[str, list[Any]]:
                 values.append(v.strip())
         key = key.strip()
         if key in vary:  # one of the two lists would be dropped without a word
-            raise ScenarioError(Msg("cli.error.vary_twice", key=key), key=key)
+            raise ScenarioError(Msg("cli.error.vary_twice", key=cut(key)), key=key)
         vary[key] = values
     return vary
 

@@ -69,7 +69,9 @@ def shown(v: Any) -> str:
 
 
 def cut(text: str) -> str:
-    """Text a message repeats, cut short if long."""
+    """Text a message repeats, on one line (a control character escaped, as \\r), cut
+    short if long."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
     return text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 3] + "..."
 
 
@@ -566,7 +568,7 @@ def _check_key(sec: str, name: str, origin: str, dotted: bool = False) -> None:
             Msg(
                 "cli.error.unknown_section",
                 origin=origin,
-                section=sec,
+                section=cut(sec),
                 hint=_did_you_mean(close),
                 sections=", ".join(SECTIONS),
             )
@@ -579,7 +581,7 @@ def _check_key(sec: str, name: str, origin: str, dotted: bool = False) -> None:
             Msg(
                 "cli.error.unknown_key",
                 origin=origin,
-                key=f"{sec}.{name}",
+                key=cut(f"{sec}.{name}"),
                 hint=_did_you_mean(close),
             )
         )
@@ -664,7 +666,7 @@ def _scalar(key: str, value: Any, typ: type, meta: dict[str, Any], origin: str) 
 
 def _validate_section(sec: str, values: Any, origin: str) -> dict[str, Any]:
     if not isinstance(values, dict):
-        raise ScenarioError(Msg("cli.error.not_a_table", origin=origin, section=sec))
+        raise ScenarioError(Msg("cli.error.not_a_table", origin=origin, section=cut(sec)))
     out = {}
     for name, value in values.items():
         _check_key(sec, name, origin)
@@ -724,7 +726,12 @@ def scenario_from_dict(
     for key in meta:
         if key not in SCENARIO_KEYS:
             raise ScenarioError(
-                Msg("cli.error.scenario_key", origin=origin, key=key, keys=", ".join(SCENARIO_KEYS))
+                Msg(
+                    "cli.error.scenario_key",
+                    origin=origin,
+                    key=cut(key),
+                    keys=", ".join(SCENARIO_KEYS),
+                )
             )
     statements = meta.get("statements", [])
     if not isinstance(statements, list) or any(x not in STATEMENTS for x in statements):
@@ -741,7 +748,7 @@ def scenario_from_dict(
     sections = {}
     for sec, vals in data.items():
         if not isinstance(vals, dict):
-            raise ScenarioError(Msg("cli.error.outside_section", origin=origin, section=sec))
+            raise ScenarioError(Msg("cli.error.outside_section", origin=origin, section=cut(sec)))
         if sec not in SECTIONS:
             _check_key(sec, "", origin)
         sections[sec] = _validate_section(sec, vals, origin)
@@ -812,17 +819,17 @@ def resolve_path(name_or_path: str) -> Path:
     if not as_path and candidate.is_file():  # a name wins over a folder of that name here
         return candidate
     if path.is_dir():
-        raise ScenarioError(Msg("cli.error.scenario_folder", path=name_or_path))
+        raise ScenarioError(Msg("cli.error.scenario_folder", path=cut(name_or_path)))
     if as_path:
         if not path.is_file():
-            raise ScenarioError(Msg("cli.error.not_found", path=name_or_path))
+            raise ScenarioError(Msg("cli.error.not_found", path=cut(name_or_path)))
         return path
     known = list_scenarios()
     close = difflib.get_close_matches(name_or_path, [s for s, _ in known], n=1)
     raise ScenarioError(
         Msg(
             "cli.error.unknown_scenario",
-            name=name_or_path,
+            name=cut(name_or_path),
             hint=_did_you_mean(close),
             known=", ".join(s for s, _ in known),
         )
@@ -863,7 +870,7 @@ def parse_set(items: list[str]) -> dict[str, Any]:
             raise ScenarioError(Msg("cli.error.set_syntax", item=shown(item)))
         if key in written:  # keeping either silently would hide a typo in a long command
             raise ScenarioError(
-                Msg("cli.error.set_twice", key=key, first=cut(written[key]), second=cut(text)),
+                Msg("cli.error.set_twice", key=cut(key), first=cut(written[key]), second=cut(text)),
                 key=key,
             )
         try:

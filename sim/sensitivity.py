@@ -16,7 +16,7 @@ import pandas as pd
 
 from sim.experiments import Experiment, ExperimentError, run_experiment
 from sim.i18n import Msg
-from sim.scenario import SECTIONS, Scenario, ScenarioError, param_specs
+from sim.scenario import SECTIONS, Scenario, ScenarioError, cut, param_specs
 
 # The outcomes a prospective networker cares about most (issue 3).
 TARGETS = ("share_net_loss", "first_year_dropout_share", "net_income_p50")
@@ -38,12 +38,12 @@ def parse_params(text: str, scenario: Scenario) -> dict[str, tuple[float, float]
             continue
         key, sep, span = item.partition("=")
         if key in bounds:  # one of the two ranges would be dropped without a word
-            raise ScenarioError(Msg("cli.error.params_twice", key=key), key=key)
+            raise ScenarioError(Msg("cli.error.params_twice", key=cut(key)), key=key)
         spec = specs.get(key)
         if spec is None:
             scenario.with_overrides({key: 0}, origin="--params")  # raises with a suggestion
         if spec is None or spec["lo"] is None or isinstance(spec["default"], tuple):
-            raise ScenarioError(Msg("cli.error.params_not_numeric", key=key))
+            raise ScenarioError(Msg("cli.error.params_not_numeric", key=cut(key)))
         section, name = key.split(".")
         value = float(getattr(getattr(scenario, section), name))
         if sep:
