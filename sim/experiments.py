@@ -159,6 +159,8 @@ def run_batch(scenario: Scenario, tasks: Sequence[Task]) -> list[dict[str, Any]]
         try:
             sc = scenario.with_overrides(task.overrides) if task.overrides else scenario
             result = run(sc, seed=task.seed)
+        except MemoryError:  # not this replicate's fault: the next would fail alike
+            raise
         except Exception as exc:  # reported with its seed and parameters; the rest go on
             out.append(
                 {

@@ -367,3 +367,19 @@ def test_memory_error_past_the_estimate_is_one_message(
     assert len(lines) == 1 and lines[0].startswith(PREFIX + "ran out of memory")
     assert "lower population.size" in lines[0]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_memory_error_in_an_experiment_stops_it_with_one_message(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # not a failed replicate among others: every later one would fail the same way
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr("sim.experiments.run", out_of_memory)
+    code = main(["montecarlo", "baseline", *SMALL, "--runs", "2", "--workers", "1"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Traceback" not in err and "replicate" not in err
+    assert err.strip().splitlines()[-1].startswith(PREFIX + "ran out of memory")
+    assert len(err.strip().splitlines()) == 1
