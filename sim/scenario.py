@@ -69,10 +69,14 @@ def shown(v: Any) -> str:
 
 
 def cut(text: str) -> str:
-    """Text a message repeats, on one line (a control character escaped, as \\r), cut
-    short if long."""
-    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+    """Text a message repeats, on one line and cut short if long."""
+    text = one_line(text)
     return text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 3] + "..."
+
+
+def one_line(text: str) -> str:
+    """Text (a path, say) for a one-line message: a control character escaped, as \\r."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
 
 
 def _did_you_mean(close: list[str]) -> Msg | str:
@@ -819,17 +823,17 @@ def resolve_path(name_or_path: str) -> Path:
     if not as_path and candidate.is_file():  # a name wins over a folder of that name here
         return candidate
     if path.is_dir():
-        raise ScenarioError(Msg("cli.error.scenario_folder", path=cut(name_or_path)))
+        raise ScenarioError(Msg("cli.error.scenario_folder", path=one_line(name_or_path)))
     if as_path:
         if not path.is_file():
-            raise ScenarioError(Msg("cli.error.not_found", path=cut(name_or_path)))
+            raise ScenarioError(Msg("cli.error.not_found", path=one_line(name_or_path)))
         return path
     known = list_scenarios()
     close = difflib.get_close_matches(name_or_path, [s for s, _ in known], n=1)
     raise ScenarioError(
         Msg(
             "cli.error.unknown_scenario",
-            name=cut(name_or_path),
+            name=one_line(name_or_path),
             hint=_did_you_mean(close),
             known=", ".join(s for s, _ in known),
         )
