@@ -45,6 +45,8 @@ from sim.scenario import (
     load_scenario,
     param_specs,
     parse_set,
+    sets_nothing,
+    toml_value,
 )
 
 EXIT_BAD_INPUT = 2
@@ -62,6 +64,17 @@ def default_lang() -> str:
     """$NETWORKER_SIM_LANG if it names a known language, else English."""
     lang = os.environ.get(LANG_ENV, "").strip()
     return lang if lang in LANGS else DEFAULT_LANG
+
+
+def lang_env_warning(argv: list[str]) -> str | None:
+    """The warning for a $NETWORKER_SIM_LANG that names no known language, if it is used
+    (no --lang on the line): falling back to English without a word hides the typo."""
+    value = os.environ.get(LANG_ENV, "").strip()
+    given = any(a == "--lang" or a.startswith("--lang=") for a in argv)
+    if not value or value in LANGS or given:
+        return None
+    return t("cli.note.lang_unknown", DEFAULT_LANG, env=LANG_ENV, value=repr(value),
+             langs=", ".join(LANGS))  # fmt: skip
 
 
 def lang_from_argv(argv: list[str]) -> str:
@@ -327,6 +340,8 @@ def add_experiment_args(p: argparse.ArgumentParser, lang: str, runs_default: int
 def resolve(args: argparse.Namespace, name: str | None = None):
     """The validated scenario with --set, then --seed and --weeks applied."""
     scenario = load_scenario(name or args.scenario)
+    if sets_nothing(scenario):
+        print(t("cli.note.blank_scenario", args.lang, path=scenario.source), file=sys.stderr)
     if args.overrides:
         scenario = scenario.with_overrides(parse_set(args.overrides), origin="--set")
     for flag, key in (("seed", "simulation.seed"), ("weeks", "simulation.weeks")):
@@ -382,12 +397,14 @@ def cmd_params(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from sim.memory import check_memory
     from sim.model import run
     from sim.results import check_writable, write_run
 
     scenario = resolve(args)
     if args.out is not None:
         check_writable(args.out, args.overwrite)
+    check_memory([scenario])
     started = time.perf_counter()
     result = run(scenario)
     elapsed = time.perf_counter() - started
@@ -500,7 +517,7 @@ def report_failures(
 ) -> int:
     """Name every failed replicate with its seed and parameters; exit 1 if any."""
     for f in failures:
-        params = ", ".join(f"{k}={v}" for k, v in f["parameters"].items())
+        params = ", ".join(f"{k}={toml_value(v)}" for k, v in f["parameters"].items())
         print(
             t(
                 "cli.failure.replicate",
@@ -789,6 +806,8 @@ def format_sensitivity(idx, scenario: str, method: str, points: int, runs: int, 
         )
     ]
     rank, param = t("cli.sensitivity.rank", lang), t("cli.sensitivity.parameter", lang)
+    if not len(idx):  # every replicate failed: report_failures says which and why
+        return lines[0]
     for target, part in idx.groupby("target", sort=False):
         lines.append(f"\n{target}  {outcome_label(target, lang)}")
         # mu*, sigma, S1 and ST are the methods' own symbols, the same in every language
@@ -1126,6 +1145,9 @@ def main(argv: list[str] | None = None) -> int:
     from sim.results import OutputError
 
     argv = sys.argv[1:] if argv is None else list(argv)
+    warning = lang_env_warning(argv)
+    if warning:
+        print(warning, file=sys.stderr)
     args = build_parser(lang_from_argv(argv)).parse_args(argv)
     lang = args.lang
     try:
@@ -1133,6 +1155,11 @@ def main(argv: list[str] | None = None) -> int:
             return COMMANDS[args.command](args)
     except (ScenarioError, OutputError, UsageError, ExperimentError) as exc:
         print(t("cli.error.prefix", lang, message=exc.message(lang)), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except MemoryError:  # past the estimate (sim/memory.py): still one message, what to change
+        from sim.memory import out_of_memory
+
+        print(t("cli.error.prefix", lang, message=out_of_memory().render(lang)), file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # e.g. `networker-sim run baseline | head`
         sys.stderr.close()

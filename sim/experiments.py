@@ -35,6 +35,7 @@ import pandas as pd
 
 from sim.i18n import DEFAULT_LANG, LocalizedError, Msg, t
 from sim.lifeline import bind_worker, own_temp_folder, stop_workers
+from sim.memory import check_memory, in_flight
 from sim.model import run
 from sim.results import (
     MANIFEST,
@@ -52,7 +53,7 @@ from sim.results import (
     swap_in,
     versions,
 )
-from sim.scenario import Scenario, ScenarioError
+from sim.scenario import Scenario, ScenarioError, cut
 
 # Weekly columns kept per replicate for the time-series bands (a few numbers a week).
 BAND_COLUMNS = (
@@ -159,6 +160,8 @@ def run_batch(scenario: Scenario, tasks: Sequence[Task]) -> list[dict[str, Any]]
         try:
             sc = scenario.with_overrides(task.overrides) if task.overrides else scenario
             result = run(sc, seed=task.seed)
+        except MemoryError:  # not this replicate's fault: the next would fail alike
+            raise
         except Exception as exc:  # reported with its seed and parameters; the rest go on
             out.append(
                 {
@@ -291,6 +294,15 @@ def open_folder(out: Path, overwrite: bool) -> Path:
     """The folder an experiment writes into: ``out`` itself (new, or resumed), or with
     ``overwrite`` a hidden one beside it that replaces ``out`` only once complete."""
     out = Path(out)
+    try:
+        return _open_folder(out, overwrite)
+    except OutputError:
+        raise
+    except OSError as exc:  # a name too long, a folder one may not look into
+        raise cannot_create(out, exc) from None
+
+
+def _open_folder(out: Path, overwrite: bool) -> Path:
     check_parents(out)
     parent = Path(os.path.abspath(out)).parent
     if parent.is_dir():
@@ -454,9 +466,11 @@ def run_experiment(
     if workers is not None and workers < 1:
         raise ExperimentError(Msg("cli.error.workers", value=str(workers)))
     points = points or [{}]
-    for overrides in points:  # fail fast, before any worker starts
-        if overrides:
-            scenario.with_overrides(overrides, origin=Msg("cli.error.origin_point"))
+    # fail fast, before any worker starts or any folder is made
+    origin = Msg("cli.error.origin_point")
+    runs_of = [scenario.with_overrides(ov, origin=origin) if ov else scenario for ov in points]
+    if executor is None:  # a cluster's memory is the cluster's business
+        check_memory(runs_of, in_flight(workers, len(points) * runs))
     master_seed = scenario.simulation.seed if master_seed is None else int(master_seed)
     seeds = replicate_seeds(master_seed, runs)
     tasks = [Task(pi, r, seeds[r], dict(ov)) for pi, ov in enumerate(points) for r in range(runs)]
@@ -689,7 +703,10 @@ def parse_vary(items: Sequence[str]) -> dict[str, list[Any]]:
                 values.append(tomllib.loads(f"v = {v.strip()}")["v"])
             except tomllib.TOMLDecodeError:
                 values.append(v.strip())
-        vary[key.strip()] = values
+        key = key.strip()
+        if key in vary:  # one of the two lists would be dropped without a word
+            raise ScenarioError(Msg("cli.error.vary_twice", key=cut(key)), key=key)
+        vary[key] = values
     return vary
 
 

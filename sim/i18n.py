@@ -8,6 +8,7 @@ are written the way each language writes them (German: 1.240 and 58,3 %).
 
 from __future__ import annotations
 
+import math
 import numbers
 import tomllib
 from functools import cache
@@ -87,11 +88,23 @@ def fmt_eur(x: float | None, lang: str = DEFAULT_LANG, digits: int = 0) -> str:
     return f"{text} €" if lang == "de" else f"€{text}".replace("€-", "-€")
 
 
+# From here on a number's digits hide its size: 1e+308 reads better than 309 digits.
+COMPACT_FROM = 10**15
+
+
 def fmt_value(x: float, lang: str = DEFAULT_LANG) -> str:
-    """A parameter value: whole numbers with thousands separators, others as written."""
-    if float(x).is_integer():
+    """A parameter value: whole numbers with thousands separators, others as written;
+    huge ones (and inf, nan) compact, e.g. 1e+308."""
+    if isinstance(x, numbers.Integral) and abs(x) >= COMPACT_FROM:
+        digits = str(abs(int(x)))  # float(x) would overflow beyond 1e308
+        mantissa = f"{digits[0]}.{digits[1:6]}".rstrip("0").rstrip(".")
+        text = f"{'-' if x < 0 else ''}{mantissa}e+{len(digits) - 1}"
+    elif not math.isfinite(x) or abs(x) >= COMPACT_FROM:
+        text = f"{float(x):.6g}"
+    elif float(x).is_integer():
         return fmt_int(x, lang)
-    text = f"{x:g}"
+    else:
+        text = f"{x:g}"
     return text.replace(".", ",") if lang == "de" else text
 
 
@@ -125,7 +138,7 @@ def render(value: Any, lang: str = DEFAULT_LANG) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, numbers.Real):
-        return fmt_value(float(value), lang)
+        return fmt_value(value, lang)
     return str(value)
 
 

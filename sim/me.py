@@ -420,6 +420,7 @@ def what_would_happen(
     """
     from sim.experiments import capacity, local_executor, replicate_seeds
     from sim.lifeline import stop_workers
+    from sim.memory import check_memory, in_flight
 
     check_profile(profile, scenario, futures)
     master = scenario.simulation.seed if master_seed is None else int(master_seed)
@@ -429,6 +430,7 @@ def what_would_happen(
     tasks = [(i, s, min(per, futures - i * per)) for i, s in enumerate(seeds)]
     own = executor is None
     if own:
+        check_memory([scenario], in_flight(workers, runs))
         executor = local_executor(workers if runs > 1 else 1)
     try:
         n_workers = workers or capacity(executor)

@@ -307,4 +307,3 @@ class Networker(mesa.Agent):
             self.model.retire(self, ExitReason.DISCOURAGED)
             return True
         return False
-

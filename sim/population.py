@@ -39,6 +39,7 @@ class ExitReason(IntEnum):
     def label(self) -> str:
         return self.name.lower()
 
+
 NEVER = np.iinfo(np.int32).max
 
 

@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -191,12 +192,29 @@ def foreign_in_output(folder: Path) -> list[str]:
     return min(foreign_in_result(folder), foreign_in_experiment(folder), key=len)
 
 
+def is_mount_point(path: Path) -> bool:
+    """Whether something is mounted on ``path`` (a resolved path).
+
+    ``os.path.ismount`` misses a bind mount within one file system (same device, as in
+    containers), so Linux's own list of mount points is asked too.
+    """
+    if os.path.ismount(path):
+        return True
+    try:
+        lines = Path("/proc/self/mountinfo").read_text(encoding="utf-8").splitlines()
+    except OSError:  # not Linux
+        return False
+    # the fifth field is the mount point, with space, tab, newline and backslash as \ooo
+    unescape = partial(re.sub, r"\\([0-7]{3})", lambda m: chr(int(m[1], 8)))
+    return any(len(f := line.split(" ")) > 4 and unescape(f[4]) == str(path) for line in lines)
+
+
 def refusal(out: Path, foreign: Foreign = foreign_in_output) -> Msg | None:
     """Why the existing ``out`` must not be replaced, or None: a folder this tool wrote.
 
     Never replaced: the current folder or a folder above it, the home folder or one above
-    it, a git work tree, a symbolic link, a file, a folder holding anything ``foreign``
-    names. An empty folder holds nothing to lose.
+    it, a mount point, a git work tree, a symbolic link, a file, a folder holding anything
+    ``foreign`` names. An empty folder holds nothing to lose.
     """
     out = Path(out)
     path = Path(os.path.abspath(out))
@@ -209,6 +227,8 @@ def refusal(out: Path, foreign: Foreign = foreign_in_output) -> Msg | None:
         return Msg("cli.error.replace_cwd_parent", out=out)
     if real == home or real in home.parents:
         return Msg("cli.error.replace_home", out=out)
+    if is_mount_point(real):  # a mount point cannot be renamed aside (EBUSY)
+        return Msg("cli.error.replace_mount", out=out)
     if not path.is_dir():
         return Msg("cli.error.replace_file", out=out)
     if (path / ".git").exists():
@@ -244,13 +264,18 @@ def check_writable(
     (see ``refusal``).
     """
     out = Path(out)
-    if out.exists() or out.is_symlink():
-        why = refusal(out, foreign)
-        if why is not None:
-            raise OutputError(why)
-        if not overwrite:
-            raise OutputError(Msg("cli.error.out_exists", out=out))
-    check_parents(out)
+    try:
+        if out.exists() or out.is_symlink():
+            why = refusal(out, foreign)
+            if why is not None:
+                raise OutputError(why)
+            if not overwrite:
+                raise OutputError(Msg("cli.error.out_exists", out=out))
+        check_parents(out)
+    except OutputError:
+        raise
+    except OSError as exc:  # a name too long, a folder one may not look into
+        raise cannot_create(out, exc) from None
 
 
 def swap_in(new: Path, out: Path, foreign: Foreign = foreign_in_output) -> None:

@@ -8,13 +8,15 @@ default given here. Files are parsed as data (``tomllib``), never executed.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import tomllib
 from dataclasses import MISSING, asdict, dataclass, field, fields, replace
+from datetime import date, time
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
-from sim.i18n import DEFAULT_LANG, LocalizedError, Msg, t
+from sim.i18n import COMPACT_FROM, DEFAULT_LANG, LocalizedError, Msg, fmt_value, t
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 PLANS = ("unilevel", "stairstep_breakaway", "binary", "recruitment_fee")
@@ -35,6 +37,46 @@ class ScenarioError(LocalizedError, ValueError):
     def __init__(self, message: str | Msg, key: str | None = None, kind: str | None = None, **info):
         super().__init__(message)
         self.key, self.kind, self.info = key, kind, info
+
+
+SHOWN_MAX = 60  # characters of a rejected value a message repeats
+
+
+def toml_value(v: Any) -> str:
+    """``v`` as TOML writes it: true and false (not Python's True), "text", [1, 2], 0.5."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        # a TOML basic string: JSON's escapes are TOML's, bar DEL, which TOML escapes too
+        return json.dumps(v, ensure_ascii=False).replace("\x7f", "\\u007f")
+    if isinstance(v, date | time):
+        return v.isoformat()  # TOML's own dates and times
+    if isinstance(v, tuple | list):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k} = {toml_value(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, int) and abs(v) >= COMPACT_FROM:
+        return fmt_value(v)  # 1e+400, not 401 digits
+    return repr(v)
+
+
+def shown(v: Any) -> str:
+    """A rejected value in a message: as TOML writes it, cut short if long; text in single
+    quotes (TOML's literal string) where it can be, like the names in other messages."""
+    if isinstance(v, str) and "'" not in v and v.isprintable():
+        return cut(f"'{v}'")
+    return cut(toml_value(v))
+
+
+def cut(text: str) -> str:
+    """Text a message repeats, on one line and cut short if long."""
+    text = one_line(text)
+    return text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 3] + "..."
+
+
+def one_line(text: str) -> str:
+    """Text (a path, say) for a one-line message: a control character escaped, as \\r."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
 
 
 def _did_you_mean(close: list[str]) -> Msg | str:
@@ -530,7 +572,7 @@ def _check_key(sec: str, name: str, origin: str, dotted: bool = False) -> None:
             Msg(
                 "cli.error.unknown_section",
                 origin=origin,
-                section=sec,
+                section=cut(sec),
                 hint=_did_you_mean(close),
                 sections=", ".join(SECTIONS),
             )
@@ -543,7 +585,7 @@ def _check_key(sec: str, name: str, origin: str, dotted: bool = False) -> None:
             Msg(
                 "cli.error.unknown_key",
                 origin=origin,
-                key=f"{sec}.{name}",
+                key=cut(f"{sec}.{name}"),
                 hint=_did_you_mean(close),
             )
         )
@@ -562,7 +604,7 @@ def _coerce(sec: str, name: str, value: Any, origin: str) -> Any:
     if get_origin(typ) is tuple:
         if not isinstance(value, list | tuple):
             raise ScenarioError(
-                Msg("cli.error.not_a_list", origin=origin, key=key, value=repr(value))
+                Msg("cli.error.not_a_list", origin=origin, key=key, value=shown(value))
             )
         lo_n, hi_n = meta["length"]
         if not lo_n <= len(value) <= hi_n:
@@ -578,7 +620,7 @@ def _scalar(key: str, value: Any, typ: type, meta: dict[str, Any], origin: str) 
     if typ is bool:
         if not isinstance(value, bool):
             raise ScenarioError(
-                Msg("cli.error.not_a_bool", origin=origin, key=key, value=repr(value))
+                Msg("cli.error.not_a_bool", origin=origin, key=key, value=shown(value))
             )
         return value
     if typ is str:
@@ -590,7 +632,7 @@ def _scalar(key: str, value: Any, typ: type, meta: dict[str, Any], origin: str) 
                     "cli.error.not_a_choice",
                     origin=origin,
                     key=key,
-                    value=repr(value),
+                    value=shown(value),
                     choices=", ".join(choices or []),
                     hint=_did_you_mean(close),
                 )
@@ -598,12 +640,12 @@ def _scalar(key: str, value: Any, typ: type, meta: dict[str, Any], origin: str) 
         return value
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ScenarioError(
-            Msg("cli.error.not_a_number", origin=origin, key=key, value=repr(value))
+            Msg("cli.error.not_a_number", origin=origin, key=key, value=shown(value))
         )
     if typ is int:
         if isinstance(value, float) and not value.is_integer():
             raise ScenarioError(
-                Msg("cli.error.not_whole", origin=origin, key=key, value=repr(value))
+                Msg("cli.error.not_whole", origin=origin, key=key, value=shown(value))
             )
         value = int(value)
     else:
@@ -628,7 +670,7 @@ def _scalar(key: str, value: Any, typ: type, meta: dict[str, Any], origin: str) 
 
 def _validate_section(sec: str, values: Any, origin: str) -> dict[str, Any]:
     if not isinstance(values, dict):
-        raise ScenarioError(Msg("cli.error.not_a_table", origin=origin, section=sec))
+        raise ScenarioError(Msg("cli.error.not_a_table", origin=origin, section=cut(sec)))
     out = {}
     for name, value in values.items():
         _check_key(sec, name, origin)
@@ -688,7 +730,12 @@ def scenario_from_dict(
     for key in meta:
         if key not in SCENARIO_KEYS:
             raise ScenarioError(
-                Msg("cli.error.scenario_key", origin=origin, key=key, keys=", ".join(SCENARIO_KEYS))
+                Msg(
+                    "cli.error.scenario_key",
+                    origin=origin,
+                    key=cut(key),
+                    keys=", ".join(SCENARIO_KEYS),
+                )
             )
     statements = meta.get("statements", [])
     if not isinstance(statements, list) or any(x not in STATEMENTS for x in statements):
@@ -696,7 +743,7 @@ def scenario_from_dict(
             Msg(
                 "cli.error.statements",
                 origin=origin,
-                value=repr(statements),
+                value=shown(statements),
                 first=STATEMENTS[0],
                 last=STATEMENTS[-1],
             ),
@@ -705,7 +752,7 @@ def scenario_from_dict(
     sections = {}
     for sec, vals in data.items():
         if not isinstance(vals, dict):
-            raise ScenarioError(Msg("cli.error.outside_section", origin=origin, section=sec))
+            raise ScenarioError(Msg("cli.error.outside_section", origin=origin, section=cut(sec)))
         if sec not in SECTIONS:
             _check_key(sec, "", origin)
         sections[sec] = _validate_section(sec, vals, origin)
@@ -731,12 +778,12 @@ def _load_base(base: Any, origin: str, depth: int) -> Scenario:
     names = [path.stem for path in sorted(SCENARIO_DIR.glob("*.toml"))]
     if not isinstance(base, str) or base not in names:
         raise ScenarioError(
-            Msg("cli.error.base_unknown", origin=origin, value=repr(base), names=", ".join(names)),
+            Msg("cli.error.base_unknown", origin=origin, value=shown(base), names=", ".join(names)),
             key="scenario.base",
         )
     if depth >= MAX_BASE_DEPTH:
         raise ScenarioError(
-            Msg("cli.error.base_depth", origin=origin, value=repr(base), depth=MAX_BASE_DEPTH),
+            Msg("cli.error.base_depth", origin=origin, value=shown(base), depth=MAX_BASE_DEPTH),
             key="scenario.base",
         )
     path = SCENARIO_DIR / f"{base}.toml"
@@ -771,19 +818,22 @@ def _toml_problem(exc: tomllib.TOMLDecodeError) -> Msg | str:
 def resolve_path(name_or_path: str) -> Path:
     """A scenario named by its file stem in scenarios/ or by a path."""
     path = Path(name_or_path)
-    if path.suffix == ".toml" or path.parent != Path("."):
-        if not path.is_file():
-            raise ScenarioError(Msg("cli.error.not_found", path=name_or_path))
-        return path
+    as_path = path.suffix == ".toml" or path.parent != Path(".") or name_or_path.endswith("/")
     candidate = SCENARIO_DIR / f"{name_or_path}.toml"
-    if candidate.is_file():
+    if not as_path and candidate.is_file():  # a name wins over a folder of that name here
         return candidate
+    if path.is_dir():
+        raise ScenarioError(Msg("cli.error.scenario_folder", path=one_line(name_or_path)))
+    if as_path:
+        if not path.is_file():
+            raise ScenarioError(Msg("cli.error.not_found", path=one_line(name_or_path)))
+        return path
     known = list_scenarios()
     close = difflib.get_close_matches(name_or_path, [s for s, _ in known], n=1)
     raise ScenarioError(
         Msg(
             "cli.error.unknown_scenario",
-            name=name_or_path,
+            name=one_line(name_or_path),
             hint=_did_you_mean(close),
             known=", ".join(s for s, _ in known),
         )
@@ -803,19 +853,35 @@ def load_scenario(name_or_path: str, overrides: dict[str, Any] | None = None) ->
     return scenario
 
 
+def sets_nothing(scenario: Scenario) -> bool:
+    """Whether the file ``scenario`` came from is empty or holds only comments, so that
+    it runs every default (most likely not what its author meant)."""
+    path = Path(scenario.source)
+    try:
+        return path.is_file() and not tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False  # loaded a moment ago: a change since is the next run's business
+
+
 def parse_set(items: list[str]) -> dict[str, Any]:
     """Parse ``key=value`` overrides; the value is read as a TOML value, else as text."""
     out: dict[str, Any] = {}
+    written: dict[str, str] = {}  # the value of each key as given, for a key given twice
     for item in items:
         key, sep, text = item.partition("=")
-        key = key.strip()
+        key, text = key.strip(), text.strip()
         if not sep or "." not in key:
-            raise ScenarioError(Msg("cli.error.set_syntax", item=repr(item)))
+            raise ScenarioError(Msg("cli.error.set_syntax", item=shown(item)))
+        if key in written:  # keeping either silently would hide a typo in a long command
+            raise ScenarioError(
+                Msg("cli.error.set_twice", key=cut(key), first=cut(written[key]), second=cut(text)),
+                key=key,
+            )
         try:
-            value = tomllib.loads(f"v = {text.strip()}")["v"]
+            value = tomllib.loads(f"v = {text}")["v"]
         except tomllib.TOMLDecodeError:
-            value = text.strip()
-        out[key] = value
+            value = text
+        out[key], written[key] = value, text
     return out
 
 
@@ -839,27 +905,18 @@ def list_scenarios(lang: str = DEFAULT_LANG) -> list[tuple[str, str]]:
 def scenario_to_toml(scenario: Scenario) -> str:
     """The scenario as a complete TOML file that ``load_scenario`` reads back unchanged."""
 
-    def value(v: Any) -> str:
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        if isinstance(v, str):
-            return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        if isinstance(v, tuple | list):
-            return "[" + ", ".join(value(x) for x in v) + "]"
-        return repr(v)
-
     lines = [
         "# Written by networker-sim: every parameter of the scenario, resolved.",
         "# Sources and ranges of each key: `networker-sim params`.",
         "",
         "[scenario]",
-        f"name = {value(scenario.name)}",
-        f"description = {value(scenario.description)}",
-        f"description_de = {value(scenario.description_de)}",
-        f"statements = {value(scenario.statements)}",
+        f"name = {toml_value(scenario.name)}",
+        f"description = {toml_value(scenario.description)}",
+        f"description_de = {toml_value(scenario.description_de)}",
+        f"statements = {toml_value(scenario.statements)}",
     ]
     for sec in SECTIONS:
         lines += ["", f"[{sec}]"]
         part = getattr(scenario, sec)
-        lines += [f"{f.name} = {value(getattr(part, f.name))}" for f in fields(part)]
+        lines += [f"{f.name} = {toml_value(getattr(part, f.name))}" for f in fields(part)]
     return "\n".join(lines) + "\n"

@@ -16,12 +16,16 @@ import pandas as pd
 
 from sim.experiments import Experiment, ExperimentError, run_experiment
 from sim.i18n import Msg
-from sim.scenario import SECTIONS, Scenario, ScenarioError, param_specs
+from sim.scenario import SECTIONS, Scenario, ScenarioError, cut, param_specs
 
 # The outcomes a prospective networker cares about most (issue 3).
 TARGETS = ("share_net_loss", "first_year_dropout_share", "net_income_p50")
 METHODS = ("morris", "sobol")
 MORRIS_LEVELS = 4
+# Morris needs two trajectories for a spread (sigma), Sobol two samples for a confidence
+# interval; the upper bounds keep a typo (100000) from starting a week of runs.
+TRAJECTORIES = (2, 10_000)
+SAMPLES = (2, 65_536)
 DEFAULT_SPAN = 0.5  # without explicit bounds: the scenario's value -50 % .. +50 %
 
 
@@ -33,11 +37,13 @@ def parse_params(text: str, scenario: Scenario) -> dict[str, tuple[float, float]
         if not item:
             continue
         key, sep, span = item.partition("=")
+        if key in bounds:  # one of the two ranges would be dropped without a word
+            raise ScenarioError(Msg("cli.error.params_twice", key=cut(key)), key=key)
         spec = specs.get(key)
         if spec is None:
             scenario.with_overrides({key: 0}, origin="--params")  # raises with a suggestion
         if spec is None or spec["lo"] is None or isinstance(spec["default"], tuple):
-            raise ScenarioError(Msg("cli.error.params_not_numeric", key=key))
+            raise ScenarioError(Msg("cli.error.params_not_numeric", key=cut(key)))
         section, name = key.split(".")
         value = float(getattr(getattr(scenario, section), name))
         if sep:
@@ -106,6 +112,14 @@ def sensitivity(
         raise ExperimentError(
             Msg("cli.error.method", choices=", ".join(METHODS), value=repr(method))
         )
+    for flag, value, (lo, hi) in (
+        ("--trajectories", trajectories, TRAJECTORIES),
+        ("--samples", samples, SAMPLES),
+    ):
+        if not lo <= value <= hi:  # SALib would return no points, and no indices, silently
+            raise ExperimentError(
+                Msg("cli.error.count_range", flag=flag, value=str(value), lo=lo, hi=hi)
+            )
     names = list(bounds)
     problem = {"num_vars": len(names), "names": names, "bounds": [bounds[n] for n in names]}
     seed = experiment_kw.pop("master_seed", None)

@@ -799,7 +799,7 @@ def test_parse_params_explicit_bounds() -> None:
         ("networker.tolerance_men,costs.monthly_fee", "did you mean 'networker.tolerance_mean'"),
         ("networker.tolerance_mean", "at least two"),
         ("", "at least two"),
-        ("networker.tolerance_mean,networker.tolerance_mean", "at least two"),
+        ("networker.tolerance_mean,networker.tolerance_mean", "tolerance_mean twice"),
         ("networker.tolerance_mean=5:1,costs.monthly_fee", "increasing"),
         ("networker.tolerance_mean=a:b,costs.monthly_fee", "low:high"),
         ("compensation.plan,costs.monthly_fee", "not a numeric parameter"),

@@ -530,8 +530,13 @@ def test_parse_set_values() -> None:
     assert type(parsed["networker.tolerance_mean"]) is float
 
 
-def test_parse_set_later_value_wins() -> None:
-    assert parse_set(["population.size=1", "population.size=2"]) == {"population.size": 2}
+def test_parse_set_refuses_a_key_given_twice() -> None:
+    # keeping either value silently would hide a typo in a long command line
+    with pytest.raises(ScenarioError) as exc:
+        parse_set(["population.size=1", "networker.tolerance_mean=4", " population.size = 2"])
+    message = str(exc.value)
+    assert "population.size is given twice" in message
+    assert "population.size=1" in message and "population.size=2" in message
 
 
 @pytest.mark.parametrize("item", ["population.size", "size=3", "=3", "population.size:3"])
