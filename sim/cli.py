@@ -829,17 +829,8 @@ def format_sensitivity(idx, scenario: str, method: str, points: int, runs: int, 
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from sim.experiments import run_experiment
-    from sim.results import atomic_folder, check_writable, owned_tempdir, versions
-    from sim.validation import (
-        MIN_RUNS,
-        README,
-        TAYLOR_LOSS_SHARE,
-        VALIDATION_POINTS,
-        markdown_table,
-        replace_block,
-        target_table,
-    )
+    from sim.results import check_writable
+    from sim.validation import MIN_RUNS, TAYLOR_LOSS_SHARE, run_validation
 
     if args.runs < MIN_RUNS:
         raise UsageError(Msg("cli.error.validate_runs", runs=str(args.runs), min=MIN_RUNS))
@@ -847,48 +838,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
         check_writable(args.out, args.overwrite)
     scenario = resolve(args)
     critical = resolve(args, args.critical) if args.critical else None
-    with executor_for(args) as executor, owned_tempdir("validate") as work:
-        kw = experiment_kw(args, executor)
-        kw["out"], kw["overwrite"] = Path(work) / "baseline", False
-        exp = run_experiment(scenario, args.runs, VALIDATION_POINTS, master_seed=args.seed, **kw)
-        crit = None
-        if critical is not None:
-            kw["out"] = Path(work) / "critical"
-            crit = run_experiment(critical, args.runs, master_seed=args.seed, **kw)
-        table = target_table(exp.outcomes)
-        block = markdown_table(table, scenario.name, args.runs, exp.master_seed)
-        crit_loss = float(crit.outcomes.share_net_loss.mean()) if crit is not None else None
-        if crit is not None:
-            block += (
-                f"\n\nThe `{critical.name}` scenario (every required purchase counted as a cost, "
-                f"realistic expenses) brackets it: {100 * crit_loss:.0f} % of everyone who "
-                f"joined lose money, against Jon M. Taylor's \"about "
-                f'{100 * TAYLOR_LOSS_SHARE:.0f} %" (The Case (for and) against Multi-level '
-                "Marketing, ch. 7)."
-            )
-        if args.out is not None:
-            from sim.figures import write_validation_figures
-
-            with atomic_folder(args.out, args.overwrite) as tmp:
-                table.to_csv(tmp / "validation.csv", index=False)
-                (tmp / "validation.md").write_text(block + "\n")
-                exp.outcomes[exp.outcomes.point == 0].to_parquet(tmp / "outcomes.parquet")
-                pooled = exp.pooled_networkers(["join_week", "exit_week", "gross_income"])
-                pooled = pooled[pooled.point == 0]  # the scenario as it is, not C10's points
-                figures = write_validation_figures(tmp, table, pooled, scenario.simulation.weeks)
-                manifest = {
-                    "scenario": scenario.to_dict(),
-                    "runs": args.runs,
-                    "master_seed": exp.master_seed,
-                    "versions": versions(),
-                    "critical": critical.to_dict() if critical else None,
-                    "files": ["validation.csv", "validation.md", "outcomes.parquet", *figures],
-                }
-                (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    if args.write_readme:
-        README.write_text(replace_block(README.read_text(encoding="utf-8"), block),
-                          encoding="utf-8")  # fmt: skip
-    holds = bool(table.holds.all())
+    with executor_for(args) as executor:
+        v = run_validation(scenario, args.runs, critical=critical, out=args.out,
+                           overwrite=args.overwrite, write_readme=args.write_readme,
+                           master_seed=args.seed, **experiment_kw(args, executor))  # fmt: skip
+    table, exp, crit, crit_loss = v.table, v.exp, v.critical, v.critical_loss
+    holds = v.holds
     if args.json:
         print(
             json.dumps(

@@ -7,8 +7,10 @@ targets describe the world, not the model: nothing here feeds back into a run.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -129,12 +131,97 @@ def target_table(outcomes: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def validate(
-    scenario: Scenario, runs: int = MIN_RUNS, **experiment_kw
-) -> tuple[pd.DataFrame, Experiment]:
-    """Run the scenario ``runs`` times (and at the tolerances of C10) against every target."""
-    exp = run_experiment(scenario, runs, VALIDATION_POINTS, **experiment_kw)
-    return target_table(exp.outcomes), exp
+@dataclass
+class Validation:
+    """A scenario checked against every target: the table and the runs behind it.
+
+    Attributes:
+        table: one row per target (``target_table``).
+        exp: the scenario's experiment (point 0) with the tolerance points of C10.
+        block: the table as the README's Markdown block.
+        critical: the bracketing scenario's experiment, if one was run.
+        critical_loss: its mean share with a net loss (against Jon M. Taylor's 99 %).
+    """
+
+    table: pd.DataFrame
+    exp: Experiment
+    block: str
+    critical: Experiment | None = None
+    critical_loss: float | None = None
+
+    @property
+    def holds(self) -> bool:
+        return bool(self.table.holds.all())
+
+
+def run_validation(
+    scenario: Scenario,
+    runs: int = MIN_RUNS,
+    *,
+    critical: Scenario | None = None,
+    out: Path | None = None,
+    overwrite: bool = False,
+    write_readme: bool = False,
+    master_seed: int = 42,
+    **experiment_kw,
+) -> Validation:
+    """Run ``scenario`` ``runs`` times (and at the tolerances of C10) against every target.
+
+    Args:
+        scenario: the scenario to check (the baseline, normally).
+        runs: replicates per point, at least ``MIN_RUNS``.
+        critical: a scenario that brackets it (every purchase a cost), run as well.
+        out: a folder for the table (CSV, Markdown), the outcomes, figures and manifest,
+            written whole or not at all (``sim.results.atomic_folder``).
+        overwrite: replace ``out`` if it is a result folder of this tool.
+        write_readme: replace the README's validation block with the new table.
+        master_seed: the replicates' master seed.
+        **experiment_kw: passed to ``run_experiment`` (executor, workers, progress, lang).
+    """
+    from sim.results import atomic_folder, owned_tempdir, versions
+
+    experiment_kw = {k: v for k, v in experiment_kw.items() if k not in ("out", "overwrite")}
+    with owned_tempdir("validate") as work:
+        exp = run_experiment(scenario, runs, VALIDATION_POINTS, master_seed=master_seed,
+                             out=Path(work) / "baseline", **experiment_kw)  # fmt: skip
+        crit = None
+        if critical is not None:
+            crit = run_experiment(critical, runs, master_seed=master_seed,
+                                  out=Path(work) / "critical", **experiment_kw)  # fmt: skip
+        table = target_table(exp.outcomes)
+        block = markdown_table(table, scenario.name, runs, exp.master_seed)
+        crit_loss = float(crit.outcomes.share_net_loss.mean()) if crit is not None else None
+        if crit is not None:
+            block += (
+                f"\n\nThe `{critical.name}` scenario (every required purchase counted as a cost, "
+                f"realistic expenses) brackets it: {100 * crit_loss:.0f} % of everyone who "
+                f"joined lose money, against Jon M. Taylor's \"about "
+                f'{100 * TAYLOR_LOSS_SHARE:.0f} %" (The Case (for and) against Multi-level '
+                "Marketing, ch. 7)."
+            )
+        if out is not None:
+            from sim.figures import write_validation_figures
+
+            with atomic_folder(out, overwrite) as tmp:
+                table.to_csv(tmp / "validation.csv", index=False)
+                (tmp / "validation.md").write_text(block + "\n")
+                exp.outcomes[exp.outcomes.point == 0].to_parquet(tmp / "outcomes.parquet")
+                pooled = exp.pooled_networkers(["join_week", "exit_week", "gross_income"])
+                pooled = pooled[pooled.point == 0]  # the scenario as it is, not C10's points
+                figures = write_validation_figures(tmp, table, pooled, scenario.simulation.weeks)
+                manifest = {
+                    "scenario": scenario.to_dict(),
+                    "runs": runs,
+                    "master_seed": exp.master_seed,
+                    "versions": versions(),
+                    "critical": critical.to_dict() if critical else None,
+                    "files": ["validation.csv", "validation.md", "outcomes.parquet", *figures],
+                }
+                (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    if write_readme:
+        README.write_text(replace_block(README.read_text(encoding="utf-8"), block),
+                          encoding="utf-8")  # fmt: skip
+    return Validation(table, exp, block, crit, crit_loss)
 
 
 def _fmt(outcome: str, x: float) -> str:
