@@ -839,9 +839,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     scenario = resolve(args)
     critical = resolve(args, args.critical) if args.critical else None
     with executor_for(args) as executor:
-        v = run_validation(scenario, args.runs, critical=critical, out=args.out,
-                           overwrite=args.overwrite, write_readme=args.write_readme,
-                           master_seed=args.seed, **experiment_kw(args, executor))  # fmt: skip
+        kw = experiment_kw(args, executor)  # its out and overwrite: the validation's own
+        v = run_validation(scenario, args.runs, critical=critical,
+                           write_readme=args.write_readme, master_seed=args.seed, **kw)  # fmt: skip
     table, exp, crit, crit_loss = v.table, v.exp, v.critical, v.critical_loss
     holds = v.holds
     if args.json:

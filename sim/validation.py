@@ -180,7 +180,6 @@ def run_validation(
     """
     from sim.results import atomic_folder, owned_tempdir, versions
 
-    experiment_kw = {k: v for k, v in experiment_kw.items() if k not in ("out", "overwrite")}
     with owned_tempdir("validate") as work:
         exp = run_experiment(scenario, runs, VALIDATION_POINTS, master_seed=master_seed,
                              out=Path(work) / "baseline", **experiment_kw)  # fmt: skip
