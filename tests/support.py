@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from sim.model import NetworkMarketingModel
 from sim.scenario import Scenario
@@ -84,3 +88,34 @@ def workers_of(sid: int) -> list[Proc]:
 
 def describe(procs: list[Proc]) -> str:
     return "; ".join(f"{p.pid} (parent {p.ppid}): {p.cmdline[:90]}" for p in procs) or "none"
+
+
+CLI = [sys.executable, "-m", "sim.cli"]  # the command line, as a user starts it
+
+
+@dataclass
+class Result:
+    """What a command printed and how it ended."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_command(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float = 300) -> Result:
+    """Run ``cmd`` (e.g. ``[*CLI, "run", "baseline"]``) to its end and keep its output."""
+    p = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout,
+                       check=False)  # fmt: skip
+    return Result(p.returncode, p.stdout, p.stderr)
+
+
+def cli_env(request: pytest.FixtureRequest, root: Path) -> dict[str, str]:
+    """The environment for command-line subprocesses: bytecode is written and cached
+    between test runs (a cold start compiles the whole stack), and no terminal width."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("COLUMNS", None)
+    cache = getattr(request.config, "cache", None)
+    bytecode = cache.mkdir("cli-bytecode") if cache is not None else root / "bytecode"
+    env["PYTHONPYCACHEPREFIX"] = str(bytecode)
+    return env

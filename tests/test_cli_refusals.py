@@ -8,15 +8,14 @@ start costs a few seconds of imports); each test checks the outcome of its own c
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from support import CLI, Result, cli_env, run_command
 
 from sim.cli import main
 from sim.memory import GIB, Room, check_memory
@@ -36,13 +35,6 @@ class Call:
     env: dict[str, str] = field(default_factory=dict)
     address_space: int | None = None  # ulimit -v of the child, in bytes
     mount: str = ""  # shell lines run first in a private mount namespace (unshare -m)
-
-
-@dataclass
-class Result:
-    returncode: int
-    stdout: str
-    stderr: str
 
 
 @dataclass
@@ -208,17 +200,12 @@ def cli(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
     workdir = root / "cwd"
     workdir.mkdir()
     calls = plan(root)
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env = cli_env(request, root)
     env.pop("NETWORKER_SIM_LANG", None)
-    cache = getattr(request.config, "cache", None)
-    env["PYTHONPYCACHEPREFIX"] = str(
-        cache.mkdir("cli-bytecode") if cache is not None else root / "bytecode"
-    )
     unshare = _can_unshare()
 
     def run(name: str, call: Call) -> Result | None:
-        cmd = [sys.executable, "-m", "sim.cli", *call.argv]
+        cmd = [*CLI, *call.argv]
         if call.address_space is not None:  # the shell's ulimit counts KiB
             limit = f"ulimit -v {call.address_space // 1024}"
             cmd = ["sh", "-c", limit + ' && exec "$@"', "sh", *cmd]
@@ -229,16 +216,7 @@ def cli(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
             cmd = ["unshare", "-m", "sh", "-c", script, "sh", *cmd]
         # the scenario folder is named relative to the root in one case
         cwd = root if name == "scenario_folder_slash" else workdir
-        p = subprocess.run(
-            cmd,
-            cwd=cwd,
-            env={**env, **call.env},
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        return Result(p.returncode, p.stdout, p.stderr)
+        return run_command(cmd, cwd, {**env, **call.env})
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {name: pool.submit(run, name, call) for name, call in calls.items()}

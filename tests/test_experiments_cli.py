@@ -13,9 +13,7 @@ the report and the exit status, not the model.
 from __future__ import annotations
 
 import json
-import os
 import re
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from support import CLI, Result, cli_env, run_command
 
 import sim.experiments as experiments
 from sim.cli import main
@@ -41,13 +40,6 @@ def strict_json(text: str) -> Any:
         raise ValueError(f"not JSON: {name}")
 
     return json.loads(text, parse_constant=refuse)
-
-
-@dataclass
-class Result:
-    returncode: int
-    stdout: str
-    stderr: str
 
 
 @dataclass
@@ -125,26 +117,10 @@ def cli(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
     root = tmp_path_factory.mktemp("experiments-cli")
     workdir = root / "cwd"
     workdir.mkdir()
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    cache = getattr(request.config, "cache", None)
-    bytecode = cache.mkdir("cli-bytecode") if cache is not None else root / "bytecode"
-    env["PYTHONPYCACHEPREFIX"] = str(bytecode)
-    env.pop("COLUMNS", None)
+    env = cli_env(request, root)
 
     def run(argv: list[str]) -> Result:
-        import subprocess
-
-        p = subprocess.run(
-            [sys.executable, "-m", "sim.cli", *argv],
-            cwd=workdir,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        return Result(p.returncode, p.stdout, p.stderr)
+        return run_command([*CLI, *argv], workdir, env)
 
     calls = plan(root)
     # the slow one (10 s connection timeout) first, so the others overlap it

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from support import describe, in_session, wait_for, workers_of
+from support import CLI, Result, describe, in_session, run_command, wait_for, workers_of
 
 from sim.results import LEFTOVER, MANIFEST, PARTS
 
@@ -82,16 +82,8 @@ def kill_and_check_nothing_survives(process: subprocess.Popen) -> None:
              GONE, poll=0.2, detail=lambda: describe(in_session(process.pid)))  # fmt: skip
 
 
-def run_cli(argv: list[str], env: dict, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sim.cli", *argv],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+def run_cli(argv: list[str], env: dict, cwd: Path) -> Result:
+    return run_command([*CLI, *argv], cwd, env, timeout=900)
 
 
 def leftovers(folder: Path) -> list[str]:
