@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from sim.scenario import Compensation
 
@@ -66,16 +67,22 @@ def cents(x: np.ndarray) -> np.ndarray:
     return np.round(x, 2)
 
 
+@njit(cache=True)
 def depths(parent: np.ndarray) -> np.ndarray:
     """Depth of every node below its root (roots have depth 0)."""
-    depth = np.zeros(len(parent), dtype=np.int64)
-    up = parent.copy()
-    while True:
-        has = up >= 0
-        if not has.any():
-            return depth
-        depth[has] += 1
-        up[has] = parent[up[has]]
+    depth = np.full(len(parent), -1, dtype=np.int64)
+    path = np.empty(len(parent) + 1, dtype=np.int64)
+    for node in range(len(parent)):
+        k, up = 0, node
+        while up >= 0 and depth[up] < 0:  # climb to a node whose depth is known
+            path[k] = up
+            k += 1
+            up = parent[up]
+        d = -1 if up < 0 else depth[up]
+        for i in range(k - 1, -1, -1):
+            d += 1
+            depth[path[i]] = d
+    return depth
 
 
 def subtree_sums(parent: np.ndarray, values: np.ndarray, depth: np.ndarray | None = None):

@@ -144,7 +144,7 @@ def focal_traits(model: NetworkMarketingModel, profile: Profile) -> tuple[Traits
     answer, which already describes them (multiplying it would count it twice).
     """
     experienced = profile.experience == "experienced"
-    drawn = draw_traits(model.params, model.random, model.rng, experienced)
+    drawn = draw_traits(model.params, model.rng, np.array([experienced]))
     skill = model.params.experienced.skill_factor if experienced else SKILL[profile.experience]
     traits = Traits(
         builder=True,
@@ -152,7 +152,7 @@ def focal_traits(model: NetworkMarketingModel, profile: Profile) -> tuple[Traits
         hours=float(profile.hours),
         tolerance=float(profile.tolerance),
         skill=float(skill),
-        loss_tolerance=drawn.loss_tolerance,
+        loss_tolerance=float(drawn.loss_tolerance[0]),
     )
     return traits, experienced
 
@@ -191,7 +191,7 @@ def snapshot(model: NetworkMarketingModel, nids: np.ndarray, weeks: int) -> list
                 "weeks_active": end - int(lg.join_week[nid]),
                 "contacts": int(lg.contacts[nid]),
                 "recruits": int(lg.recruits[nid]),
-                "customers": len(model.population.clients[nid]),
+                "customers": len(model.population.customers_of(nid)),
             }
         )
     return rows

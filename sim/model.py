@@ -1,9 +1,10 @@
 """The company and its market as a Mesa model: the weekly and monthly schedule of MODEL.md.
 
 Each week every active networker makes contacts (``sim.networker``): the model draws how
-many for all of them at once, then each networker with at least one makes them in a random
-order, so that a person recruited or sold to by one is not available to a later one and a
-run of refusals ends a career at the refusal that reaches the tolerance. Every fourth week
+many for all of them at once, then the compiled rules make them networker after networker in
+a random order, so that a person recruited or sold to by one is not available to a later one
+and a run of refusals ends a career at the refusal that reaches the tolerance; the model
+then settles what they did (enrolments, sales, exits), in bulk. Every fourth week
 closes a month: customers reorder and churn, networkers pay their costs, the compensation
 plan pays commissions, and some networkers quit for money or life events; those with a
 sustained income go full-time. On every exit the downline and customers roll up to the
@@ -21,10 +22,21 @@ import pandas as pd
 
 from sim import compensation
 from sim.metrics import summarize
-from sim.networker import Networker, Traits, draw_traits
+from sim.networker import (
+    ENROL,
+    QUIT_DISCOURAGED,
+    QUIT_NO_MARKET,
+    SALE,
+    Markets,
+    Networker,
+    Traits,
+    World,
+    contact_week,
+    draw_traits,
+)
 from sim.population import CUSTOMER, FORMER, PROSPECT, ExitReason, Population, State
 from sim.records import Ledger, WeeklySeries, income_snapshot, networker_table
-from sim.scenario import Scenario
+from sim.scenario import Scenario, load_scenario
 
 WEEKS_PER_MONTH = 4
 
@@ -46,14 +58,13 @@ class NetworkMarketingModel(mesa.Model):
         self.ledger = Ledger(params.costs.own_purchase_value_share, self.population.state)
         self.networkers: list[Networker] = []
         self.series = WeeklySeries(params.simulation.weeks)
+        self.markets = Markets()
         m = params.market
-        appeal = m.product_appeal
-        # base_rate[warm][recruit]: MODEL.md §3.4, with product appeal (S11) folded in
-        self.base_rate = (
-            (m.sale_rate_cold * appeal, m.recruit_rate_cold * appeal),
-            (m.sale_rate_warm * appeal, m.recruit_rate_warm * appeal),
+        # [cold sale, cold recruit, warm sale, warm recruit]: MODEL.md §3.4, with product
+        # appeal (S11) folded in
+        self.rates = m.product_appeal * np.array(
+            [m.sale_rate_cold, m.recruit_rate_cold, m.sale_rate_warm, m.recruit_rate_warm]
         )
-        self.recruiting_focus = params.networker.recruiting_focus
         self.following: dict[int, list[Networker]] = {}
         self.enrolment_sponsors: list[int] = []  # this month's enrolments, for the plan
         self.placement = compensation.placement(params.compensation)
@@ -73,9 +84,8 @@ class NetworkMarketingModel(mesa.Model):
         self.paid_median_customers: list[float] = []  # per month, of the paid networkers
         self._reset_week()
         founders = self.rng.choice(self.population.size, params.population.founders, replace=False)
-        for person in founders:
-            experienced = self.random.random() < params.experienced.founder_share
-            self.enrol(int(person), None, experienced=experienced, pays=False)
+        experienced = self.rng.random(len(founders)) < params.experienced.founder_share
+        self.enrol_many(founders, np.full(len(founders), -1), experienced, pays=False)
 
     # ---- the weekly schedule -------------------------------------------------------------
 
@@ -93,7 +103,6 @@ class NetworkMarketingModel(mesa.Model):
         """One week: followings arrive, everyone makes contacts, maybe a month closes."""
         self.week += 1
         self._reset_week()
-        self.prospects_at_start = int(self.population.counts()[PROSPECT])
         self.arrive_following()
         working = np.flatnonzero(self.ledger.active)
         self.contacts(working)
@@ -134,15 +143,57 @@ class NetworkMarketingModel(mesa.Model):
         rate /= 1 + cols["dry_weeks"][ids]
         return self.rng.poisson(rate)
 
-    def contacts(self, working: np.ndarray) -> None:
+    def contacts(self, working: np.ndarray, counts: np.ndarray | None = None) -> None:
         """Everyone's contacts of the week: counts drawn at once, then made networker by
         networker in a random order (the order matters when two approach one person)."""
-        counts = self.contact_counts(working)
+        if counts is None:
+            counts = self.contact_counts(working)
         busy = np.flatnonzero(counts)
-        order = self.rng.permutation(len(busy))
-        agents = self.networkers
-        for i in busy[order].tolist():
-            agents[int(working[i])].make_contacts(int(counts[i]))
+        busy = busy[self.rng.permutation(len(busy))]
+        nids, counts = working[busy].astype(np.int64), counts[busy].astype(np.int64)
+        start = 0
+        while start < len(nids):
+            start, made = contact_week(self.world(), self.rng, nids, counts, start)
+            self.contacts_this_week += made
+            if start < len(nids):
+                self.markets.make_room(self, int(nids[start]), int(counts[start]))
+        self.settle()
+
+    def world(self) -> World:
+        """The arrays the compiled rules work on, as they are now."""
+        pop, cols, mk, p = self.population, self.ledger.cols, self.markets, self.params
+        return World(
+            pop.state, pop.available_from, pop.refusals, pop.approached, pop.degree,
+            pop.former_friends, pop.seller, pop.indptr, pop.indices,
+            cols["person"], cols["skill"], cols["paying"], cols["failures"], cols["patience"],
+            cols["builder"], cols["dry_weeks"], cols["contacts"],
+            mk.warm, cols["warm_next"], cols["warm_end"],
+            cols["heap_start"], cols["heap_len"], cols["heap_cap"],
+            mk.pool_free, mk.pool_person, mk.events, mk.counters, self.rates,
+            self.week, pop.size, p.population.max_refusals, p.population.cooldown_weeks,
+            p.population.word_of_mouth, p.networker.recruiting_focus,
+            p.networker.confidence_gain, p.networker.no_market_weeks,
+        )  # fmt: skip
+
+    def settle(self) -> None:
+        """What the compiled rules did: enrol the recruits, book the sales, retire those
+        who quit (in this order: a recruit of someone who quit rolls up with the rest)."""
+        mk = self.markets
+        n = int(mk.counters[1])
+        if n == 0:
+            return
+        kind, person, nid = mk.events[:n].T.copy()
+        mk.counters[1] = 0
+        recruit = kind == ENROL
+        if recruit.any():
+            self.enrol_many(person[recruit], nid[recruit])
+        sale = kind == SALE
+        if sale.any():
+            self.book_orders(nid[sale], 1.0)
+        for code, reason in ((QUIT_DISCOURAGED, ExitReason.DISCOURAGED),
+                             (QUIT_NO_MARKET, ExitReason.NO_MARKET)):  # fmt: skip
+            if (kind == code).any():
+                self.retire_many(nid[kind == code], reason, marked=True)
 
     def book_hours(self, working: np.ndarray) -> None:
         """Hours and per-hour expenses of everyone who worked this week."""
@@ -176,81 +227,111 @@ class NetworkMarketingModel(mesa.Model):
             warm: their warm market in the order they approach it; if None, their
                 acquaintances in the social graph, shuffled.
         """
-        p = self.params
-        pop = self.population
+        one = None if experienced is None else np.array([experienced])
+        if traits is not None:
+            traits = Traits(*(np.atleast_1d(np.asarray(v)) for v in vars(traits).values()))
+        nid = self.enrol_many(
+            np.array([person]), np.array([sponsor.nid if sponsor is not None else -1]), one,
+            pays=pays, traits=traits, warm=None if warm is None else np.asarray(warm),
+        )[0]  # fmt: skip
+        return self.networkers[int(nid)]
+
+    def enrol_many(
+        self,
+        people: np.ndarray,
+        sponsors: np.ndarray,
+        experienced: np.ndarray | None = None,
+        *,
+        pays: bool = True,
+        traits: Traits | None = None,
+        warm: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """``people`` become networkers, each below the networker in ``sponsors`` (-1 for
+        none), and pay to join; ``enrol`` says more. Returns their networker ids."""
+        p, pop, lg = self.params, self.population, self.ledger
+        people = np.asarray(people, dtype=np.int64)
+        sponsors = np.asarray(sponsors, dtype=np.int64)
+        k = len(people)
         if experienced is None:
-            experienced = self.random.random() < p.experienced.share
-        t = traits or draw_traits(p, self.random, self.rng, experienced)
-        trained = p.training.enabled and t.builder and self.random.random() < p.training.share
-        if trained:
-            t = t.trained(p)
-        joining = 0.0
-        if pays:
-            joining = p.costs.starter_kit + compensation.joining_fee(p.compensation)
-        if trained:
-            joining += p.training.fee
-        sponsor_nid = sponsor.nid if sponsor is not None else -1
-        nid = self.ledger.add(
-            person=person,
-            sponsor=sponsor_nid,
-            first_sponsor=sponsor_nid,
+            experienced = self.rng.random(k) < p.experienced.share
+        t = traits or draw_traits(p, self.rng, experienced)
+        trained = p.training.enabled & t.builder & (self.rng.random(k) < p.training.share)
+        t = t.trained(p, trained)
+        entry = p.costs.starter_kit + compensation.joining_fee(p.compensation) if pays else 0.0
+        joining = entry + np.where(trained, p.training.fee, 0.0)
+        nids = lg.add(
+            k,
+            person=people,
+            sponsor=sponsors,
+            first_sponsor=sponsors,
             join_week=self.week,
             exit_reason=int(ExitReason.ACTIVE),
             experienced=experienced,
             trained=trained,
             joining_costs=joining,
-            training_weeks=p.training.months * WEEKS_PER_MONTH if trained else 0,
+            training_weeks=np.where(trained, p.training.months * WEEKS_PER_MONTH, 0),
             builder=t.builder,
             part_time=t.part_time,
             hours=t.hours,
             tolerance=t.tolerance,
+            patience=t.tolerance,
             skill=t.skill,
             loss_tolerance=t.loss_tolerance,
         )
-        if warm is None:
-            shuffled = pop.acquaintances(person).copy()
-            self.rng.shuffle(shuffled)
-            warm = shuffled.tolist()
-        agent = Networker(self, nid, person, t.tolerance, list(warm))
-        self.networkers.append(agent)
-        pop.add_networker(person, nid)
-        if sponsor is not None:
-            self.ledger.recruits[sponsor.nid] += 1
-            self.enrolment_sponsors.append(sponsor.nid)
-        self.placement.place(nid, sponsor_nid)
+        if warm is None:  # their acquaintances, each networker's in a random order
+            flat, lengths = pop.acquaintances_of(people)
+            owner = np.repeat(np.arange(k), lengths)
+            flat = flat[np.lexsort((self.rng.random(len(flat)), owner))]
+            self.markets.append(lg, nids, flat, lengths)
+        else:
+            self.markets.give(lg, nids, [warm.astype(np.int32)])
+        self.networkers.extend(
+            Networker(self, int(n), int(q)) for n, q in zip(nids, people, strict=True)
+        )
+        pop.add_networkers(people, nids)
+        sponsored = sponsors[sponsors >= 0]
+        np.add.at(lg.cols["recruits"], sponsored, 1)
+        self.enrolment_sponsors.extend(sponsored.tolist())
+        for nid, sponsor in zip(nids.tolist(), sponsors.tolist(), strict=True):
+            self.placement.place(nid, sponsor)
+        total = float(joining.sum())
         if pays:
-            self.recruits_this_week += 1
-            entry = joining - (p.training.fee if trained else 0.0)
-            self.totals["participant_purchases"] += entry
-            self.totals["qualifying_purchases"] += entry
-        self.revenue_this_week += joining
-        self.costs_this_week += joining
-        if experienced and p.experienced.following_mean > 0:
-            self.schedule_following(agent)
-        return agent
+            self.recruits_this_week += k
+            self.totals["participant_purchases"] += entry * k
+            self.totals["qualifying_purchases"] += entry * k
+        self.revenue_this_week += total
+        self.costs_this_week += total
+        if p.experienced.following_mean > 0:
+            for nid in nids[experienced].tolist():
+                self.schedule_following(self.networkers[nid])
+        return nids
 
     def schedule_following(self, leader: Networker) -> None:
         """An experienced recruit's following joins below them in the coming weeks (S8)."""
         ex = self.params.experienced
         size = int(self.rng.poisson(ex.following_mean))
         for _ in range(size):
-            week = self.week + 1 + self.random.randrange(ex.following_weeks)
+            week = self.week + 1 + int(self.rng.integers(ex.following_weeks))
             self.following.setdefault(week, []).append(leader)
 
     def arrive_following(self) -> None:
+        """This week's followers join below their leader: each a random prospect (up to
+        20 draws to find one), unless the leader has gone (then they stay away)."""
         pop = self.population
-        for leader in self.following.pop(self.week, []):
-            if not leader.active:
-                continue  # they followed the leader; with the leader gone, they stay away
-            for _ in range(20):
-                person = self.random.randrange(pop.size)
-                if pop.state[person] == PROSPECT:
-                    self.enrol(person, leader, experienced=False)
-                    break
+        leaders = np.array([a.nid for a in self.following.pop(self.week, []) if a.active])
+        if len(leaders) == 0:
+            return
+        draws = self.rng.integers(pop.size, size=(len(leaders), 20))
+        prospect = pop.state[draws] == PROSPECT
+        found = prospect.any(axis=1)
+        people = draws[found, prospect[found].argmax(axis=1)]
+        people, first = np.unique(people, return_index=True)  # one person follows one leader
+        self.enrol_many(people, leaders[found][first], np.zeros(len(people), dtype=bool))
 
     def sell(self, person: int, seller: Networker) -> None:
-        """``person`` becomes ``seller``'s customer and places a first order."""
-        self.population.sell(person, seller.nid)
+        """``person`` becomes ``seller``'s customer and places a first order (the compiled
+        rules do the same in a pitch)."""
+        self.population.sell(np.array([person]), seller.nid)
         self.book_orders(np.array([seller.nid]), 1.0)
 
     def book_orders(self, nids: np.ndarray, orders: float | np.ndarray) -> None:
@@ -267,25 +348,35 @@ class NetworkMarketingModel(mesa.Model):
 
     def retire(self, agent: Networker, reason: ExitReason) -> None:
         """``agent`` quits: downline and customers roll up to the sponsor (MODEL.md §3)."""
+        self.retire_many(np.array([agent.nid]), reason)
+
+    def retire_many(self, nids: np.ndarray, reason: ExitReason, *, marked: bool = False) -> None:
+        """Networkers ``nids`` quit for ``reason``: their downlines move up to the nearest
+        sponsor who stays, who also takes over each customer with the hand-over
+        probability; the other customers are lost (MODEL.md §3). ``marked``: the compiled
+        rules have already made them former networkers."""
         lg, pop = self.ledger, self.population
-        nid = agent.nid
-        sponsor = int(lg.cols["sponsor"][nid])
-        lg.downline_at_exit[nid] = lg.roll_up(nid)
-        clients = sorted(pop.clients[nid])  # sorted: the hand-over draws in a fixed order
-        lg.customers_at_exit[nid] = len(clients)
-        handover = self.params.market.handover_probability
-        cooldown = self.week + self.params.population.cooldown_weeks
-        for person in clients:
-            if sponsor >= 0 and self.random.random() < handover:
-                pop.hand_over(person, sponsor)
-            else:
-                pop.lose(person, cooldown)
-        lg.exit_week[nid] = self.week
-        lg.exit_reason[nid] = int(reason)
-        pop.state[agent.person] = FORMER
-        pop.former_friends[pop.acquaintances(agent.person)] += 1
-        self.exits_this_week[int(reason)] += 1
-        agent.remove()
+        nids = np.asarray(nids, dtype=np.int64)
+        if not marked:
+            pop.mark_former(lg.cols["person"][nids])
+        lg.downline_at_exit[nids] = lg.roll_up(nids)
+        leaving = np.zeros(lg.n, dtype=bool)
+        leaving[nids] = True
+        customers = np.flatnonzero(pop.state == CUSTOMER)
+        theirs = customers[leaving[pop.seller[customers]]]
+        seller = pop.seller[theirs]
+        lg.customers_at_exit[nids] = np.bincount(seller, minlength=lg.n)[nids]
+        heir = lg.cols["sponsor"][seller]
+        kept = (heir >= 0) & (
+            self.rng.random(len(theirs)) < self.params.market.handover_probability
+        )
+        pop.hand_over(theirs[kept], heir[kept])
+        pop.lose(theirs[~kept], self.week + self.params.population.cooldown_weeks)
+        lg.exit_week[nids] = self.week
+        lg.exit_reason[nids] = int(reason)
+        self.exits_this_week[int(reason)] += len(nids)
+        for nid in nids.tolist():
+            self.networkers[nid].remove()
 
     # ---- the monthly schedule ------------------------------------------------------------
 
@@ -345,12 +436,12 @@ class NetworkMarketingModel(mesa.Model):
         lg.failures[ids[month_gross > p.networker.paid_month_threshold]] = 0
         # 9. dropout by money and life
         broke = ids[net[ids] < -lg.loss_tolerance[ids]]
-        for nid in broke:
-            self.retire(self.networkers[nid], ExitReason.FINANCIAL)
+        if len(broke):
+            self.retire_many(broke, ExitReason.FINANCIAL)
         still = ids[lg.active[ids]]
         hit = still[self.rng.random(len(still)) < p.dropout.life_monthly]
-        for nid in hit:
-            self.retire(self.networkers[nid], ExitReason.LIFE)
+        if len(hit):
+            self.retire_many(hit, ExitReason.LIFE)
         self.go_full_time(ids[lg.active[ids]])
 
     def credited_sponsors(self) -> np.ndarray:
@@ -374,9 +465,7 @@ class NetworkMarketingModel(mesa.Model):
         orders = self.rng.random(len(customers)) < m.reorder_probability
         self.book_orders(pop.seller[customers[orders]], 1.0)
         churned = customers[self.rng.random(len(customers)) < m.churn_probability]
-        cooldown = self.week + self.params.population.cooldown_weeks
-        for person in churned.tolist():
-            pop.lose(person, cooldown)
+        pop.lose(churned, self.week + self.params.population.cooldown_weeks)
 
     def vemma_test(
         self, tree: compensation.Downline, personal: np.ndarray, paid: compensation.Payouts
@@ -475,6 +564,12 @@ class RunResult:
     networkers: pd.DataFrame
     totals: dict[str, float]
     summary: dict
+
+
+def prepare() -> None:
+    """Compile the contact rules now (or load them from the cache), with a tiny run: the
+    first run of a fresh installation would otherwise wait for it."""
+    run(load_scenario("baseline", {"population.size": 300, "simulation.weeks": 8}))
 
 
 def run(scenario: Scenario, seed: int | None = None) -> RunResult:

@@ -1,40 +1,52 @@
 """The networker: a Mesa agent who spends a week contacting people (MODEL.md section 3).
 
-When does a networker give up? ``Networker.record_refusal``: after *k* refusals in a row,
-*k* being the networker's tolerance (the source text's "three or four", S7), unless the
-business pays: a paying month resets the run (``sim.model``), and a networker whose business
-pays more than it costs is not discouraged at all, only prospects less. Only a prospect who
-says no is a refusal: acquaintances already in the business are not pitched, a stranger in
-the business is a short conversation, and finding nobody ends the week's prospecting
-(``Networker.step``; weeks in a row of that end a career as ``no_market``). Money, the other
+When does a networker give up? ``record_refusal``: after *k* refusals in a row, *k* being
+the networker's tolerance (the source text's "three or four", S7), unless the business
+pays: a paying month resets the run (``sim.model``), and a networker whose business pays
+more than it costs is not discouraged at all, only prospects less. Only a prospect who says
+no is a refusal: acquaintances already in the business are not pitched, a stranger in the
+business is a short conversation, and finding nobody ends the week's prospecting
+(``make_contacts``; weeks in a row of that end a career as ``no_market``). Money, the other
 reasons to quit and the monthly schedule live in ``sim.model``.
+
+The rules of a contact are compiled functions (numba) on the model's arrays, gathered in a
+``World``: the model runs a whole week of contacts in one call (``contact_week``), networker
+after networker in a random order, so that a person recruited or sold to by one networker is
+not available to a later one and a run of refusals ends a career at the refusal that reaches
+the tolerance. The ``Networker`` agent's methods call the same functions for one networker.
+What the compiled code cannot do itself (create a networker, book money, roll up a downline)
+it writes as events, which the model settles right after (``NetworkMarketingModel.settle``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from heapq import heappop, heappush
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
 import numpy as np
+from numba import njit
 
-from sim.population import CUSTOMER, FORMER, NETWORKER, PROSPECT, ExitReason
+from sim.population import CUSTOMER, FORMER, NETWORKER, PROSPECT, ExitReason, mark_former
 
 if TYPE_CHECKING:
-    import random
-
     from sim.model import NetworkMarketingModel
     from sim.scenario import Scenario
 
-__all__ = ["COLD_TRIES", "ExitReason", "Networker", "Traits", "draw_traits"]
+__all__ = ["COLD_TRIES", "ExitReason", "Networker", "Traits", "World", "draw_traits"]
 
 COLD_TRIES = 8  # random draws to find a stranger who may be approached
+
+# Events the compiled code leaves for the model to settle: (kind, person, networker id).
+ENROL, SALE, QUIT_DISCOURAGED, QUIT_NO_MARKET = 0, 1, 2, 3
+# What a pitch came to.
+REFUSED, SUCCESS, NEITHER = 0, 1, 2
 
 
 @dataclass(frozen=True)
 class Traits:
-    """What a new networker brings (MODEL.md section 2), fixed at joining.
+    """What new networkers bring (MODEL.md section 2), fixed at joining: one value each,
+    or one array each for a batch of newcomers.
 
     Attributes:
         builder: builds a business (True) or joined to buy at the discount (False).
@@ -45,44 +57,384 @@ class Traits:
         loss_tolerance: EUR of cumulative loss they accept before quitting.
     """
 
-    builder: bool
-    part_time: bool
-    hours: float
-    tolerance: float
-    skill: float
-    loss_tolerance: float
+    builder: bool | np.ndarray
+    part_time: bool | np.ndarray
+    hours: float | np.ndarray
+    tolerance: float | np.ndarray
+    skill: float | np.ndarray
+    loss_tolerance: float | np.ndarray
 
-    def trained(self, params: Scenario) -> Traits:
-        """The same person after the company's training (S2): more skill, more patience."""
+    def trained(self, params: Scenario, who: bool | np.ndarray = True) -> Traits:
+        """The same people after the company's training (S2), for those ``who`` took it:
+        more skill, more patience."""
         t = params.training
-        return replace(self, skill=self.skill * t.skill_factor,
-                       tolerance=self.tolerance + t.tolerance_bonus)  # fmt: skip
+        return replace(self, skill=np.where(who, self.skill * t.skill_factor, self.skill),
+                       tolerance=np.where(who, self.tolerance + t.tolerance_bonus,
+                                          self.tolerance))  # fmt: skip
+
+    def __len__(self) -> int:
+        return np.size(self.hours)
 
 
-def draw_traits(
-    params: Scenario, rnd: random.Random, rng: np.random.Generator, experienced: bool
-) -> Traits:
-    """The traits of a new networker, drawn from the model's two generators."""
+def draw_traits(params: Scenario, rng: np.random.Generator, experienced: np.ndarray) -> Traits:
+    """The traits of newcomers, one per element of ``experienced``, from the model's RNG."""
     nw, ex = params.networker, params.experienced
-    builder = experienced or rnd.random() < nw.builder_share
-    part_time = rnd.random() < nw.part_time_share
-    if not builder:
-        hours = nw.product_user_hours
-    elif part_time:
-        hours = min(nw.hours_max_part_time, nw.hours_median * rng.lognormal(0, nw.hours_sigma))
+    experienced = np.asarray(experienced, dtype=bool)
+    n = len(experienced)
+    builder = experienced | (rng.random(n) < nw.builder_share)
+    part_time = rng.random(n) < nw.part_time_share
+    part_hours = np.minimum(
+        nw.hours_max_part_time, nw.hours_median * rng.lognormal(0, nw.hours_sigma, n)
+    )
+    hours = np.where(
+        ~builder, nw.product_user_hours, np.where(part_time, part_hours, nw.fulltime_hours)
+    )
+    persistent = rng.random(n) < nw.persistent_share
+    tolerance = np.where(
+        persistent,
+        1.0 + rng.exponential(max(nw.persistent_tolerance_mean - 1.0, 1e-9), n),
+        1.0 + rng.poisson(max(nw.tolerance_mean - 1.0, 0.0), n),
+    )
+    tolerance = np.floor(tolerance)
+    skill = rng.lognormal(0.0, nw.skill_sigma, n)
+    skill = np.where(experienced, skill * ex.skill_factor, skill)
+    tolerance = np.where(experienced, tolerance * ex.tolerance_factor, tolerance)
+    loss = nw.loss_tolerance_median * rng.lognormal(0.0, nw.loss_tolerance_sigma, n)
+    return Traits(builder, part_time, hours.astype(np.float64), tolerance, skill, loss)
+
+
+class World(NamedTuple):
+    """The arrays a week of contacts reads and writes, and the week's constants.
+
+    People (by person): ``state``, ``available_from``, ``refusals``, ``approached``,
+    ``degree``, ``former_friends``, ``seller`` and the social graph ``indptr``/``indices``.
+    Networkers (by networker id): ``person``, ``skill``, ``paying``, ``failures``,
+    ``tolerance`` (as it is now), ``builder``, ``dry_weeks``, ``contacts``; their warm market
+    is ``warm[warm_next:warm_end]``, in the order they approach it; acquaintances put aside
+    for later sit in a heap per networker (``heap_start``/``heap_len``/``heap_cap`` into
+    the pool ``pool_free``/``pool_person``, ordered by the week they are free again).
+    ``events`` collects what the model settles; ``counters`` holds the pool's top and the
+    number of events.
+    """
+
+    state: np.ndarray
+    available_from: np.ndarray
+    refusals: np.ndarray
+    approached: np.ndarray
+    degree: np.ndarray
+    former_friends: np.ndarray
+    seller: np.ndarray
+    indptr: np.ndarray
+    indices: np.ndarray
+    person: np.ndarray
+    skill: np.ndarray
+    paying: np.ndarray
+    failures: np.ndarray
+    tolerance: np.ndarray
+    builder: np.ndarray
+    dry_weeks: np.ndarray
+    contacts: np.ndarray
+    warm: np.ndarray
+    warm_next: np.ndarray
+    warm_end: np.ndarray
+    heap_start: np.ndarray
+    heap_len: np.ndarray
+    heap_cap: np.ndarray
+    pool_free: np.ndarray
+    pool_person: np.ndarray
+    events: np.ndarray
+    counters: np.ndarray
+    rates: np.ndarray  # success rates: [cold sale, cold recruit, warm sale, warm recruit]
+    week: int
+    size: int
+    max_refusals: int
+    cooldown: int
+    word_of_mouth: float
+    recruiting_focus: float
+    confidence_gain: float
+    no_market_weeks: int
+
+
+POOL_TOP, N_EVENTS = 0, 1
+
+# How the rules are compiled: cached on disk (the first run compiles, about 20 s), small
+# rules inlined, and without reference counting (``_nrt=False``): they allocate nothing,
+# and counting the references of the World's many arrays on every call cost 30 times the
+# work of a contact.
+COMPILED = {"cache": True, "_nrt": False}
+INLINE = {**COMPILED, "inline": "always"}
+
+
+# ---- the rules of a contact, compiled ------------------------------------------------------
+
+
+@njit(**INLINE)
+def _event(w: World, kind: int, person: int, nid: int) -> None:
+    k = w.counters[N_EVENTS]
+    w.events[k, 0] = kind
+    w.events[k, 1] = person
+    w.events[k, 2] = nid
+    w.counters[N_EVENTS] = k + 1
+
+
+@njit(**INLINE)
+def _heap_less(w: World, i: int, j: int) -> bool:
+    fi, fj = w.pool_free[i], w.pool_free[j]
+    return fi < fj or (fi == fj and w.pool_person[i] < w.pool_person[j])
+
+
+@njit(**INLINE)
+def _heap_swap(w: World, i: int, j: int) -> None:
+    w.pool_free[i], w.pool_free[j] = w.pool_free[j], w.pool_free[i]
+    w.pool_person[i], w.pool_person[j] = w.pool_person[j], w.pool_person[i]
+
+
+@njit(**INLINE)
+def heap_push(w: World, nid: int, free: int, person: int) -> None:
+    """Put ``person`` aside for networker ``nid`` until week ``free``."""
+    start, n = w.heap_start[nid], w.heap_len[nid]
+    if n == w.heap_cap[nid]:  # full: move to the top of the pool with twice the room
+        cap = max(4, 2 * n)
+        top = w.counters[POOL_TOP]
+        for i in range(n):
+            w.pool_free[top + i] = w.pool_free[start + i]
+            w.pool_person[top + i] = w.pool_person[start + i]
+        w.counters[POOL_TOP] = top + cap
+        w.heap_start[nid], w.heap_cap[nid] = top, cap
+        start = top
+    i = start + n
+    w.pool_free[i], w.pool_person[i] = free, person
+    w.heap_len[nid] = n + 1
+    while i > start:
+        parent = start + (i - start - 1) // 2
+        if not _heap_less(w, i, parent):
+            break
+        _heap_swap(w, i, parent)
+        i = parent
+
+
+@njit(**INLINE)
+def heap_pop(w: World, nid: int) -> int:
+    """The person put aside by ``nid`` who is free earliest, taken out of the heap."""
+    start, n = w.heap_start[nid], w.heap_len[nid] - 1
+    person = w.pool_person[start]
+    w.heap_len[nid] = n
+    if n == 0:
+        return person
+    w.pool_free[start], w.pool_person[start] = w.pool_free[start + n], w.pool_person[start + n]
+    i = 0
+    while True:
+        smallest, left = i, 2 * i + 1
+        for child in (left, left + 1):
+            if child < n and _heap_less(w, start + child, start + smallest):
+                smallest = child
+        if smallest == i:
+            return person
+        _heap_swap(w, start + i, start + smallest)
+        i = smallest
+
+
+@njit(**INLINE)
+def approachable(w: World, person: int) -> bool:
+    """Not in cool-down after a refusal, and not refused too often."""
+    return w.available_from[person] <= w.week and w.refusals[person] < w.max_refusals
+
+
+@njit(**INLINE)
+def defer(w: World, nid: int, person: int) -> None:
+    """Keep an acquaintance for later, unless they refused for good: a prospect in
+    cool-down until it ends, a customer until they could be a prospect again (a customer
+    who stops buying is in cool-down first)."""
+    if w.refusals[person] >= w.max_refusals:
+        return
+    still_buying = w.state[person] == CUSTOMER
+    free = w.week + w.cooldown if still_buying else w.available_from[person]
+    heap_push(w, nid, free, person)
+
+
+@njit(**INLINE)
+def next_contact(w: World, rng: np.random.Generator, nid: int) -> tuple[int, bool]:
+    """The next person for ``nid`` to approach: the warm market first, then strangers.
+
+    The networker knows which acquaintances are already networkers, former networkers or
+    customers and passes them over (a customer may be a prospect again later).
+    Acquaintances in cool-down wait in the networker's heap and are approached again,
+    earliest first, once it has passed. Returns the person (or -1 if nobody could be
+    found) and whether it is warm.
+    """
+    while w.warm_next[nid] < w.warm_end[nid]:
+        person = w.warm[w.warm_next[nid]]
+        w.warm_next[nid] += 1
+        s = w.state[person]
+        if s == PROSPECT and approachable(w, person):
+            return person, True
+        if s in (PROSPECT, CUSTOMER):
+            defer(w, nid, person)
+    while w.heap_len[nid] > 0 and w.pool_free[w.heap_start[nid]] <= w.week:
+        person = heap_pop(w, nid)
+        s = w.state[person]
+        if s in (NETWORKER, FORMER) or w.refusals[person] >= w.max_refusals:
+            continue  # will never be a prospect to approach again
+        if s == CUSTOMER or w.available_from[person] > w.week:
+            defer(w, nid, person)  # still buying, or refused again by someone else
+            continue
+        return person, True
+    me = w.person[nid]
+    for _ in range(COLD_TRIES):
+        person = int(rng.random() * w.size)
+        if person != me and approachable(w, person):
+            return person, False
+    return -1, False
+
+
+@njit(**INLINE)
+def word_of_mouth(w: World, person: int) -> float:
+    """Acceptance factor: falls with the share of acquaintances who dropped out."""
+    deg = w.degree[person]
+    if deg == 0:
+        return 1.0
+    return max(0.0, 1.0 - w.word_of_mouth * w.former_friends[person] / deg)
+
+
+@njit(**INLINE)
+def refuse(w: World, person: int) -> None:
+    """``person`` says no: a cool-down, or never again after too many refusals."""
+    w.refusals[person] += 1
+    if w.refusals[person] >= w.max_refusals:
+        w.available_from[person] = np.iinfo(np.int32).max
     else:
-        hours = nw.fulltime_hours
-    if rnd.random() < nw.persistent_share:
-        tolerance = 1.0 + rng.exponential(max(nw.persistent_tolerance_mean - 1.0, 1e-9))
-    else:
-        tolerance = 1.0 + rng.poisson(max(nw.tolerance_mean - 1.0, 0.0))
-    tolerance = float(np.floor(tolerance))
-    skill = float(rng.lognormal(0.0, nw.skill_sigma))
-    if experienced:
-        skill *= ex.skill_factor
-        tolerance *= ex.tolerance_factor
-    loss = float(nw.loss_tolerance_median * rng.lognormal(0.0, nw.loss_tolerance_sigma))
-    return Traits(builder, part_time, float(hours), tolerance, skill, loss)
+        w.available_from[person] = w.week + w.cooldown
+
+
+@njit(**INLINE)
+def pitch(w: World, rng: np.random.Generator, nid: int, person: int, warm: bool) -> int:
+    """One pitch, a sale or a recruitment by the networker's focus.
+
+    Returns SUCCESS, REFUSED (the prospect goes into cool-down), or NEITHER if the person
+    turned out to be in the business already (a stranger who is a networker, a former
+    networker or another networker's customer). A recruit becomes a networker at once, so
+    that nobody else approaches them; the model enrols them when it settles the events.
+    """
+    w.approached[person] = True
+    if w.state[person] != PROSPECT:
+        return NEITHER
+    recruit = rng.random() < w.recruiting_focus
+    chance = w.rates[2 * int(warm) + int(recruit)] * w.skill[nid] * word_of_mouth(w, person)
+    if rng.random() < chance:
+        if recruit:
+            w.state[person] = NETWORKER
+            _event(w, ENROL, person, nid)
+        else:
+            w.state[person] = CUSTOMER
+            w.seller[person] = nid
+            _event(w, SALE, person, nid)
+        return SUCCESS
+    refuse(w, person)
+    if warm:
+        defer(w, nid, person)
+    return REFUSED
+
+
+@njit(**INLINE)
+def quit_now(w: World, nid: int, kind: int) -> None:
+    """``nid`` leaves in the middle of the week: out of the business for everyone at once;
+    the model settles the rest (downline, customers, records)."""
+    person = w.person[nid]
+    mark_former(w.state, w.former_friends, w.indptr, w.indices, person)
+    _event(w, kind, person, nid)
+
+
+@njit(**INLINE)
+def record_success(w: World, nid: int) -> None:
+    """A yes ends the run of failures and builds a little confidence."""
+    w.failures[nid] = 0
+    w.tolerance[nid] += w.confidence_gain
+
+
+@njit(**INLINE)
+def record_refusal(w: World, nid: int) -> bool:
+    """A no: one more refusal in a row. Returns True if the networker gives up (S7).
+
+    Only business builders are discouraged this way; product users joined to buy and
+    leave for other reasons (MODEL.md section 2). A builder whose business pays more
+    than it costs (``paying``, set at each month's close) shrugs refusals off.
+    """
+    if w.paying[nid]:
+        return False
+    w.failures[nid] += 1
+    if w.builder[nid] and w.failures[nid] >= w.tolerance[nid]:
+        quit_now(w, nid, QUIT_DISCOURAGED)
+        return True
+    return False
+
+
+@njit(**INLINE)
+def count_dry_week(w: World, nid: int, dry: bool) -> None:
+    """Weeks in a row of finding nobody to pitch; enough of them and a builder leaves."""
+    if not dry:
+        w.dry_weeks[nid] = 0
+        return
+    w.dry_weeks[nid] += 1
+    if w.builder[nid] and w.dry_weeks[nid] >= w.no_market_weeks:
+        quit_now(w, nid, QUIT_NO_MARKET)
+
+
+@njit(**INLINE)
+def make_contacts(w: World, rng: np.random.Generator, nid: int, n: int) -> int:
+    """``n`` contacts of networker ``nid``: whom, what, and the outcome of each (MODEL.md
+    section 3). Returns the number of contacts made."""
+    made = pitched = 0
+    for _ in range(n):
+        person, warm = next_contact(w, rng, nid)
+        if person < 0:
+            break  # nobody left to approach: the week's prospecting ends, no failure
+        made += 1
+        outcome = pitch(w, rng, nid, person, warm)
+        if outcome == NEITHER:
+            continue  # a stranger already in the business: a short conversation
+        pitched += 1
+        if outcome == SUCCESS:
+            record_success(w, nid)
+        elif record_refusal(w, nid):
+            break
+    w.contacts[nid] += made
+    if w.state[w.person[nid]] == NETWORKER:
+        count_dry_week(w, nid, pitched == 0 or made < n)
+    return made
+
+
+@njit(**INLINE)
+def room_needed(w: World, nid: int, n: int) -> int:
+    """Pool room the networker's ``n`` contacts may take, at most: every acquaintance
+    they pass over, pop or refuse may be put aside, and each move doubles the heap."""
+    pushes = w.heap_len[nid] + (w.warm_end[nid] - w.warm_next[nid]) + n
+    return 4 * (w.heap_len[nid] + pushes) + 8
+
+
+@njit(**COMPILED)
+def contact_week(
+    w: World, rng: np.random.Generator, nids: np.ndarray, counts: np.ndarray, start: int
+) -> tuple[int, int]:
+    """The week's contacts of networkers ``nids[start:]`` (in this order), ``counts`` each.
+
+    Stops early, before a networker whose contacts might not fit in the pool or the events
+    buffer; returns (where it stopped, the contacts made) so that the model can grow them
+    and go on from there.
+    """
+    made = 0
+    for i in range(start, len(nids)):
+        nid, n = nids[i], counts[i]
+        room = room_needed(w, nid, n)
+        if w.counters[POOL_TOP] + room > len(w.pool_free) or w.counters[N_EVENTS] + n + 1 > len(
+            w.events
+        ):
+            return i, made
+        if w.state[w.person[nid]] == NETWORKER:
+            made += make_contacts(w, rng, nid, n)
+    return len(nids), made
+
+
+# ---- the agent -----------------------------------------------------------------------------
 
 
 def _column(name: str, doc: str, kind: type = float) -> property:
@@ -100,15 +452,13 @@ def _column(name: str, doc: str, kind: type = float) -> property:
 class Networker(mesa.Agent):
     """An independent distributor: who they approach and when they give up.
 
-    The agent holds what only its own decisions need (its warm market and its current
-    tolerance); everything the monthly code reads lives in the model's ledger, and the
-    attributes below read through to it.
+    Everything about a networker lives in the model's ledger (one row per networker) and
+    the attributes below read through to it; the methods run the compiled rules above for
+    this one networker, and the model settles what they did.
 
     Attributes:
         nid: index of this networker in the model's ledger arrays.
         person: index of the person in the population.
-        tolerance: refusals in a row the networker takes now (it grows with successes).
-        warm: their acquaintances in the order they approach them.
     """
 
     model: NetworkMarketingModel
@@ -120,19 +470,13 @@ class Networker(mesa.Agent):
     failures = _column("failures", "The current run of refusals.", int)
     dry_weeks = _column("dry_weeks", "Weeks in a row of finding nobody to pitch.", int)
     training_weeks = _column("training_weeks", "Weeks of training still to come.", int)
+    tolerance = _column("patience", "Refusals in a row the networker takes now (it grows "
+                        "with successes).")  # fmt: skip
 
-    def __init__(
-        self, model: NetworkMarketingModel, nid: int, person: int, tolerance: float,
-        warm: list[int],
-    ):  # fmt: skip
+    def __init__(self, model: NetworkMarketingModel, nid: int, person: int):
         super().__init__(model)
         self.nid = nid
         self.person = person
-        self.tolerance = tolerance
-        self.warm = warm
-        self.warm_next = 0
-        # acquaintances in cool-down, warm again after it: a heap of (free from week, person)
-        self.warm_later: list[tuple[int, int]] = []
 
     @property
     def active(self) -> bool:
@@ -156,154 +500,165 @@ class Networker(mesa.Agent):
 
     @property
     def downline(self) -> set[Networker]:
-        """The networkers directly below (recruits, and those rolled up to here)."""
-        return {self.model.networkers[c] for c in self.model.ledger.children[self.nid]}
+        """The active networkers directly below (recruits, and those rolled up to here)."""
+        below = self.model.ledger.children(self.nid)
+        return {self.model.networkers[int(c)] for c in below}
 
     @property
     def customers(self) -> set[int]:
         """The people this networker serves."""
-        return self.model.population.clients[self.nid]
+        return {int(p) for p in self.model.population.customers_of(self.nid)}
+
+    @property
+    def warm(self) -> list[int]:
+        """Their acquaintances in the order they approach them."""
+        cols = self.model.ledger.cols
+        start = cols["warm_start"][self.nid]
+        return self.model.markets.warm[start : cols["warm_end"][self.nid]].tolist()
+
+    @warm.setter
+    def warm(self, people: list[int]) -> None:
+        self.model.markets.give(self.model.ledger, np.array([self.nid]), [np.asarray(people)])
+
+    @property
+    def warm_next(self) -> int:
+        """How far into ``warm`` the networker has got."""
+        cols = self.model.ledger.cols
+        return int(cols["warm_next"][self.nid] - cols["warm_start"][self.nid])
+
+    @warm_next.setter
+    def warm_next(self, k: int) -> None:
+        cols = self.model.ledger.cols
+        cols["warm_next"][self.nid] = cols["warm_start"][self.nid] + k
+
+    @property
+    def warm_later(self) -> list[tuple[int, int]]:
+        """Acquaintances put aside: (the week they are free again, person), in heap order."""
+        return self.model.markets.later(self.model.ledger, self.nid)
 
     def contact_hours(self) -> float:
         """Hours this week in which customers can be reached (S9): ``model.contact_hours``."""
         return float(self.model.contact_hours(np.array([self.nid]))[0])
 
     def step(self) -> None:
-        """A week of contacts, for this networker alone (the model draws everyone's at
-        once, ``NetworkMarketingModel.contacts``, and calls ``make_contacts``)."""
-        if not self.active:
-            return
-        n = int(self.model.contact_counts(np.array([self.nid]))[0])
-        if n:
-            self.make_contacts(n)
-
-    def make_contacts(self, n: int) -> None:
-        """``n`` contacts: whom, what, and the outcome of each (MODEL.md section 3)."""
-        model = self.model
-        made = pitched = 0
-        for _ in range(n):
-            person, warm = self.next_contact()
-            if person < 0:
-                break  # nobody left to approach: the week's prospecting ends, no failure
-            made += 1
-            outcome = self.pitch(person, warm)
-            if outcome is None:
-                continue  # a stranger already in the business: a short conversation
-            pitched += 1
-            if outcome:
-                self.record_success()
-            elif self.record_refusal():
-                break
-        model.contacts_this_week += made
-        model.ledger.cols["contacts"][self.nid] += made
+        """A week of contacts, for this networker alone (the model runs everyone's at once,
+        ``NetworkMarketingModel.contacts``)."""
         if self.active:
-            self.count_dry_week(pitched == 0 or made < n)
+            ids = np.array([self.nid])
+            self.model.contacts(ids, self.model.contact_counts(ids))
 
-    def count_dry_week(self, dry: bool) -> None:
-        """Weeks in a row of finding nobody to pitch; enough of them and a builder leaves."""
-        if not dry:
-            self.dry_weeks = 0
-            return
-        self.dry_weeks += 1
-        if self.builder and self.dry_weeks >= self.model.params.networker.no_market_weeks:
-            self.model.retire(self, ExitReason.NO_MARKET)
+    def _run(self, rule, *args, random: bool = True):
+        """Run one compiled rule for this networker, then settle what it did."""
+        model = self.model
+        model.markets.make_room(model, self.nid, 64)
+        world = model.world()
+        out = rule(world, model.rng, self.nid, *args) if random else rule(world, self.nid, *args)
+        model.settle()
+        return out
+
+    def make_contacts(self, n: int) -> int:
+        """``n`` contacts: whom, what, and the outcome of each (MODEL.md section 3)."""
+        return self._run(make_contacts, n)
 
     def next_contact(self) -> tuple[int, bool]:
-        """The next person to approach: the warm market first, then strangers.
-
-        The networker knows which acquaintances are already networkers, former networkers
-        or customers and passes them over (a customer may be a prospect again later).
-        Acquaintances in cool-down wait in ``warm_later`` (a heap by the week they are
-        free again) and are approached again, earliest first, once it has passed.
-        Returns the person (or -1 if nobody could be found) and whether it is warm.
-        """
-        pop = self.model.population
-        week = self.model.week
-        # Population.approachable, inlined (and on the arrays' views, which give Python
-        # numbers): this loop runs for every contact
-        state, free_from, refusals = pop.v_state, pop.v_available_from, pop.v_refusals
-        limit = pop.params.max_refusals
-        warm = self.warm
-        while self.warm_next < len(warm):
-            person = warm[self.warm_next]
-            self.warm_next += 1
-            s = state[person]
-            if s == PROSPECT and free_from[person] <= week and refusals[person] < limit:
-                return person, True
-            if s in (PROSPECT, CUSTOMER):
-                self.defer(person)
-        later = self.warm_later
-        while later and later[0][0] <= week:
-            _, person = heappop(later)
-            s = state[person]
-            if s in (NETWORKER, FORMER) or refusals[person] >= limit:
-                continue  # will never be a prospect to approach again
-            if s == CUSTOMER or free_from[person] > week:
-                self.defer(person)  # still buying, or refused again by someone else
-                continue
-            return person, True
-        draw, size = self.model.random.random, pop.size
-        for _ in range(COLD_TRIES):
-            person = int(draw() * size)
-            if person != self.person and free_from[person] <= week and refusals[person] < limit:
-                return person, False
-        return -1, False
+        person, warm = self._run(next_contact)
+        return int(person), bool(warm)
 
     def pitch(self, person: int, warm: bool) -> bool | None:
-        """One pitch, a sale or a recruitment by the networker's focus.
-
-        Returns True on success, False on a refusal (the prospect goes into cool-down), and
-        None if the person turned out to be in the business already (a stranger who is a
-        networker, a former networker or another networker's customer): neither.
-        """
-        model = self.model
-        pop = model.population
-        pop.v_approached[person] = True
-        if pop.v_state[person] != PROSPECT:
-            return None
-        rnd = model.random.random
-        recruit = rnd() < model.recruiting_focus
-        chance = model.base_rate[warm][recruit] * self.skill * pop.word_of_mouth(person)
-        if rnd() < chance:
-            if recruit:
-                model.enrol(person, self)
-            else:
-                model.sell(person, self)
-            return True
-        pop.refuse(person, model.week)
-        if warm:
-            self.defer(person)
-        return False
-
-    def defer(self, person: int) -> None:
-        """Keep an acquaintance for later, unless they refused for good: a prospect in
-        cool-down until it ends, a customer until they could be a prospect again (a customer
-        who stops buying is in cool-down first)."""
-        pop = self.model.population
-        if pop.v_refusals[person] >= pop.params.max_refusals:
-            return
-        if pop.v_state[person] == CUSTOMER:
-            free = self.model.week + pop.params.cooldown_weeks
-        else:
-            free = pop.v_available_from[person]
-        heappush(self.warm_later, (free, person))
+        """True on success, False on a refusal, None if the person was in the business."""
+        return {SUCCESS: True, REFUSED: False, NEITHER: None}[self._run(pitch, person, warm)]
 
     def record_success(self) -> None:
-        """A yes ends the run of failures and builds a little confidence."""
-        self.failures = 0
-        self.tolerance += self.model.params.networker.confidence_gain
+        self._run(record_success, random=False)
 
     def record_refusal(self) -> bool:
-        """A no: one more refusal in a row. Returns True if the networker gives up (S7).
+        return bool(self._run(record_refusal, random=False))
 
-        Only business builders are discouraged this way; product users joined to buy and
-        leave for other reasons (MODEL.md section 2). A builder whose business pays more
-        than it costs (``paying``, set at each month's close) shrugs refusals off.
-        """
-        if self.model.ledger.cols["paying"][self.nid]:
-            return False
-        self.failures += 1
-        if self.builder and self.failures >= self.tolerance:
-            self.model.retire(self, ExitReason.DISCOURAGED)
-            return True
-        return False
+    def count_dry_week(self, dry: bool) -> None:
+        self._run(count_dry_week, dry, random=False)
+
+
+# ---- where the warm markets live ---------------------------------------------------------
+
+
+@njit(**COMPILED)
+def _compact(old_free, old_person, heap_start, heap_len, heap_cap, live, new_free, new_person):
+    top = 0
+    for nid in live:
+        n, start = heap_len[nid], heap_start[nid]
+        cap = max(4, 2 * n)
+        for i in range(n):
+            new_free[top + i] = old_free[start + i]
+            new_person[top + i] = old_person[start + i]
+        heap_start[nid], heap_cap[nid] = top, cap
+        top += cap
+    return top
+
+
+class Markets:
+    """Everyone's warm market and the acquaintances they put aside, in flat arrays.
+
+    A networker's warm market is a slice of ``warm`` (its bounds are ledger columns); the
+    heaps of acquaintances put aside share one pool, which ``make_room`` compacts and grows;
+    ``events`` holds what the compiled rules did, until the model settles it.
+    """
+
+    def __init__(self):
+        self.warm = np.zeros(1 << 12, dtype=np.int32)
+        self.warm_top = 0
+        self.pool_free = np.zeros(1 << 12, dtype=np.int32)
+        self.pool_person = np.zeros(1 << 12, dtype=np.int32)
+        self.events = np.zeros((1 << 12, 3), dtype=np.int64)
+        self.counters = np.zeros(2, dtype=np.int64)
+
+    def give(self, ledger, nids: np.ndarray, people: list[np.ndarray]) -> None:
+        """Networkers ``nids`` will approach ``people[i]``, in this order."""
+        flat = np.concatenate(people) if people else np.zeros(0, np.int32)
+        lengths = np.array([len(p) for p in people], dtype=np.int64)
+        self.append(ledger, nids, flat, lengths)
+
+    def append(self, ledger, nids: np.ndarray, flat: np.ndarray, lengths: np.ndarray) -> None:
+        """``give``, with the lists concatenated (``flat``) and their ``lengths``."""
+        need = self.warm_top + len(flat)
+        if need > len(self.warm):
+            grown = np.zeros(max(need, 2 * len(self.warm)), dtype=np.int32)
+            grown[: self.warm_top] = self.warm[: self.warm_top]
+            self.warm = grown
+        self.warm[self.warm_top : need] = flat
+        starts = self.warm_top + np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        cols = ledger.cols
+        cols["warm_start"][nids] = starts
+        cols["warm_next"][nids] = starts
+        cols["warm_end"][nids] = starts + lengths
+        self.warm_top = need
+
+    def later(self, ledger, nid: int) -> list[tuple[int, int]]:
+        start, n = ledger.cols["heap_start"][nid], ledger.cols["heap_len"][nid]
+        return list(zip(self.pool_free[start : start + n].tolist(),
+                        self.pool_person[start : start + n].tolist(), strict=True))  # fmt: skip
+
+    def make_room(self, model: NetworkMarketingModel, nid: int, contacts: int) -> None:
+        """Room in the pool and the events buffer for ``contacts`` contacts of ``nid``."""
+        if self.counters[N_EVENTS] + contacts + 1 > len(self.events):
+            model.settle()
+            if contacts + 1 > len(self.events):
+                self.events = np.zeros((2 * (contacts + 1), 3), dtype=np.int64)
+        cols = model.ledger.cols
+        heap_len = int(cols["heap_len"][nid])
+        room = 4 * (2 * heap_len + int(cols["warm_end"][nid] - cols["warm_next"][nid]))
+        room += 4 * contacts + 8
+        if self.counters[POOL_TOP] + room <= len(self.pool_free):
+            return
+        live = np.flatnonzero(model.ledger.active | (np.arange(model.ledger.n) == nid))
+        size = int(cols["heap_len"][live].astype(np.int64).sum())
+        capacity = max(len(self.pool_free), 4 * (2 * size + 4 * len(live) + room))
+        new_free = np.zeros(capacity, dtype=np.int32)
+        new_person = np.zeros(capacity, dtype=np.int32)
+        self.counters[POOL_TOP] = _compact(
+            self.pool_free, self.pool_person, cols["heap_start"], cols["heap_len"],
+            cols["heap_cap"], live, new_free, new_person,
+        )  # fmt: skip
+        self.pool_free, self.pool_person = new_free, new_person
+        gone = np.ones(model.ledger.n, dtype=bool)
+        gone[live] = False
+        cols["heap_len"][: model.ledger.n][gone] = 0  # the heaps of those who left are dropped

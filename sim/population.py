@@ -3,8 +3,7 @@
 Every person is, at any time, exactly one of ``PROSPECT``, ``CUSTOMER``, ``NETWORKER`` or
 ``FORMER`` (MODEL.md section 2); a former networker's ``ExitReason`` says why they left.
 The social graph is stored as CSR arrays so that a population of a million people fits in
-memory. The population owns who buys from whom: ``seller`` by customer, and its index
-``clients`` by networker, both written only by ``sell``, ``hand_over`` and ``lose``.
+memory. The population owns who buys from whom: ``seller``, by customer.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 import numpy as np
+from numba import njit
 
 from sim.scenario import Population as PopulationParams
 
@@ -41,6 +41,23 @@ class ExitReason(IntEnum):
 
 
 NEVER = np.iinfo(np.int32).max
+
+
+@njit(cache=True)
+def _state_counts(state: np.ndarray, k: int) -> np.ndarray:
+    out = np.zeros(k, dtype=np.int64)
+    for s in state:
+        out[s] += 1
+    return out
+
+
+@njit(cache=True, _nrt=False)
+def mark_former(state, former_friends, indptr, indices, person) -> None:
+    """``person`` leaves the business: a former networker, whom their acquaintances know
+    as one who dropped out (it colours what they think of the next pitch)."""
+    state[person] = FORMER
+    for i in range(indptr[person], indptr[person + 1]):
+        former_friends[indices[i]] += 1
 
 
 def social_graph(
@@ -105,65 +122,45 @@ class Population:
         self.available_from = np.zeros(n, dtype=np.int32)
         self.approached = np.zeros(n, dtype=bool)
         self.former_friends = np.zeros(n, dtype=np.int32)
-        self.clients: list[set[int]] = []  # by networker id: the customers they serve
-        # Views of the same memory: one element of a view is a Python number, which the
-        # per-contact code compares and adds many times faster than a numpy scalar.
-        self.v_state = memoryview(self.state)
-        self.v_available_from = memoryview(self.available_from)
-        self.v_refusals = memoryview(self.refusals)
-        self.v_approached = memoryview(self.approached)
-        self.v_degree = memoryview(self.degree)
-        self.v_former_friends = memoryview(self.former_friends)
 
     def acquaintances(self, person: int) -> np.ndarray:
         return self.indices[self.indptr[person] : self.indptr[person + 1]]
 
-    def approachable(self, person: int, week: int) -> bool:
-        """Not in cool-down after a refusal, and not refused too often."""
-        return (
-            self.available_from[person] <= week and self.refusals[person] < self.params.max_refusals
-        )
+    def acquaintances_of(self, people: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The acquaintances of each of ``people``, concatenated, and how many each has."""
+        starts, ends = self.indptr[people], self.indptr[people + 1]
+        lengths = ends - starts
+        offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+        return self.indices[np.arange(int(lengths.sum())) + offsets], lengths
 
-    def word_of_mouth(self, person: int) -> float:
-        """Acceptance factor: falls with the share of acquaintances who dropped out."""
-        deg = self.v_degree[person]
-        if deg == 0:
-            return 1.0
-        return max(0.0, 1.0 - self.params.word_of_mouth * self.v_former_friends[person] / deg)
+    def mark_former(self, people: np.ndarray) -> None:
+        for person in people.tolist():
+            mark_former(self.state, self.former_friends, self.indptr, self.indices, person)
 
-    def refuse(self, person: int, week: int) -> None:
-        refusals = self.v_refusals[person] + 1
-        self.v_refusals[person] = refusals
-        if refusals >= self.params.max_refusals:
-            self.v_available_from[person] = NEVER
-        else:
-            self.v_available_from[person] = week + self.params.cooldown_weeks
+    def add_networkers(self, people: np.ndarray, nids: np.ndarray) -> None:
+        """``people`` join as networkers ``nids``."""
+        self.state[people] = NETWORKER
+        self.networker[people] = nids
+        self.approached[people] = True
 
-    def add_networker(self, person: int, nid: int) -> None:
-        """``person`` joins as networker ``nid`` (ids are given in order, from 0)."""
-        self.state[person] = NETWORKER
-        self.networker[person] = nid
-        self.approached[person] = True
-        self.clients.append(set())
+    def customers_of(self, nid: int) -> np.ndarray:
+        """The people networker ``nid`` serves."""
+        return np.flatnonzero((self.seller == nid) & (self.state == CUSTOMER))
 
-    def sell(self, person: int, nid: int) -> None:
-        """``person`` becomes a customer of networker ``nid``."""
-        self.state[person] = CUSTOMER
-        self.seller[person] = nid
-        self.clients[nid].add(person)
+    def sell(self, people: np.ndarray, nid: int) -> None:
+        """``people`` become customers of networker ``nid``."""
+        self.state[people] = CUSTOMER
+        self.seller[people] = nid
 
-    def hand_over(self, person: int, nid: int) -> None:
-        """A customer passes to networker ``nid`` (their seller quit)."""
-        self.clients[self.seller[person]].discard(person)
-        self.seller[person] = nid
-        self.clients[nid].add(person)
+    def hand_over(self, people: np.ndarray, nids: np.ndarray) -> None:
+        """Customers pass to networkers ``nids`` (their seller quit)."""
+        self.seller[people] = nids
 
-    def lose(self, person: int, available_from: int) -> None:
-        """A customer stops buying and is a prospect again from ``available_from`` on."""
-        self.clients[self.seller[person]].discard(person)
-        self.state[person] = PROSPECT
-        self.seller[person] = -1
-        self.available_from[person] = max(self.available_from[person], available_from)
+    def lose(self, people: np.ndarray, available_from: int) -> None:
+        """Customers stop buying and are prospects again from ``available_from`` on."""
+        self.state[people] = PROSPECT
+        self.seller[people] = -1
+        self.available_from[people] = np.maximum(self.available_from[people], available_from)
 
     def customer_counts(self, n: int) -> np.ndarray:
         """Customers served by each of networkers 0..n-1."""
@@ -172,4 +169,4 @@ class Population:
 
     def counts(self) -> np.ndarray:
         """Number of people in each state, indexed by ``State``."""
-        return np.bincount(self.state, minlength=len(State))
+        return _state_counts(self.state, len(State))

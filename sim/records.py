@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from sim.metrics import (
     INCOME_BIN_EDGES,
@@ -36,7 +37,7 @@ LEDGER_COLUMNS: dict[str, type] = {
     "loss_tolerance": np.float64,
     "recruits": np.int32,  # personally enrolled
     "downline_at_exit": np.int32,
-    "customers_at_exit": np.int32,  # current ones: Population.clients
+    "customers_at_exit": np.int32,  # current ones: Population.customers_of
     "contacts": np.int64,
     "hours_worked": np.float64,
     "retail_margin": np.float64,
@@ -55,23 +56,51 @@ LEDGER_COLUMNS: dict[str, type] = {
     "failures": np.int32,  # the current run of refusals
     "dry_weeks": np.int32,  # weeks in a row of finding nobody to pitch
     "retail_wholesale_month": np.float64,  # customers' orders this month, wholesale value
+    "patience": np.float64,  # refusals in a row taken now: tolerance grown by successes
+    "group": np.int32,  # active networkers in the subtree, itself included (while active)
+    "warm_start": np.int64,  # the warm market: Markets.warm[warm_start:warm_end]
+    "warm_next": np.int64,
+    "warm_end": np.int64,
+    "heap_start": np.int64,  # acquaintances put aside: a heap in the Markets pool
+    "heap_len": np.int32,
+    "heap_cap": np.int32,
 }
+
+
+@njit(cache=True, _nrt=False)
+def _join(sponsor: np.ndarray, group: np.ndarray, nids: np.ndarray) -> None:
+    for nid in nids:
+        group[nid] = 1
+        up = sponsor[nid]
+        while up >= 0:
+            group[up] += 1
+            up = sponsor[up]
+
+
+@njit(cache=True, _nrt=False)
+def _leave(sponsor: np.ndarray, group: np.ndarray, leaving: np.ndarray, sizes: np.ndarray):
+    for i in range(len(leaving)):
+        nid = leaving[i]
+        sizes[i] = group[nid] - 1
+        up = sponsor[nid]
+        while up >= 0:
+            group[up] -= 1
+            up = sponsor[up]
 
 
 class Ledger:
     """One row per networker who ever joined, as growable numpy columns.
 
-    The ledger owns every fact about a networker that the monthly, vectorised code reads:
-    money, hours, the run of refusals, and the sponsor tree (``sponsor``, with its index
-    ``children``, both written only by ``add`` and ``roll_up``). Whether a networker is
-    active is read from the people's states (``state``, the population's array): one owner.
+    The ledger owns every fact about a networker: money, hours, the run of refusals, the
+    warm market's bounds, and the sponsor tree (``sponsor``, with the size of every active
+    subtree in ``group``, both written only by ``add`` and ``roll_up``). Whether a networker
+    is active is read from the people's states (``state``, the population's array).
     """
 
     def __init__(self, value_share: float, state: np.ndarray, capacity: int = 256):
         self.n = 0
         self.value_share = value_share
         self.state = state
-        self.children: list[set[int]] = []  # by networker: those whose sponsor it is
         self.cols: dict[str, np.ndarray] = {
             name: np.zeros(capacity, dtype=dt) for name, dt in LEDGER_COLUMNS.items()
         }
@@ -87,40 +116,45 @@ class Ledger:
         """Whether each networker is active: their person's state is ``NETWORKER``."""
         return self.state[self.cols["person"][: self.n]] == NETWORKER
 
-    def add(self, **values) -> int:
-        """Append a networker; returns its index (nid)."""
-        if self.n == len(self.cols["person"]):
+    def add(self, count: int, **values) -> np.ndarray:
+        """Append ``count`` networkers (a value or an array of ``count`` per column);
+        returns their ids (nid). They join the tree below their ``sponsor``."""
+        need = self.n + count
+        if need > len(self.cols["person"]):
+            size = max(need, 2 * len(self.cols["person"]))
             for name, col in self.cols.items():
-                grown = np.zeros(2 * len(col), dtype=col.dtype)
-                grown[: len(col)] = col
+                grown = np.zeros(size, dtype=col.dtype)
+                grown[: self.n] = col[: self.n]
                 self.cols[name] = grown
-        nid = self.n
-        self.n += 1
+        nids = np.arange(self.n, need)
+        self.n = need
         defaults = {"exit_week": -1, "fulltime_week": -1, "last_month_net": np.nan}
         for name, value in {**defaults, **values}.items():
-            self.cols[name][nid] = value
-        self.children.append(set())
-        sponsor = int(self.cols["sponsor"][nid])
-        if sponsor >= 0:
-            self.children[sponsor].add(nid)
-        return nid
+            self.cols[name][nids] = value
+        _join(self.cols["sponsor"], self.cols["group"], nids)
+        return nids
 
-    def roll_up(self, nid: int) -> int:
-        """``nid`` leaves the tree: its children move up to its sponsor. Returns the size of
-        the downline it had (everyone below it)."""
-        size, stack = 0, list(self.children[nid])
-        while stack:
-            node = stack.pop()
-            size += 1
-            stack.extend(self.children[node])
-        sponsor = int(self.cols["sponsor"][nid])
-        for child in self.children[nid]:
-            self.cols["sponsor"][child] = sponsor
-        if sponsor >= 0:
-            self.children[sponsor].discard(nid)
-            self.children[sponsor] |= self.children[nid]
-        self.children[nid] = set()
-        return size
+    def children(self, nid: int) -> np.ndarray:
+        """The active networkers directly below ``nid``."""
+        return np.flatnonzero((self.sponsor == nid) & self.active)
+
+    def roll_up(self, leaving: np.ndarray) -> np.ndarray:
+        """Networkers ``leaving`` leave the tree: those below them move up to the nearest
+        sponsor who stays. Returns the size of the downline each had (everyone below it)."""
+        sponsor = self.cols["sponsor"]
+        sizes = np.zeros(len(leaving), dtype=np.int64)
+        _leave(sponsor, self.cols["group"], leaving, sizes)
+        self.cols["group"][leaving] = 0
+        gone = np.zeros(self.n, dtype=bool)
+        gone[leaving] = True
+        up = sponsor[: self.n].copy()
+        moved = np.flatnonzero(up >= 0)
+        moved = moved[gone[up[moved]]]
+        while len(moved):
+            up[moved] = sponsor[up[moved]]
+            moved = moved[(up[moved] >= 0) & gone[np.maximum(up[moved], 0)]]
+        sponsor[: self.n] = up
+        return sizes
 
     @property
     def gross(self) -> np.ndarray:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import support
 
+from sim import networker
 from sim.model import NetworkMarketingModel
 from sim.networker import ExitReason, Networker
 from sim.population import CUSTOMER, FORMER, NETWORKER, NEVER, PROSPECT
@@ -51,6 +52,11 @@ def prospects(model: NetworkMarketingModel, k: int, exclude: tuple[int, ...] = (
     out = [p for p in range(pop.size) if pop.state[p] == PROSPECT and p not in exclude]
     assert len(out) >= k
     return out[:k]
+
+
+def approachable(model: NetworkMarketingModel, person: int, week: int) -> bool:
+    """Whether ``person`` may be approached in ``week``, by the networkers' own rule."""
+    return networker.approachable(model.world()._replace(week=week), person)
 
 
 def assert_retired(model: NetworkMarketingModel, agent: Networker, reason: ExitReason) -> None:
@@ -221,7 +227,7 @@ def test_next_contact_takes_the_warm_market_in_order_before_strangers():
     person, is_warm = agent.next_contact()
     assert is_warm is False
     assert person >= 0 and person != agent.person
-    assert model.population.approachable(person, model.week)
+    assert approachable(model, person, model.week)
 
 
 def test_next_contact_skips_warm_people_in_cool_down_or_refused_too_often():
@@ -251,7 +257,7 @@ def test_acquaintance_out_of_cool_down_is_warm_market_again():
 
     model.week = 11  # b's cool-down is over; a has been approached
     pop.available_from[a] = 10**6
-    assert pop.approachable(b, model.week)
+    assert approachable(model, b, model.week)
     assert agent.next_contact() == (b, True)
 
 
@@ -296,15 +302,15 @@ def test_refused_prospect_is_in_cool_down_then_never_approached_after_max_refusa
     assert pop.available_from[person] == 3 + 26
     assert pop.state[person] == PROSPECT
     assert pop.approached[person]
-    assert not pop.approachable(person, 3)
-    assert not pop.approachable(person, 3 + 25)
-    assert pop.approachable(person, 3 + 26)
+    assert not approachable(model, person, 3)
+    assert not approachable(model, person, 3 + 25)
+    assert approachable(model, person, 3 + 26)
 
     model.week = 3 + 26
     assert agent.pitch(person, False) is False
     assert pop.refusals[person] == 2
-    assert not pop.approachable(person, model.week)
-    assert not pop.approachable(person, model.week + 10_000)
+    assert not approachable(model, person, model.week)
+    assert not approachable(model, person, model.week + 10_000)
     agent.warm, agent.warm_next = [person], 0
     assert agent.next_contact()[0] != person
 
@@ -317,7 +323,7 @@ def test_max_refusals_one_means_a_single_no_is_final():
     agent.pitch(person, True)
     assert pop.refusals[person] == 1
     assert pop.available_from[person] == NEVER
-    assert not pop.approachable(person, 10**6)
+    assert not approachable(model, person, 10**6)
 
 
 @pytest.mark.parametrize("state", [CUSTOMER, NETWORKER, FORMER])
