@@ -22,10 +22,11 @@ import tempfile
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -423,9 +424,60 @@ def _save_batch(folder: Path, results: list[dict[str, Any]]) -> list[dict[str, A
     return failed
 
 
-def _batches(tasks: list[Task], size: int) -> Iterable[list[Task]]:
-    for i in range(0, len(tasks), size):
-        yield tasks[i : i + size]
+def schedule[T, R](
+    work: Callable[[list[T]], R],
+    tasks: Sequence[T],
+    on_batch: Callable[[R], None],
+    *,
+    executor: Executor | None = None,
+    workers: int | None = None,
+    batch_size: int | None = None,
+    max_batch: int = 50,
+) -> None:
+    """Run ``work`` on batches of ``tasks``; hand each batch's result to ``on_batch``.
+
+    Results arrive in the order batches finish, which depends on the workers: a caller
+    that needs the same answer on any number of workers orders them itself (by replicate,
+    whose seed is fixed by ``replicate_seeds``). Only a bounded window of batches is in
+    flight, so memory does not grow with the number of tasks.
+
+    Args:
+        work: runs one batch in a worker (picklable: a module-level function, or a
+            ``functools.partial`` of one).
+        tasks: what to run, in order.
+        on_batch: called in this process with each finished batch's result.
+        executor: any ``concurrent.futures.Executor``; default a local process pool,
+            ended (workers and all) when this returns or raises.
+        workers: size of the default pool (default: the number of cores).
+        batch_size: tasks per batch (default: about 4 batches per worker, at most
+            ``max_batch``: task overhead would dominate single runs, long batches would
+            leave workers idle at the end).
+    """
+    own_executor = executor is None
+    if own_executor:
+        executor = local_executor(workers if len(tasks) > 1 else 1)
+    try:
+        n_workers = workers or capacity(executor)
+        size = batch_size or max(1, min(max_batch, math.ceil(len(tasks) / (4 * n_workers))))
+        batches = (list(tasks[i : i + size]) for i in range(0, len(tasks), size))
+        pending = {executor.submit(work, b) for b in itertools.islice(batches, 2 * n_workers)}
+        try:
+            while pending:
+                ready, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in ready:
+                    on_batch(future.result())
+                    nxt = next(batches, None)
+                    if nxt is not None:
+                        pending.add(executor.submit(work, nxt))
+        except BaseException:
+            for f in pending:
+                f.cancel()
+            if own_executor:  # an interrupt: what the workers hold would be thrown away
+                stop_workers(executor)
+            raise
+    finally:
+        if own_executor:
+            executor.shutdown(wait=True, cancel_futures=True)
 
 
 def run_experiment(
@@ -480,44 +532,24 @@ def run_experiment(
     try:
         done = _prepare_folder(folder, _config(scenario, points, runs, master_seed), target)
         todo = [t for t in tasks if t.key not in done]
-        own_executor = executor is None
-        if own_executor:
-            executor = local_executor(workers if len(todo) > 1 else 1)
-        n_workers = workers or capacity(executor)
-        size = batch_size or max(1, min(50, math.ceil(len(todo) / (4 * n_workers))))
         failures: list[dict[str, Any]] = []
         bar = _progress(len(tasks), len(tasks) - len(todo), progress, lang)
         started = time.perf_counter()
-        pending: set[Future] = set()
         n_done = len(tasks) - len(todo)
-        batches = iter(_batches(todo, size))
+
+        def save(results: list[dict[str, Any]]) -> None:
+            nonlocal n_done
+            failures.extend(_save_batch(folder, results))
+            bar.update(len(results))
+            n_done += len(results)
+            if on_progress is not None:
+                on_progress(n_done, len(tasks))
+
         try:
-            # A bounded window of batches in flight: finished results are saved and dropped,
-            # so memory does not grow with the number of replicates.
-            for batch in itertools.islice(batches, 2 * n_workers):
-                pending.add(executor.submit(run_batch, scenario, batch))
-            while pending:
-                ready, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in ready:
-                    results = future.result()
-                    failures += _save_batch(folder, results)
-                    bar.update(len(results))
-                    n_done += len(results)
-                    if on_progress is not None:
-                        on_progress(n_done, len(tasks))
-                    nxt = next(batches, None)
-                    if nxt is not None:
-                        pending.add(executor.submit(run_batch, scenario, nxt))
-        except BaseException:
-            for f in pending:
-                f.cancel()
-            if own_executor:  # an interrupt: what the workers hold would be thrown away
-                stop_workers(executor)
-            raise
+            schedule(partial(run_batch, scenario), todo, save, executor=executor,
+                     workers=workers, batch_size=batch_size)  # fmt: skip
         finally:
             bar.close()
-            if own_executor:
-                executor.shutdown(wait=True, cancel_futures=True)
         outcomes, bands = _collect(folder, len(points), runs)
         failures.sort(key=lambda f: (f["point"], f["replicate"]))
         _write_atomic(folder / TABLES[0], lambda p: outcomes.to_parquet(p))
