@@ -53,6 +53,7 @@ from sim.results import (
     remove_leftovers,
     swap_in,
     versions,
+    write_atomic,
 )
 from sim.scenario import Scenario, ScenarioError, cut
 
@@ -245,12 +246,6 @@ def dask_executor(address: str):
         client.close()
 
 
-def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)
-    os.replace(tmp, path)
-
-
 @dataclass
 class Experiment:
     """The results of an experiment.
@@ -364,9 +359,9 @@ def _prepare_folder(folder: Path, config: dict, out: Path | None = None) -> set[
     parts = folder / PARTS
     try:
         parts.mkdir(parents=True, exist_ok=True)
-        _write_atomic(state, lambda p: p.write_text(json.dumps(config, indent=2) + "\n"))
-        for f in parts.glob("*.tmp"):  # a write cut short
-            f.unlink()
+        for where in (folder, parts):  # writes cut short by a process killed outright
+            remove_leftovers(where)
+        write_atomic(state, json.dumps(config, indent=2) + "\n")
         tags = {f.name.removeprefix("outcomes-") for f in parts.glob("outcomes-*.parquet")}
         for f in [*parts.glob("weekly-*.parquet"), *parts.glob("networkers-*.parquet")]:
             if f.name.split("-", 1)[1] not in tags:  # a batch cut short before its outcomes
@@ -420,7 +415,7 @@ def _save_batch(folder: Path, results: list[dict[str, Any]]) -> list[dict[str, A
         ("outcomes", [pd.DataFrame(rows)]),
     ):
         data = pd.concat(frame, ignore_index=True)
-        _write_atomic(parts / f"{name}-{tag}.parquet", lambda p, d=data: d.to_parquet(p))
+        write_atomic(parts / f"{name}-{tag}.parquet", data.to_parquet)
     return failed
 
 
@@ -552,9 +547,9 @@ def run_experiment(
             bar.close()
         outcomes, bands = _collect(folder, len(points), runs)
         failures.sort(key=lambda f: (f["point"], f["replicate"]))
-        _write_atomic(folder / TABLES[0], lambda p: outcomes.to_parquet(p))
-        _write_atomic(folder / TABLES[1], lambda p: bands.to_parquet(p))
-        _write_atomic(folder / TABLES[2], lambda p: p.write_text(json.dumps(failures, indent=2)))
+        write_atomic(folder / TABLES[0], outcomes.to_parquet)
+        write_atomic(folder / TABLES[1], bands.to_parquet)
+        write_atomic(folder / TABLES[2], json.dumps(failures, indent=2))
         manifest = {
             **_config(scenario, points, runs, master_seed),
             "replicates_finished": len(outcomes),
@@ -564,7 +559,7 @@ def run_experiment(
             "versions": versions(),
             "files": [*TABLES, f"{PARTS}/networkers-*.parquet", f"{PARTS}/weekly-*.parquet"],
         }
-        _write_atomic(folder / MANIFEST, lambda p: p.write_text(json.dumps(manifest, indent=2)))
+        write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2))
         if target is not None and scratch:  # --overwrite: the new experiment is complete
             swap_in(folder, target, foreign_in_output)
     except BaseException:

@@ -178,7 +178,7 @@ def run_validation(
         master_seed: the replicates' master seed.
         **experiment_kw: passed to ``run_experiment`` (executor, workers, progress, lang).
     """
-    from sim.results import atomic_folder, owned_tempdir, versions
+    from sim.results import atomic_folder, owned_tempdir, versions, write_atomic
 
     with owned_tempdir("validate") as work:
         exp = run_experiment(scenario, runs, VALIDATION_POINTS, master_seed=master_seed,
@@ -218,8 +218,7 @@ def run_validation(
                 }
                 (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     if write_readme:
-        README.write_text(replace_block(README.read_text(encoding="utf-8"), block),
-                          encoding="utf-8")  # fmt: skip
+        write_atomic(README, replace_block(README.read_text(encoding="utf-8"), block))
     return Validation(table, exp, block, crit, crit_loss)
 
 
