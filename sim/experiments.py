@@ -37,6 +37,7 @@ import pandas as pd
 from sim.i18n import DEFAULT_LANG, LocalizedError, Msg, t
 from sim.lifeline import bind_worker, own_temp_folder, stop_workers
 from sim.memory import check_memory, in_flight
+from sim.metrics import percentiles, replicate_band
 from sim.model import run
 from sim.results import (
     MANIFEST,
@@ -604,9 +605,9 @@ def time_bands(weekly: pd.DataFrame) -> pd.DataFrame:
         n_rep = sub.replicate.nunique()
         for col in BAND_COLUMNS:
             values = sub[col].to_numpy(dtype=float).reshape(n_rep, len(weeks))
+            q = replicate_band(values)
             with warnings.catch_warnings():  # a week where every replicate is NaN
                 warnings.simplefilter("ignore", RuntimeWarning)
-                q = np.nanquantile(values, [0.05, 0.5, 0.95], axis=0)
                 mean = np.nanmean(values, axis=0)
             frames.append(
                 pd.DataFrame(
@@ -651,26 +652,21 @@ def _progress(total: int, initial: int, show: bool, lang: str = DEFAULT_LANG):
 # ---- tables ------------------------------------------------------------------------------
 
 
+def spread(values: pd.Series | np.ndarray) -> dict[str, float]:
+    """Mean and 90 % range (5th to 95th percentile) of values across replicates, and how
+    many there are; values that are not numbers are left out."""
+    v = pd.to_numeric(pd.Series(values), errors="coerce").dropna().to_numpy(dtype=np.float64)
+    if len(v) == 0:
+        return {"mean": np.nan, "p5": np.nan, "p95": np.nan, "n": 0}
+    p5, p95 = percentiles(v, (5, 95))
+    return {"mean": float(v.mean()), "p5": float(p5), "p95": float(p95), "n": len(v)}
+
+
 def describe(outcomes: pd.DataFrame, columns: Sequence[str] = OUTCOMES) -> pd.DataFrame:
     """Mean and 90 % range (5th to 95th percentile) of each outcome across replicates."""
-    rows = []
-    for col in columns:
-        if col not in outcomes:
-            continue
-        v = pd.to_numeric(outcomes[col], errors="coerce").dropna()
-        if len(v) == 0:
-            rows.append({"outcome": col, "mean": np.nan, "p5": np.nan, "p95": np.nan, "n": 0})
-            continue
-        rows.append(
-            {
-                "outcome": col,
-                "mean": v.mean(),
-                "p5": v.quantile(0.05),
-                "p95": v.quantile(0.95),
-                "n": len(v),
-            }
-        )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(
+        [{"outcome": col, **spread(outcomes[col])} for col in columns if col in outcomes]
+    )
 
 
 def compare(a: pd.DataFrame, b: pd.DataFrame, columns: Sequence[str] = OUTCOMES) -> pd.DataFrame:
@@ -689,6 +685,7 @@ def compare(a: pd.DataFrame, b: pd.DataFrame, columns: Sequence[str] = OUTCOMES)
         y = pd.to_numeric(b[col], errors="coerce").dropna().to_numpy()
         if len(x) == 0 or len(y) == 0:
             continue
+        sa, sb = spread(x), spread(y)
         diff = y.mean() - x.mean()
         if len(x) < 2 or len(y) < 2:
             p = np.nan
@@ -701,12 +698,8 @@ def compare(a: pd.DataFrame, b: pd.DataFrame, columns: Sequence[str] = OUTCOMES)
         rows.append(
             {
                 "outcome": col,
-                "mean_a": x.mean(),
-                "p5_a": np.quantile(x, 0.05),
-                "p95_a": np.quantile(x, 0.95),
-                "mean_b": y.mean(),
-                "p5_b": np.quantile(y, 0.05),
-                "p95_b": np.quantile(y, 0.95),
+                **{f"{k}_a": sa[k] for k in ("mean", "p5", "p95")},
+                **{f"{k}_b": sb[k] for k in ("mean", "p5", "p95")},
                 "difference": diff,
                 "p_value": p,
                 "beyond_noise": bool(p < 0.05) if not np.isnan(p) else False,

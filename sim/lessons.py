@@ -21,7 +21,7 @@ import pandas as pd
 
 from sim.experiments import Experiment, run_experiment
 from sim.i18n import LANGS, fmt_eur, fmt_int, fmt_num, fmt_pct, t
-from sim.metrics import weeks_active
+from sim.metrics import percentiles, weeks_active
 from sim.results import owned_tempdir
 from sim.scenario import SCENARIO_DIR, Scenario, load_scenario
 
@@ -178,7 +178,7 @@ def _showcase(runs: dict[str, Runs]) -> dict[str, float]:
         "leader_share": float(net.experienced.mean()),
         "leaders_median": float(leaders.net_income.median()),
         "others_median": float(others.net_income.median()),
-        "others_p90": float(others.net_income.quantile(0.9)),
+        "others_p90": float(percentiles(others.net_income, 90)),
         "top20_leaders": float(top.experienced.mean()),
     }
 

@@ -27,7 +27,7 @@ import pandas as pd
 from sim.experiments import replicate_seeds, schedule
 from sim.i18n import DEFAULT_LANG, LANGS, NO_VALUE, fmt_eur, fmt_int, fmt_num, fmt_pct, t
 from sim.memory import check_memory, in_flight
-from sim.metrics import BREAK_EVEN_EUR, PROFIT, outcome
+from sim.metrics import BREAK_EVEN_EUR, PROFIT, outcome, percentiles
 from sim.model import NetworkMarketingModel
 from sim.networker import ExitReason, Networker, Traits, draw_traits
 from sim.population import PROSPECT
@@ -265,11 +265,7 @@ def share(mask: np.ndarray | pd.Series, n: int | None = None) -> dict[str, float
 
 def quantiles(x: np.ndarray | pd.Series) -> dict[str, float]:
     """10th, 50th and 90th percentile (NaN when empty)."""
-    x = np.asarray(x, dtype=np.float64)
-    x = x[~np.isnan(x)]
-    if len(x) == 0:
-        return {"p10": math.nan, "p50": math.nan, "p90": math.nan}
-    p10, p50, p90 = np.percentile(x, [10, 50, 90])
+    p10, p50, p90 = percentiles(x, (10, 50, 90))
     return {"p10": float(p10), "p50": float(p50), "p90": float(p90)}
 
 
