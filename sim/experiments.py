@@ -448,6 +448,7 @@ def schedule[T, R](
         batch_size: tasks per batch (default: about 4 batches per worker, at most
             ``max_batch``: task overhead would dominate single runs, long batches would
             leave workers idle at the end).
+        max_batch: the longest default batch (shorter ones report back sooner).
     """
     own_executor = executor is None
     if own_executor:
