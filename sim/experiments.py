@@ -22,10 +22,11 @@ import tempfile
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ import pandas as pd
 from sim.i18n import DEFAULT_LANG, LocalizedError, Msg, t
 from sim.lifeline import bind_worker, own_temp_folder, stop_workers
 from sim.memory import check_memory, in_flight
+from sim.metrics import percentiles, replicate_band
 from sim.model import run
 from sim.results import (
     MANIFEST,
@@ -52,6 +54,7 @@ from sim.results import (
     remove_leftovers,
     swap_in,
     versions,
+    write_atomic,
 )
 from sim.scenario import Scenario, ScenarioError, cut
 
@@ -244,12 +247,6 @@ def dask_executor(address: str):
         client.close()
 
 
-def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)
-    os.replace(tmp, path)
-
-
 @dataclass
 class Experiment:
     """The results of an experiment.
@@ -363,9 +360,9 @@ def _prepare_folder(folder: Path, config: dict, out: Path | None = None) -> set[
     parts = folder / PARTS
     try:
         parts.mkdir(parents=True, exist_ok=True)
-        _write_atomic(state, lambda p: p.write_text(json.dumps(config, indent=2) + "\n"))
-        for f in parts.glob("*.tmp"):  # a write cut short
-            f.unlink()
+        for where in (folder, parts):  # writes cut short by a process killed outright
+            remove_leftovers(where)
+        write_atomic(state, json.dumps(config, indent=2) + "\n")
         tags = {f.name.removeprefix("outcomes-") for f in parts.glob("outcomes-*.parquet")}
         for f in [*parts.glob("weekly-*.parquet"), *parts.glob("networkers-*.parquet")]:
             if f.name.split("-", 1)[1] not in tags:  # a batch cut short before its outcomes
@@ -419,13 +416,65 @@ def _save_batch(folder: Path, results: list[dict[str, Any]]) -> list[dict[str, A
         ("outcomes", [pd.DataFrame(rows)]),
     ):
         data = pd.concat(frame, ignore_index=True)
-        _write_atomic(parts / f"{name}-{tag}.parquet", lambda p, d=data: d.to_parquet(p))
+        write_atomic(parts / f"{name}-{tag}.parquet", data.to_parquet)
     return failed
 
 
-def _batches(tasks: list[Task], size: int) -> Iterable[list[Task]]:
-    for i in range(0, len(tasks), size):
-        yield tasks[i : i + size]
+def schedule[T, R](
+    work: Callable[[list[T]], R],
+    tasks: Sequence[T],
+    on_batch: Callable[[R], None],
+    *,
+    executor: Executor | None = None,
+    workers: int | None = None,
+    batch_size: int | None = None,
+    max_batch: int = 50,
+) -> None:
+    """Run ``work`` on batches of ``tasks``; hand each batch's result to ``on_batch``.
+
+    Results arrive in the order batches finish, which depends on the workers: a caller
+    that needs the same answer on any number of workers orders them itself (by replicate,
+    whose seed is fixed by ``replicate_seeds``). Only a bounded window of batches is in
+    flight, so memory does not grow with the number of tasks.
+
+    Args:
+        work: runs one batch in a worker (picklable: a module-level function, or a
+            ``functools.partial`` of one).
+        tasks: what to run, in order.
+        on_batch: called in this process with each finished batch's result.
+        executor: any ``concurrent.futures.Executor``; default a local process pool,
+            ended (workers and all) when this returns or raises.
+        workers: size of the default pool (default: the number of cores).
+        batch_size: tasks per batch (default: about 4 batches per worker, at most
+            ``max_batch``: task overhead would dominate single runs, long batches would
+            leave workers idle at the end).
+        max_batch: the longest default batch (shorter ones report back sooner).
+    """
+    own_executor = executor is None
+    if own_executor:
+        executor = local_executor(workers if len(tasks) > 1 else 1)
+    try:
+        n_workers = workers or capacity(executor)
+        size = batch_size or max(1, min(max_batch, math.ceil(len(tasks) / (4 * n_workers))))
+        batches = (list(tasks[i : i + size]) for i in range(0, len(tasks), size))
+        pending = {executor.submit(work, b) for b in itertools.islice(batches, 2 * n_workers)}
+        try:
+            while pending:
+                ready, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in ready:
+                    on_batch(future.result())
+                    nxt = next(batches, None)
+                    if nxt is not None:
+                        pending.add(executor.submit(work, nxt))
+        except BaseException:
+            for f in pending:
+                f.cancel()
+            if own_executor:  # an interrupt: what the workers hold would be thrown away
+                stop_workers(executor)
+            raise
+    finally:
+        if own_executor:
+            executor.shutdown(wait=True, cancel_futures=True)
 
 
 def run_experiment(
@@ -480,49 +529,29 @@ def run_experiment(
     try:
         done = _prepare_folder(folder, _config(scenario, points, runs, master_seed), target)
         todo = [t for t in tasks if t.key not in done]
-        own_executor = executor is None
-        if own_executor:
-            executor = local_executor(workers if len(todo) > 1 else 1)
-        n_workers = workers or capacity(executor)
-        size = batch_size or max(1, min(50, math.ceil(len(todo) / (4 * n_workers))))
         failures: list[dict[str, Any]] = []
         bar = _progress(len(tasks), len(tasks) - len(todo), progress, lang)
         started = time.perf_counter()
-        pending: set[Future] = set()
         n_done = len(tasks) - len(todo)
-        batches = iter(_batches(todo, size))
+
+        def save(results: list[dict[str, Any]]) -> None:
+            nonlocal n_done
+            failures.extend(_save_batch(folder, results))
+            bar.update(len(results))
+            n_done += len(results)
+            if on_progress is not None:
+                on_progress(n_done, len(tasks))
+
         try:
-            # A bounded window of batches in flight: finished results are saved and dropped,
-            # so memory does not grow with the number of replicates.
-            for batch in itertools.islice(batches, 2 * n_workers):
-                pending.add(executor.submit(run_batch, scenario, batch))
-            while pending:
-                ready, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in ready:
-                    results = future.result()
-                    failures += _save_batch(folder, results)
-                    bar.update(len(results))
-                    n_done += len(results)
-                    if on_progress is not None:
-                        on_progress(n_done, len(tasks))
-                    nxt = next(batches, None)
-                    if nxt is not None:
-                        pending.add(executor.submit(run_batch, scenario, nxt))
-        except BaseException:
-            for f in pending:
-                f.cancel()
-            if own_executor:  # an interrupt: what the workers hold would be thrown away
-                stop_workers(executor)
-            raise
+            schedule(partial(run_batch, scenario), todo, save, executor=executor,
+                     workers=workers, batch_size=batch_size)  # fmt: skip
         finally:
             bar.close()
-            if own_executor:
-                executor.shutdown(wait=True, cancel_futures=True)
         outcomes, bands = _collect(folder, len(points), runs)
         failures.sort(key=lambda f: (f["point"], f["replicate"]))
-        _write_atomic(folder / TABLES[0], lambda p: outcomes.to_parquet(p))
-        _write_atomic(folder / TABLES[1], lambda p: bands.to_parquet(p))
-        _write_atomic(folder / TABLES[2], lambda p: p.write_text(json.dumps(failures, indent=2)))
+        write_atomic(folder / TABLES[0], outcomes.to_parquet)
+        write_atomic(folder / TABLES[1], bands.to_parquet)
+        write_atomic(folder / TABLES[2], json.dumps(failures, indent=2))
         manifest = {
             **_config(scenario, points, runs, master_seed),
             "replicates_finished": len(outcomes),
@@ -532,7 +561,7 @@ def run_experiment(
             "versions": versions(),
             "files": [*TABLES, f"{PARTS}/networkers-*.parquet", f"{PARTS}/weekly-*.parquet"],
         }
-        _write_atomic(folder / MANIFEST, lambda p: p.write_text(json.dumps(manifest, indent=2)))
+        write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2))
         if target is not None and scratch:  # --overwrite: the new experiment is complete
             swap_in(folder, target, foreign_in_output)
     except BaseException:
@@ -577,9 +606,9 @@ def time_bands(weekly: pd.DataFrame) -> pd.DataFrame:
         n_rep = sub.replicate.nunique()
         for col in BAND_COLUMNS:
             values = sub[col].to_numpy(dtype=float).reshape(n_rep, len(weeks))
+            q = replicate_band(values)
             with warnings.catch_warnings():  # a week where every replicate is NaN
                 warnings.simplefilter("ignore", RuntimeWarning)
-                q = np.nanquantile(values, [0.05, 0.5, 0.95], axis=0)
                 mean = np.nanmean(values, axis=0)
             frames.append(
                 pd.DataFrame(
@@ -624,26 +653,21 @@ def _progress(total: int, initial: int, show: bool, lang: str = DEFAULT_LANG):
 # ---- tables ------------------------------------------------------------------------------
 
 
+def spread(values: pd.Series | np.ndarray) -> dict[str, float]:
+    """Mean and 90 % range (5th to 95th percentile) of values across replicates, and how
+    many there are; values that are not numbers are left out."""
+    v = pd.to_numeric(pd.Series(values), errors="coerce").dropna().to_numpy(dtype=np.float64)
+    if len(v) == 0:
+        return {"mean": np.nan, "p5": np.nan, "p95": np.nan, "n": 0}
+    p5, p95 = percentiles(v, (5, 95))
+    return {"mean": float(v.mean()), "p5": float(p5), "p95": float(p95), "n": len(v)}
+
+
 def describe(outcomes: pd.DataFrame, columns: Sequence[str] = OUTCOMES) -> pd.DataFrame:
     """Mean and 90 % range (5th to 95th percentile) of each outcome across replicates."""
-    rows = []
-    for col in columns:
-        if col not in outcomes:
-            continue
-        v = pd.to_numeric(outcomes[col], errors="coerce").dropna()
-        if len(v) == 0:
-            rows.append({"outcome": col, "mean": np.nan, "p5": np.nan, "p95": np.nan, "n": 0})
-            continue
-        rows.append(
-            {
-                "outcome": col,
-                "mean": v.mean(),
-                "p5": v.quantile(0.05),
-                "p95": v.quantile(0.95),
-                "n": len(v),
-            }
-        )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(
+        [{"outcome": col, **spread(outcomes[col])} for col in columns if col in outcomes]
+    )
 
 
 def compare(a: pd.DataFrame, b: pd.DataFrame, columns: Sequence[str] = OUTCOMES) -> pd.DataFrame:
@@ -662,6 +686,7 @@ def compare(a: pd.DataFrame, b: pd.DataFrame, columns: Sequence[str] = OUTCOMES)
         y = pd.to_numeric(b[col], errors="coerce").dropna().to_numpy()
         if len(x) == 0 or len(y) == 0:
             continue
+        sa, sb = spread(x), spread(y)
         diff = y.mean() - x.mean()
         if len(x) < 2 or len(y) < 2:
             p = np.nan
@@ -674,12 +699,8 @@ def compare(a: pd.DataFrame, b: pd.DataFrame, columns: Sequence[str] = OUTCOMES)
         rows.append(
             {
                 "outcome": col,
-                "mean_a": x.mean(),
-                "p5_a": np.quantile(x, 0.05),
-                "p95_a": np.quantile(x, 0.95),
-                "mean_b": y.mean(),
-                "p5_b": np.quantile(y, 0.05),
-                "p95_b": np.quantile(y, 0.95),
+                **{f"{k}_a": sa[k] for k in ("mean", "p5", "p95")},
+                **{f"{k}_b": sb[k] for k in ("mean", "p5", "p95")},
                 "difference": diff,
                 "p_value": p,
                 "beyond_noise": bool(p < 0.05) if not np.isnan(p) else False,

@@ -21,7 +21,7 @@ import pandas as pd
 
 from sim.experiments import Experiment, run_experiment
 from sim.i18n import LANGS, fmt_eur, fmt_int, fmt_num, fmt_pct, t
-from sim.metrics import weeks_active
+from sim.metrics import kaplan_meier, percentiles
 from sim.results import owned_tempdir
 from sim.scenario import SCENARIO_DIR, Scenario, load_scenario
 
@@ -54,10 +54,16 @@ class Runs:
         return bands[bands.column == column].set_index("week")["mean"]
 
     def gone_within(self, weeks: int) -> float:
-        """Share of everyone who joined who left within ``weeks`` of joining."""
+        """Share of everyone who joined who left within ``weeks`` of joining.
+
+        The Kaplan-Meier estimate, as everywhere (``sim.metrics.kaplan_meier``): someone
+        who joined less than ``weeks`` before the end and is still active counts for the
+        weeks they were seen, not as one who stayed.
+        """
         net = self.networkers
-        tenure = weeks_active(net, self.scenario.simulation.weeks)
-        return float(((net.exit_week >= 0) & (tenure <= weeks)).mean())
+        now = self.scenario.simulation.weeks
+        survival = kaplan_meier(net.join_week, net.exit_week, now, horizon=weeks)
+        return float(1 - survival.share[weeks])
 
 
 @dataclass(frozen=True)
@@ -178,7 +184,7 @@ def _showcase(runs: dict[str, Runs]) -> dict[str, float]:
         "leader_share": float(net.experienced.mean()),
         "leaders_median": float(leaders.net_income.median()),
         "others_median": float(others.net_income.median()),
-        "others_p90": float(others.net_income.quantile(0.9)),
+        "others_p90": float(percentiles(others.net_income, 90)),
         "top20_leaders": float(top.experienced.mean()),
     }
 

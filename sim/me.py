@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, as_completed
+from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from sim.experiments import replicate_seeds, schedule
 from sim.i18n import DEFAULT_LANG, LANGS, NO_VALUE, fmt_eur, fmt_int, fmt_num, fmt_pct, t
-from sim.metrics import BREAK_EVEN_EUR, PROFIT, outcome
+from sim.memory import check_memory, in_flight
+from sim.metrics import BREAK_EVEN_EUR, PROFIT, outcome, percentiles
 from sim.model import NetworkMarketingModel
 from sim.networker import ExitReason, Networker, Traits, draw_traits
 from sim.population import PROSPECT
@@ -262,11 +265,7 @@ def share(mask: np.ndarray | pd.Series, n: int | None = None) -> dict[str, float
 
 def quantiles(x: np.ndarray | pd.Series) -> dict[str, float]:
     """10th, 50th and 90th percentile (NaN when empty)."""
-    x = np.asarray(x, dtype=np.float64)
-    x = x[~np.isnan(x)]
-    if len(x) == 0:
-        return {"p10": math.nan, "p50": math.nan, "p90": math.nan}
-    p10, p50, p90 = np.percentile(x, [10, 50, 90])
+    p10, p50, p90 = percentiles(x, (10, 50, 90))
     return {"p10": float(p10), "p50": float(p50), "p90": float(p90)}
 
 
@@ -418,41 +417,28 @@ def what_would_happen(
     Raises:
         ProfileError: a profile (or number of futures) the model cannot answer for.
     """
-    from sim.experiments import capacity, local_executor, replicate_seeds
-    from sim.lifeline import stop_workers
-    from sim.memory import check_memory, in_flight
-
     check_profile(profile, scenario, futures)
     master = scenario.simulation.seed if master_seed is None else int(master_seed)
     per = max(1, int(focal_per_replicate))
     runs = math.ceil(futures / per)
     seeds = replicate_seeds(master, runs)
     tasks = [(i, s, min(per, futures - i * per)) for i, s in enumerate(seeds)]
-    own = executor is None
-    if own:
+    if executor is None:  # a cluster's memory is the cluster's business
         check_memory([scenario], in_flight(workers, runs))
-        executor = local_executor(workers if runs > 1 else 1)
-    try:
-        n_workers = workers or capacity(executor)
-        size = max(1, min(20, math.ceil(runs / (4 * n_workers))))
-        batches = [tasks[i : i + size] for i in range(0, len(tasks), size)]
-        jobs = [executor.submit(run_batch, scenario, profile, b) for b in batches]
-        rows: list[dict] = []
-        done_runs = 0
-        for job in as_completed(jobs):
-            result = job.result()
-            rows += result
-            done_runs += len({row["replicate"] for row in result})
-            if on_partial is not None and done_runs < runs:
-                finished = sum(1 for row in rows if row["weeks"] == rows[0]["weeks"])
-                on_partial(_outlook(scenario, profile, rows, done_runs, per, master, finished))
-    except BaseException:
-        if own:  # an interrupt: the futures still running would be thrown away
-            stop_workers(executor)
-        raise
-    finally:
-        if own:
-            executor.shutdown(wait=True, cancel_futures=True)
+    rows: list[dict] = []
+    done_runs = 0
+
+    def collect(result: list[dict]) -> None:
+        nonlocal done_runs
+        rows.extend(result)
+        done_runs += len({row["replicate"] for row in result})
+        if on_partial is not None and done_runs < runs:
+            finished = sum(1 for row in rows if row["weeks"] == rows[0]["weeks"])
+            on_partial(_outlook(scenario, profile, rows, done_runs, per, master, finished))
+
+    # short batches: the first partial answer comes after a few seconds
+    schedule(partial(run_batch, scenario, profile), tasks, collect, executor=executor,
+             workers=workers, max_batch=20)  # fmt: skip
     return _outlook(scenario, profile, rows, runs, per, master, futures)
 
 

@@ -11,6 +11,7 @@ The indicator (MODEL.md section 5) informs; it is not legal advice. Its threshol
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -52,6 +53,45 @@ def gini(x: np.ndarray, is_sorted: bool = False) -> float:
     rank = np.arange(1, n + 1)
     mean_abs_diff_sum = 2.0 * np.sum((2 * rank - n - 1) * x)
     return float(mean_abs_diff_sum / (2.0 * n * scale))
+
+
+def percentiles(
+    x: np.ndarray | Sequence[float] | pd.Series,
+    q: float | Sequence[float],
+    *,
+    axis: int | None = None,
+    is_sorted: bool = False,
+) -> Any:
+    """The ``q``-th percentiles (0 to 100) of ``x``, NaN ignored; NaN where none is left.
+
+    The definition is numpy's default (``np.percentile``, "linear"): interpolated between
+    the two closest ranks, the p-th percentile of n values sits at rank p / 100 * (n - 1)
+    counted from 0. ``pandas.Series.quantile`` uses the same one.
+
+    Args:
+        x: the values; with ``axis``, the percentiles of each slice along that axis.
+        q: one percentile or several.
+        axis: the axis along which (default: all values together).
+        is_sorted: ``x`` is one-dimensional, sorted ascending and free of NaN: two look-ups
+            per percentile instead of a pass over every value (for the weekly records,
+            which sort once for several statistics).
+
+    Returns:
+        A float for one ``q`` of all values, else an array: ``q``'s shape first, then the
+        axes of ``x`` left.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    q = np.asarray(q, dtype=np.float64)
+    if axis is None and x.size == 0:
+        return np.full(q.shape, np.nan)[()]
+    if is_sorted:
+        pos = q / 100 * (len(x) - 1)
+        lo = np.floor(pos).astype(np.int64)
+        hi = np.minimum(lo + 1, len(x) - 1)
+        return x[lo] + (pos - lo) * (x[hi] - x[lo])
+    with warnings.catch_warnings():  # a slice with no value left: NaN, as documented
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanpercentile(x, q, axis=axis)
 
 
 def outcome(net: np.ndarray | Sequence[float]) -> np.ndarray:
@@ -319,7 +359,7 @@ def summarize(
     reasons = networkers.exit_reason[networkers.exit_week >= 0].value_counts()
     ind = indicators(totals, networkers)
     verdict, parts = pyramid_risk(ind)
-    pct = np.percentile(net, PERCENTILES) if n else [float("nan")] * len(PERCENTILES)
+    pct = percentiles(net, PERCENTILES)
     return {
         "scenario": scenario,
         "seed": seed,
@@ -457,7 +497,7 @@ def survival_curves(networkers: pd.DataFrame, weeks: int) -> np.ndarray:
 
 def replicate_band(curves: np.ndarray) -> np.ndarray:
     """5th, 50th and 95th percentile over replicates (rows) of each column, NaN ignored."""
-    return np.nanquantile(curves, [0.05, 0.5, 0.95], axis=0)
+    return percentiles(curves, (5, 50, 95), axis=0)
 
 
 def survival_by_cohort(

@@ -15,8 +15,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import os
-import uuid
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,10 +43,10 @@ from sim.model import run
 from sim.results import (
     OutputError,
     check_parents,
-    hidden_beside,
     owned_tempdir,
     remove_leftovers,
     versions,
+    write_atomic,
 )
 from sim.scenario import Scenario, param_specs
 
@@ -620,33 +618,14 @@ def write_report(path: Path, data: bytes, overwrite: bool = False) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(path.parent)  # of a report killed while writing
-        tmp = path.parent / f"{hidden_beside(path, 'partial')}{uuid.uuid4().hex[:8]}"
-        # 0o666 less the umask, as for any new file (mkstemp would make it private)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
         raise OutputError(Msg("report.error.write", path=path, detail=exc.strerror)) from None
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # unlike a rename, fails if the name was taken meanwhile
-            except FileExistsError:
-                raise
-            except OSError:  # a file system without hard links: look, then rename
-                if path.exists():
-                    raise FileExistsError(path) from None
-                os.replace(tmp, path)
-    except FileExistsError:
+        write_atomic(path, data, overwrite=overwrite)
+    except FileExistsError:  # not ``overwrite``, and the name is taken
         raise OutputError(Msg("report.error.exists", path=path)) from None
     except OSError as exc:
         raise OutputError(Msg("report.error.write", path=path, detail=exc.strerror)) from None
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 # ---- PDF ------------------------------------------------------------------------------------

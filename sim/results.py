@@ -33,7 +33,7 @@ PACKAGES = ("networker-sim", "mesa", "numpy", "pandas", "pyarrow", "scipy")
 # ".<name>.partial-<pid>-<host>-<random>" and ".<name>.old-<pid>-<host>-<random>" beside a
 # result, "networker-sim-<kind>-<pid>-<host>-<random>" in the temporary folder.
 LEFTOVER = re.compile(
-    r"^(?:\..*\.(?:partial|old)|networker-sim-[a-z]+)"
+    r"^(?:\.(?P<name>.+)\.(?P<kind>partial|old)|networker-sim-[a-z]+)"
     r"-(?P<pid>\d+)-(?P<host>[A-Za-z0-9-]*)-[A-Za-z0-9_]{8}$"
 )
 MANIFEST = "manifest.json"
@@ -44,12 +44,13 @@ RUN_FILES = (
     "networkers.csv",
     "summary.json",
 )
-# An experiment folder (sim/experiments.py); a file being written has a hidden ".<name>.tmp".
+# An experiment folder (sim/experiments.py); a file being written has a hidden working name
+# (see write_atomic and written_name).
 STATE_FILE = "experiment.json"
 PARTS = "parts"
 TABLES = ("outcomes.parquet", "bands.parquet", "failures.json")
 TOP_FILES = (STATE_FILE, MANIFEST, *TABLES)
-PART_FILE = re.compile(r"^\.?(?:outcomes|weekly|networkers)-\d{5}-\d{7}\.parquet(?:\.tmp)?$")
+PART_FILE = re.compile(r"^(?:outcomes|weekly|networkers)-\d{5}-\d{7}\.parquet$")
 Foreign = Callable[[Path], list[str]]  # the names in a folder this tool did not write
 
 
@@ -131,6 +132,58 @@ def hidden_beside(out: Path, kind: str) -> str:
     return f".{out.name}.{kind}-{owner_tag()}-"
 
 
+def written_name(name: str) -> str:
+    """The name a working file of ``write_atomic`` is written for, any other name as it is:
+    ``.outcomes.parquet.partial-<pid>-<host>-<random>`` -> ``outcomes.parquet``."""
+    m = LEFTOVER.match(name)
+    return m["name"] if m is not None and m["kind"] == "partial" else name
+
+
+def write_atomic(
+    path: Path, content: bytes | str | Callable[[Path], Any], *, overwrite: bool = True
+) -> None:
+    """Write the file ``path`` whole or not at all.
+
+    The content goes to a hidden working file beside it (``hidden_beside``), is flushed to
+    the disk and then takes the name at once: whoever reads ``path`` finds the old file or
+    the new one, never part of one. An error or an interrupt removes the working file; one
+    left by a process killed outright is removed by a later start (``remove_leftovers``).
+
+    Args:
+        path: the file to write; its folder must exist.
+        content: the bytes, the text (written as UTF-8), or a function that writes the
+            file at the path it is given (``frame.to_parquet``, say).
+        overwrite: replace an existing file. Without it an existing file is never
+            replaced, not even one that appears while this one is being written.
+
+    Raises:
+        FileExistsError: ``path`` exists and ``overwrite`` is false.
+        OSError: the file cannot be written.
+    """
+    path = Path(path)
+    tmp = path.with_name(f"{hidden_beside(path, 'partial')}{secrets.token_hex(4)}")
+    try:
+        if callable(content):
+            content(tmp)
+        else:
+            tmp.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        with open(tmp, "rb") as f:  # on the disk before it takes the name
+            os.fsync(f.fileno())
+        if overwrite:
+            os.replace(tmp, path)
+            return
+        try:
+            os.link(tmp, path)  # unlike a rename, fails if the name was taken meanwhile
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: look, then rename
+            if path.exists():
+                raise FileExistsError(path) from None
+            os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def owned_mkdtemp(kind: str) -> Path:
     """A fresh folder in the temporary folder, named so a later start can clean it up."""
     tmp = Path(tempfile.gettempdir())
@@ -172,7 +225,9 @@ def foreign_in_experiment(folder: Path) -> list[str]:
             foreign += [
                 f"{PARTS}/{p.name}"
                 for p in sorted(entry.iterdir())
-                if not (PART_FILE.match(p.name) and p.is_file() and not p.is_symlink())
+                if not (
+                    PART_FILE.match(written_name(p.name)) and p.is_file() and not p.is_symlink()
+                )
             ]
         elif not _top_file(entry):
             foreign.append(name)
@@ -180,10 +235,7 @@ def foreign_in_experiment(folder: Path) -> list[str]:
 
 
 def _top_file(entry: Path) -> bool:
-    name = entry.name
-    if name.startswith(".") and name.endswith(".tmp"):  # see _write_atomic
-        name = name[1:-4]
-    return name in TOP_FILES and entry.is_file() and not entry.is_symlink()
+    return written_name(entry.name) in TOP_FILES and entry.is_file() and not entry.is_symlink()
 
 
 def foreign_in_output(folder: Path) -> list[str]:

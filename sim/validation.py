@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.experiments import Experiment, run_experiment
+from sim.experiments import Experiment, run_experiment, spread
 from sim.scenario import SCENARIO_DIR, Scenario
 
 MIN_RUNS = 20  # CALIBRATION.md: the mean over at least 20 seeds
@@ -111,21 +111,21 @@ def target_table(outcomes: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for target in TARGETS:
         values, shown = _target_values(target, outcomes)
-        mean = float(values.mean()) if len(values) else float("nan")
+        s = spread(values)  # the mean and 90 % range of ``describe``
         # for "every", the year shown is the one farthest from the middle: if it holds,
         # every year does (the band is symmetric about its middle)
-        holds = target.holds(mean) if not np.isnan(mean) else False
+        holds = target.holds(s["mean"]) if not np.isnan(s["mean"]) else False
         rows.append({
             "target": target.id,
             "outcome": target.outcome,
             "shown": shown,
-            "mean": mean,
-            "p5": float(values.quantile(0.05)) if len(values) else float("nan"),
-            "p95": float(values.quantile(0.95)) if len(values) else float("nan"),
+            "mean": s["mean"],
+            "p5": s["p5"],
+            "p95": s["p95"],
             "lo": target.lo,
             "hi": target.hi,
             "holds": holds,
-            "runs": len(values),
+            "runs": s["n"],
             "source": target.source,
         })  # fmt: skip
     return pd.DataFrame(rows)
@@ -178,7 +178,7 @@ def run_validation(
         master_seed: the replicates' master seed.
         **experiment_kw: passed to ``run_experiment`` (executor, workers, progress, lang).
     """
-    from sim.results import atomic_folder, owned_tempdir, versions
+    from sim.results import atomic_folder, owned_tempdir, versions, write_atomic
 
     with owned_tempdir("validate") as work:
         exp = run_experiment(scenario, runs, VALIDATION_POINTS, master_seed=master_seed,
@@ -218,8 +218,7 @@ def run_validation(
                 }
                 (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     if write_readme:
-        README.write_text(replace_block(README.read_text(encoding="utf-8"), block),
-                          encoding="utf-8")  # fmt: skip
+        write_atomic(README, replace_block(README.read_text(encoding="utf-8"), block))
     return Validation(table, exp, block, crit, crit_loss)
 
 

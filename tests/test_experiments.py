@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import threading
 import time
 import weakref
@@ -37,6 +38,7 @@ from sim.experiments import (
     replicate_seeds,
     run_experiment,
 )
+from sim.results import foreign_in_experiment, written_name
 from sim.scenario import Scenario, ScenarioError, load_scenario
 from sim.sensitivity import DEFAULT_SPAN, parse_params, sensitivity
 
@@ -63,7 +65,8 @@ def assert_same_experiment(a: Experiment, b: Experiment) -> None:
 
 
 def no_tmp_files(folder: Path) -> list[Path]:
-    return [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
+    """The working files of ``write_atomic`` in ``folder``: there are none after a write."""
+    return [p for p in folder.rglob("*") if written_name(p.name) != p.name]
 
 
 # ---- seeds ---------------------------------------------------------------------------------
@@ -390,15 +393,47 @@ def test_interrupt_while_writing_a_part_then_resume(
     with pytest.raises(KeyboardInterrupt):
         run_experiment(scenario, 3, master_seed=MASTER_SEED, workers=1, batch_size=1, out=out)
     monkeypatch.undo()
-    # the half-written file never got its final name: only the first batch counts as done
+    # the half-written file never got its final name, nor stayed: the first batch is done
     assert len(list((out / "parts").glob("outcomes-*.parquet"))) == 1
-    assert all(p.name.startswith(".") for p in no_tmp_files(out))
+    assert no_tmp_files(out) == []
     calls = count_run_batch(monkeypatch)
     exp = run_experiment(scenario, 3, master_seed=MASTER_SEED, workers=1, batch_size=1, out=out)
     assert len(calls) == 2
     assert no_tmp_files(out) == []
     uninterrupted = run_experiment(scenario, 3, master_seed=MASTER_SEED, workers=1)
     assert_same_experiment(exp, uninterrupted)
+
+
+def test_what_a_killed_writer_left_is_known_and_removed_on_resume(
+    scenario: Scenario, tmp_path: Path
+) -> None:
+    """A process killed outright in the middle of a write leaves its working file; it is
+    recognised as the tool's own (``--overwrite`` may replace the folder), and the next
+    start on the folder removes it."""
+    import subprocess
+    import sys
+
+    from sim.results import owner_tag
+
+    out = tmp_path / "exp"
+    run_experiment(scenario, 2, master_seed=MASTER_SEED, workers=1, batch_size=1, out=out)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    tag = owner_tag().replace(str(os.getpid()), gone.stdout.strip(), 1)
+    left = [
+        out / f".manifest.json.partial-{tag}-0a1b2c3d",
+        out / "parts" / f".outcomes-00000-0000002.parquet.partial-{tag}-0a1b2c3d",
+    ]
+    for path in left:
+        path.write_bytes(b"half a fi")
+    assert [written_name(p.name) for p in left] == [
+        "manifest.json",
+        "outcomes-00000-0000002.parquet",
+    ]
+    assert foreign_in_experiment(out) == []
+    run_experiment(scenario, 2, master_seed=MASTER_SEED, workers=1, batch_size=1, out=out)
+    assert not any(p.exists() for p in left)
+    assert no_tmp_files(out) == []
 
 
 def test_resume_after_interrupt_inside_a_batch_does_not_duplicate(
@@ -408,7 +443,7 @@ def test_resume_after_interrupt_inside_a_batch_does_not_duplicate(
     batch (replicates 2 and 3) is written: after its weekly and networkers parts, before its
     outcomes part. A resume that batches differently must not count 2 and 3 twice."""
     out = tmp_path / "exp"
-    real_run_batch, real_write = experiments.run_batch, experiments._write_atomic
+    real_run_batch, real_write = experiments.run_batch, experiments.write_atomic
 
     interrupted = threading.Event()
 
@@ -417,14 +452,14 @@ def test_resume_after_interrupt_inside_a_batch_does_not_duplicate(
             interrupted.wait(timeout=60)  # the first batch finishes last
         return real_run_batch(sc, tasks)
 
-    def write(path: Path, fn: Any) -> None:
+    def write(path: Path, content: Any, **kw: Any) -> None:
         if path.name.startswith("outcomes-"):
             interrupted.set()
             raise KeyboardInterrupt
-        real_write(path, fn)
+        real_write(path, content, **kw)
 
     monkeypatch.setattr(experiments, "run_batch", run_batch)
-    monkeypatch.setattr(experiments, "_write_atomic", write)
+    monkeypatch.setattr(experiments, "write_atomic", write)
     with ThreadPoolExecutor(2) as pool, pytest.raises(KeyboardInterrupt):
         run_experiment(
             scenario, 4, master_seed=MASTER_SEED, executor=pool, workers=2, batch_size=2, out=out

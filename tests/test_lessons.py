@@ -17,12 +17,13 @@ from sim.lessons import (
     N_DISCUSS,
     N_WATCH,
     RUNS,
+    Runs,
     lesson_files,
     measure_all,
     read_lesson,
     write_lessons,
 )
-from sim.scenario import STATEMENTS, list_scenarios
+from sim.scenario import STATEMENTS, list_scenarios, load_scenario
 
 SMALL = {"population.size": 1500, "simulation.weeks": 104}
 
@@ -42,6 +43,20 @@ def test_six_lessons_on_the_issue_topics():
         assert lesson.scenarios and set(lesson.scenarios) <= known
         assert set(lesson.statements) <= set(STATEMENTS)
     assert {"S7", "S5", "S8", "S4", "S9"} <= {s for x in LESSONS for s in x.statements}
+
+
+def test_gone_within_counts_recent_joiners_for_the_weeks_they_were_seen():
+    """Kaplan-Meier, as the handout and the dashboard: two people who joined two weeks
+    before the end and are still active say nothing about week 13, so two of the four
+    seen that long left (a plain count of everyone would say two in six)."""
+    import pandas as pd
+
+    runs = Runs(load_scenario("baseline", {"simulation.weeks": 100}), exp=None)
+    runs.__dict__["networkers"] = pd.DataFrame(
+        {"join_week": [0, 0, 0, 0, 98, 98], "exit_week": [5, 5, -1, -1, -1, -1]}
+    )
+    assert runs.gone_within(13) == pytest.approx(0.5)
+    assert runs.gone_within(4) == 0.0
 
 
 @pytest.mark.parametrize("lang", LANGS)

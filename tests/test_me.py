@@ -17,6 +17,7 @@ import pytest
 
 from sim import me
 from sim.cli import main
+from sim.experiments import local_executor
 from sim.me import Profile, ProfileError, check_profile, what_would_happen, wilson
 from sim.model import NetworkMarketingModel
 from sim.scenario import load_scenario
@@ -149,7 +150,14 @@ def test_same_answer_on_one_and_two_workers():
     profile = Profile(hours=6, tolerance=8, months=3)
     one = what_would_happen(sc, profile, 12, workers=1)
     two = what_would_happen(sc, profile, 12, workers=2)
-    assert one.rows.equals(two.rows)
+    pool = local_executor(2)  # the dashboard's way: one pool of its own for every question
+    try:
+        shared = what_would_happen(sc, profile, 12, executor=pool)
+        again = what_would_happen(sc, profile, 12, executor=pool)
+    finally:
+        pool.shutdown()
+    assert one.rows.equals(two.rows) and one.rows.equals(shared.rows)
+    assert one.to_dict() == two.to_dict() == shared.to_dict() == again.to_dict()
 
 
 def test_friends_make_the_warm_market():

@@ -14,11 +14,36 @@ from sim.metrics import (
     kaplan_meier,
     median_weeks_to_dropout,
     outcome_shares,
+    percentiles,
     survival_by_cohort,
     survival_curves,
 )
 from sim.records import income_snapshot
 from tests.support import small_model
+
+# ---- percentiles -----------------------------------------------------------------------------
+
+
+def test_percentiles_are_numpys_linear_ones_nan_ignored():
+    rng = np.random.default_rng(5)
+    x = rng.lognormal(3, 2, 401) - 50
+    qs = (5, 10, 25, 50, 75, 90, 99)
+    expected = np.percentile(x, qs)
+    np.testing.assert_array_equal(percentiles(x, qs), expected)
+    assert percentiles(pd.Series(x), 90) == pd.Series(x).quantile(0.9)  # pandas' definition too
+    np.testing.assert_allclose(percentiles(np.sort(x), qs, is_sorted=True), expected, rtol=1e-12)
+    with_gaps = np.concatenate([x, [np.nan] * 30])
+    np.testing.assert_array_equal(percentiles(with_gaps, qs), expected)
+    assert percentiles([1.0, 2.0, 3.0, 4.0], 50) == 2.5  # between the closest ranks
+
+
+def test_percentiles_of_nothing_are_nan():
+    assert math.isnan(percentiles([], 50))
+    assert np.isnan(percentiles([np.nan, np.nan], (5, 95))).all()
+    columns = percentiles(np.array([[1.0, np.nan], [3.0, np.nan]]), (5, 50, 95), axis=0)
+    np.testing.assert_allclose(columns[:, 0], [1.1, 2.0, 2.9])
+    assert np.isnan(columns[:, 1]).all()
+
 
 # ---- outcome shares --------------------------------------------------------------------------
 

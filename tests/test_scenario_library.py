@@ -12,7 +12,12 @@ from functools import cache
 import pandas as pd
 import pytest
 
-from sim.metrics import earners_discouraged_share, first_year_dropout_share, weeks_active
+from sim.metrics import (
+    earners_discouraged_share,
+    first_year_dropout_share,
+    kaplan_meier,
+    weeks_active,
+)
 from sim.model import RunResult, run
 from sim.scenario import STATEMENTS, ScenarioError, list_scenarios, load_scenario
 
@@ -34,10 +39,6 @@ LIBRARY = (
 @cache
 def result(name: str, seed: int) -> RunResult:
     return run(load_scenario(name), seed=seed)
-
-
-def tenure(r: RunResult) -> pd.Series:
-    return weeks_active(r.networkers, r.scenario.simulation.weeks)
 
 
 def test_the_library_is_complete():
@@ -190,9 +191,9 @@ def test_hype_launch_many_join_fast_most_quit_fast(seed):
     assert int(recruits.idxmax()) <= 13
     assert recruits.max() > 2 * base.weekly.new_recruits.rolling(4).mean().max()
 
-    def gone_within(r: RunResult, weeks: int) -> float:
-        n = r.networkers
-        return float(((n.exit_week >= 0) & (tenure(r) <= weeks)).mean())
+    def gone_within(r: RunResult, weeks: int) -> float:  # Kaplan-Meier, as the lessons count
+        n, now = r.networkers, r.scenario.simulation.weeks
+        return float(1 - kaplan_meier(n.join_week, n.exit_week, now, horizon=weeks).share[weeks])
 
     assert gone_within(hype, 13) > 0.5
     assert gone_within(hype, 13) > gone_within(base, 13) + 0.15

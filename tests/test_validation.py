@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.experiments import run_experiment
+from sim.experiments import describe, run_experiment
 from sim.metrics import (
     annual_turnover,
     first_year_dropout_share,
@@ -116,6 +116,18 @@ def test_target_table_mean_range_band_and_holds():
     assert c1["p5"] == pytest.approx(np.quantile([0.3, 0.5, 0.7, 0.5], 0.05))
     assert c1["holds"]
     assert tab.holds.all()
+
+
+def test_target_table_gives_the_mean_and_range_of_describe():
+    """The validation table and the experiment tables (``describe``) agree on a mean and
+    its 90 % range: one computation."""
+    frame = outcomes(share_net_loss=[0.31, 0.47, 0.66, 0.52], annual_turnover=[0.5, 0.7, 0.6, 0.9])
+    tab = target_table(frame).set_index("outcome")
+    desc = describe(frame[frame.point == 0]).set_index("outcome")
+    for col in ("share_net_loss", "annual_turnover"):
+        for stat in ("mean", "p5", "p95"):
+            assert tab.loc[col, stat] == desc.loc[col, stat]
+        assert tab.loc[col, "runs"] == desc.loc[col, "n"] == 4
 
 
 def test_target_table_flags_a_mean_outside_its_band_and_one_sided_bands():
