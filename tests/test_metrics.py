@@ -24,7 +24,7 @@ from tests.support import small_model
 
 
 def test_outcome_bounds_follow_calibration():
-    # CALIBRATION.md: a loss below -100 EUR, break-even within +-100 EUR inclusive, a profit
+    # docs/calibration.md: a loss below -100 EUR, break-even within +-100 EUR inclusive, a profit
     # above +100 EUR; the bounds themselves are break-even
     net = [-100.01, -BREAK_EVEN_EUR, 0.0, BREAK_EVEN_EUR, 100.01]
     for is_sorted in (False, True):
