@@ -189,7 +189,7 @@ def publish(m: NetworkMarketingModel, slow: bool) -> View:
 
 
 def networkers_csv() -> bytes:
-    """The per-networker table of the run so far (MODEL.md section 5), as CSV."""
+    """The per-networker table of the run so far (docs/model.md section 5), as CSV."""
     with _step_lock:
         table = model.value.result().networkers
     return table.to_csv(index=False).encode("utf-8")

@@ -1,5 +1,5 @@
 """The calibration procedure of the baseline: a search over a few parameters for the values
-that put every target of CALIBRATION.md inside its band.
+that put every target of docs/calibration.md inside its band.
 
     uv run python -m sim.calibration [--runs 8] [--start 16] [--steps 24]
 

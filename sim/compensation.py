@@ -1,4 +1,4 @@
-"""Compensation plans (MODEL.md section 4) as pure functions.
+"""Compensation plans (docs/model.md section 4) as pure functions.
 
 Each plan takes a downline tree and the month's volumes and returns what every networker
 is paid, rounded to cents. Nodes are indexed 0..n-1; ``sponsor[i]`` is the node above

@@ -4,7 +4,7 @@ Each statistic has one function here, which the summary, the weekly records, the
 the validation figures and the dashboard all call: the outcome shares (``outcome_shares``)
 and survival by weeks since joining (``kaplan_meier``) in particular.
 
-The indicator (MODEL.md section 5) informs; it is not legal advice. Its thresholds live in
+The indicator (docs/model.md section 5) informs; it is not legal advice. Its thresholds live in
 ``RISK_RULES`` and nowhere else.
 """
 
@@ -22,13 +22,13 @@ if TYPE_CHECKING:
     import pandas as pd
 
 PERCENTILES = (5, 10, 25, 50, 75, 90, 99)
-BREAK_EVEN_EUR = 100.0  # CALIBRATION.md: "break-even" = cumulative net within +-100 EUR
+BREAK_EVEN_EUR = 100.0  # docs/calibration.md: "break-even" = cumulative net within +-100 EUR
 YEAR_WEEKS = 52
 WEEKS_PER_MONTH_AVG = 52 / 12  # weeks in an average calendar month
 # Monthly net income bins on a signed log scale (EUR), for the income heat map.
 _DECADES = np.array([10.0, 30.0, 100.0, 300.0, 1_000.0, 3_000.0, 10_000.0])
 INCOME_BIN_EDGES = np.concatenate([[-np.inf], -_DECADES[::-1], _DECADES, [np.inf]])
-# Outcome of a networker's cumulative net income (CALIBRATION.md C1-C3), see ``outcome``.
+# Outcome of a networker's cumulative net income (docs/calibration.md C1-C3), see ``outcome``.
 LOSS, BREAK_EVEN, PROFIT = -1, 0, 1
 OUTCOME_SHARES = ("share_net_loss", "share_break_even", "share_profit")
 NOT_LEGAL_ADVICE = (
@@ -96,7 +96,7 @@ def percentiles(
 
 def outcome(net: np.ndarray | Sequence[float]) -> np.ndarray:
     """``LOSS`` below -BREAK_EVEN_EUR, ``PROFIT`` above +BREAK_EVEN_EUR, ``BREAK_EVEN``
-    within +-BREAK_EVEN_EUR, both bounds included (CALIBRATION.md C1-C3)."""
+    within +-BREAK_EVEN_EUR, both bounds included (docs/calibration.md C1-C3)."""
     net = np.asarray(net, dtype=np.float64)
     return np.where(net < -BREAK_EVEN_EUR, LOSS, np.where(net > BREAK_EVEN_EUR, PROFIT, BREAK_EVEN))
 
@@ -278,7 +278,7 @@ def first_year_dropout_share(networkers: pd.DataFrame, weeks: int) -> float:
 
 
 def first_year_dropout_by_year(networkers: pd.DataFrame, weeks: int) -> dict[str, float]:
-    """C4 per joining year (CALIBRATION.md C9): year n holds those who joined in weeks
+    """C4 per joining year (docs/calibration.md C9): year n holds those who joined in weeks
     [52 (n - 1), 52 n), founders in year 1; only years seen a full year after joining."""
     out = {}
     for year in range(1, weeks // YEAR_WEEKS):
@@ -305,7 +305,7 @@ def earners_discouraged_share(
 
 def annual_turnover(networkers: pd.DataFrame, weeks: int) -> float:
     """Networkers who quit during a year over the average number active that year,
-    pooled over the run's full years (CALIBRATION.md C5)."""
+    pooled over the run's full years (docs/calibration.md C5)."""
     years = weeks // YEAR_WEEKS
     if years == 0:
         return float("nan")
@@ -326,7 +326,7 @@ def weeks_active(networkers: pd.DataFrame, weeks: int) -> pd.Series:
 
 
 def gross_per_year_of_full_year_members(networkers: pd.DataFrame, weeks: int) -> np.ndarray:
-    """Gross income per year of those active at least a full year (CALIBRATION.md C6)."""
+    """Gross income per year of those active at least a full year (docs/calibration.md C6)."""
     tenure = weeks_active(networkers, weeks)
     full = tenure >= YEAR_WEEKS
     return (networkers.gross_income[full] * YEAR_WEEKS / tenure[full]).to_numpy()

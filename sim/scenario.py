@@ -111,14 +111,18 @@ def p(default: Any, lo: float | None, hi: float | None, unit: str, doc: str, sou
 
 @dataclass(frozen=True)
 class Simulation:
-    weeks: int = p(260, 1, 2600, "weeks", "Horizon; one step is one week", "MODEL.md §2: 5 years")
+    weeks: int = p(
+        260, 1, 2600, "weeks", "Horizon; one step is one week", "docs/model.md §2: 5 years"
+    )
     seed: int = p(42, 0, 2**32 - 1, "", "Seed of the random number generator", "assumption")
 
 
 @dataclass(frozen=True)
 class Population:
-    size: int = p(10_000, 50, 5_000_000, "people", "People in the market", "MODEL.md §2")
-    mean_degree: float = p(20.0, 2, 200, "ties", "Mean acquaintances per person", "MODEL.md §2")
+    size: int = p(10_000, 50, 5_000_000, "people", "People in the market", "docs/model.md §2")
+    mean_degree: float = p(
+        20.0, 2, 200, "ties", "Mean acquaintances per person", "docs/model.md §2"
+    )
     local_tie_share: float = p(
         0.5, 0, 1, "", "Share of ties to neighbours on a ring: gives clustering", "assumption"
     )
@@ -127,10 +131,20 @@ class Population:
     )
     founders: int = p(20, 1, 100_000, "people", "Networkers at week 0", "assumption")
     cooldown_weeks: int = p(
-        26, 0, 520, "weeks", "After a refusal, not approached again for this long", "MODEL.md §2"
+        26,
+        0,
+        520,
+        "weeks",
+        "After a refusal, not approached again for this long",
+        "docs/model.md §2",
     )
     max_refusals: int = p(
-        2, 1, 100, "", "After this many refusals a person is never approached again", "MODEL.md §2"
+        2,
+        1,
+        100,
+        "",
+        "After this many refusals a person is never approached again",
+        "docs/model.md §2",
     )
     word_of_mouth: float = p(
         1.0,
@@ -138,7 +152,7 @@ class Population:
         10,
         "",
         "Acceptance falls by this times the share of a person's acquaintances who dropped out",
-        "assumption (negative word of mouth, MODEL.md §2)",
+        "assumption (negative word of mouth, docs/model.md §2)",
     )
 
 
@@ -150,7 +164,7 @@ class Networker:
         1,
         "",
         "Share of joiners who build a business (the rest are product users)",
-        "MODEL.md §6: assumption between AARP 2018 and Herbalife/doTERRA",
+        "docs/model.md §6: assumption between AARP 2018 and Herbalife/doTERRA",
     )
     part_time_share: float = p(
         0.96, 0, 1, "", "Share of joiners who work part-time", "BDD member survey 2016"
@@ -215,7 +229,7 @@ class Networker:
         "EUR/month",
         "Retail margin and commissions in a month above which the month counts as a "
         "success and ends the run of refusals",
-        "assumption (MODEL.md §3.5: 'a small threshold')",
+        "assumption (docs/model.md §3.5: 'a small threshold')",
     )
     paid_prospecting: float = p(
         0.5,
@@ -223,7 +237,7 @@ class Networker:
         1,
         "",
         "Share of the usual contacts made by a networker whose business pays more than it costs",
-        "assumption (MODEL.md §3.5: they prospect less instead of quitting)",
+        "assumption (docs/model.md §3.5: they prospect less instead of quitting)",
     )
     no_market_weeks: int = p(
         13,
@@ -231,7 +245,7 @@ class Networker:
         520,
         "weeks",
         "Weeks in a row of finding nobody to pitch after which a builder leaves (no_market)",
-        "assumption (MODEL.md §3.5)",
+        "assumption (docs/model.md §3.5)",
     )
     fulltime_threshold: float = p(
         2000.0,
@@ -254,7 +268,7 @@ class Networker:
 @dataclass(frozen=True)
 class Experienced:
     share: float = p(
-        0.02, 0, 1, "", "Share of recruits who are experienced", "MODEL.md §6: assumption"
+        0.02, 0, 1, "", "Share of recruits who are experienced", "docs/model.md §6: assumption"
     )
     founder_share: float = p(0.2, 0, 1, "", "Share of founders who are experienced", "assumption")
     skill_factor: float = p(1.5, 1, 20, "x", "Skill multiplier of the experienced", "assumption")
@@ -329,14 +343,16 @@ class Market:
 
 @dataclass(frozen=True)
 class Compensation:
-    plan: str = p("unilevel", None, None, "", "Compensation plan", "MODEL.md §4", choices=PLANS)
+    plan: str = p(
+        "unilevel", None, None, "", "Compensation plan", "docs/model.md §4", choices=PLANS
+    )
     retail_margin: float = p(
         0.25,
         0,
         0.95,
         "",
         "Share of the retail price the seller keeps",
-        "MODEL.md §6: typical 20-35 %",
+        "docs/model.md §6: typical 20-35 %",
     )
     qualifier_volume: float = p(
         100.0,
@@ -344,7 +360,7 @@ class Compensation:
         1_000_000,
         "EUR/month",
         "Own monthly volume needed to be paid commissions",
-        "MODEL.md §6: Young Living-like plan",
+        "docs/model.md §6: Young Living-like plan",
     )
     unilevel_rates: tuple[float, ...] = p(
         [0.08, 0.05, 0.04, 0.04, 0.04],
@@ -352,7 +368,7 @@ class Compensation:
         1,
         "",
         "Unilevel: share of downline volume per level",
-        "MODEL.md §6: Young Living-like plan",
+        "docs/model.md §6: Young Living-like plan",
         length=(1, 30),
     )
     personal_rate: float = p(
@@ -406,7 +422,7 @@ class Compensation:
         1_000_000,
         "EUR",
         "recruitment_fee: entry fee a recruit pays",
-        "MODEL.md §6: FHTM $299, Vemma about $500",
+        "docs/model.md §6: FHTM $299, Vemma about $500",
     )
     fee_shares: tuple[float, ...] = p(
         [200.0, 100.0, 50.0, 50.0],
@@ -414,14 +430,16 @@ class Compensation:
         1_000_000,
         "EUR",
         "recruitment_fee: amount of each entry fee paid to the sponsor and the levels above",
-        "MODEL.md §6: most of it paid up the line",
+        "docs/model.md §6: most of it paid up the line",
         length=(1, 30),
     )
 
 
 @dataclass(frozen=True)
 class Costs:
-    starter_kit: float = p(100.0, 0, 100_000, "EUR", "Starter kit a recruit pays", "MODEL.md §6")
+    starter_kit: float = p(
+        100.0, 0, 100_000, "EUR", "Starter kit a recruit pays", "docs/model.md §6"
+    )
     monthly_fee: float = p(
         0.0, 0, 100_000, "EUR/month", "Fee for back office, website and the like", "assumption"
     )
@@ -431,7 +449,7 @@ class Costs:
         100_000,
         "EUR/month",
         "Own purchase required to stay qualified (autoship)",
-        "MODEL.md §6: typical autoship",
+        "docs/model.md §6: typical autoship",
     )
     expenses_per_hour: float = p(
         3.0,
@@ -447,7 +465,7 @@ class Costs:
         1,
         "",
         "Share of own purchases counted as value received",
-        "MODEL.md §3.7: none, as the critical literature counts it",
+        "docs/model.md §3.7: none, as the critical literature counts it",
     )
 
 
@@ -461,7 +479,7 @@ class Dropout:
 @dataclass(frozen=True)
 class Training:
     enabled: bool = p(
-        False, None, None, "", "Whether the company offers training", "MODEL.md §3 (S2)"
+        False, None, None, "", "Whether the company offers training", "docs/model.md §3 (S2)"
     )
     share: float = p(0.5, 0, 1, "", "Share of builders who take the training", "assumption")
     fee: float = p(300.0, 0, 100_000, "EUR", "Cost of the training, paid at joining", "assumption")
@@ -508,7 +526,7 @@ class Scenario:
     name: str = "default"
     description: str = ""
     description_de: str = ""
-    statements: tuple[str, ...] = ()  # the source text's statements it shows (MODEL.md §1)
+    statements: tuple[str, ...] = ()  # the source text's statements it shows (docs/model.md §1)
     simulation: Simulation = field(default_factory=Simulation)
     population: Population = field(default_factory=Population)
     networker: Networker = field(default_factory=Networker)
@@ -708,7 +726,7 @@ def _check_cross(s: Scenario, origin: str) -> None:
         )
 
 
-STATEMENTS = tuple(f"S{i}" for i in range(1, 12))  # MODEL.md §1: S1 .. S11
+STATEMENTS = tuple(f"S{i}" for i in range(1, 12))  # docs/model.md §1: S1 .. S11
 
 
 SCENARIO_KEYS = ("name", "description", "description_de", "statements", "base")

@@ -1,4 +1,4 @@
-"""The calibration targets of ``shared/docs/CALIBRATION.md`` and how a scenario meets them.
+"""The calibration targets of ``docs/calibration.md`` and how a scenario meets them.
 
 Each target is computed from a run's own outputs (the summary of ``sim.metrics``), as the
 mean and 90 % range over replicates; it holds when the mean lies in the band. The
@@ -18,7 +18,7 @@ import pandas as pd
 from sim.experiments import Experiment, run_experiment, spread
 from sim.scenario import SCENARIO_DIR, Scenario
 
-MIN_RUNS = 20  # CALIBRATION.md: the mean over at least 20 seeds
+MIN_RUNS = 20  # docs/calibration.md: the mean over at least 20 seeds
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ TARGETS = (
     Target("C10", "builder_first_year_dropout_share", 0.20, INF,
            "the source text (S7): rejections are why beginners stop", kind="difference"),
 )  # fmt: skip
-# C10 compares builders' first-year dropout at these two tolerances (CALIBRATION.md)
+# C10 compares builders' first-year dropout at these two tolerances (docs/calibration.md)
 TOLERANCE_POINTS = ({"networker.tolerance_mean": 2.0}, {"networker.tolerance_mean": 8.0})
 VALIDATION_POINTS = [{}, *TOLERANCE_POINTS]  # point 0 is the scenario as it is
 TAYLOR_LOSS_SHARE = 0.99  # Jon M. Taylor, The Case (for and) against MLM, ch. 7

@@ -1,4 +1,4 @@
-"""Every plan pays the right cents on small trees built by hand (MODEL.md section 4).
+"""Every plan pays the right cents on small trees built by hand (docs/model.md section 4).
 
 The expected payouts are worked out in the tests with the arithmetic written out. The
 sponsor tree used by most tests::

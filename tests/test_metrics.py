@@ -49,7 +49,7 @@ def test_percentiles_of_nothing_are_nan():
 
 
 def test_outcome_bounds_follow_calibration():
-    # CALIBRATION.md: a loss below -100 EUR, break-even within +-100 EUR inclusive, a profit
+    # docs/calibration.md: a loss below -100 EUR, break-even within +-100 EUR inclusive, a profit
     # above +100 EUR; the bounds themselves are break-even
     net = [-100.01, -BREAK_EVEN_EUR, 0.0, BREAK_EVEN_EUR, 100.01]
     for is_sorted in (False, True):

@@ -1,4 +1,4 @@
-"""The networker's rules (MODEL.md section 3), on small hand-built cases.
+"""The networker's rules (docs/model.md section 3), on small hand-built cases.
 
 Each test builds a tiny model with one founder and drives that networker's methods
 directly: the failed-contact dropout rule (S7), confidence, reachable hours (S9), whom to
@@ -387,7 +387,7 @@ def test_successful_recruiting_pitch_makes_a_networker_in_the_downline():
     assert model.recruits_this_week == 1
 
 
-# ---- what counts as a failed contact, and results against rejections (MODEL.md §3.5) ----
+# ---- what counts as a failed contact, and results against rejections (docs/model.md §3.5) ----
 
 
 def test_acquaintances_in_the_business_are_passed_over_not_pitched():

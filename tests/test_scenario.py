@@ -27,7 +27,7 @@ EXPECTED_SCENARIOS = {"baseline", "retail_focused", "pyramid"}
 SCENARIO_FILES = sorted(SCENARIO_DIR.glob("*.toml"))
 
 # What counts as "a source": the word "assumption", or a citation: a project document
-# (MODEL.md §6), a source text (S7, "source text S9"), a survey, or a dated publication.
+# (docs/model.md §6), a source text (S7, "source text S9"), a survey, or a dated publication.
 SOURCE_RE = re.compile(
     r"assumption"
     r"|\b[\w-]+\.md\b"
@@ -50,7 +50,7 @@ def has_source(text: str) -> bool:
     [
         ("assumption", True),
         ("EUR; Assumption (none)", True),
-        ("MODEL.md §6: typical 20-35 %", True),
+        ("docs/model.md §6: typical 20-35 %", True),
         ("source text S7 ('three to four')", True),
         ("BDD member survey (Germany, 2016 data)", True),
         ("", False),

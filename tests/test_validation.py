@@ -1,4 +1,4 @@
-"""Calibration targets (CALIBRATION.md), their definitions on hand-made tables, the
+"""Calibration targets (docs/calibration.md), their definitions on hand-made tables, the
 calibrated baseline inside every band, and the pyramid-risk verdict of every scenario."""
 
 from __future__ import annotations
@@ -160,7 +160,7 @@ def test_readme_block_is_replaced_not_duplicated():
 
 @pytest.mark.slow
 def test_calibrated_baseline_lands_inside_every_band_and_matches_the_readme():
-    """CALIBRATION.md: the mean over at least 20 seeds lies in every band; and the table
+    """docs/calibration.md: the mean over at least 20 seeds lies in every band; and the table
     in README.md is this table, generated, not typed in."""
     exp = run_experiment(
         load_scenario("baseline"), MIN_RUNS, VALIDATION_POINTS, master_seed=42, workers=2
