@@ -1,4 +1,4 @@
-"""The company and its market as a Mesa model: the weekly and monthly schedule of MODEL.md.
+"""The company and its market as a Mesa model: the weekly and monthly schedule of docs/model.md.
 
 Each week every active networker makes contacts (``sim.networker``): the model draws how
 many for all of them at once, then the compiled rules make them networker after networker in
@@ -60,7 +60,7 @@ class NetworkMarketingModel(mesa.Model):
         self.series = WeeklySeries(params.simulation.weeks)
         self.markets = Markets()
         m = params.market
-        # [cold sale, cold recruit, warm sale, warm recruit]: MODEL.md §3.4, with product
+        # [cold sale, cold recruit, warm sale, warm recruit]: docs/model.md §3.4, with product
         # appeal (S11) folded in
         self.rates = m.product_appeal * np.array(
             [m.sale_rate_cold, m.recruit_rate_cold, m.sale_rate_warm, m.recruit_rate_warm]
@@ -135,7 +135,7 @@ class NetworkMarketingModel(mesa.Model):
     def contact_counts(self, ids: np.ndarray) -> np.ndarray:
         """This week's number of contacts of networkers ``ids``: Poisson, with a mean of
         their reachable hours times the contacts per hour, less while the business pays
-        (they prospect less) and after weeks of finding nobody (MODEL.md section 3)."""
+        (they prospect less) and after weeks of finding nobody (docs/model.md section 3)."""
         cols, nw = self.ledger.cols, self.params.networker
         rate = self.contact_hours(ids) * self.params.market.contacts_per_hour
         cols["training_weeks"][ids] = np.maximum(cols["training_weeks"][ids] - 1, 0)
@@ -347,13 +347,13 @@ class NetworkMarketingModel(mesa.Model):
         self.totals["retail_volume"] += wholesale
 
     def retire(self, agent: Networker, reason: ExitReason) -> None:
-        """``agent`` quits: downline and customers roll up to the sponsor (MODEL.md §3)."""
+        """``agent`` quits: downline and customers roll up to the sponsor (docs/model.md §3)."""
         self.retire_many(np.array([agent.nid]), reason)
 
     def retire_many(self, nids: np.ndarray, reason: ExitReason, *, marked: bool = False) -> None:
         """Networkers ``nids`` quit for ``reason``: their downlines move up to the nearest
         sponsor who stays, who also takes over each customer with the hand-over
-        probability; the other customers are lost (MODEL.md §3). ``marked``: the compiled
+        probability; the other customers are lost (docs/model.md §3). ``marked``: the compiled
         rules have already made them former networkers."""
         lg, pop = self.ledger, self.population
         nids = np.asarray(nids, dtype=np.int64)
@@ -424,7 +424,7 @@ class NetworkMarketingModel(mesa.Model):
             self.paid_median_customers.append(float(np.median(customers[paid_ids])))
         self.enrolment_sponsors = []
         lg.retail_wholesale_month[:] = 0.0
-        # month net; results count against rejections (MODEL.md §3.5): a month whose
+        # month net; results count against rejections (docs/model.md §3.5): a month whose
         # margin and commissions pass the threshold resets the run of refusals, and a
         # business that paid more than it cost keeps its networker from discouragement
         net, gross = lg.net, lg.gross

@@ -1,4 +1,4 @@
-"""The networker: a Mesa agent who spends a week contacting people (MODEL.md section 3).
+"""The networker: a Mesa agent who spends a week contacting people (docs/model.md section 3).
 
 When does a networker give up? ``record_refusal``: after *k* refusals in a row, *k* being
 the networker's tolerance (the source text's "three or four", S7), unless the business
@@ -45,7 +45,7 @@ REFUSED, SUCCESS, NEITHER = 0, 1, 2
 
 @dataclass(frozen=True)
 class Traits:
-    """What new networkers bring (MODEL.md section 2), fixed at joining: one value each,
+    """What new networkers bring (docs/model.md section 2), fixed at joining: one value each,
     or one array each for a batch of newcomers.
 
     Attributes:
@@ -356,7 +356,7 @@ def record_refusal(w: World, nid: int) -> bool:
     """A no: one more refusal in a row. Returns True if the networker gives up (S7).
 
     Only business builders are discouraged this way; product users joined to buy and
-    leave for other reasons (MODEL.md section 2). A builder whose business pays more
+    leave for other reasons (docs/model.md section 2). A builder whose business pays more
     than it costs (``paying``, set at each month's close) shrugs refusals off.
     """
     if w.paying[nid]:
@@ -381,7 +381,7 @@ def count_dry_week(w: World, nid: int, dry: bool) -> None:
 
 @njit(**INLINE)
 def make_contacts(w: World, rng: np.random.Generator, nid: int, n: int) -> int:
-    """``n`` contacts of networker ``nid``: whom, what, and the outcome of each (MODEL.md
+    """``n`` contacts of networker ``nid``: whom, what, and the outcome of each (docs/model.md
     section 3). Returns the number of contacts made."""
     made = pitched = 0
     for _ in range(n):
@@ -557,7 +557,7 @@ class Networker(mesa.Agent):
         return out
 
     def make_contacts(self, n: int) -> int:
-        """``n`` contacts: whom, what, and the outcome of each (MODEL.md section 3)."""
+        """``n`` contacts: whom, what, and the outcome of each (docs/model.md section 3)."""
         return self._run(make_contacts, n)
 
     def next_contact(self) -> tuple[int, bool]:

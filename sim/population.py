@@ -1,7 +1,7 @@
 """The people of the market and their social graph, held in arrays (not agents).
 
 Every person is, at any time, exactly one of ``PROSPECT``, ``CUSTOMER``, ``NETWORKER`` or
-``FORMER`` (MODEL.md section 2); a former networker's ``ExitReason`` says why they left.
+``FORMER`` (docs/model.md section 2); a former networker's ``ExitReason`` says why they left.
 The social graph is stored as CSR arrays so that a population of a million people fits in
 memory. The population owns who buys from whom: ``seller``, by customer.
 """

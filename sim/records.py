@@ -1,4 +1,4 @@
-"""What a run records (MODEL.md section 5): the per-networker ledger and the weekly series."""
+"""What a run records (docs/model.md section 5): the per-networker ledger and the weekly series."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sim.metrics import (
     PERCENTILES,
     gini,
     outcome_shares,
+    percentiles,
     top_share,
 )
 from sim.population import NETWORKER, ExitReason
@@ -52,7 +53,7 @@ LEDGER_COLUMNS: dict[str, type] = {
     "net_at_month_start": np.float64,
     "last_month_net": np.float64,  # NaN until a month was completed
     "gross_at_month_start": np.float64,
-    "paying": np.bool_,  # last month's business paid more than it cost (MODEL.md §3.5)
+    "paying": np.bool_,  # last month's business paid more than it cost (docs/model.md §3.5)
     "failures": np.int32,  # the current run of refusals
     "dry_weeks": np.int32,  # weeks in a row of finding nobody to pitch
     "retail_wholesale_month": np.float64,  # customers' orders this month, wholesale value
@@ -176,7 +177,7 @@ class Ledger:
         return self.gross - self.costs
 
 
-# Weekly series: one value per week (MODEL.md section 5). Money flows are EUR in that week;
+# Weekly series: one value per week (docs/model.md section 5). Money flows are EUR in that week;
 # commissions, orders and monthly costs fall in the week that closes a month.
 SERIES = (
     ["week", "active", "active_builders", "new_recruits", "contacts"]
@@ -224,30 +225,20 @@ def income_snapshot(ledger: Ledger) -> tuple[dict[str, float], np.ndarray]:
     monthly = np.sort(monthly[~np.isnan(monthly)])
     hist = np.diff(np.searchsorted(monthly, INCOME_BIN_EDGES, side="left"))
     net = np.sort(ledger.net)  # one sort serves the percentiles, shares and Gini
-    for q, value in zip(PERCENTILES, sorted_percentiles(monthly), strict=True):
-        out[f"monthly_net_p{q}"] = value
-    for q, value in zip(PERCENTILES, sorted_percentiles(net), strict=True):
-        out[f"cumulative_net_p{q}"] = value
+    for name, values in (("monthly", monthly), ("cumulative", net)):
+        found = percentiles(values, PERCENTILES, is_sorted=True)
+        for q, value in zip(PERCENTILES, found, strict=True):
+            out[f"{name}_net_p{q}"] = value
     out.update(outcome_shares(net, is_sorted=True))
     out["gini_net_income"] = gini(net, is_sorted=True)
     out["top1_commission_share"] = top_share(ledger.commission + ledger.recruiting_reward)
     return out, hist
 
 
-def sorted_percentiles(x: np.ndarray) -> np.ndarray:
-    """``np.percentile(x, PERCENTILES)`` (linear interpolation) of an already sorted x."""
-    if len(x) == 0:
-        return np.full(len(PERCENTILES), np.nan)
-    pos = np.asarray(PERCENTILES) / 100 * (len(x) - 1)
-    lo = np.floor(pos).astype(np.int64)
-    hi = np.minimum(lo + 1, len(x) - 1)
-    return x[lo] + (pos - lo) * (x[hi] - x[lo])
-
-
 def networker_table(
     ledger: Ledger, downline_now: np.ndarray, customers_now: np.ndarray
 ) -> pd.DataFrame:
-    """The per-networker table of MODEL.md section 5."""
+    """The per-networker table of docs/model.md section 5."""
     active = ledger.active
     reason = np.array([r.label for r in ExitReason])[ledger.exit_reason]
     hours_worked = ledger.hours_worked
