@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,3 +124,86 @@ def cli_env(request: pytest.FixtureRequest, root: Path) -> dict[str, str]:
     bytecode = cache.mkdir("cli-bytecode") if cache is not None else root / "bytecode"
     env["PYTHONPYCACHEPREFIX"] = str(bytecode)
     return env
+
+
+# ---- the dashboard server ------------------------------------------------------------------
+
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; the tests never download a browser
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+START_TIMEOUT = 90.0  # seconds for the server to answer (imports are slow on a busy machine)
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    url: str
+    log: Path
+
+    def log_tail(self, lines: int = 30) -> str:
+        text = self.log.read_text(encoding="utf-8", errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+    def answers(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.url, timeout=2) as response:
+                return response.status == 200
+        except (OSError, urllib.error.URLError):
+            return False
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """End the server's process group: the CLI and the Solara server it started."""
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    finally:
+        # whatever of the group is left (the Solara server, if the CLI did not end it)
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+@contextmanager
+def dashboard_server(folder: Path) -> Iterator[Server]:
+    """``networker-sim dashboard`` on a free port, in its own process group."""
+    port = free_port()
+    log = folder / "server.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sim.cli", "dashboard", "--host", "127.0.0.1",
+             "--port", str(port)],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+    server = Server(process, f"http://127.0.0.1:{port}/", log)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while not server.answers():
+            if process.poll() is not None:
+                pytest.fail(f"the dashboard exited with {process.returncode}:\n{server.log_tail()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"the dashboard did not answer in {START_TIMEOUT:.0f} s:\n"
+                            f"{server.log_tail()}")  # fmt: skip
+            time.sleep(0.25)
+        yield server
+    finally:
+        stop_group(process)

@@ -13,20 +13,25 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from support import describe, in_session, wait_for, workers_of
+from support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Server,
+    dashboard_server,
+    describe,
+    in_session,
+    wait_for,
+    workers_of,
+)
 
 from dashboards.state import DEFAULT_SCENARIO, SLIDERS
 from sim.i18n import fmt_int, fmt_num, t
@@ -39,90 +44,10 @@ except ImportError:  # no Playwright: the browser fixture skips every test here
 
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-START_TIMEOUT = 90.0  # seconds for the server to answer (imports are slow on a busy machine)
 # milliseconds for anything on the page: every wait is for something the page shows, so a
 # generous limit costs nothing when the machine is fast and holds when it is busy
 UI_TIMEOUT = 120_000
-
-
-# ---- the server ------------------------------------------------------------------------------
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen
-    url: str
-    log: Path
-
-    def log_tail(self, lines: int = 30) -> str:
-        text = self.log.read_text(encoding="utf-8", errors="replace")
-        return "\n".join(text.splitlines()[-lines:])
-
-    def answers(self) -> bool:
-        try:
-            with urllib.request.urlopen(self.url, timeout=2) as response:
-                return response.status == 200
-        except (OSError, urllib.error.URLError):
-            return False
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def stop_group(process: subprocess.Popen) -> None:
-    """End the server's process group: the CLI and the Solara server it started."""
-    with suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    finally:
-        # whatever of the group is left (the Solara server, if the CLI did not end it)
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-
-@contextmanager
-def dashboard_server(folder: Path) -> Iterator[Server]:
-    """``networker-sim dashboard`` on a free port, in its own process group."""
-    port = free_port()
-    log = folder / "server.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "sim.cli", "dashboard", "--host", "127.0.0.1",
-             "--port", str(port)],
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )  # fmt: skip
-    server = Server(process, f"http://127.0.0.1:{port}/", log)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not server.answers():
-            if process.poll() is not None:
-                pytest.fail(f"the dashboard exited with {process.returncode}:\n{server.log_tail()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"the dashboard did not answer in {START_TIMEOUT:.0f} s:\n"
-                            f"{server.log_tail()}")  # fmt: skip
-            time.sleep(0.25)
-        yield server
-    finally:
-        stop_group(process)
 
 
 @pytest.fixture(scope="module")

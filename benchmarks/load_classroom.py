@@ -1,0 +1,194 @@
+"""A class on one dashboard server, measured with real browsers (issue 14).
+
+Starts ``networker-sim dashboard`` on a free port, then opens it in N browser contexts of
+one headless Chromium at the same moment (each context is a student with their own
+session), and measures what each student waits for:
+
+- page load: from opening the address until the Step button and all six charts show;
+- Step: from the click until the page shows the next week and its charts are redrawn.
+  Every student presses Step ``--steps`` times, with a short pause between presses, all
+  students at the same time.
+
+It prints the median and maximum of both, how many students never got their charts,
+the console errors, and the CPU time the server used. Target (issue 14): every page
+within 15 s and a Step median within 2 s at 30 students on a busy 2-core machine.
+
+    uv run python benchmarks/load_classroom.py [--students 1,12,30] [--steps 5]
+
+Chromium runs on the same machine as the server and costs CPU too, as a class's
+browsers do not; the figures are therefore on the pessimistic side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHARTS = 6  # images on the simulation page
+# the tests' helpers start the server and know the browser
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+
+@dataclass
+class Figures:
+    """What the students of one class waited for, in seconds."""
+
+    students: int
+    loads: list[float] = field(default_factory=list)  # one per student who got the page
+    steps: list[float] = field(default_factory=list)  # one per answered Step
+    failed: list[str] = field(default_factory=list)  # what went wrong, per student
+    errors: list[str] = field(default_factory=list)  # console errors
+    server_cpu: float = 0.0  # CPU seconds of the server while the class ran
+    wall: float = 0.0
+
+    @staticmethod
+    def cell(xs: list[float]) -> str:
+        return f"{statistics.median(xs):.2f} / {max(xs):.2f}" if xs else "-"
+
+    def line(self) -> str:
+        return (
+            f"{self.students:>8} {self.cell(self.loads):>15} {self.cell(self.steps):>15} "
+            f"{len(self.failed):>7} {len(self.errors):>7} {self.server_cpu:>10.1f} "
+            f"{self.wall:>7.1f}"
+        )
+
+
+HEADER = (
+    f"{'students':>8} {'load med / max':>15} {'Step med / max':>15} {'failed':>7} "
+    f"{'errors':>7} {'server CPU':>10} {'wall':>7}"
+)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+WEEK = re.compile(r"^(?:Week|Woche) (\d+) ")
+
+
+async def _week(page) -> int:
+    text = await page.get_by_text(WEEK).first.inner_text()
+    return int(WEEK.match(text.strip())[1])
+
+
+async def _histogram(page) -> str:
+    """The address of the net-income histogram's image: its title names the week, so
+    every Step changes it."""
+    return await page.locator("img.solara-image").nth(1).get_attribute("src") or ""
+
+
+async def student(browser, url: str, steps: int, timeout: float, start: float, fig: Figures,
+                  loaded: asyncio.Barrier, pause: float) -> None:  # fmt: skip
+    """One student: open the page, wait for the charts, then Step ``steps`` times."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 1600})
+    page = await context.new_page()
+    page.set_default_timeout(timeout * 1000)
+    page.on("console", lambda m: fig.errors.append(m.text) if m.type == "error" else None)
+    try:
+        try:
+            await page.goto(url)
+            await page.get_by_role("button", name="Step", exact=True).wait_for()
+            await page.wait_for_function(
+                f"document.querySelectorAll('img.solara-image').length == {CHARTS}"
+            )
+            fig.loads.append(time.monotonic() - start)
+        except Exception as exc:  # a student without a page still waits for the others
+            fig.failed.append(f"load: {type(exc).__name__}: {str(exc)[:120]}")
+            await loaded.wait()
+            return
+        await loaded.wait()
+        button = page.get_by_role("button", name="Step", exact=True)
+        for _ in range(steps):
+            await asyncio.sleep(random.uniform(0.5, 1.5) * pause)
+            week, src = await _week(page), await _histogram(page)
+            clicked = time.monotonic()
+            await button.click()
+            try:
+                await page.wait_for_function(
+                    """([week, src]) => {
+                        const label = [...document.querySelectorAll('span, div')].find(
+                            e => /^(Week|Woche) \\d+ /.test(e.textContent || '')
+                                 && e.children.length == 0);
+                        const img = document.querySelectorAll('img.solara-image')[1];
+                        return label && parseInt(label.textContent.split(' ')[1]) > week
+                               && img && img.src != src;
+                    }""",
+                    arg=[week, src],
+                )
+            except Exception as exc:
+                fig.failed.append(f"step: {type(exc).__name__}: {str(exc)[:120]}")
+                return
+            fig.steps.append(time.monotonic() - clicked)
+    finally:
+        await context.close()
+
+
+async def run_class(url: str, students: int, steps: int = 5, timeout: float = 120.0,
+                    pause: float = 1.0, server_pid: int | None = None) -> Figures:  # fmt: skip
+    """``students`` browser contexts open ``url`` at once and Step; what they waited for."""
+    from playwright.async_api import async_playwright
+    from support import CHROMIUM, CHROMIUM_ARGS
+
+    fig = Figures(students)
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            cpu0 = cpu_seconds(server_pid) if server_pid else 0.0
+            start = time.monotonic()
+            loaded = asyncio.Barrier(students)
+            await asyncio.gather(*(
+                student(browser, url, steps, timeout, start, fig, loaded, pause)
+                for _ in range(students)
+            ))  # fmt: skip
+            fig.wall = time.monotonic() - start
+            fig.server_cpu = (cpu_seconds(server_pid) - cpu0) if server_pid else 0.0
+        finally:
+            await browser.close()
+    return fig
+
+
+def main() -> None:
+    from support import dashboard_server
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", default="1,12,30", help="class sizes, comma-separated")
+    parser.add_argument("--steps", type=int, default=5, help="Steps per student")
+    parser.add_argument("--url", help="an already running dashboard instead of a new one")
+    parser.add_argument("--errors", action="store_true", help="print the console errors")
+    args = parser.parse_args()
+    print(f"load average: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} "
+          f"{os.getloadavg()[2]:.2f}, {os.cpu_count()} cores")  # fmt: skip
+    print("seconds; a new server for each class size")
+    print(HEADER)
+    for n in (int(s) for s in args.students.split(",")):
+        if args.url:
+            fig = asyncio.run(run_class(args.url, n, args.steps))
+        else:
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as folder, dashboard_server(Path(folder)) as server:
+                fig = asyncio.run(run_class(server.url, n, args.steps,
+                                            server_pid=server.process.pid))  # fmt: skip
+        print(fig.line(), flush=True)
+        for reason in sorted(set(fig.failed)):
+            print(f"    failed: {reason}")
+        if args.errors:
+            for error in sorted(set(fig.errors)):
+                print(f"    console: {error[:160]}")
+
+
+if __name__ == "__main__":
+    main()
