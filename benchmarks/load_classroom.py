@@ -4,7 +4,7 @@ Starts ``networker-sim dashboard`` on a free port, then opens it in N browser co
 one headless Chromium at the same moment (each context is a student with their own
 session), and measures what each student waits for:
 
-- page load: from opening the address until the Step button and all six charts show;
+- page load: from opening the address until all six charts show and Step can be pressed;
 - Step: from the click until the page shows the next week and its charts are redrawn.
   Every student presses Step ``--steps`` times, with a short pause between presses, all
   students at the same time.
@@ -33,6 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CHARTS = 6  # images on the simulation page
+# milliseconds between looks at the page; Playwright's default looks at every animation
+# frame, which costs 30 pages more CPU than the pages themselves
+POLL = 100
 # the tests' helpers start the server and know the browser
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
@@ -47,6 +50,10 @@ class Figures:
     failed: list[str] = field(default_factory=list)  # what went wrong, per student
     errors: list[str] = field(default_factory=list)  # console errors
     server_cpu: float = 0.0  # CPU seconds of the server while the class ran
+    browser_cpu: float = 0.0  # CPU seconds of the browser's processes
+    browser_kinds: dict[str, float] = field(default_factory=dict)  # by kind of process
+    browser_cpu_loading: float = 0.0  # of that, until every page had loaded
+    load_wall: float = 0.0  # seconds until every page had loaded (or given up)
     wall: float = 0.0
 
     @staticmethod
@@ -57,13 +64,13 @@ class Figures:
         return (
             f"{self.students:>8} {self.cell(self.loads):>15} {self.cell(self.steps):>15} "
             f"{len(self.failed):>7} {len(self.errors):>7} {self.server_cpu:>10.1f} "
-            f"{self.wall:>7.1f}"
+            f"{self.browser_cpu:>11.1f} {self.wall:>7.1f}"
         )
 
 
 HEADER = (
     f"{'students':>8} {'load med / max':>15} {'Step med / max':>15} {'failed':>7} "
-    f"{'errors':>7} {'server CPU':>10} {'wall':>7}"
+    f"{'errors':>7} {'server CPU':>10} {'browser CPU':>11} {'wall':>7}"
 )
 
 
@@ -76,6 +83,50 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def descendants(root: int) -> list[int]:
+    """The processes below ``root`` (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                ppid = int(Path(f"/proc/{entry}/stat").read_text().rpartition(")")[2].split()[1])
+            except OSError:
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def kind(pid: int) -> str:
+    try:  # Chromium rewrites its arguments as one string
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").split()
+    except OSError:
+        return "?"
+    for arg in args:
+        if arg.startswith(b"--type="):
+            return arg[7:].decode()
+    return Path(args[0].decode()).name if args else "?"
+
+
+async def browser_cpu(seen: dict[int, tuple[str, float]], server_pid: int | None) -> None:
+    """Keep the kind and CPU seconds of every browser process below this one in ``seen``
+    (a renderer's time is read before its context closes it), until cancelled."""
+    while True:
+        for pid in descendants(os.getpid()):
+            if pid != server_pid:
+                old = seen.get(pid, ("", 0.0))[1]
+                seen[pid] = (seen.get(pid, ("",))[0] or kind(pid), max(old, cpu_seconds(pid)))
+        await asyncio.sleep(0.5)
+
+
+# the page is ready: its charts are there and Step can be pressed
+READY = """charts => document.querySelectorAll('img.solara-image').length == charts
+    && [...document.querySelectorAll('button')].some(
+        b => b.textContent.trim() == 'Step' && !b.disabled)"""
 WEEK = re.compile(r"^(?:Week|Woche) (\d+) ")
 
 
@@ -100,10 +151,7 @@ async def student(browser, url: str, steps: int, timeout: float, start: float, f
     try:
         try:
             await page.goto(url)
-            await page.get_by_role("button", name="Step", exact=True).wait_for()
-            await page.wait_for_function(
-                f"document.querySelectorAll('img.solara-image').length == {CHARTS}"
-            )
+            await page.wait_for_function(READY, arg=CHARTS, polling=POLL)
             fig.loads.append(time.monotonic() - start)
         except Exception as exc:  # a student without a page still waits for the others
             fig.failed.append(f"load: {type(exc).__name__}: {str(exc)[:120]}")
@@ -115,8 +163,8 @@ async def student(browser, url: str, steps: int, timeout: float, start: float, f
             await asyncio.sleep(random.uniform(0.5, 1.5) * pause)
             week, src = await _week(page), await _histogram(page)
             clicked = time.monotonic()
-            await button.click()
             try:
+                await button.click()
                 await page.wait_for_function(
                     """([week, src]) => {
                         const label = [...document.querySelectorAll('span, div')].find(
@@ -127,6 +175,7 @@ async def student(browser, url: str, steps: int, timeout: float, start: float, f
                                && img && img.src != src;
                     }""",
                     arg=[week, src],
+                    polling=POLL,
                 )
             except Exception as exc:
                 fig.failed.append(f"step: {type(exc).__name__}: {str(exc)[:120]}")
@@ -147,14 +196,33 @@ async def run_class(url: str, students: int, steps: int = 5, timeout: float = 12
         browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             cpu0 = cpu_seconds(server_pid) if server_pid else 0.0
+            seen: dict[int, tuple[str, float]] = {}
+            sampler = asyncio.create_task(browser_cpu(seen, server_pid))
+            await asyncio.sleep(0.6)
+            before = dict(seen)
             start = time.monotonic()
-            loaded = asyncio.Barrier(students)
+            loaded = asyncio.Barrier(students + 1)
+
+            async def all_loaded() -> None:
+                await loaded.wait()
+                fig.load_wall = time.monotonic() - start
+                fig.browser_cpu_loading = sum(c for _, c in seen.values()) - sum(
+                    c for _, c in before.values()
+                )
+
+            watcher = asyncio.create_task(all_loaded())
             await asyncio.gather(*(
                 student(browser, url, steps, timeout, start, fig, loaded, pause)
                 for _ in range(students)
             ))  # fmt: skip
+            await watcher
             fig.wall = time.monotonic() - start
             fig.server_cpu = (cpu_seconds(server_pid) - cpu0) if server_pid else 0.0
+            sampler.cancel()
+            for pid, (what, cpu) in seen.items():
+                used = cpu - before.get(pid, ("", 0.0))[1]
+                fig.browser_kinds[what] = fig.browser_kinds.get(what, 0.0) + used
+            fig.browser_cpu = sum(fig.browser_kinds.values())
         finally:
             await browser.close()
     return fig
@@ -183,6 +251,10 @@ def main() -> None:
                 fig = asyncio.run(run_class(server.url, n, args.steps,
                                             server_pid=server.process.pid))  # fmt: skip
         print(fig.line(), flush=True)
+        kinds = sorted(fig.browser_kinds.items(), key=lambda kv: -kv[1])
+        print("    browser CPU by process: " + ", ".join(f"{k} {v:.1f}" for k, v in kinds)
+              + f"; {fig.browser_cpu_loading:.1f} of it in the first {fig.load_wall:.0f} s, "
+              "until every page had loaded")  # fmt: skip
         for reason in sorted(set(fig.failed)):
             print(f"    failed: {reason}")
         if args.errors:

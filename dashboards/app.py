@@ -25,9 +25,7 @@ from sim.i18n import LANGS, t
 def SimulationPage():
     lang = state.lang.value
     solara.use_effect(state.initial, [])
-    # the loop checks `playing` every frame: no line-by-line tracing to cancel it
-    solara.use_thread(state.play_loop, dependencies=[state.playing.value], intrusive_cancel=False)
-    view, slow = state.view.value, state.slow_view.value
+    view = state.view.value
     with solara.Columns([1, 3], gutters_dense=True):
         with solara.Card():
             Controls()
@@ -39,14 +37,14 @@ def SimulationPage():
                 solara.Info(t("ui.finished", lang))
             KeyNumbers(view, lang)
             with solara.Columns([3, 2]):
-                ChartImage("income_heatmap", view, lang, timed=True)
+                ChartImage("income_heatmap", view, lang)
                 ChartImage("net_histogram", view, lang)
             with solara.Columns([1, 1, 1]):
                 ChartImage("people", view, lang)
-                ChartImage("survival", slow, lang)
-                ChartImage("saturation", slow, lang)
+                ChartImage("survival", view, lang)
+                ChartImage("saturation", view, lang)
             with solara.Columns([1, 2]):
-                ChartImage("lorenz", slow, lang)
+                ChartImage("lorenz", view, lang)
                 PyramidPanel(view, lang)
             Downloads(view, lang)
 
@@ -59,8 +57,9 @@ def Page():
         with solara.Row(style={"align-items": "center"}, justify="space-between"):
             Md(f"## {t('app.title', lang)} · {t('app.subtitle', lang)}")
             solara.ToggleButtonsSingle(value=state.lang, values=list(LANGS))
-        # the order matches state.TAB_*: a lesson's button switches to the simulation
-        with solara.lab.Tabs(value=state.tab):
+        # the order matches state.TAB_*: a lesson's button switches to the simulation;
+        # lazy: only the tab shown is built, which is most of what a new session costs
+        with solara.lab.Tabs(value=state.tab, lazy=True):
             with solara.lab.Tab(t("app.tab_simulation", lang)):
                 SimulationPage()
             with solara.lab.Tab(t("app.tab_me", lang)):

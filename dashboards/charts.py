@@ -3,9 +3,11 @@
 A chart of the simulation page is a ``LiveChart``: axes, ticks and labels are drawn once;
 each frame only the data (lines, bars, the heat map's image, a few texts) is drawn onto
 that background and the pixels are encoded as PNG ("blitting"). That keeps a redraw in
-the tens of milliseconds, so Play stays smooth. The axes are fixed in advance (the whole
-horizon, shares from 0 to 1) so the background stays valid; where a count outgrows its
-axis the background is drawn again.
+the milliseconds, so Play stays smooth. The axes are fixed in advance (the whole horizon,
+shares from 0 to 1); where a count needs a taller axis, the axis takes the next step of
+1-2-5 and that background is drawn once and kept. A frame therefore depends on the view
+alone, never on the frames drawn before it: one chart object can draw for every viewer
+and every run (``dashboards.drawing`` shares them).
 
 Figures are ``matplotlib.figure.Figure`` objects with their own Agg canvas (no pyplot
 state), so they can be drawn in any thread. ``render(name, view, lang)`` draws a chart
@@ -30,6 +32,7 @@ from sim import metrics
 from sim.experiments import describe
 from sim.i18n import fmt_int, fmt_num, fmt_pct, t
 from sim.metrics import INCOME_BIN_EDGES, lorenz, outcome, survival_by_cohort
+from sim.model import WEEKS_PER_MONTH
 
 DPI = 80
 LOSS, EVEN, PROFIT = "#c0392b", "#95a5a6", "#27ae60"
@@ -70,11 +73,23 @@ def _bin_position(values) -> np.ndarray:
                      right=len(inner) + 0.5)  # fmt: skip
 
 
+def nice_limit(peak: float) -> float:
+    """The axis top for counts up to ``peak``: the first of 10, 20, 50, 100, 200, ... with
+    a fifth of headroom. A function of the peak alone, so every frame of the same data
+    looks the same, and the axis changes a few times in a run, not every week."""
+    need = max(float(peak) * 1.2, 10.0)
+    scale = 10.0 ** np.floor(np.log10(need))
+    return float(next(m * scale for m in (1, 2, 5, 10) if m * scale >= need))
+
+
 class LiveChart:
-    """A chart whose static parts are drawn once and whose data is redrawn per frame."""
+    """A chart whose static parts are drawn once per layout and whose data is redrawn per
+    frame. ``update`` returns the layout a view needs (a hashable value, e.g. the axis
+    limits); a background is drawn once per layout and kept."""
 
     size = (6.4, 3.4)
     margins: ClassVar[dict] = {}
+    layouts_kept = 8  # backgrounds kept per chart (each is one image of the chart)
 
     def __init__(self, weeks: int, lang: str):
         self.weeks, self.lang = weeks, lang
@@ -82,15 +97,16 @@ class LiveChart:
         self.fig.subplots_adjust(**{**MARGINS, **self.margins})
         self.canvas = FigureCanvasAgg(self.fig)
         self.dynamic: list = []  # artists drawn every frame
-        self._background = None
+        self._backgrounds: dict = {}  # layout -> the static parts drawn for it
         self.build()
 
     def build(self) -> None:
         """Create axes, static decoration and the dynamic artists (``animated=True``)."""
         raise NotImplementedError
 
-    def update(self, view: View) -> bool:
-        """Put the view's data into the dynamic artists; True if the axes must change."""
+    def update(self, view: View) -> object:
+        """Put the view's data into the dynamic artists and set the axes it needs; return
+        that layout (hashable; None where the axes never change)."""
         raise NotImplementedError
 
     def add(self, artist):
@@ -99,12 +115,18 @@ class LiveChart:
         return artist
 
     def frame(self, view: View) -> bytes:
-        """The chart for ``view`` as PNG bytes."""
-        if self.update(view) or self._background is None:
+        """The chart for ``view`` as PNG bytes: the same bytes for the same view, whatever
+        was drawn before."""
+        layout = self.update(view)
+        background = self._backgrounds.get(layout)
+        if background is None:
             self.canvas.draw()  # static parts only: dynamic artists are animated
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            background = self.canvas.copy_from_bbox(self.fig.bbox)
+            if len(self._backgrounds) >= self.layouts_kept:
+                self._backgrounds.pop(next(iter(self._backgrounds)))
+            self._backgrounds[layout] = background
         else:
-            self.canvas.restore_region(self._background)
+            self.canvas.restore_region(background)
         for artist in self.dynamic:
             if artist.get_visible():
                 self.fig.draw_artist(artist)
@@ -124,13 +146,12 @@ class LiveChart:
         return buf.getvalue()
 
     @staticmethod
-    def _grow(ax, peak: float) -> bool:
-        """Raise the y-limit when the data outgrows it; True if it changed."""
-        top = ax.get_ylim()[1]
-        if peak <= top:
-            return False
-        ax.set_ylim(0, max(peak * 1.5, 1.0))
-        return True
+    def _fit(ax, peak: float) -> float:
+        """Set the y-axis for counts up to ``peak`` (see ``nice_limit``); its top."""
+        top = nice_limit(peak)
+        if ax.get_ylim() != (0, top):
+            ax.set_ylim(0, top)
+        return top
 
 
 class IncomeHeatmap(LiveChart):
@@ -159,6 +180,14 @@ class IncomeHeatmap(LiveChart):
         # drawn after the image each frame, so that the image does not cover them
         self.add(ax.axhline(n_bins / 2, color="black", lw=0.6))
         self.add(ax.legend(loc="upper left", fontsize=8))
+        # the week shown: the chart moves with every Step, also before the first month
+        # closes, when nobody has a monthly income yet (week 4, docs/model.md section 3)
+        self.now = self.add(ax.axvline(0, color="#555", lw=0.8, ls=":"))
+        self.note = self.add(ax.text(
+            0.5, 0.5, t("chart.first_month", lang, week=WEEKS_PER_MONTH), transform=ax.transAxes,
+            ha="center", va="center", fontsize=9, wrap=True,
+            bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"},
+        ))  # fmt: skip
         inner = INCOME_BIN_EDGES[1:-1]
         ticks = [k + 1 for k, e in enumerate(inner) if abs(e) in (10, 100, 1_000, 10_000)]
         ax.set_yticks(ticks, [_money_label(inner[k - 1]) for k in ticks])
@@ -168,7 +197,7 @@ class IncomeHeatmap(LiveChart):
         ax.set_ylabel(t("chart.monthly_net_eur", lang))
         ax.set_title(t("chart.income_over_time", lang))
 
-    def update(self, view: View) -> bool:
+    def update(self, view: View) -> None:
         hist = view.income_hist.astype(float)
         totals = hist.sum(axis=1, keepdims=True)
         share = np.divide(hist, totals, out=np.full_like(hist, np.nan), where=totals > 0)
@@ -179,7 +208,8 @@ class IncomeHeatmap(LiveChart):
         self.median.set_data(s.week, _bin_position(s.monthly_net_p50))
         self.p10.set_data(s.week, _bin_position(s.monthly_net_p10))
         self.p90.set_data(s.week, _bin_position(s.monthly_net_p90))
-        return False
+        self.now.set_xdata([view.week, view.week])
+        self.note.set_visible(view.week < WEEKS_PER_MONTH)
 
 
 class NetHistogram(LiveChart):
@@ -207,7 +237,7 @@ class NetHistogram(LiveChart):
         ))  # fmt: skip
         self.title = self.add(ax.set_title(""))
 
-    def update(self, view: View) -> bool:
+    def update(self, view: View) -> None:
         lang = self.lang
         counts, _ = np.histogram(np.clip(view.net, NET_EDGES[0], NET_EDGES[-1]), NET_EDGES)
         shares = counts / max(len(view.net), 1)
@@ -221,7 +251,6 @@ class NetHistogram(LiveChart):
         ]))  # fmt: skip
         self.title.set_text(t("chart.net_histogram", lang, week=view.week,
                               n=fmt_int(view.ever_joined, lang)))  # fmt: skip
-        return False
 
 
 class PeopleChart(LiveChart):
@@ -248,14 +277,13 @@ class PeopleChart(LiveChart):
         self.bottom.set_xlim(0, self.weeks)
         self.bottom.set_ylim(0, 10)
 
-    def update(self, view: View) -> bool:
+    def update(self, view: View) -> tuple[float, float]:
         s = view.series
         self.active.set_data(s.week, s.active)
         for column, line in self.lines.items():
             line.set_data(s.week, s[column])
         peak = max((s[c].max() for c in self.lines), default=0) if len(s) else 0
-        grew_top = self._grow(self.top, s.active.max() if len(s) else 0)
-        return self._grow(self.bottom, peak) or grew_top
+        return self._fit(self.top, s.active.max() if len(s) else 0), self._fit(self.bottom, peak)
 
 
 class SurvivalChart(LiveChart):
@@ -275,23 +303,27 @@ class SurvivalChart(LiveChart):
         ax.set_ylabel(t("chart.share_active", lang))
         ax.set_title(t("chart.survival_title", lang))
         self.curves: list = []
+        self.legend_for = 0  # the number of curves the legend names
 
-    def update(self, view: View) -> bool:
+    def update(self, view: View) -> int:
         cohorts = survival_by_cohort(view.join_week, view.exit_week, view.week)
-        new = len(cohorts) != len(self.curves)
-        while len(self.curves) < len(cohorts):  # a new joining year: a new line and legend
+        while len(self.curves) < len(cohorts):  # a new joining year: a new line
             year = len(self.curves) + 1
             self.curves.append(self.add(self.ax.plot(
                 [], [], lw=1.5, label=t("chart.cohort", self.lang, year=year))[0]))  # fmt: skip
-        for line, (_, survival) in zip(self.curves, cohorts, strict=False):
-            line.set_data(np.arange(len(survival.share)), survival.share)
-        if new:
-            for line in self.curves:
-                line.set_animated(False)
-            self.ax.legend(fontsize=7, loc="upper right")
-            for line in self.curves:
-                line.set_animated(True)
-        return new
+        for k, line in enumerate(self.curves):
+            line.set_visible(k < len(cohorts))
+            if k < len(cohorts):
+                share = cohorts[k][1].share
+                line.set_data(np.arange(len(share)), share)
+        if self.legend_for != len(cohorts):  # the legend names the joining years shown
+            legend = self.ax.get_legend()
+            if legend is not None:
+                legend.remove()
+            if cohorts:
+                self.ax.legend(handles=self.curves[: len(cohorts)], fontsize=7, loc="upper right")
+            self.legend_for = len(cohorts)
+        return len(cohorts)
 
 
 class SaturationChart(LiveChart):
@@ -317,12 +349,11 @@ class SaturationChart(LiveChart):
         ax.set_title(t("chart.saturation_title", lang))
         ax.legend(fontsize=7, loc="upper left")
 
-    def update(self, view: View) -> bool:
+    def update(self, view: View) -> None:
         s, n = view.series, view.population
         for column, line in self.lines.items():
             values = s[column] if column.startswith("saturation") else s[column] / n
             line.set_data(s.week, values)
-        return False
 
 
 class LorenzChart(LiveChart):
@@ -345,12 +376,11 @@ class LorenzChart(LiveChart):
         ax.legend(loc="upper left", fontsize=8)
         self.title = self.add(ax.set_title(""))
 
-    def update(self, view: View) -> bool:
+    def update(self, view: View) -> None:
         people, money = lorenz(view.gross)
         self.curve.set_data(people, money)
         self.title.set_text(t("chart.lorenz_title", self.lang,
                               gini=fmt_num(view.gini_gross(), self.lang, 2)))  # fmt: skip
-        return False
 
 
 LIVE_CHARTS: dict[str, type[LiveChart]] = {

@@ -8,18 +8,22 @@ the message next to the controls.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
 from dataclasses import dataclass
+from functools import cache
 
 import solara
 
-from dashboards.view import View, snapshot
+from dashboards import drawing
+from dashboards.view import View
 from sim.i18n import DEFAULT_LANG, LANGS, fmt_int, t
 from sim.model import NetworkMarketingModel
 from sim.scenario import (
     PLANS,
+    SCENARIO_DIR,
     Scenario,
     ScenarioError,
     list_scenarios,
@@ -125,16 +129,23 @@ settings = solara.reactive(settings_of(load_scenario(DEFAULT_SCENARIO)))
 seed_text = solara.reactive("42")
 error = solara.reactive(None)  # (ScenarioError) shown next to the controls
 model = solara.reactive(None)  # the running NetworkMarketingModel
-view = solara.reactive(None)  # the live charts' View
-slow_view = solara.reactive(None)  # the View of the charts that redraw less often
+view = solara.reactive(None)  # what the charts show: the model's View at its week
 playing = solara.reactive(False)
+_player = solara.reactive(0)  # which play loop may run: Play starts a new one, the old stops
 speed = solara.reactive(26.0)  # weeks per second while playing
-frame_weeks = solara.reactive(1)  # weeks per redraw: grows when drawing is slow
-render_seconds = solara.reactive(0.0)  # time the last redraw of the live charts took
+frame_weeks = solara.reactive(1)  # weeks per redraw: more when frames cannot keep up
 _step_lock = threading.Lock()  # a step and a snapshot never overlap
+MAX_FPS = 10  # frames per second while playing: a viewer's share of a server shared by a class
 
 
 def scenario_names() -> list[str]:
+    """The scenarios' names, read again only when the folder changes (every render of the
+    controls asks, and parsing the files is not free)."""
+    return _scenario_names(SCENARIO_DIR.stat().st_mtime_ns)
+
+
+@cache
+def _scenario_names(_changed: int) -> list[str]:
     return [name for name, _ in list_scenarios()]
 
 
@@ -156,7 +167,7 @@ def reset() -> None:
         return
     playing.value = False
     error.value = None
-    publish(new, slow=True)  # the view first: charts are rebuilt for the new horizon
+    publish(new)  # the view first: charts are rebuilt for the new horizon
     model.value = new
 
 
@@ -179,12 +190,12 @@ def set_setting(key: str, value: object) -> None:
     settings.value = {**settings.value, key: value}
 
 
-def publish(m: NetworkMarketingModel, slow: bool) -> View:
+def publish(m: NetworkMarketingModel) -> View:
+    """Show the model's current week: its snapshot (shared with every session showing the
+    same run at that week) becomes the view, and the page redraws."""
     with _step_lock:
-        v = snapshot(m)
+        v = drawing.view_at(m)
     view.value = v
-    if slow or slow_view.value is None:
-        slow_view.value = v
     return v
 
 
@@ -204,13 +215,38 @@ def step(weeks: int = 1) -> None:
             if m.week >= m.params.simulation.weeks:
                 break
             m.step()
-    publish(m, slow=not playing.value)
+    publish(m)
 
 
-def play_loop() -> None:
-    """While playing: step, publish, wait. The redraw interval grows with drawing time."""
-    frames = 0
-    while playing.value:
+def weeks_per_frame(speed_now: float, frame_cost: float) -> int:
+    """How many weeks one frame shows so that Play keeps ``speed_now`` weeks per second
+    when a frame (step, snapshot, drawing, sending) costs ``frame_cost`` seconds: one week
+    per frame when frames keep up, more when they cannot, at most ``MAX_FPS`` frames a
+    second. Decided afresh every frame, so slow motion is smooth at once after a fast
+    speed."""
+    fastest = max(frame_cost / 0.8, 1 / MAX_FPS)  # a fifth of the time for the browser
+    return max(1, min(52, math.ceil(speed_now * fastest - 1e-9)))
+
+
+def play() -> None:
+    """Play: a thread steps and publishes frames until Pause, the horizon or Reset. A plain
+    thread (it carries the session's context), not a hook of the page: starting and
+    ending it costs no render, and it plays on while another tab is shown."""
+    if playing.value:
+        return
+    player = _player.value + 1
+    _player.value = player
+    playing.value = True
+    threading.Thread(target=play_loop, args=(player,), name=PLAY_THREAD, daemon=True).start()
+
+
+PLAY_THREAD = "networker-sim play loop"
+
+
+def play_loop(player: int) -> None:
+    """While playing: step the weeks of one frame, publish, wait for the frame's time."""
+    cost = 0.0  # seconds a frame takes, smoothed over the last few
+    while playing.value and _player.value == player:
         m = model.value
         if m is None or m.week >= m.params.simulation.weeks:
             playing.value = False
@@ -222,19 +258,14 @@ def play_loop() -> None:
                 if m.week >= m.params.simulation.weeks:
                     break
                 m.step()
-        frames += 1
-        publish(m, slow=frames % 4 == 0)
-        # the frame lasts as long as the weeks take at the chosen speed, and at least
-        # as long as stepping and the last redraw took, with some air for the browser
-        busy = time.perf_counter() - started + render_seconds.value
-        target = weeks / max(speed.value, 0.1)
-        if busy > target * 0.8 and weeks < 52:
-            frame_weeks.value = weeks + 1
-        elif busy < target * 0.3 and weeks > 1:
-            frame_weeks.value = weeks - 1
-        time.sleep(max(0.05, target - busy))
-    if model.value is not None:
-        publish(model.value, slow=True)
+        publish(m)  # renders the page in this thread: the next frame waits for it
+        took = time.perf_counter() - started
+        cost = took if cost == 0 else 0.7 * cost + 0.3 * took
+        pace = max(speed.value, 0.1)
+        frame_weeks.value = weeks_per_frame(pace, cost)
+        time.sleep(max(0.02, weeks / pace - took))
+    if model.value is not None and _player.value == player:
+        publish(model.value)
 
 
 def initial() -> None:

@@ -8,6 +8,7 @@ week.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +43,7 @@ class View:
     exit_reason: np.ndarray
     risk: str
     risk_parts: list[dict]
+    run: Hashable = None  # what determines the run (``run_of``): views of one run share charts
 
     @property
     def ever_joined(self) -> int:
@@ -72,6 +74,12 @@ class View:
         return median_weeks_to_dropout(self.join_week, self.exit_week)
 
 
+def run_of(model: NetworkMarketingModel) -> Hashable:
+    """What determines a model's every week: its resolved scenario and its seed (the model
+    is reproducible), so two models with the same run show the same at the same week."""
+    return (model.params, model.seed)
+
+
 def snapshot(model: NetworkMarketingModel) -> View:
     """Copy what the charts need from the model at its current week."""
     lg = model.ledger
@@ -96,4 +104,5 @@ def snapshot(model: NetworkMarketingModel) -> View:
         exit_reason=lg.exit_reason.copy(),
         risk=risk,
         risk_parts=parts,
+        run=run_of(model),
     )

@@ -52,8 +52,12 @@ def wait_for(condition: Callable[[], Any], what: str, timeout: float = TIMEOUT) 
 
 
 def _runner_threads() -> list[threading.Thread]:
-    """Threads of ``solara.use_thread`` (the play loop, downloads) that are still alive."""
-    return [th for th in threading.enumerate() if th.name.endswith("(runner)") and th.is_alive()]
+    """Threads of ``solara.use_thread`` (downloads) and the play loop that are still alive."""
+    return [
+        th
+        for th in threading.enumerate()
+        if (th.name.endswith("(runner)") or th.name == state.PLAY_THREAD) and th.is_alive()
+    ]
 
 
 def stop_playing() -> None:
@@ -169,7 +173,6 @@ def fresh_state():
     state.error.value = None
     state.speed.value = 26.0
     state.frame_weeks.value = 1
-    state.render_seconds.value = 0.0
     state.load(state.DEFAULT_SCENARIO)
     assert state.error.value is None
     yield
@@ -410,6 +413,7 @@ def test_a_valid_seed_is_used(page):
 def test_the_about_page_lists_every_parameter(page, lang):
     box, rc = page
     rc.find(v.BtnToggle).widget.v_model = LANGS.index(lang)
+    state.tab.value = state.TAB_ABOUT  # only the tab shown is built
     title = t("about.params_title", lang)
     about = [
         w.unsafe_innerHTML

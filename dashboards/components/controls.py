@@ -47,7 +47,7 @@ def Controls():
             else:
                 solara.Button(
                     t("ui.play", lang),
-                    on_click=lambda: state.playing.set(True),
+                    on_click=state.play,
                     disabled=week >= weeks,
                     color="primary",
                 )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 
 import solara
 
-from dashboards import charts, state
+from dashboards import charts, drawing, state
 from dashboards.components.md import Md
 from dashboards.view import View
 from sim.i18n import fmt_int, fmt_num, fmt_pct, t
@@ -16,18 +16,10 @@ LIGHTS = {"green": "#27ae60", "amber": "#f39c12", "red": "#c0392b", "n/a": "#95a
 
 
 @solara.component
-def ChartImage(name: str, view: View, lang: str, timed: bool = False):
-    """One chart as a PNG image. The chart object lives as long as the model and the
-    language: its axes are drawn once and each frame only redraws the data."""
-    model_id = id(state.model.value)
-    chart = solara.use_memo(
-        lambda: charts.ALL_CHARTS[name](view.weeks, lang),
-        dependencies=[name, lang, model_id, view.weeks],
-    )
-    started = time.perf_counter()
-    data = solara.use_memo(lambda: chart.frame(view), dependencies=[chart, view])
-    if timed:
-        state.render_seconds.value = time.perf_counter() - started
+def ChartImage(name: str, view: View, lang: str):
+    """One chart as a PNG image, drawn once for its run, week and language and shared
+    with every session that shows the same (``dashboards.drawing``)."""
+    data = solara.use_memo(lambda: drawing.chart_png(name, view, lang), [name, view, lang])
     solara.Image(data, format="png", width="100%")
 
 
@@ -97,16 +89,20 @@ def PyramidPanel(view: View, lang: str):
 @solara.component
 def Downloads(view: View, lang: str):
     m = state.model.value
+    # what each button downloads, read from the page's state when it is pressed: the same
+    # callables at every render, so that a Step does not restart the downloads' threads
+    # (each restart renders the whole page again)
+    data = solara.use_memo(_download_data, [])
     with solara.Card(t("ui.downloads", lang)):
         if m is None:
             return
         solara.FileDownload(
-            lambda: scenario_to_toml(m.params).encode("utf-8"),
+            data["scenario"],
             filename=f"{m.params.name}.toml",
             label=t("ui.download_scenario", lang),
         )
         solara.FileDownload(
-            lambda: view.series.to_csv(index=False).encode("utf-8"),
+            data["weekly"],
             filename=f"{m.params.name}-weekly.csv",
             label=t("ui.download_csv", lang),
         )
@@ -117,7 +113,18 @@ def Downloads(view: View, lang: str):
         )
         for name in charts.ALL_CHARTS:
             solara.FileDownload(
-                lambda name=name: charts.render(name, view, lang),
+                data[name],
                 filename=f"{m.params.name}-{name}-week{view.week}.png",
                 label=t("ui.download_png", lang, name=t(f"chart.{name}_name", lang)),
             )
+
+
+def _download_data() -> dict[str, Callable[[], bytes]]:
+    def chart(name: str) -> Callable[[], bytes]:
+        return lambda: charts.render(name, state.view.value, state.lang.value)
+
+    return {
+        "scenario": lambda: scenario_to_toml(state.model.value.params).encode("utf-8"),
+        "weekly": lambda: state.view.value.series.to_csv(index=False).encode("utf-8"),
+        **{name: chart(name) for name in charts.ALL_CHARTS},
+    }

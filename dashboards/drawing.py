@@ -1,0 +1,131 @@
+"""Charts drawn once and shared by every viewer of the dashboard server.
+
+What a chart of the simulation page shows depends on the run (scenario and seed), the week,
+the chart and the language, and on nothing else: the model is reproducible, and a chart's
+frame depends on its view alone (``dashboards.charts``). So the first session that needs
+a week's snapshot or a chart image makes it, and every other session showing the same run
+at the same week gets the same object: a class that steps the default scenario costs one
+snapshot and one drawing per week shown, not one per student, and a new student's first
+page (the default scenario at week 0, made by ``warm_up`` when the server starts) costs no
+drawing at all.
+
+A Solara server is one Python process whose sessions share one core (the GIL): work saved
+here is what lets 30 students use one server. Both caches are bounded by size and forget
+the least recently used entries first; everything here is safe to call from any thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from dashboards.charts import ALL_CHARTS, LiveChart
+from dashboards.view import View, run_of, snapshot
+from sim.model import NetworkMarketingModel
+
+MIB = 2**20
+
+
+class Cache:
+    """A thread-safe mapping that keeps at most ``budget`` bytes, least recently used
+    entries leaving first."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.size = 0
+        self._items: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> object | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                return None
+            self._items.move_to_end(key)
+            return found[0]
+
+    def put(self, key: Hashable, value: object, size: int) -> None:
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.size -= old[1]
+            self._items[key] = (value, size)
+            self.size += size
+            while self.size > self.budget and len(self._items) > 1:
+                _, (_, gone) = self._items.popitem(last=False)
+                self.size -= gone
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+views = Cache(256 * MIB)  # (run, week) -> View
+images = Cache(256 * MIB)  # (run, week, chart, lang) -> PNG bytes
+# one chart object per (chart, horizon, language), each drawn by one thread at a time
+_painters: dict[tuple[str, int, str], tuple[LiveChart, threading.Lock]] = {}
+_painters_lock = threading.Lock()
+# the same work asked for by many sessions at once is done once: the others wait for it
+_making: dict[Hashable, threading.Lock] = {}
+_making_lock = threading.Lock()
+
+
+def _view_size(v: View) -> int:
+    arrays = (v.income_hist, v.net, v.gross, v.rewards, v.join_week, v.exit_week, v.exit_reason)
+    return sum(a.nbytes for a in arrays) + int(v.series.memory_usage(index=False).sum()) + 4096
+
+
+def _once(key: Hashable, cache: Cache, make: Callable[[], object], size: Callable) -> object:
+    """``cache[key]``, made by ``make`` if missing; concurrent callers make it once."""
+    found = cache.get(key)
+    if found is not None:
+        return found
+    with _making_lock:
+        lock = _making.setdefault(key, threading.Lock())
+    with lock:
+        found = cache.get(key)
+        if found is None:
+            found = make()
+            cache.put(key, found, size(found))
+    with _making_lock:
+        _making.pop(key, None)
+    return found
+
+
+def view_at(model: NetworkMarketingModel) -> View:
+    """The snapshot of ``model`` at its current week. The caller holds the model still
+    (no step runs meanwhile)."""
+    return _once((run_of(model), model.week), views, lambda: snapshot(model), _view_size)
+
+
+def _painter(name: str, weeks: int, lang: str) -> tuple[LiveChart, threading.Lock]:
+    key = (name, weeks, lang)
+    with _painters_lock:
+        if key not in _painters:
+            _painters[key] = (ALL_CHARTS[name](weeks, lang), threading.Lock())
+        return _painters[key]
+
+
+def draw(name: str, view: View, lang: str) -> bytes:
+    """Chart ``name`` of ``view`` in ``lang`` as PNG bytes, drawn for this view by a chart
+    object shared with every other run of the same horizon."""
+    chart, lock = _painter(name, view.weeks, lang)
+    with lock:
+        return chart.frame(view)
+
+
+def chart_png(name: str, view: View, lang: str) -> bytes:
+    """Chart ``name`` of ``view`` in ``lang``: drawn once, then shared."""
+    if view.run is None:  # a view that names no run cannot be shared
+        return draw(name, view, lang)
+    key = (view.run, view.week, name, lang)
+    return _once(key, images, lambda: draw(name, view, lang), len)
+
+
+def warm_up(model: NetworkMarketingModel, langs: tuple[str, ...]) -> None:
+    """Make the snapshot and every chart of ``model`` now (the first page every new
+    session shows), so that no session waits for them."""
+    view = view_at(model)
+    for lang in langs:
+        for name in ALL_CHARTS:
+            chart_png(name, view, lang)
