@@ -122,10 +122,9 @@ def chart_png(name: str, view: View, lang: str) -> bytes:
     return _once(key, images, lambda: draw(name, view, lang), len)
 
 
-def warm_up(model: NetworkMarketingModel, langs: tuple[str, ...]) -> None:
-    """Make the snapshot and every chart of ``model`` now (the first page every new
-    session shows), so that no session waits for them."""
-    view = view_at(model)
+def warm_up(view: View, langs: tuple[str, ...]) -> None:
+    """Draw every chart of ``view`` (the first page every new session shows) now, so that
+    no session waits for them."""
     for lang in langs:
         for name in ALL_CHARTS:
             chart_png(name, view, lang)

@@ -128,8 +128,7 @@ scenario_name = solara.reactive(DEFAULT_SCENARIO)
 settings = solara.reactive(settings_of(load_scenario(DEFAULT_SCENARIO)))
 seed_text = solara.reactive("42")
 error = solara.reactive(None)  # (ScenarioError) shown next to the controls
-model = solara.reactive(None)  # the running NetworkMarketingModel
-view = solara.reactive(None)  # what the charts show: the model's View at its week
+model = solara.reactive(None)  # the session's NetworkMarketingModel, made by its first Step
 playing = solara.reactive(False)
 _player = solara.reactive(0)  # which play loop may run: Play starts a new one, the old stops
 speed = solara.reactive(26.0)  # weeks per second while playing
@@ -156,6 +155,34 @@ def build(name: str, values: dict, seed_value: str) -> NetworkMarketingModel:
         {**values, "simulation.seed": seed}, origin="settings"
     )
     return NetworkMarketingModel(scenario)
+
+
+def first_view() -> View:
+    """The default scenario's week 0, which every new page shows: made once per server and
+    shared (with its charts, ``dashboards.drawing``). A visitor who only looks costs no
+    model; the first Step builds one (``running_model``)."""
+    scenario = load_scenario(DEFAULT_SCENARIO)
+    first = build(DEFAULT_SCENARIO, settings_of(scenario), str(scenario.simulation.seed))
+    return drawing.view_at(first)
+
+
+FIRST_VIEW = first_view()
+view = solara.reactive(FIRST_VIEW)  # what the charts show: a run's View at one week
+# the first page's charts are drawn while the server starts, not by its first visitors
+threading.Thread(target=drawing.warm_up, args=(FIRST_VIEW, LANGS), daemon=True).start()
+
+
+def running_model() -> NetworkMarketingModel | None:
+    """The session's model: made from the view's scenario and seed when the session first
+    steps, at the view's week (the model is reproducible: the same run)."""
+    m, v = model.value, view.value
+    if m is None and v is not None and v.params is not None:
+        m = NetworkMarketingModel(v.params, seed=v.seed)
+        with _step_lock:
+            for _ in range(v.week):
+                m.step()
+        model.value = m
+    return m
 
 
 def reset() -> None:
@@ -201,13 +228,14 @@ def publish(m: NetworkMarketingModel) -> View:
 
 def networkers_csv() -> bytes:
     """The per-networker table of the run so far (docs/model.md section 5), as CSV."""
+    m = running_model()
     with _step_lock:
-        table = model.value.result().networkers
+        table = m.result().networkers
     return table.to_csv(index=False).encode("utf-8")
 
 
 def step(weeks: int = 1) -> None:
-    m = model.value
+    m = running_model()
     if m is None:
         return
     with _step_lock:
@@ -232,7 +260,7 @@ def play() -> None:
     """Play: a thread steps and publishes frames until Pause, the horizon or Reset. A plain
     thread (it carries the session's context), not a hook of the page: starting and
     ending it costs no render, and it plays on while another tab is shown."""
-    if playing.value:
+    if playing.value or running_model() is None:
         return
     player = _player.value + 1
     _player.value = player
@@ -269,7 +297,7 @@ def play_loop(player: int) -> None:
 
 
 def initial() -> None:
-    if model.value is None:
+    if view.value is None:
         reset()
 
 

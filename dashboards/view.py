@@ -23,6 +23,7 @@ from sim.metrics import (
     top_share,
 )
 from sim.model import NetworkMarketingModel
+from sim.scenario import Scenario
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,13 @@ class View:
     exit_reason: np.ndarray
     risk: str
     risk_parts: list[dict]
-    run: Hashable = None  # what determines the run (``run_of``): views of one run share charts
+    params: Scenario | None = None  # the run's scenario, resolved
+    seed: int | None = None  # the run's seed
+
+    @property
+    def run(self) -> Hashable:
+        """What determines the run (``run_of``): views of one run at one week are equal."""
+        return None if self.params is None else (self.params, self.seed)
 
     @property
     def ever_joined(self) -> int:
@@ -104,5 +111,6 @@ def snapshot(model: NetworkMarketingModel) -> View:
         exit_reason=lg.exit_reason.copy(),
         risk=risk,
         risk_parts=parts,
-        run=run_of(model),
+        params=model.params,
+        seed=model.seed,
     )

@@ -975,7 +975,9 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     # Nothing leaves the machine: no version check, no usage telemetry; the front end
     # comes from the solara-assets package.
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
-           "SOLARA_THEME_SHOW_BANNER": "False", LANG_ENV: args.lang}  # fmt: skip
+           "SOLARA_THEME_SHOW_BANNER": "False", LANG_ENV: args.lang,
+           # the dashboard's own style sheet (dashboards/assets/custom.css)
+           "SOLARA_ASSETS_EXTRA_LOCATIONS": str(app.parent / "assets")}  # fmt: skip
     # Become the server (no child to orphan): signals such as SIGTERM reach it directly.
     os.execve(sys.executable, cmd, env)
     return 0  # not reached

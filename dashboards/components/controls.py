@@ -25,9 +25,8 @@ def Controls():
             values=state.scenario_names(),
             on_value=state.load,
         )
-        model = state.model.value
-        if model is not None:  # what the scenario shows, and the source text it illustrates
-            scenario = model.params
+        if view is not None:  # what the scenario shows, and the source text it illustrates
+            scenario = view.params
             statements = " · ".join(scenario.statements)
             solara.Text(
                 scenario.describe(lang) + (f" ({statements})" if statements else ""),

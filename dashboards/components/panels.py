@@ -88,33 +88,33 @@ def PyramidPanel(view: View, lang: str):
 
 @solara.component
 def Downloads(view: View, lang: str):
-    m = state.model.value
+    params = view.params
     # what each button downloads, read from the page's state when it is pressed: the same
     # callables at every render, so that a Step does not restart the downloads' threads
     # (each restart renders the whole page again)
     data = solara.use_memo(_download_data, [])
     with solara.Card(t("ui.downloads", lang)):
-        if m is None:
+        if params is None:
             return
         solara.FileDownload(
             data["scenario"],
-            filename=f"{m.params.name}.toml",
+            filename=f"{params.name}.toml",
             label=t("ui.download_scenario", lang),
         )
         solara.FileDownload(
             data["weekly"],
-            filename=f"{m.params.name}-weekly.csv",
+            filename=f"{params.name}-weekly.csv",
             label=t("ui.download_csv", lang),
         )
         solara.FileDownload(
             state.networkers_csv,
-            filename=f"{m.params.name}-networkers-week{view.week}.csv",
+            filename=f"{params.name}-networkers-week{view.week}.csv",
             label=t("ui.download_networkers", lang),
         )
         for name in charts.ALL_CHARTS:
             solara.FileDownload(
                 data[name],
-                filename=f"{m.params.name}-{name}-week{view.week}.png",
+                filename=f"{params.name}-{name}-week{view.week}.png",
                 label=t("ui.download_png", lang, name=t(f"chart.{name}_name", lang)),
             )
 
@@ -124,7 +124,7 @@ def _download_data() -> dict[str, Callable[[], bytes]]:
         return lambda: charts.render(name, state.view.value, state.lang.value)
 
     return {
-        "scenario": lambda: scenario_to_toml(state.model.value.params).encode("utf-8"),
+        "scenario": lambda: scenario_to_toml(state.view.value.params).encode("utf-8"),
         "weekly": lambda: state.view.value.series.to_csv(index=False).encode("utf-8"),
         **{name: chart(name) for name in charts.ALL_CHARTS},
     }
