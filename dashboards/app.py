@@ -28,7 +28,7 @@ def SimulationPage():
     view = state.view.value
     with solara.Columns([1, 3], gutters_dense=True):
         with solara.Card():
-            Controls()
+            Controls(view)
         with solara.Column():
             if view is None:
                 solara.ProgressLinear(True)

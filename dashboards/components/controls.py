@@ -8,14 +8,18 @@ import solara
 
 from dashboards import state
 from dashboards.components.md import Md
+from dashboards.view import View
 from sim.i18n import fmt_int, fmt_num, t
 
 
 @solara.component
-def Controls():
+def Controls(view: View | None = None):
+    """``view``: what the page shows, passed by the page. Solara renders the whole page
+    once for every component that reads a reactive: one reader of the view per page
+    keeps a Step at one render."""
     lang = state.lang.value
     values = state.settings.value
-    view = state.view.value
+    view = state.view.value if view is None else view
     weeks = view.weeks if view is not None else 0
     week = view.week if view is not None else 0
     with solara.Column(gap="6px"):
