@@ -10,7 +10,7 @@ from __future__ import annotations
 import solara
 import solara.lab
 
-from dashboards import state
+from dashboards import rooms, state
 from dashboards.components.about import AboutPage
 from dashboards.components.compare import ComparePage
 from dashboards.components.controls import Controls
@@ -18,6 +18,7 @@ from dashboards.components.lessons import LessonsPage
 from dashboards.components.md import Md
 from dashboards.components.me import MePage
 from dashboards.components.panels import ChartImage, Downloads, KeyNumbers, PyramidPanel
+from dashboards.components.room import RoomPanel
 from sim.i18n import LANGS, t
 
 
@@ -28,7 +29,9 @@ def SimulationPage():
     view = state.view.value
     with solara.Columns([1, 3], gutters_dense=True):
         with solara.Card():
-            Controls(view)
+            if rooms.following.value is None:  # a follower's page shows the teacher's run
+                Controls(view)
+            RoomPanel(view)
         with solara.Column():
             if view is None:
                 solara.ProgressLinear(True)

@@ -17,7 +17,7 @@ from functools import cache
 
 import solara
 
-from dashboards import drawing
+from dashboards import drawing, rooms
 from dashboards.view import View
 from sim.i18n import DEFAULT_LANG, LANGS, fmt_int, t
 from sim.model import NetworkMarketingModel
@@ -223,7 +223,43 @@ def publish(m: NetworkMarketingModel) -> View:
     with _step_lock:
         v = drawing.view_at(m)
     view.value = v
+    rooms.share(v)  # and to the class, if this tab shows its run to a room
     return v
+
+
+def take_over(v: View) -> None:
+    """Go on from ``v`` (a frame of someone else's run) as this tab's own run: its
+    scenario, settings and seed go into the controls, and the first Step builds the model
+    at its week."""
+    name = v.params.name
+    scenario_name.value = name if name in scenario_names() else scenario_name.value
+    settings.value = settings_of(v.params)
+    seed_text.value = str(v.seed)
+    error.value = None
+    model.value = None
+    view.value = v
+
+
+def _kernel():
+    from solara.server import kernel_context
+
+    return kernel_context.get_current_context() if kernel_context.has_current_context() else None
+
+
+def session_alive() -> bool:
+    """This tab's session has not ended (always true outside a server, as in tests)."""
+    kernel = _kernel()
+    return kernel is None or not kernel.closed_event.is_set()
+
+
+def page_connected() -> bool:
+    """A browser page of this session is connected: a frame drawn now reaches someone."""
+    from solara.server.kernel_context import PageStatus
+
+    kernel = _kernel()
+    if kernel is None:
+        return True
+    return not kernel.closed_event.is_set() and PageStatus.CONNECTED in kernel.page_status.values()
 
 
 def networkers_csv() -> bytes:
@@ -275,6 +311,9 @@ def play_loop(player: int) -> None:
     """While playing: step the weeks of one frame, publish, wait for the frame's time."""
     cost = 0.0  # seconds a frame takes, smoothed over the last few
     while playing.value and _player.value == player:
+        if not page_connected():  # the tab was closed: nobody watches
+            playing.value = False
+            break
         m = model.value
         if m is None or m.week >= m.params.simulation.weeks:
             playing.value = False

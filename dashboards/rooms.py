@@ -1,0 +1,224 @@
+"""Follow mode: the teacher's run live on every student's screen.
+
+A teacher opens a room ("Show this run to the class") and gets a code of four characters;
+every frame the teacher's page shows from then on (a Step, Play, Reset, another scenario)
+is published to the room. A student who opens ``/?follow=CODE``, or enters the code,
+sees the room's latest frame: the teacher's View object itself, and through
+``dashboards.drawing`` the same chart images. A follower therefore costs no simulation and
+no drawing (only a chart in a language nobody drew yet): what it costs is its own page
+being sent. A follower whose page is still being sent when the next frame comes skips to
+the newest frame instead of queueing them, and while the teacher plays, a class of
+followers together takes about half a core (``pace``). Leaving follow mode starts the
+student's own run where the teacher's stands: same scenario, settings, seed and week.
+
+Rooms live in the server process (one Python process serves every session) and are
+forgotten when their teacher stops sharing, or after a day without a frame.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Callable
+
+import solara
+
+from dashboards.view import View
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: a code read off a projector
+CODE_LENGTH = 4
+MAX_ROOMS = 200  # a server for a school, not for the internet: old rooms make way
+FORGET_AFTER = 24 * 3600.0  # seconds without a frame
+FOLLOWERS_CPU = 0.5  # cores that the followers of a playing room may take together
+FOLLOW_THREAD = "networker-sim follower"
+
+
+class Room:
+    """A teacher's run as the class sees it: the latest frame and its number."""
+
+    def __init__(self, code: str):
+        self.code = code
+        self.view: View | None = None
+        self.frame = 0  # counts the frames published
+        self.followers = 0
+        self.open = True
+        self.touched = time.monotonic()
+        self._changed = threading.Condition()
+
+    def publish(self, view: View) -> None:
+        """The teacher's page shows ``view``: every follower will show it next."""
+        with self._changed:
+            if view is self.view:
+                return
+            self.view = view
+            self.frame += 1
+            self.touched = time.monotonic()
+            self._changed.notify_all()
+
+    def close(self) -> None:
+        with self._changed:
+            self.open = False
+            self._changed.notify_all()
+
+    def next_frame(self, seen: int, timeout: float) -> tuple[int, View | None]:
+        """The newest frame after frame ``seen`` (frames in between are skipped), or
+        ``(seen, None)`` after ``timeout`` seconds without one or when the room closed."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.frame != seen or not self.open, timeout)
+            if self.frame == seen or not self.open:
+                return seen, None
+            return self.frame, self.view
+
+
+_rooms: dict[str, Room] = {}
+_rooms_lock = threading.Lock()
+
+
+def open_room() -> Room:
+    """A new room with a code no open room has."""
+    with _rooms_lock:
+        now = time.monotonic()
+        for code in [c for c, r in _rooms.items() if now - r.touched > FORGET_AFTER]:
+            _rooms.pop(code).close()
+        while len(_rooms) >= MAX_ROOMS:
+            oldest = min(_rooms.values(), key=lambda r: r.touched)
+            _rooms.pop(oldest.code).close()
+        while True:
+            code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+            if code not in _rooms:
+                room = _rooms[code] = Room(code)
+                return room
+
+
+def find(code: str) -> Room | None:
+    """The open room with this code (any case, spaces ignored), if there is one."""
+    with _rooms_lock:
+        return _rooms.get(normal_code(code))
+
+
+def normal_code(text: str) -> str:
+    return "".join(str(text).split()).upper()
+
+
+def close_room(room: Room) -> None:
+    with _rooms_lock:
+        if _rooms.get(room.code) is room:
+            del _rooms[room.code]
+    room.close()
+
+
+def code_in_address(search: str | None) -> str | None:
+    """The room code of an address's query (``follow=ABCD``), if it names one."""
+    for part in (search or "").split("&"):
+        key, _, value = part.partition("=")
+        if key == "follow" and value:
+            return normal_code(value)
+    return None
+
+
+def pace(render_seconds: float, followers: int) -> float:
+    """Seconds a follower waits after showing a frame before it shows the next one, so
+    that the followers of a playing room together take about ``FOLLOWERS_CPU`` cores:
+    a class of 30 sees the teacher's Play at one or two frames a second, and every Step
+    at once (a Step comes after a pause longer than this)."""
+    return min(5.0, render_seconds * max(followers, 1) / FOLLOWERS_CPU)
+
+
+# ---- per browser tab ------------------------------------------------------------------------
+
+hosting = solara.reactive(None)  # the Room this tab shows its run to
+following = solara.reactive(None)  # the Room whose run this tab shows
+missing = solara.reactive(None)  # a code asked for that names no open room
+_follower = solara.reactive(0)  # which follow loop may run (as state._player for Play)
+
+
+def share(view: View) -> None:
+    """Publish a frame of this tab's run to its room, if it shares one."""
+    room = hosting.value
+    if room is not None:
+        room.publish(view)
+
+
+def start_sharing() -> None:
+    from dashboards import state
+
+    room = open_room()
+    if state.view.value is not None:
+        room.publish(state.view.value)
+    hosting.value = room
+
+
+def stop_sharing() -> None:
+    room = hosting.value
+    if room is not None:
+        close_room(room)
+    hosting.value = None
+
+
+def follow(code: str) -> None:
+    """Show the run of room ``code`` from now on (or say that there is no such room)."""
+    from dashboards import state
+
+    room = find(code)
+    if room is None or not room.open:
+        missing.value = normal_code(code)
+        return
+    if hosting.value is not None:
+        stop_sharing()
+    state.playing.value = False
+    missing.value = None
+    follower = _follower.value + 1
+    _follower.value = follower
+    following.value = room
+    threading.Thread(target=follow_loop, args=(room, follower), name=FOLLOW_THREAD,
+                     daemon=True).start()  # fmt: skip
+
+
+def leave() -> None:
+    """Stop following: the tab's own run goes on from the teacher's frame shown (the
+    scenario, settings and seed go into the controls; the first Step builds the model)."""
+    from dashboards import state
+
+    following.value = None
+    _follower.value += 1
+    view = state.view.value
+    if view is not None and view.params is not None:
+        state.take_over(view)
+
+
+def follow_loop(room: Room, follower: int, session_alive: Callable[[], bool] | None = None) -> None:
+    """Show each new frame of ``room`` in this tab until it leaves or the room closes.
+
+    Runs in a thread that carries the tab's session (like Play): setting the view renders
+    this tab's page, and a frame published meanwhile replaces the one before it."""
+    from dashboards import state
+
+    alive = session_alive or state.session_alive
+    with room._changed:
+        room.followers += 1
+    try:
+        seen, ready_at = -1, 0.0
+        while following.value is room and _follower.value == follower and alive():
+            wait = ready_at - time.monotonic()
+            if wait > 0:
+                time.sleep(min(wait, 1.0))
+                continue
+            frame, view = room.next_frame(seen, timeout=1.0)
+            if not room.open:
+                following.value = None
+                missing.value = room.code
+                break
+            if view is None:
+                continue
+            if not state.page_connected():  # nobody to send it to: look again later
+                ready_at = time.monotonic() + 1.0
+                continue
+            started = time.perf_counter()
+            state.view.value = view  # renders this tab's page, in this thread
+            seen = frame
+            took = time.perf_counter() - started
+            ready_at = time.monotonic() + pace(took, room.followers)
+    finally:
+        with room._changed:
+            room.followers -= 1
