@@ -10,7 +10,7 @@ from __future__ import annotations
 import solara
 import solara.lab
 
-from dashboards import rooms, state
+from dashboards import rooms, serving, state
 from dashboards.components.about import AboutPage
 from dashboards.components.compare import ComparePage
 from dashboards.components.controls import Controls
@@ -20,6 +20,8 @@ from dashboards.components.me import MePage
 from dashboards.components.panels import ChartImage, Downloads, KeyNumbers, PyramidPanel
 from dashboards.components.room import RoomPanel
 from sim.i18n import LANGS, t
+
+serving.install()  # Solara's own files compressed once, not for every page
 
 
 @solara.component
@@ -31,7 +33,7 @@ def SimulationPage():
         with solara.Card():
             if rooms.following.value is None:  # a follower's page shows the teacher's run
                 Controls(view)
-            RoomPanel(view)
+            RoomPanel(view).key("room")  # the same panel with or without the controls
         with solara.Column():
             if view is None:
                 solara.ProgressLinear(True)

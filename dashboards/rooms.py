@@ -130,7 +130,17 @@ def pace(render_seconds: float, followers: int) -> float:
 hosting = solara.reactive(None)  # the Room this tab shows its run to
 following = solara.reactive(None)  # the Room whose run this tab shows
 missing = solara.reactive(None)  # a code asked for that names no open room
+from_address = solara.reactive(None)  # the code of the tab's address, once it was followed
 _follower = solara.reactive(0)  # which follow loop may run (as state._player for Play)
+
+
+def follow_address(search: str | None) -> None:
+    """Follow the room that the tab's address names (``?follow=CODE``), once per tab: a
+    student who left it stays on their own."""
+    code = code_in_address(search)
+    if code and from_address.value != code and following.value is None:
+        from_address.value = code
+        follow(code)
 
 
 def share(view: View) -> None:

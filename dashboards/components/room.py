@@ -20,14 +20,9 @@ def RoomPanel(view: View | None):
     router = solara.use_router()
     code, set_code = solara.use_state("")
 
-    def follow_from_address():
-        # an address with ?follow=CODE follows that room as soon as the page is open
-        wanted = rooms.code_in_address(router.search)
-        if wanted and rooms.following.value is None:
-            rooms.follow(wanted)
-
-    solara.use_effect(follow_from_address, [])
-    with solara.Column(gap="4px", style={"margin-top": "8px"}):
+    # an address with ?follow=CODE follows that room as soon as the page is open
+    solara.use_effect(lambda: rooms.follow_address(router.search), [router.search])
+    with solara.Column(gap="4px", style={"margin-top": "16px"}):
         Md(f"**{t('room.title', lang)}**")
         if followed is not None:
             Md(t("room.following", lang, code=followed.code))
