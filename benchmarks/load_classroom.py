@@ -217,6 +217,7 @@ async def student(browser, url: str, steps: int, timeout: float, start: float, f
             return
         await loaded.wait()
         button = page.get_by_role("button", name="Step", exact=True)
+        sent: list[float] = []  # browser time of each Step's click message
         for _ in range(steps):
             await asyncio.sleep(random.uniform(0.5, 1.5) * pause)
             week, src = await _week(page), await _histogram(page)
@@ -230,9 +231,10 @@ async def student(browser, url: str, steps: int, timeout: float, start: float, f
                 return
             fig.steps.append(time.monotonic() - clicked)
             if len(wire.sent) > mark:
-                served = wire.server_step(wire.sent[mark])
-                if served is not None:
-                    fig.server_steps.append(served)
+                sent.append(wire.sent[mark])
+        await asyncio.sleep(1.0)  # the server's "idle" can come after the page shows the week
+        served = [wire.server_step(s) for s in sent]
+        fig.server_steps.extend(s for s in served if s is not None)
     finally:
         await context.close()
 

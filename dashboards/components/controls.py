@@ -4,6 +4,9 @@ here and the last good model keeps running."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache, partial
+
 import solara
 
 from dashboards import state
@@ -72,18 +75,13 @@ def Controls(view: View | None = None):
             label=t("slider.population.size", lang),
             value=fmt_int(values["population.size"], lang),
             values=[fmt_int(n, lang) for n in state.POPULATION_CHOICES],
-            on_value=lambda text: state.set_setting(
-                "population.size", int(text.replace(",", "").replace(".", ""))
-            ),
+            on_value=_set_population,
         )
         solara.Select(
             label=t("ui.plan", lang),
             value=t(f"plan.{values['compensation.plan']}", lang),
             values=[t(f"plan.{p}", lang) for p in state.PLANS],
-            on_value=lambda label: state.set_setting(
-                "compensation.plan",
-                next(p for p in state.PLANS if t(f"plan.{p}", lang) == label),
-            ),
+            on_value=_plan_setter(lang),
         )
         for spec in state.SLIDERS:
             value = values[spec.key]
@@ -100,7 +98,7 @@ def Controls(view: View | None = None):
                     min=int(spec.lo),
                     max=int(spec.hi),
                     step=int(spec.step),
-                    on_value=lambda v, k=spec.key: state.set_setting(k, v),
+                    on_value=_setter(spec.key),
                 )
             else:
                 solara.SliderFloat(
@@ -109,6 +107,28 @@ def Controls(view: View | None = None):
                     min=spec.lo,
                     max=spec.hi,
                     step=spec.step,
-                    on_value=lambda v, k=spec.key: state.set_setting(k, v),
+                    on_value=_setter(spec.key),
                 )
         solara.InputText(t("ui.seed", lang), value=state.seed_text, continuous_update=False)
+
+
+# The controls' callbacks are the same objects at every render: a Step renders the controls
+# again (the week changes), and a control whose arguments are all unchanged is skipped.
+
+
+@cache
+def _setter(key: str) -> Callable[[object], None]:
+    return partial(state.set_setting, key)
+
+
+def _set_population(text: str) -> None:
+    state.set_setting("population.size", int(text.replace(",", "").replace(".", "")))
+
+
+@cache
+def _plan_setter(lang: str) -> Callable[[str], None]:
+    def set_plan(label: str) -> None:
+        state.set_setting("compensation.plan", next(p for p in state.PLANS
+                                                    if t(f"plan.{p}", lang) == label))  # fmt: skip
+
+    return set_plan
