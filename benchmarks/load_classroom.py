@@ -117,10 +117,14 @@ def kind(pid: int) -> str:
     return Path(args[0].decode()).name if args else "?"
 
 
-async def browser_cpu(seen: dict[int, tuple[str, float]], server_pid: int | None) -> None:
+async def browser_cpu(seen: dict[int, tuple[str, float]], server_pid: int | None,
+                      nice: bool) -> None:  # fmt: skip
     """Keep the kind and CPU seconds of every browser process below this one in ``seen``
-    (a renderer's time is read before its context closes it), until cancelled."""
+    (a renderer's time is read before its context closes it), and with ``nice`` keep
+    every browser thread behind the server, until cancelled."""
     while True:
+        if nice:
+            behind(server_pid)
         for pid in descendants(os.getpid()):
             if pid != server_pid:
                 old = seen.get(pid, ("", 0.0))[1]
@@ -240,14 +244,18 @@ async def student(browser, url: str, steps: int, timeout: float, start: float, f
 
 
 def behind(server_pid: int | None) -> None:
-    """Give the browser (every process below this one but the server) the lowest CPU
-    priority: the students' browsers stand in for 30 computers of their own, so that the
-    server is measured, not 30 copies of Chromium competing with it for two cores. A
-    renderer started later inherits the priority from the browser's zygote."""
+    """Give the browser (every thread of every process below this one but the server) the
+    lowest CPU priority: the students' browsers stand in for 30 computers of their own,
+    so that the server is measured, not 30 copies of Chromium competing with it for two
+    cores. (Linux sets priorities per thread; a new thread inherits its creator's.)"""
     for pid in descendants(os.getpid()):
-        if pid != server_pid:
-            with contextlib.suppress(OSError):
-                os.setpriority(os.PRIO_PROCESS, pid, 19)
+        if pid == server_pid:
+            continue
+        with contextlib.suppress(OSError):
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with contextlib.suppress(OSError):
+                    if os.getpriority(os.PRIO_PROCESS, int(tid)) < 19:
+                        os.setpriority(os.PRIO_PROCESS, int(tid), 19)
 
 
 async def run_class(url: str, students: int, steps: int = 5, timeout: float = 120.0,
@@ -265,7 +273,7 @@ async def run_class(url: str, students: int, steps: int = 5, timeout: float = 12
         try:
             cpu0 = cpu_seconds(server_pid) if server_pid else 0.0
             seen: dict[int, tuple[str, float]] = {}
-            sampler = asyncio.create_task(browser_cpu(seen, server_pid))
+            sampler = asyncio.create_task(browser_cpu(seen, server_pid, nice))
             await asyncio.sleep(0.6)
             before = dict(seen)
             start = time.monotonic()

@@ -177,6 +177,7 @@ def follow(code: str) -> None:
     if hosting.value is not None:
         stop_sharing()
     state.playing.value = False
+    state.model.value = None  # the tab's own run stops; leaving goes on from the teacher's
     missing.value = None
     follower = _follower.value + 1
     _follower.value = follower

@@ -18,7 +18,7 @@ from functools import cache
 import solara
 
 from dashboards import drawing, rooms
-from dashboards.view import View
+from dashboards.view import View, run_of
 from sim.i18n import DEFAULT_LANG, LANGS, fmt_int, t
 from sim.model import NetworkMarketingModel
 from sim.scenario import (
@@ -177,11 +177,16 @@ def running_model() -> NetworkMarketingModel | None:
     steps, at the view's week (the model is reproducible: the same run)."""
     m, v = model.value, view.value
     if m is None and v is not None and v.params is not None:
-        m = NetworkMarketingModel(v.params, seed=v.seed)
-        with _step_lock:
-            for _ in range(v.week):
-                m.step()
-        model.value = m
+        m = model.value = replay(v)
+    return m
+
+
+def replay(v: View) -> NetworkMarketingModel:
+    """A model of ``v``'s run at ``v``'s week, run anew (the model is reproducible)."""
+    m = NetworkMarketingModel(v.params, seed=v.seed)
+    with _step_lock:
+        for _ in range(v.week):
+            m.step()
     return m
 
 
@@ -263,8 +268,12 @@ def page_connected() -> bool:
 
 
 def networkers_csv() -> bytes:
-    """The per-networker table of the run so far (docs/model.md section 5), as CSV."""
-    m = running_model()
+    """The per-networker table of the week shown (docs/model.md section 5), as CSV; for
+    a tab that follows a room, of the teacher's run, which this tab runs anew."""
+    v = view.value
+    m = running_model() if rooms.following.value is None else None
+    if m is None or m.week != v.week or run_of(m) != v.run:
+        m = replay(v)
     with _step_lock:
         table = m.result().networkers
     return table.to_csv(index=False).encode("utf-8")

@@ -25,7 +25,7 @@ import solara
 import support
 from solara.components.file_download import FileDownloadWidget
 
-from dashboards import charts, state
+from dashboards import charts, rooms, state
 from dashboards.app import Page
 from sim.i18n import LANGS, catalog, fmt_int, t
 from sim.scenario import load_scenario, param_specs
@@ -173,6 +173,8 @@ def fresh_state():
     state.error.value = None
     state.speed.value = 26.0
     state.frame_weeks.value = 1
+    rooms.following.value = rooms.hosting.value = rooms.missing.value = None
+    rooms.from_address.value = None
     state.load(state.DEFAULT_SCENARIO)
     assert state.error.value is None
     yield

@@ -1,0 +1,129 @@
+"""Charts drawn once and shared (dashboards.drawing), and what a Step and Play redraw:
+a chart's image depends on its view alone, a week's charts are drawn once for every
+viewer of the run, every chart shows the week the heat map shows, the heat map moves
+from the first Step, and Play's frames follow its speed at once."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import test_dashboard as dash
+
+from dashboards import charts, drawing, state
+from dashboards.view import snapshot
+from sim.model import NetworkMarketingModel
+from sim.scenario import load_scenario
+
+fresh_state = dash.fresh_state  # the dashboard's state as a new tab finds it (autouse)
+page = dash.page  # the rendered page (a fixture)
+
+
+def views_of(weeks: list[int], population: int = 2_000) -> dict[int, object]:
+    """Snapshots of one small run at the given weeks."""
+    model = NetworkMarketingModel(load_scenario("baseline", {"population.size": population}))
+    out = {}
+    for week in range(max(weeks) + 1):
+        if week in weeks:
+            out[week] = snapshot(model)
+        model.step()
+    return out
+
+
+@pytest.mark.parametrize("name", list(charts.ALL_CHARTS))
+def test_a_chart_depends_on_its_view_alone(name):
+    """Whatever a shared chart object drew before (a later week, with taller axes, more
+    joining years), a view gives the same image as on a fresh chart."""
+    views = views_of([3, 60, 120])
+    shared = charts.ALL_CHARTS[name](views[3].weeks, "en")
+    shared.frame(views[120])
+    shared.frame(views[60])
+    assert shared.frame(views[3]) == charts.ALL_CHARTS[name](views[3].weeks, "en").frame(views[3])
+
+
+def test_a_weeks_charts_are_drawn_once_for_every_viewer(monkeypatch):
+    """Two sessions with their own models of the same run, and eight viewers asking at
+    once: each chart of a week is drawn once, and all get the same image."""
+    drawn: list[str] = []
+    real_draw = drawing.draw
+
+    def counting_draw(name, view, lang):
+        drawn.append(name)
+        return real_draw(name, view, lang)
+
+    monkeypatch.setattr(drawing, "draw", counting_draw)
+    scenario = load_scenario("baseline", {"population.size": 1_500, "simulation.seed": 99})
+    first, second = NetworkMarketingModel(scenario), NetworkMarketingModel(scenario)
+    for model in (first, second):
+        for _ in range(7):
+            model.step()
+    views = [drawing.view_at(first), drawing.view_at(second)]
+    assert views[0] is views[1]  # the snapshot too is made once
+    results: list[bytes] = []
+
+    def look(view) -> None:
+        results.append(drawing.chart_png("people", view, "en"))
+
+    threads = [threading.Thread(target=look, args=(views[k % 2],)) for k in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert drawn == ["people"]
+    assert len(set(results)) == 1 and len(results) == 8
+
+
+def test_the_cache_keeps_its_budget():
+    cache = drawing.Cache(budget=100)
+    for k in range(10):
+        cache.put(k, bytes(30), 30)
+    assert cache.size <= 100
+    assert cache.get(9) is not None and cache.get(0) is None  # the oldest left first
+
+
+def test_the_heat_map_moves_with_each_of_the_first_steps():
+    """Issue 14: the heat map did not change for the first three Steps (monthly incomes
+    exist from the first month's end): it marks the week shown and says when incomes
+    appear."""
+    views = views_of([0, 1, 2, 3, 4])
+    heat = charts.IncomeHeatmap(views[0].weeks, "en")
+    frames = [heat.frame(views[week]) for week in range(5)]
+    assert len(set(frames)) == 5
+
+
+def test_every_chart_shows_the_week_of_the_heat_map_after_play(page):
+    """Issue 14: survival, saturation and Lorenz lagged the heat map by up to 110 weeks
+    while playing; now every chart is drawn from the same view."""
+    box, rc = page
+    dash.button(rc, "Play").click()
+    dash.wait_for(lambda: state.view.value.week >= 30, "Play to reach week 30")
+    dash.button(rc, "Pause").click()
+    dash.stop_playing()
+    view = state.view.value
+    assert dash.images(box) == [drawing.chart_png(n, view, "en") for n in charts.ALL_CHARTS]
+
+
+@pytest.mark.parametrize(
+    ("speed", "frame_cost", "weeks"),
+    [
+        (2.0, 0.05, 1),  # slow motion: a week per frame, right after any fast speed
+        (26.0, 0.02, 3),  # frames cheap: at most MAX_FPS frames a second
+        (26.0, 0.2, 7),  # frames dear: more weeks per frame, the speed kept
+        (104.0, 1.0, 52),  # at most a year per frame
+    ],
+)
+def test_weeks_per_frame_follows_the_speed_at_once(speed, frame_cost, weeks):
+    assert state.weeks_per_frame(speed, frame_cost) == weeks
+
+
+def test_slow_motion_after_a_fast_speed_shows_every_week(page):
+    """Issue 14: slow motion stayed choppy after a fast speed (the weeks per frame came
+    down one per frame, a frame lasting up to 26 s); now the next frame is a week."""
+    _, rc = page
+    state.speed.value = 52.0
+    dash.button(rc, "Play").click()
+    dash.wait_for(lambda: state.frame_weeks.value > 1, "a fast speed to show several weeks")
+    state.speed.value = 2.0
+    dash.wait_for(lambda: state.frame_weeks.value == 1, "slow motion to show every week",
+                  timeout=10)  # fmt: skip
+    dash.button(rc, "Pause").click()
