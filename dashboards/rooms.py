@@ -226,7 +226,7 @@ def follow_loop(room: Room, follower: int, session_alive: Callable[[], bool] | N
                 ready_at = time.monotonic() + 1.0
                 continue
             started = time.perf_counter()
-            state.view.value = view  # renders this tab's page, in this thread
+            state.show(view)  # renders this tab's page, in this thread
             seen = frame
             took = time.perf_counter() - started
             ready_at = time.monotonic() + pace(took, room.followers)

@@ -134,6 +134,7 @@ _player = solara.reactive(0)  # which play loop may run: Play starts a new one, 
 speed = solara.reactive(26.0)  # weeks per second while playing
 frame_weeks = solara.reactive(1)  # weeks per redraw: more when frames cannot keep up
 _step_lock = threading.Lock()  # a step and a snapshot never overlap
+_turn = threading.RLock()  # one tab at a time renders a new view (``show``)
 MAX_FPS = 10  # frames per second while playing: a viewer's share of a server shared by a class
 
 
@@ -227,9 +228,17 @@ def publish(m: NetworkMarketingModel) -> View:
     same run at that week) becomes the view, and the page redraws."""
     with _step_lock:
         v = drawing.view_at(m)
-    view.value = v
+    show(v)
     rooms.share(v)  # and to the class, if this tab shows its run to a room
     return v
+
+
+def show(v: View) -> None:
+    """Make ``v`` this tab's view: its page renders, in this thread. Pages take turns
+    (one Python process, one core for them all): when a class steps at once, the first
+    Step is shown after one render rather than every Step after all of them."""
+    with _turn:
+        view.value = v
 
 
 def take_over(v: View) -> None:
