@@ -39,7 +39,6 @@ from sim.i18n import (
     t,
 )
 from sim.scenario import (
-    ScenarioError,
     Unit,
     list_scenarios,
     load_scenario,
@@ -245,7 +244,7 @@ def add_lang_arg(p: argparse.ArgumentParser, lang: str, default: str = argparse.
 
 def add_me_parser(me: argparse.ArgumentParser, lang: str) -> None:
     """``me``: what would happen to a person with these traits (issue #6)."""
-    from sim.me import DEFAULT_FUTURES, EXPERIENCE, Profile
+    from sim.profile import DEFAULT_FUTURES, EXPERIENCE, Profile
 
     h, meta = partial(_help, lang), partial(_meta, lang)
     d = Profile()
@@ -398,13 +397,14 @@ def cmd_params(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.memory import check_memory
-    from sim.model import run
     from sim.results import check_writable, write_run
 
     scenario = resolve(args)
     if args.out is not None:
         check_writable(args.out, args.overwrite)
     check_memory([scenario])
+    from sim.model import run  # the input is good: now load the model (seconds)
+
     started = time.perf_counter()
     result = run(scenario)
     elapsed = time.perf_counter() - started
@@ -695,8 +695,6 @@ SWEEP_COLUMNS = (
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from sim.experiments import describe, grid, parse_vary, run_experiment
 
     scenario = resolve(args)
@@ -721,6 +719,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             )
         )
     else:
+        import pandas as pd
+
         lang = args.lang
         keys = list(points[0])
         labels = [outcome_label(c, lang) for c in SWEEP_COLUMNS]
@@ -982,7 +982,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
 
 def cmd_me(args: argparse.Namespace) -> int:
-    from sim.me import Profile, ProfileError, check_profile, format_outlook, what_would_happen
+    from sim.profile import Profile, ProfileError, check_profile
 
     scenario = resolve(args)
     profile = Profile(
@@ -994,13 +994,15 @@ def cmd_me(args: argparse.Namespace) -> int:
         months=args.months,
     )
     try:
-        # checked before any worker starts, so bad input fails at once
+        # checked before the model is loaded or any worker starts: bad input fails at once
         check_profile(profile, scenario, args.futures)
-        outlook = what_would_happen(
-            scenario, profile, args.futures, master_seed=args.seed, workers=args.workers
-        )
     except ProfileError as exc:
         raise UsageError(exc.message(args.lang)) from None
+    from sim.me import format_outlook, what_would_happen
+
+    outlook = what_would_happen(
+        scenario, profile, args.futures, master_seed=args.seed, workers=args.workers
+    )
     if args.json:
         print(json.dumps(outlook.to_dict(args.lang), ensure_ascii=False))
     else:
@@ -1010,8 +1012,7 @@ def cmd_me(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """The handout of a scenario as PDF or HTML, written whole or not at all (issue 7)."""
-    from sim.report import build_report, check_report_path, write_report
-    from sim.results import file_name
+    from sim.results import check_report_path, file_name, write_report
 
     suffix = args.out.suffix.lower() if args.out else ""
     fmt = args.fmt or ("html" if suffix in (".html", ".htm") else "pdf")
@@ -1021,6 +1022,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.runs < 1:
         raise UsageError(Msg("cli.error.runs", value=str(args.runs)))
     check_report_path(out, args.overwrite, fmt)
+    from sim.report import build_report  # the input is good: now load the model and charts
+
     try:
         data = build_report(scenario, args.lang, fmt, runs=args.runs, workers=args.workers)
     except RuntimeError as exc:  # a failed replicate: the model, not the input
@@ -1096,9 +1099,6 @@ def _sigterm_as_interrupt():
 
 
 def main(argv: list[str] | None = None) -> int:
-    from sim.experiments import ExperimentError
-    from sim.results import OutputError
-
     argv = sys.argv[1:] if argv is None else list(argv)
     warning = lang_env_warning(argv)
     if warning:
@@ -1108,7 +1108,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with _sigterm_as_interrupt():
             return COMMANDS[args.command](args)
-    except (ScenarioError, OutputError, UsageError, ExperimentError) as exc:
+    except LocalizedError as exc:  # bad input: a scenario, an option, an output folder
         print(t("cli.error.prefix", lang, message=exc.message(lang)), file=sys.stderr)
         return EXIT_BAD_INPUT
     except MemoryError:  # past the estimate (sim/memory.py): still one message, what to change

@@ -16,14 +16,15 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from sim.experiments import Experiment, run_experiment
 from sim.i18n import LANGS, fmt_eur, fmt_int, fmt_num, fmt_pct, t
-from sim.metrics import kaplan_meier, percentiles
 from sim.results import owned_tempdir
 from sim.scenario import SCENARIO_DIR, Scenario, load_scenario
+
+if TYPE_CHECKING:  # the statistics are imported where they compute: listing lessons is quick
+    import pandas as pd
 
 LESSONS_DIR = SCENARIO_DIR.parent / "lessons"
 RUNS = 10  # replicates per scenario: enough for means to two digits, ~1 minute in all
@@ -60,6 +61,8 @@ class Runs:
         who joined less than ``weeks`` before the end and is still active counts for the
         weeks they were seen, not as one who stayed.
         """
+        from sim.metrics import kaplan_meier
+
         net = self.networkers
         now = self.scenario.simulation.weeks
         survival = kaplan_meier(net.join_week, net.exit_week, now, horizon=weeks)
@@ -175,6 +178,8 @@ def _pyramid(runs: dict[str, Runs]) -> dict[str, float]:
 
 
 def _showcase(runs: dict[str, Runs]) -> dict[str, float]:
+    from sim.metrics import percentiles
+
     r = runs["experienced_leader"]
     net = r.networkers
     leaders, others = net[net.experienced], net[~net.experienced]

@@ -11,12 +11,13 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from sim.experiments import Experiment, run_experiment, spread
 from sim.scenario import SCENARIO_DIR, Scenario
+
+if TYPE_CHECKING:  # imported where they compute: `validate --runs 5` is refused at once
+    import pandas as pd
 
 MIN_RUNS = 20  # docs/calibration.md: the mean over at least 20 seeds
 
@@ -73,6 +74,7 @@ TAYLOR_LOSS_SHARE = 0.99  # Jon M. Taylor, The Case (for and) against MLM, ch. 7
 
 def _target_values(target: Target, outcomes: pd.DataFrame) -> tuple[pd.Series, str]:
     """The per-replicate values a target is judged on, and the column they come from."""
+    import pandas as pd
 
     def column(frame: pd.DataFrame, name: str) -> pd.Series:
         if name not in frame:
@@ -93,7 +95,7 @@ def _target_values(target: Target, outcomes: pd.DataFrame) -> tuple[pd.Series, s
 
         def distance(name: str) -> float:
             mean = column(base, name).mean()
-            return abs(mean - middle) if not np.isnan(mean) else INF
+            return abs(mean - middle) if not math.isnan(mean) else INF
 
         if not names:
             return pd.Series(dtype=float), target.outcome
@@ -108,13 +110,15 @@ def target_table(outcomes: pd.DataFrame) -> pd.DataFrame:
     ``outcomes`` holds the replicates of ``VALIDATION_POINTS`` (column ``point``); without
     the tolerance points, C10 has no value and does not hold.
     """
+    import pandas as pd
+
     rows = []
     for target in TARGETS:
         values, shown = _target_values(target, outcomes)
         s = spread(values)  # the mean and 90 % range of ``describe``
         # for "every", the year shown is the one farthest from the middle: if it holds,
         # every year does (the band is symmetric about its middle)
-        holds = target.holds(s["mean"]) if not np.isnan(s["mean"]) else False
+        holds = target.holds(s["mean"]) if not math.isnan(s["mean"]) else False
         rows.append({
             "target": target.id,
             "outcome": target.outcome,
