@@ -49,6 +49,7 @@ from sim.scenario import (
 )
 
 EXIT_BAD_INPUT = 2
+REPORT_FOLDER = "results"  # where `report` writes without --out, below the current folder
 LANG_ENV = "NETWORKER_SIM_LANG"  # the language when --lang is not given: en or de
 
 
@@ -960,7 +961,10 @@ def _free_port(host: str) -> str:
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """Serve dashboards/app.py with Solara's own front-end files (no internet needed)."""
-    app = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
+    from sim.resources import shipped
+
+    dashboards = shipped("dashboards")  # package data (sim/resources.py)
+    app = dashboards / "app.py"
     if not app.is_file():
         raise UsageError(Msg("cli.error.dashboard_missing", app=app))
     if not 0 < args.port < 65536:
@@ -976,6 +980,10 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     # comes from the solara-assets package.
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
            "SOLARA_THEME_SHOW_BANNER": "False", LANG_ENV: args.lang}  # fmt: skip
+    # The app imports its parts as `dashboards.*`: the package is importable in the server
+    # alone, so an installed copy adds no top-level `dashboards` to anyone's site-packages.
+    path = [str(dashboards.parent), *filter(None, [os.environ.get("PYTHONPATH")])]
+    env["PYTHONPATH"] = os.pathsep.join(path)
     # Become the server (no child to orphan): signals such as SIGTERM reach it directly.
     os.execve(sys.executable, cmd, env)
     return 0  # not reached
@@ -1017,8 +1025,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     suffix = args.out.suffix.lower() if args.out else ""
     fmt = args.fmt or ("html" if suffix in (".html", ".htm") else "pdf")
     scenario = resolve(args)
-    # the name comes from a file: data, never a path
-    out = args.out or Path(f"{file_name(scenario.name)}-handout-{args.lang}.{fmt}")
+    # the name comes from a file: data, never a path; results/ is ignored by git in a clone
+    out = args.out or Path(REPORT_FOLDER, f"{file_name(scenario.name)}-handout-{args.lang}.{fmt}")
     if args.runs < 1:
         raise UsageError(Msg("cli.error.runs", value=str(args.runs)))
     check_report_path(out, args.overwrite, fmt)
@@ -1035,9 +1043,16 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_lessons(args: argparse.Namespace) -> int:
-    """The six lessons; with --write, run their scenarios and rewrite lessons/."""
+    """The six lessons; with --write, run their scenarios and rewrite lessons/ (of a clone)."""
     from sim.lessons import LESSONS, LESSONS_DIR, MASTER_SEED, RUNS, measure_all, write_lessons
+    from sim.resources import require_checkout
 
+    runs = RUNS if args.runs is None else args.runs
+    seed = MASTER_SEED if args.seed is None else args.seed
+    if args.write:
+        require_checkout("lessons --write", "lessons/")  # an installed copy is never changed
+        if runs < 1:
+            raise UsageError(Msg("cli.error.runs", value=str(runs)))
     for number, lesson in enumerate(LESSONS, start=1):
         print(
             t(
@@ -1046,20 +1061,22 @@ def cmd_lessons(args: argparse.Namespace) -> int:
                 number=number,
                 title=t(f"lessons.{lesson.key}.title", args.lang),
                 scenarios=", ".join(lesson.scenarios),
-                path=os.path.relpath(LESSONS_DIR / args.lang / lesson.filename(number)),
+                path=shown_path(LESSONS_DIR / args.lang / lesson.filename(number)),
             )
         )
     if not args.write:
         return 0
-    runs = RUNS if args.runs is None else args.runs
-    seed = MASTER_SEED if args.seed is None else args.seed
-    if runs < 1:
-        raise UsageError(Msg("cli.error.runs", value=str(runs)))
     numbers = measure_all(runs, seed, workers=args.workers, progress=sys.stderr.isatty())
     write_lessons(numbers, LESSONS_DIR, runs, seed)
-    folder = os.path.relpath(LESSONS_DIR)
+    folder = shown_path(LESSONS_DIR)
     print(t("cli.lessons.written", args.lang, folder=folder, runs=runs, seed=seed))
     return 0
+
+
+def shown_path(path: Path) -> str:
+    """``path`` relative to the current folder if it lies below it, else in full."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith(os.pardir) else relative
 
 
 COMMANDS = {
