@@ -50,8 +50,8 @@ def gini(x: np.ndarray, is_sorted: bool = False) -> float:
     scale = np.abs(x).sum()
     if n < 2 or scale == 0:
         return 0.0
-    rank = np.arange(1, n + 1)
-    mean_abs_diff_sum = 2.0 * np.sum((2 * rank - n - 1) * x)
+    weight = np.arange(1 - n, n, 2)  # 2 rank - n - 1 for the ranks 1..n
+    mean_abs_diff_sum = 2.0 * np.sum(weight * x)
     return float(mean_abs_diff_sum / (2.0 * n * scale))
 
 
@@ -270,23 +270,29 @@ def _ratio(a: float, b: float) -> float:
 
 def first_year_dropout_share(networkers: pd.DataFrame, weeks: int) -> float:
     """Of those who joined at least a year before the end, the share gone within a year."""
-    eligible = networkers[networkers.join_week <= weeks - YEAR_WEEKS]
-    if len(eligible) == 0:
+    return _gone_within_a_year(
+        networkers.join_week.to_numpy(), networkers.exit_week.to_numpy(), weeks
+    )
+
+
+def _gone_within_a_year(join_week: np.ndarray, exit_week: np.ndarray, weeks: int) -> float:
+    eligible = join_week <= weeks - YEAR_WEEKS
+    if not eligible.any():
         return float("nan")
-    gone = (eligible.exit_week >= 0) & (eligible.exit_week - eligible.join_week <= YEAR_WEEKS)
+    join_week, exit_week = join_week[eligible], exit_week[eligible]
+    gone = (exit_week >= 0) & (exit_week - join_week <= YEAR_WEEKS)
     return float(gone.mean())
 
 
 def first_year_dropout_by_year(networkers: pd.DataFrame, weeks: int) -> dict[str, float]:
     """C4 per joining year (docs/calibration.md C9): year n holds those who joined in weeks
     [52 (n - 1), 52 n), founders in year 1; only years seen a full year after joining."""
+    join_week, exit_week = networkers.join_week.to_numpy(), networkers.exit_week.to_numpy()
     out = {}
     for year in range(1, weeks // YEAR_WEEKS):
         start = (year - 1) * YEAR_WEEKS
-        cohort = networkers[
-            (networkers.join_week >= start) & (networkers.join_week < start + YEAR_WEEKS)
-        ]
-        out[f"y{year}"] = first_year_dropout_share(cohort, weeks)
+        cohort = (join_week >= start) & (join_week < start + YEAR_WEEKS)
+        out[f"y{year}"] = _gone_within_a_year(join_week[cohort], exit_week[cohort], weeks)
     return out
 
 
@@ -295,12 +301,14 @@ def earners_discouraged_share(
 ) -> float:
     """Of builders whose income from the business averaged at least ``monthly_income`` a
     month while active (counting at least one month), the share who left discouraged."""
-    builders = networkers[networkers.builder]
-    months = np.maximum(weeks_active(builders, weeks) / WEEKS_PER_MONTH_AVG, 1.0)
-    earners = builders[builders.gross_income / months >= monthly_income]
-    if len(earners) == 0:
+    builders = networkers.builder.to_numpy()
+    months = np.maximum(
+        weeks_active(networkers, weeks).to_numpy()[builders] / WEEKS_PER_MONTH_AVG, 1.0
+    )
+    earners = networkers.gross_income.to_numpy()[builders] / months >= monthly_income
+    if not earners.any():
         return float("nan")
-    return float((earners.exit_reason == "discouraged").mean())
+    return float((networkers.exit_reason.to_numpy()[builders][earners] == "discouraged").mean())
 
 
 def annual_turnover(networkers: pd.DataFrame, weeks: int) -> float:
@@ -355,6 +363,7 @@ def summarize(
 ) -> dict[str, Any]:
     """The summary of one run: the figures of the terminal table and of ``--json``."""
     net = networkers.net_income.to_numpy()
+    join_week, exit_week = networkers.join_week.to_numpy(), networkers.exit_week.to_numpy()
     n = len(net)
     reasons = networkers.exit_reason[networkers.exit_week >= 0].value_counts()
     ind = indicators(totals, networkers)
@@ -375,10 +384,14 @@ def summarize(
         "mean_net_income": _num(net.mean()) if n else None,
         "gini_net_income": gini(net),
         "top1_commission_share": ind["top1_commission_share"],
-        "first_year_dropout_share": _num(first_year_dropout_share(networkers, weeks)),
+        "first_year_dropout_share": _num(_gone_within_a_year(join_week, exit_week, weeks)),
         "annual_turnover": _num(annual_turnover(networkers, weeks)),
         "builder_first_year_dropout_share": _num(
-            first_year_dropout_share(networkers[networkers.builder], weeks)
+            _gone_within_a_year(
+                join_week[networkers.builder.to_numpy()],
+                exit_week[networkers.builder.to_numpy()],
+                weeks,
+            )
         ),
         "first_year_dropout_share_by_year": {
             k: _num(v) for k, v in first_year_dropout_by_year(networkers, weeks).items()

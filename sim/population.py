@@ -23,7 +23,8 @@ class State(IntEnum):
     FORMER = 3
 
 
-PROSPECT, CUSTOMER, NETWORKER, FORMER = (int(s) for s in State)
+STATES = tuple(int(s) for s in State)
+PROSPECT, CUSTOMER, NETWORKER, FORMER = STATES
 
 
 class ExitReason(IntEnum):
@@ -43,14 +44,6 @@ class ExitReason(IntEnum):
 NEVER = np.iinfo(np.int32).max
 
 
-@njit(cache=True)
-def _state_counts(state: np.ndarray, k: int) -> np.ndarray:
-    out = np.zeros(k, dtype=np.int64)
-    for s in state:
-        out[s] += 1
-    return out
-
-
 @njit(cache=True, _nrt=False)
 def mark_former(state, former_friends, indptr, indices, person) -> None:
     """``person`` leaves the business: a former networker, whom their acquaintances know
@@ -58,6 +51,34 @@ def mark_former(state, former_friends, indptr, indices, person) -> None:
     state[person] = FORMER
     for i in range(indptr[person], indptr[person + 1]):
         former_friends[indices[i]] += 1
+
+
+@njit(cache=True)
+def _customers_of_any(state: np.ndarray, seller: np.ndarray, flagged: np.ndarray) -> np.ndarray:
+    out = np.empty(64, dtype=np.int64)
+    k = 0
+    for person in range(len(state)):
+        if state[person] == CUSTOMER and flagged[seller[person]]:
+            if k == len(out):
+                out = np.concatenate((out, np.empty(len(out), dtype=np.int64)))
+            out[k] = person
+            k += 1
+    return out[:k].copy()
+
+
+@njit(cache=True)
+def _shuffled_rows(indptr, indices, rows, keys):
+    """The rows of the graph concatenated, each ordered by its part of ``keys`` (ties in
+    the graph's order)."""
+    out = np.empty(len(keys), dtype=indices.dtype)
+    top = 0
+    for r in rows:
+        start, end = indptr[r], indptr[r + 1]
+        order = np.argsort(keys[top : top + end - start], kind="mergesort")
+        for k in range(end - start):
+            out[top + k] = indices[start + order[k]]
+        top += end - start
+    return out
 
 
 def social_graph(
@@ -190,12 +211,14 @@ class Population:
     def acquaintances(self, person: int) -> np.ndarray:
         return self.indices[self.indptr[person] : self.indptr[person + 1]]
 
-    def acquaintances_of(self, people: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The acquaintances of each of ``people``, concatenated, and how many each has."""
-        starts, ends = self.indptr[people], self.indptr[people + 1]
-        lengths = ends - starts
-        offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
-        return self.indices[np.arange(int(lengths.sum())) + offsets], lengths
+    def shuffled_acquaintances_of(
+        self, people: np.ndarray, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The acquaintances of each of ``people``, each person's in a random order (from
+        ``rng``), concatenated, and how many each has."""
+        lengths = self.degree[people].astype(np.int64)
+        keys = rng.random(int(lengths.sum()))
+        return _shuffled_rows(self.indptr, self.indices, np.asarray(people), keys), lengths
 
     def mark_former(self, people: np.ndarray) -> None:
         for person in people.tolist():
@@ -206,6 +229,10 @@ class Population:
         self.state[people] = NETWORKER
         self.networker[people] = nids
         self.approached[people] = True
+
+    def customers_of_any(self, leaving: np.ndarray) -> np.ndarray:
+        """The customers whose seller is one of the networkers flagged in ``leaving``."""
+        return _customers_of_any(self.state, self.seller, leaving)
 
     def customers_of(self, nid: int) -> np.ndarray:
         """The people networker ``nid`` serves."""
@@ -233,4 +260,7 @@ class Population:
 
     def counts(self) -> np.ndarray:
         """Number of people in each state, indexed by ``State``."""
-        return _state_counts(self.state, len(State))
+        # a comparison per state: vectorised, where a histogram of a million small
+        # integers is a chain of dependent increments
+        s = self.state
+        return np.array([np.count_nonzero(s == k) for k in STATES], dtype=np.int64)

@@ -89,6 +89,20 @@ def _leave(sponsor: np.ndarray, group: np.ndarray, leaving: np.ndarray, sizes: n
             up = sponsor[up]
 
 
+@njit(cache=True, _nrt=False)
+def _move_up(sponsor: np.ndarray, gone: np.ndarray) -> None:
+    """Point every node whose sponsor is ``gone`` to the nearest sponsor above who is not
+    (the ones gone too: a former networker's sponsor is the upline it left)."""
+    for node in range(len(sponsor)):
+        up = sponsor[node]
+        while up >= 0 and gone[up]:
+            up = sponsor[up]
+        sponsor[node] = up
+
+
+_NEW_ROW = {"exit_week": -1, "fulltime_week": -1, "last_month_net": np.nan}  # not zero
+
+
 class Ledger:
     """One row per networker who ever joined, as growable numpy columns.
 
@@ -106,12 +120,6 @@ class Ledger:
             name: np.zeros(capacity, dtype=dt) for name, dt in LEDGER_COLUMNS.items()
         }
 
-    def __getattr__(self, name: str) -> np.ndarray:
-        cols = self.__dict__.get("cols")
-        if cols is not None and name in cols:
-            return cols[name][: self.n]
-        raise AttributeError(name)
-
     @property
     def active(self) -> np.ndarray:
         """Whether each networker is active: their person's state is ``NETWORKER``."""
@@ -128,10 +136,10 @@ class Ledger:
                 grown[: self.n] = col[: self.n]
                 self.cols[name] = grown
         nids = np.arange(self.n, need)
+        rows = slice(self.n, need)
         self.n = need
-        defaults = {"exit_week": -1, "fulltime_week": -1, "last_month_net": np.nan}
-        for name, value in {**defaults, **values}.items():
-            self.cols[name][nids] = value
+        for name, value in {**_NEW_ROW, **values}.items():
+            self.cols[name][rows] = value
         _join(self.cols["sponsor"], self.cols["group"], nids)
         return nids
 
@@ -148,13 +156,7 @@ class Ledger:
         self.cols["group"][leaving] = 0
         gone = np.zeros(self.n, dtype=bool)
         gone[leaving] = True
-        up = sponsor[: self.n].copy()
-        moved = np.flatnonzero(up >= 0)
-        moved = moved[gone[up[moved]]]
-        while len(moved):
-            up[moved] = sponsor[up[moved]]
-            moved = moved[(up[moved] >= 0) & gone[np.maximum(up[moved], 0)]]
-        sponsor[: self.n] = up
+        _move_up(sponsor[: self.n], gone)
         return sizes
 
     @property
@@ -177,6 +179,17 @@ class Ledger:
         return self.gross - self.costs
 
 
+def _column_view(name: str) -> property:
+    def view(self: Ledger) -> np.ndarray:
+        return self.cols[name][: self.n]
+
+    return property(view, doc=f"The ``{name}`` column of the networkers so far.")
+
+
+for _name in LEDGER_COLUMNS:  # ``ledger.hours`` and the like: a column, as long as ``n``
+    setattr(Ledger, _name, _column_view(_name))
+
+
 # Weekly series: one value per week (docs/model.md section 5). Money flows are EUR in that week;
 # commissions, orders and monthly costs fall in the week that closes a month.
 SERIES = (
@@ -191,6 +204,9 @@ SERIES = (
     + ["share_net_loss", "share_break_even", "share_profit", "gini_net_income"]
     + ["top1_commission_share"]
 )
+
+
+COUNTS = frozenset(c for c in SERIES[:16] if not c.startswith("saturation"))  # whole numbers
 
 
 @dataclass
@@ -211,24 +227,31 @@ class WeeklySeries:
         self.income_hist[row] = income_hist
 
     def frame(self, upto: int | None = None) -> pd.DataFrame:
-        df = pd.DataFrame({k: v[:upto] for k, v in self.data.items()})
-        int_cols = [c for c in SERIES[:16] if not c.startswith("saturation")]
-        return df.astype({c: np.int64 for c in int_cols})
+        data = self.data
+        return pd.DataFrame(
+            {k: v[:upto].astype(np.int64) if k in COUNTS else v[:upto] for k, v in data.items()}
+        )
 
 
-def income_snapshot(ledger: Ledger) -> tuple[dict[str, float], np.ndarray]:
+_MONTHLY_KEYS = tuple(f"monthly_net_p{q}" for q in PERCENTILES)
+_CUMULATIVE_KEYS = tuple(f"cumulative_net_p{q}" for q in PERCENTILES)
+
+
+def income_snapshot(
+    ledger: Ledger, active: np.ndarray | None = None
+) -> tuple[dict[str, float], np.ndarray]:
     """The income-distribution columns of one week, from the ledger as it stands, and the
-    histogram of the active networkers' last monthly net income over ``INCOME_BIN_EDGES``.
+    histogram of the active networkers' last monthly net income over ``INCOME_BIN_EDGES``
+    (``active``: ``ledger.active``, if the caller has it already).
     """
-    out: dict[str, float] = {}
-    monthly = ledger.last_month_net[ledger.active]
-    monthly = np.sort(monthly[~np.isnan(monthly)])
+    monthly = np.sort(ledger.last_month_net[ledger.active if active is None else active])
+    monthly = monthly[: len(monthly) - np.count_nonzero(np.isnan(monthly))]  # NaN sort last
     hist = np.diff(np.searchsorted(monthly, INCOME_BIN_EDGES, side="left"))
     net = np.sort(ledger.net)  # one sort serves the percentiles, shares and Gini
-    for name, values in (("monthly", monthly), ("cumulative", net)):
+    out: dict[str, float] = {}
+    for keys, values in ((_MONTHLY_KEYS, monthly), (_CUMULATIVE_KEYS, net)):
         found = percentiles(values, PERCENTILES, is_sorted=True)
-        for q, value in zip(PERCENTILES, found, strict=True):
-            out[f"{name}_net_p{q}"] = value
+        out.update(zip(keys, found.tolist(), strict=True))
     out.update(outcome_shares(net, is_sorted=True))
     out["gini_net_income"] = gini(net, is_sorted=True)
     out["top1_commission_share"] = top_share(ledger.commission + ledger.recruiting_reward)
