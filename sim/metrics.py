@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numba import njit
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,15 +45,22 @@ def gini(x: np.ndarray, is_sorted: bool = False) -> float:
     0..1 when some people lose money.
     """
     x = np.asarray(x, dtype=np.float64)
-    if not is_sorted:
-        x = np.sort(x)
+    return float(sorted_gini(x if is_sorted else np.sort(x)))
+
+
+@njit(cache=True)
+def sorted_gini(x: np.ndarray) -> float:
+    """``gini`` of values sorted ascending (compiled: the weekly records call it too)."""
     n = len(x)
-    scale = np.abs(x).sum()
+    scale = 0.0
+    for v in x:
+        scale += abs(v)
     if n < 2 or scale == 0:
         return 0.0
-    weight = np.arange(1 - n, n, 2)  # 2 rank - n - 1 for the ranks 1..n
-    mean_abs_diff_sum = 2.0 * np.sum(weight * x)
-    return float(mean_abs_diff_sum / (2.0 * n * scale))
+    weighted = 0.0  # the sum of (2 rank - n - 1) x over the ranks 1..n
+    for i in range(n):
+        weighted += (2 * i + 1 - n) * x[i]
+    return 2.0 * weighted / (2.0 * n * scale)
 
 
 def percentiles(
@@ -85,13 +93,26 @@ def percentiles(
     if axis is None and x.size == 0:
         return np.full(q.shape, np.nan)[()]
     if is_sorted:
-        pos = q / 100 * (len(x) - 1)
-        lo = np.floor(pos).astype(np.int64)
-        hi = np.minimum(lo + 1, len(x) - 1)
-        return x[lo] + (pos - lo) * (x[hi] - x[lo])
+        return sorted_percentiles(x, np.atleast_1d(q)).reshape(q.shape)[()]
     with warnings.catch_warnings():  # a slice with no value left: NaN, as documented
         warnings.simplefilter("ignore", RuntimeWarning)
         return np.nanpercentile(x, q, axis=axis)
+
+
+@njit(cache=True)
+def sorted_percentiles(x: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """``percentiles`` of values sorted ascending and free of NaN, for each of ``q``."""
+    out = np.empty(len(q))
+    n = len(x)
+    for k in range(len(q)):
+        if n == 0:
+            out[k] = np.nan
+            continue
+        pos = q[k] / 100 * (n - 1)
+        lo = int(np.floor(pos))
+        hi = min(lo + 1, n - 1)
+        out[k] = x[lo] + (pos - lo) * (x[hi] - x[lo])
+    return out
 
 
 def outcome(net: np.ndarray | Sequence[float]) -> np.ndarray:
@@ -113,21 +134,32 @@ def outcome_shares(net: np.ndarray | Sequence[float], is_sorted: bool = False) -
         ``share_net_loss``, ``share_break_even``, ``share_profit``; NaN when ``net`` is empty.
     """
     net = np.asarray(net, dtype=np.float64)
-    n = len(net)
-    if n == 0:
-        return dict.fromkeys(OUTCOME_SHARES, float("nan"))
     if is_sorted:
-        # the same bounds as ``outcome``: strictly below -100, strictly above +100
-        loss = int(np.searchsorted(net, -BREAK_EVEN_EUR, side="left"))
-        profit = n - int(np.searchsorted(net, BREAK_EVEN_EUR, side="right"))
+        loss, profit = sorted_outcome_counts(net)
     else:
         kind = outcome(net)
         loss, profit = int(np.count_nonzero(kind == LOSS)), int(np.count_nonzero(kind == PROFIT))
+    return outcome_shares_of(loss, profit, len(net))
+
+
+def outcome_shares_of(loss: int, profit: int, n: int) -> dict[str, float]:
+    """``outcome_shares`` from the counts of losses and profits among ``n`` people."""
+    if n == 0:
+        return dict.fromkeys(OUTCOME_SHARES, float("nan"))
     return {
         "share_net_loss": loss / n,
         "share_break_even": (n - loss - profit) / n,
         "share_profit": profit / n,
     }
+
+
+@njit(cache=True)
+def sorted_outcome_counts(net: np.ndarray) -> tuple[int, int]:
+    """How many of ``net`` (sorted ascending) are a loss and a profit: the same bounds as
+    ``outcome``, strictly below -100 and strictly above +100, by two binary searches."""
+    loss = np.searchsorted(net, -BREAK_EVEN_EUR, side="left")
+    profit = len(net) - np.searchsorted(net, BREAK_EVEN_EUR, side="right")
+    return int(loss), int(profit)
 
 
 def top_share(x: np.ndarray, share: float = 0.01) -> float:
