@@ -31,7 +31,9 @@ from sim.networker import (
     Networker,
     Traits,
     World,
+    contact_hours_of,
     contact_week,
+    draw_contact_counts,
     draw_traits,
 )
 from sim.population import CUSTOMER, FORMER, PROSPECT, ExitReason, Population, State
@@ -116,32 +118,25 @@ class NetworkMarketingModel(mesa.Model):
             self.step()
 
     def contact_hours(self, ids: np.ndarray) -> np.ndarray:
-        """Hours this week in which customers can be reached (S9), for networkers ``ids``.
-
-        Part-timers keep their day job: they work in the evening, when customers are at
-        home. Full-timers also work by day, when only some customers can be reached.
-        Training takes its hours first.
-        """
+        """Hours this week in which customers can be reached (S9), for networkers ``ids``
+        (``sim.networker.reachable_hours``)."""
         m, cols = self.params.market, self.ledger.cols
-        hours = cols["hours"][ids]
-        training = cols["training_weeks"][ids] > 0
-        hours = np.where(
-            training, np.maximum(0.0, hours - self.params.training.hours_per_week), hours
-        )
-        evening = np.minimum(hours, m.evening_hours)
-        day_job = cols["part_time"][ids] & (cols["fulltime_week"][ids] < 0)
-        return np.where(day_job, evening, evening + m.daytime_reachable_share * (hours - evening))
+        return contact_hours_of(
+            np.asarray(ids, dtype=np.int64), cols["hours"], cols["training_weeks"],
+            cols["part_time"], cols["fulltime_week"], self.params.training.hours_per_week,
+            m.evening_hours, m.daytime_reachable_share,
+        )  # fmt: skip
 
     def contact_counts(self, ids: np.ndarray) -> np.ndarray:
-        """This week's number of contacts of networkers ``ids``: Poisson, with a mean of
-        their reachable hours times the contacts per hour, less while the business pays
-        (they prospect less) and after weeks of finding nobody (docs/model.md section 3)."""
-        cols, nw = self.ledger.cols, self.params.networker
-        rate = self.contact_hours(ids) * self.params.market.contacts_per_hour
-        cols["training_weeks"][ids] = np.maximum(cols["training_weeks"][ids] - 1, 0)
-        rate = np.where(cols["paying"][ids], rate * nw.paid_prospecting, rate)
-        rate /= 1 + cols["dry_weeks"][ids]
-        return self.rng.poisson(rate)
+        """This week's number of contacts of networkers ``ids``, drawn at once
+        (``sim.networker.draw_contact_counts``); a week of their training passes."""
+        m, cols, nw = self.params.market, self.ledger.cols, self.params.networker
+        return draw_contact_counts(
+            self.rng, np.asarray(ids, dtype=np.int64), cols["hours"], cols["training_weeks"],
+            cols["part_time"], cols["fulltime_week"], cols["paying"], cols["dry_weeks"],
+            self.params.training.hours_per_week, m.evening_hours, m.daytime_reachable_share,
+            m.contacts_per_hour, nw.paid_prospecting,
+        )  # fmt: skip
 
     def contacts(self, working: np.ndarray, counts: np.ndarray | None = None) -> None:
         """Everyone's contacts of the week: counts drawn at once, then made networker by
@@ -279,9 +274,7 @@ class NetworkMarketingModel(mesa.Model):
             loss_tolerance=t.loss_tolerance,
         )
         if warm is None:  # their acquaintances, each networker's in a random order
-            flat, lengths = pop.acquaintances_of(people)
-            owner = np.repeat(np.arange(k), lengths)
-            flat = flat[np.lexsort((self.rng.random(len(flat)), owner))]
+            flat, lengths = pop.shuffled_acquaintances_of(people, self.rng)
             self.markets.append(lg, nids, flat, lengths)
         else:
             self.markets.give(lg, nids, [warm.astype(np.int32)])
@@ -362,8 +355,7 @@ class NetworkMarketingModel(mesa.Model):
         lg.downline_at_exit[nids] = lg.roll_up(nids)
         leaving = np.zeros(lg.n, dtype=bool)
         leaving[nids] = True
-        customers = np.flatnonzero(pop.state == CUSTOMER)
-        theirs = customers[leaving[pop.seller[customers]]]
+        theirs = pop.customers_of_any(leaving)
         seller = pop.seller[theirs]
         lg.customers_at_exit[nids] = np.bincount(seller, minlength=lg.n)[nids]
         heir = lg.cols["sponsor"][seller]
@@ -496,12 +488,13 @@ class NetworkMarketingModel(mesa.Model):
 
     def record(self) -> None:
         pop, lg = self.population, self.ledger
+        active = lg.active
         counts = pop.counts()
         n = pop.size
         values = {
             "week": self.week,
             "active": int(counts[State.NETWORKER]),
-            "active_builders": int(np.count_nonzero(lg.active & lg.builder)),
+            "active_builders": int(np.count_nonzero(active & lg.builder)),
             "new_recruits": self.recruits_this_week,
             "contacts": self.contacts_this_week,
             "dropouts_discouraged": int(self.exits_this_week[ExitReason.DISCOURAGED]),
@@ -522,7 +515,7 @@ class NetworkMarketingModel(mesa.Model):
             "networker_costs": self.costs_this_week,
             "company_revenue": self.revenue_this_week,
         }
-        income, hist = income_snapshot(lg)
+        income, hist = income_snapshot(lg, active)
         values.update(income)
         self.series.record(self.week, values, hist)
 

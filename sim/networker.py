@@ -404,6 +404,63 @@ def make_contacts(w: World, rng: np.random.Generator, nid: int, n: int) -> int:
 
 
 @njit(**INLINE)
+def reachable_hours(
+    hours: float,
+    training: bool,
+    day_job: bool,
+    training_hours: float,
+    evening: float,
+    daytime_share: float,
+) -> float:
+    """Hours of a week in which customers can be reached (S9). Part-timers keep their day
+    job: they work in the evening, when customers are at home. Full-timers also work by
+    day, when only some customers can be reached. Training takes its hours first."""
+    if training:
+        hours = max(0.0, hours - training_hours)
+    at_home = min(hours, evening)
+    return at_home if day_job else at_home + daytime_share * (hours - at_home)
+
+
+@njit(cache=True)
+def draw_contact_counts(
+    rng, ids, hours, training_weeks, part_time, fulltime_week, paying, dry_weeks,
+    training_hours, evening, daytime_share, per_hour, paid_prospecting,
+):  # fmt: skip
+    """This week's number of contacts of networkers ``ids``: Poisson, with a mean of their
+    reachable hours times the contacts per hour, less while the business pays (they
+    prospect less) and after weeks of finding nobody (docs/model.md section 3). A week of
+    training passes."""
+    counts = np.empty(len(ids), dtype=np.int64)
+    for k in range(len(ids)):
+        nid = ids[k]
+        day_job = part_time[nid] and fulltime_week[nid] < 0
+        rate = per_hour * reachable_hours(
+            hours[nid], training_weeks[nid] > 0, day_job, training_hours, evening, daytime_share
+        )
+        training_weeks[nid] = max(training_weeks[nid] - 1, 0)
+        if paying[nid]:
+            rate *= paid_prospecting
+        rate /= 1 + dry_weeks[nid]
+        counts[k] = rng.poisson(rate)
+    return counts
+
+
+@njit(cache=True)
+def contact_hours_of(
+    ids, hours, training_weeks, part_time, fulltime_week, training_hours, evening, daytime_share
+):
+    """``reachable_hours`` of networkers ``ids``."""
+    out = np.empty(len(ids), dtype=np.float64)
+    for k in range(len(ids)):
+        nid = ids[k]
+        day_job = part_time[nid] and fulltime_week[nid] < 0
+        out[k] = reachable_hours(
+            hours[nid], training_weeks[nid] > 0, day_job, training_hours, evening, daytime_share
+        )
+    return out
+
+
+@njit(**INLINE)
 def room_needed(w: World, nid: int, n: int) -> int:
     """Pool room the networker's ``n`` contacts may take, at most: every acquaintance
     they pass over, pop or refuse may be put aside, and each move doubles the heap."""
