@@ -1076,7 +1076,8 @@ def cmd_lessons(args: argparse.Namespace) -> int:
 def shown_path(path: Path) -> str:
     """``path`` relative to the current folder if it lies below it, else in full."""
     relative = os.path.relpath(path)
-    return str(path) if relative.startswith(os.pardir) else relative
+    outside = relative == os.pardir or relative.startswith(os.pardir + os.sep)
+    return str(path) if outside else relative
 
 
 COMMANDS = {

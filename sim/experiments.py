@@ -53,12 +53,11 @@ from sim.results import (
 )
 from sim.scenario import Scenario, ScenarioError, cut
 
+# numpy, pandas and the model are imported by the functions that compute, so that the
+# command line checks its input with this module before loading anything heavy
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
-
-# numpy, pandas and the model are imported by the functions that compute: the command line
-# checks its input with this module before anything heavy is loaded (benchmarks/bench_startup.py)
 
 # Weekly columns kept per replicate for the time-series bands (a few numbers a week).
 BAND_COLUMNS = (
