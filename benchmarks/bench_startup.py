@@ -69,11 +69,15 @@ def command_line() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "sim.cli"]
 
 
+# as a user's shell has it: bytecode is written once and reused (the warm-up start writes it)
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(cmd: list[str], cwd: Path) -> tuple[float, float, int]:
     """Wall time, CPU time and exit status of one start of ``cmd``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    p = subprocess.run(cmd, cwd=cwd, capture_output=True, check=False)
+    p = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, check=False)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -83,13 +87,14 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, float, int]:
 def slowest_imports(cmd: list[str], cwd: Path, n: int = 12) -> list[str]:
     """The ``n`` imports of ``cmd`` with the largest cumulative time."""
     python = [sys.executable, "-X", "importtime", "-m", "sim.cli"]
-    p = subprocess.run([*python, *cmd], cwd=cwd, capture_output=True, text=True, check=False)
+    p = subprocess.run([*python, *cmd], cwd=cwd, env=ENV, capture_output=True, text=True,
+                       check=False)  # fmt: skip
     rows = []
     for line in p.stderr.splitlines():
         if line.startswith("import time:") and "|" in line:
             _, cumulative, name = line.removeprefix("import time:").split("|")
-            if cumulative.strip().isdigit():
-                rows.append((int(cumulative), name.rstrip()))
+            if cumulative.strip().isdigit():  # the name is indented by its depth
+                rows.append((int(cumulative), name.rstrip().removeprefix(" ")))
     rows.sort(reverse=True)
     total = sum(c for c, name in rows if not name.startswith(" "))
     lines = [f"  all imports: {total / 1e6:.2f} s"]
