@@ -367,8 +367,8 @@ class NetworkMarketingModel(mesa.Model):
         lg.exit_week[nids] = self.week
         lg.exit_reason[nids] = int(reason)
         self.exits_this_week[int(reason)] += len(nids)
-        for nid in nids.tolist():
-            self.networkers[nid].remove()
+        # their agents stay in the model, no longer active (as the recovered stay in Mesa's
+        # virus example): the ledger keeps their story, and their friends remember them
 
     # ---- the monthly schedule ------------------------------------------------------------
 
