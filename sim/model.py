@@ -36,7 +36,7 @@ from sim.networker import (
     draw_contact_counts,
     draw_traits,
 )
-from sim.population import CUSTOMER, FORMER, PROSPECT, ExitReason, Population, State
+from sim.population import CUSTOMER, FORMER, NETWORKER, PROSPECT, ExitReason, Population, State
 from sim.records import Ledger, WeeklySeries, income_snapshot, networker_table
 from sim.scenario import Scenario, load_scenario
 
@@ -367,20 +367,21 @@ class NetworkMarketingModel(mesa.Model):
         lg.exit_week[nids] = self.week
         lg.exit_reason[nids] = int(reason)
         self.exits_this_week[int(reason)] += len(nids)
-        for nid in nids.tolist():
-            self.networkers[nid].remove()
+        # their agents stay in the model, no longer active (as the recovered stay in Mesa's
+        # virus example): the ledger keeps their story, and their friends remember them
 
     # ---- the monthly schedule ------------------------------------------------------------
 
-    def downline(self) -> compensation.Downline:
+    def downline(self, active: np.ndarray | None = None) -> compensation.Downline:
+        """The tree the plan pays along (``active``: ``ledger.active``, if known)."""
         lg = self.ledger
-        return self.placement.downline(lg.sponsor, lg.active)
+        return self.placement.downline(lg.sponsor, lg.active if active is None else active)
 
     def close_month(self) -> None:
         """Orders, costs, commissions, dropout by money and life, going full-time."""
         p, lg = self.params, self.ledger
         self.customer_orders_and_churn()
-        active = lg.active.copy()
+        active = lg.active
         ids = np.flatnonzero(active)
         # 7. costs: fee and required or own-use purchase (which is volume too)
         required, own_use = p.costs.required_purchase, p.market.own_use_purchase
@@ -399,7 +400,7 @@ class NetworkMarketingModel(mesa.Model):
         # 8. commissions on the month's personal volume
         personal = np.zeros(lg.n)
         personal[ids] = purchase + lg.retail_wholesale_month[ids]
-        tree = self.downline()
+        tree = self.downline(active)
         volumes = compensation.Volumes(personal, self.credited_sponsors())
         paid = compensation.pay(tree, volumes, p.compensation)
         lg.commission[:] += paid.commission
@@ -430,11 +431,15 @@ class NetworkMarketingModel(mesa.Model):
         broke = ids[net[ids] < -lg.loss_tolerance[ids]]
         if len(broke):
             self.retire_many(broke, ExitReason.FINANCIAL)
-        still = ids[lg.active[ids]]
+        still = ids[self.still_active(ids)]
         hit = still[self.rng.random(len(still)) < p.dropout.life_monthly]
         if len(hit):
             self.retire_many(hit, ExitReason.LIFE)
-        self.go_full_time(ids[lg.active[ids]])
+        self.go_full_time(ids[self.still_active(ids)])
+
+    def still_active(self, ids: np.ndarray) -> np.ndarray:
+        """Whether each of networkers ``ids`` is active (``ledger.active``, for a few)."""
+        return self.population.state[self.ledger.person[ids]] == NETWORKER
 
     def credited_sponsors(self) -> np.ndarray:
         """This month's enrolments, each credited to the recruit's sponsor as it is now.

@@ -511,7 +511,8 @@ class Networker(mesa.Agent):
 
     Everything about a networker lives in the model's ledger (one row per networker) and
     the attributes below read through to it; the methods run the compiled rules above for
-    this one networker, and the model settles what they did.
+    this one networker, and the model settles what they did. A networker who quits stays
+    an agent of the model, no longer ``active``, with an exit week and reason.
 
     Attributes:
         nid: index of this networker in the model's ledger arrays.

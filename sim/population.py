@@ -71,13 +71,25 @@ def _shuffled_rows(indptr, indices, rows, keys):
     """The rows of the graph concatenated, each ordered by its part of ``keys`` (ties in
     the graph's order)."""
     out = np.empty(len(keys), dtype=indices.dtype)
+    order = np.empty(64, dtype=np.int64)
     top = 0
     for r in rows:
-        start, end = indptr[r], indptr[r + 1]
-        order = np.argsort(keys[top : top + end - start], kind="mergesort")
-        for k in range(end - start):
+        start, length = indptr[r], indptr[r + 1] - indptr[r]
+        key = keys[top : top + length]
+        if length > 64:
+            order = np.argsort(key, kind="mergesort")
+        else:  # most rows are short: a stable insertion sort of their places
+            for k in range(length):
+                m = k - 1
+                while m >= 0 and key[order[m]] > key[k]:
+                    order[m + 1] = order[m]
+                    m -= 1
+                order[m + 1] = k
+        for k in range(length):
             out[top + k] = indices[start + order[k]]
-        top += end - start
+        top += length
+        if len(order) < 64:
+            order = np.empty(64, dtype=np.int64)
     return out
 
 

@@ -168,16 +168,16 @@ class Ledger:
     @property
     def gross(self) -> np.ndarray:
         """Money received: retail margin, commissions and recruiting rewards."""
-        return _each(_gross, self.money(), self.value_share)
+        return _gross_each(self.money(), self.value_share)
 
     @property
     def costs(self) -> np.ndarray:
         """Money spent, less the share of own purchases counted as value received."""
-        return _each(_costs, self.money(), self.value_share)
+        return _costs_each(self.money(), self.value_share)
 
     @property
     def net(self) -> np.ndarray:
-        return _each(_net, self.money(), self.value_share)
+        return _net_each(self.money(), self.value_share)
 
 
 # The money of a networker (row ``i`` of the ledger's money columns, in this order), compiled:
@@ -203,11 +203,28 @@ def _net(m: tuple, value_share: float, i: int) -> float:
     return _gross(m, value_share, i) - _costs(m, value_share, i)
 
 
+# one compiled loop per rule (a rule passed as an argument is compiled anew in every process)
 @njit(cache=True)
-def _each(rule, m: tuple, value_share: float) -> np.ndarray:
+def _gross_each(m: tuple, value_share: float) -> np.ndarray:
     out = np.empty(len(m[0]))
     for i in range(len(out)):
-        out[i] = rule(m, value_share, i)
+        out[i] = _gross(m, value_share, i)
+    return out
+
+
+@njit(cache=True)
+def _costs_each(m: tuple, value_share: float) -> np.ndarray:
+    out = np.empty(len(m[0]))
+    for i in range(len(out)):
+        out[i] = _costs(m, value_share, i)
+    return out
+
+
+@njit(cache=True)
+def _net_each(m: tuple, value_share: float) -> np.ndarray:
+    out = np.empty(len(m[0]))
+    for i in range(len(out)):
+        out[i] = _net(m, value_share, i)
     return out
 
 
