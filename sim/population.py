@@ -54,19 +54,6 @@ def mark_former(state, former_friends, indptr, indices, person) -> None:
 
 
 @njit(cache=True)
-def _customers_of_any(state: np.ndarray, seller: np.ndarray, flagged: np.ndarray) -> np.ndarray:
-    out = np.empty(64, dtype=np.int64)
-    k = 0
-    for person in range(len(state)):
-        if state[person] == CUSTOMER and flagged[seller[person]]:
-            if k == len(out):
-                out = np.concatenate((out, np.empty(len(out), dtype=np.int64)))
-            out[k] = person
-            k += 1
-    return out[:k].copy()
-
-
-@njit(cache=True)
 def _shuffled_rows(indptr, indices, rows, keys):
     """The rows of the graph concatenated, each ordered by its part of ``keys`` (ties in
     the graph's order)."""
@@ -244,7 +231,8 @@ class Population:
 
     def customers_of_any(self, leaving: np.ndarray) -> np.ndarray:
         """The customers whose seller is one of the networkers flagged in ``leaving``."""
-        return _customers_of_any(self.state, self.seller, leaving)
+        customers = np.flatnonzero(self.state == CUSTOMER)  # vectorised: faster than a loop
+        return customers[leaving[self.seller[customers]]]
 
     def customers_of(self, nid: int) -> np.ndarray:
         """The people networker ``nid`` serves."""
