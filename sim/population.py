@@ -53,6 +53,12 @@ def mark_former(state, former_friends, indptr, indices, person) -> None:
         former_friends[indices[i]] += 1
 
 
+@njit(cache=True, _nrt=False)
+def _mark_formers(state, former_friends, indptr, indices, people) -> None:
+    for person in people:
+        mark_former(state, former_friends, indptr, indices, person)
+
+
 @njit(cache=True)
 def _shuffled_rows(indptr, indices, rows, keys):
     """The rows of the graph concatenated, each ordered by its part of ``keys`` (ties in
@@ -220,8 +226,7 @@ class Population:
         return _shuffled_rows(self.indptr, self.indices, np.asarray(people), keys), lengths
 
     def mark_former(self, people: np.ndarray) -> None:
-        for person in people.tolist():
-            mark_former(self.state, self.former_friends, self.indptr, self.indices, person)
+        _mark_formers(self.state, self.former_friends, self.indptr, self.indices, people)
 
     def add_networkers(self, people: np.ndarray, nids: np.ndarray) -> None:
         """``people`` join as networkers ``nids``."""
