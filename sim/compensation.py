@@ -233,12 +233,13 @@ class Placement:
     """Where a new networker sits in the tree the plan pays along: below the sponsor.
 
     The plans that pay along the sponsor tree need nothing more; the binary plan keeps its
-    own placement tree (``BinaryPlacement``). The model calls ``place`` on every enrolment
-    and ``downline`` at each month's close, whatever the plan.
+    own placement tree (``BinaryPlacement``). The model calls ``place_many`` on every
+    enrolment and ``downline`` at each month's close, whatever the plan.
     """
 
-    def place(self, nid: int, sponsor: int) -> None:
-        """Place networker ``nid``, enrolled by ``sponsor`` (-1 for a founder)."""
+    def place_many(self, nids: np.ndarray, sponsors: np.ndarray) -> None:
+        """Place networkers ``nids``, enrolled by ``sponsors`` (-1 for a founder), in this
+        order: below their sponsor, which the sponsor tree says already."""
 
     def downline(self, sponsor: np.ndarray, active: np.ndarray) -> Downline:
         return Downline(sponsor.astype(np.int64), active.copy())
@@ -247,6 +248,10 @@ class Placement:
 class BinaryPlacement(Placement):
     """Binary plan: two legs under every position; a recruit is placed below the sponsor,
     spilling over into the smaller leg until a free position is found."""
+
+    def place_many(self, nids: np.ndarray, sponsors: np.ndarray) -> None:
+        for nid, sponsor in zip(nids.tolist(), sponsors.tolist(), strict=True):
+            self.place(nid, sponsor)
 
     def __init__(self):
         self.parent: list[int] = []

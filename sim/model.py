@@ -285,8 +285,7 @@ class NetworkMarketingModel(mesa.Model):
         sponsored = sponsors[sponsors >= 0]
         np.add.at(lg.cols["recruits"], sponsored, 1)
         self.enrolment_sponsors.extend(sponsored.tolist())
-        for nid, sponsor in zip(nids.tolist(), sponsors.tolist(), strict=True):
-            self.placement.place(nid, sponsor)
+        self.placement.place_many(nids, sponsors)
         total = float(joining.sum())
         if pays:
             self.recruits_this_week += k
