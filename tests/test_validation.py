@@ -18,12 +18,12 @@ from sim.metrics import (
 from sim.scenario import SCENARIO_DIR, load_scenario
 from sim.validation import (
     MIN_RUNS,
-    README,
     README_END,
     README_START,
     TARGETS,
     VALIDATION_POINTS,
     markdown_table,
+    published_block,
     read_block,
     replace_block,
     target_table,
@@ -169,15 +169,14 @@ def test_calibrated_baseline_lands_inside_every_band_and_matches_the_readme():
     failing = tab[~tab.holds][["target", "mean", "lo", "hi"]]
     assert failing.empty, f"targets outside their band:\n{failing}"
     generated = markdown_table(tab, "baseline", MIN_RUNS, 42)
-    readme = read_block(README.read_text(encoding="utf-8"))
+    readme = published_block()
     assert readme is not None and readme.startswith(generated), (
         "README.md's validation table is out of date: run `networker-sim validate --write-readme`"
     )
 
 
 def test_readme_shows_the_generated_validation_table():
-    readme = README.read_text(encoding="utf-8")
-    block = read_block(readme)
+    block = published_block()
     assert block is not None, "README.md lacks the generated validation table"
     for target in TARGETS:
         assert f"| {target.id} |" in block
@@ -193,8 +192,10 @@ EXPECTED_VERDICTS = {
     # the library's scenarios change one thing of the baseline, never what it sells to
     # outsiders enough to turn it green
     **{name: {"amber", "red"} for name in ("evening_side_job", "experienced_leader",
-       "training_academy", "small_town", "binary_plan", "hype_launch")},
+       "training_academy", "small_town", "binary_plan", "hype_launch", "large_company")},
 }  # fmt: skip
+# A market of millions is slow to simulate and varies little between seeds: one run.
+RUNS_FOR_VERDICT = {"large_company": 1}
 
 
 @pytest.mark.slow
@@ -203,9 +204,10 @@ def test_pyramid_risk_verdict_of_every_scenario(name):
     """The verdict holds for most seeds: retail_focused green, pyramid red."""
     expected = EXPECTED_VERDICTS.get(name)
     assert expected is not None, f"{name}: add its expected verdict to EXPECTED_VERDICTS"
-    exp = run_experiment(load_scenario(name), 5, master_seed=99, workers=1)
+    runs = RUNS_FOR_VERDICT.get(name, 5)
+    exp = run_experiment(load_scenario(name), runs, master_seed=99, workers=1)
     verdicts = exp.outcomes.pyramid_risk.tolist()
-    assert sum(v in expected for v in verdicts) >= 4, verdicts
+    assert sum(v in expected for v in verdicts) >= max(1, runs - 1), verdicts
 
 
 def test_pyramid_reasons_name_their_rules():

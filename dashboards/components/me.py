@@ -18,7 +18,8 @@ from dashboards.components.md import Md
 from sim.experiments import local_executor
 from sim.i18n import fmt_pct, t
 from sim.lifeline import stop_at_exit
-from sim.me import EXPERIENCE, Outlook, Profile, format_outlook, model_note, plain_summary
+from sim.me import Outlook, format_outlook, model_note, plain_summary
+from sim.profile import EXPERIENCE, Profile
 from sim.scenario import load_scenario
 
 FUTURES = 400
