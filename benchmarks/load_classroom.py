@@ -311,6 +311,7 @@ def main() -> None:
     parser.add_argument("--students", default="1,12,30", help="class sizes, comma-separated")
     parser.add_argument("--steps", type=int, default=5, help="Steps per student")
     parser.add_argument("--url", help="an already running dashboard instead of a new one")
+    parser.add_argument("--server-pid", type=int, help="with --url: its process, for its CPU")
     parser.add_argument("--errors", action="store_true", help="print the console errors")
     args = parser.parse_args()
     print(f"load average: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} "
@@ -319,7 +320,7 @@ def main() -> None:
     print(HEADER)
     for n in (int(s) for s in args.students.split(",")):
         if args.url:
-            fig = asyncio.run(run_class(args.url, n, args.steps))
+            fig = asyncio.run(run_class(args.url, n, args.steps, server_pid=args.server_pid))
         else:
             import tempfile
 
