@@ -32,6 +32,7 @@ from sim.i18n import fmt_int, fmt_num, fmt_pct, t
 from sim.metrics import INCOME_BIN_EDGES, lorenz, outcome, survival_by_cohort
 
 DPI = 80
+SHARP_DPI = 160  # presentation mode: a projector shows the charts large
 LOSS, EVEN, PROFIT = "#c0392b", "#95a5a6", "#27ae60"
 OUTCOME_COLOURS = {metrics.LOSS: LOSS, metrics.BREAK_EVEN: EVEN, metrics.PROFIT: PROFIT}
 BLUE, LIGHT_BLUE, PURPLE, ORANGE = "#1a5276", "#2e86c1", "#8e44ad", "#e67e22"
@@ -76,9 +77,9 @@ class LiveChart:
     size = (6.4, 3.4)
     margins: ClassVar[dict] = {}
 
-    def __init__(self, weeks: int, lang: str):
+    def __init__(self, weeks: int, lang: str, dpi: int = DPI):
         self.weeks, self.lang = weeks, lang
-        self.fig = Figure(figsize=self.size, dpi=DPI)
+        self.fig = Figure(figsize=self.size, dpi=dpi)
         self.fig.subplots_adjust(**{**MARGINS, **self.margins})
         self.canvas = FigureCanvasAgg(self.fig)
         self.dynamic: list = []  # artists drawn every frame
@@ -364,6 +365,8 @@ SLOW_CHARTS: dict[str, type[LiveChart]] = {
     "lorenz": LorenzChart,
 }
 ALL_CHARTS = {**LIVE_CHARTS, **SLOW_CHARTS}
+# the recruitment tree (dashboards/tree.py) builds on LiveChart and adds itself to both
+from dashboards import tree  # noqa: E402, F401
 
 
 def render(name: str, view: View, lang: str) -> bytes:

@@ -40,6 +40,7 @@ class View:
     join_week: np.ndarray
     exit_week: np.ndarray
     exit_reason: np.ndarray
+    sponsor: np.ndarray  # who enrolled each networker (-1 for founders): the recruitment tree
     risk: str
     risk_parts: list[dict]
 
@@ -94,6 +95,7 @@ def snapshot(model: NetworkMarketingModel) -> View:
         join_week=lg.join_week.copy(),
         exit_week=lg.exit_week.copy(),
         exit_reason=lg.exit_reason.copy(),
+        sponsor=lg.first_sponsor.copy(),
         risk=risk,
         risk_parts=parts,
     )

@@ -8,6 +8,7 @@ import solara
 
 
 @solara.component
-def Md(text: str, style: dict | None = None):
+def Md(text: str, style: dict | None = None, classes: list[str] | None = None):
     html = _markdown.markdown(text, extensions=["tables"])
-    solara.HTML(tag="div", unsafe_innerHTML=html, style=style or {})
+    solara.HTML(tag="div", unsafe_innerHTML=html, style=style or {},
+                classes=["nws-md", *(classes or [])])  # fmt: skip

@@ -20,9 +20,10 @@ def ChartImage(name: str, view: View, lang: str, timed: bool = False):
     """One chart as a PNG image. The chart object lives as long as the model and the
     language: its axes are drawn once and each frame only redraws the data."""
     model_id = id(state.model.value)
+    dpi = charts.SHARP_DPI if state.presentation.value else charts.DPI
     chart = solara.use_memo(
-        lambda: charts.ALL_CHARTS[name](view.weeks, lang),
-        dependencies=[name, lang, model_id, view.weeks],
+        lambda: charts.ALL_CHARTS[name](view.weeks, lang, dpi=dpi),
+        dependencies=[name, lang, model_id, view.weeks, dpi],
     )
     started = time.perf_counter()
     data = solara.use_memo(lambda: chart.frame(view), dependencies=[chart, view])
