@@ -106,7 +106,9 @@ def Page():
         lambda: state.current_query(),
         dependencies=[state.model.value, state.tab.value, lang, state.presentation.value],
     )
-    solara.use_effect(lambda: _show_in_address(router, query), [query])
+    # again when the address changes: the browser's own first report of the address
+    # ("/") can arrive after the first setup was written and overwrite it
+    solara.use_effect(lambda: _show_in_address(router, query), [query, router.search])
     solara.Title(t("app.title", lang))
     solara.Style(CSS)
     classes = ["nws-page", *(["nws-present"] if state.presentation.value else [])]

@@ -71,6 +71,25 @@ def _bin_position(values) -> np.ndarray:
                      right=len(inner) + 0.5)  # fmt: skip
 
 
+def fit_texts(fig: Figure) -> None:
+    """Shrink titles and axis labels that would stick out of the figure (German words are
+    long) until they fit: smaller type rather than a cut-off word."""
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    renderer = canvas.get_renderer()
+    box = fig.bbox
+    # (text, its extent's coordinates that must lie within the figure): a label's place
+    # across its axis is settled only when drawn, its place along it already is
+    for ax in fig.axes:
+        for text, along in ((ax.title, "x"), (ax.xaxis.label, "x"), (ax.yaxis.label, "y")):
+            while text.get_text() and text.get_fontsize() > 6:
+                extent = text.get_window_extent(renderer)
+                lo, hi = (extent.x0, extent.x1) if along == "x" else (extent.y0, extent.y1)
+                top = box.x1 if along == "x" else box.y1
+                if lo >= -0.5 and hi <= top + 0.5:
+                    break
+                text.set_fontsize(text.get_fontsize() - 0.5)
+
+
 class LiveChart:
     """A chart whose static parts are drawn once and whose data is redrawn per frame."""
 
@@ -85,6 +104,7 @@ class LiveChart:
         self.dynamic: list = []  # artists drawn every frame
         self._background = None
         self.build()
+        fit_texts(self.fig)
 
     def build(self) -> None:
         """Create axes, static decoration and the dynamic artists (``animated=True``)."""
@@ -276,20 +296,33 @@ class SurvivalChart(LiveChart):
         ax.set_ylabel(t("chart.share_active", lang))
         ax.set_title(t("chart.survival_title", lang))
         self.curves: list = []
+        self.counts: list = []  # at each curve's end: the people it rests on
 
     def update(self, view: View) -> bool:
         cohorts = survival_by_cohort(view.join_week, view.exit_week, view.week)
         new = len(cohorts) != len(self.curves)
         while len(self.curves) < len(cohorts):  # a new joining year: a new line and legend
             year = len(self.curves) + 1
-            self.curves.append(self.add(self.ax.plot(
-                [], [], lw=1.5, label=t("chart.cohort", self.lang, year=year))[0]))  # fmt: skip
-        for line, (_, survival) in zip(self.curves, cohorts, strict=False):
+            line = self.add(self.ax.plot(
+                [], [], lw=1.5, label=t("chart.cohort", self.lang, year=year))[0])  # fmt: skip
+            self.curves.append(line)
+            self.counts.append(self.add(self.ax.text(0, 0, "", fontsize=7, color=line.get_color(),
+                                                     va="bottom")))  # fmt: skip
+        for line, count, (_, survival) in zip(self.curves, self.counts, cohorts, strict=False):
             line.set_data(np.arange(len(survival.share)), survival.share)
+            # how many people the curve rests on: all who joined that year, and how many
+            # of them are still followed where the curve ends
+            end = len(survival.share) - 1
+            count.set_text(t("chart.rests_on", self.lang,
+                             joined=fmt_int(survival.at_risk[0], self.lang),
+                             left=fmt_int(survival.at_risk[end], self.lang)))  # fmt: skip
+            count.set_position((end, survival.share[end]))
+            count.set_visible(end >= 0 and survival.share[end] == survival.share[end])
         if new:
             for line in self.curves:
                 line.set_animated(False)
-            self.ax.legend(fontsize=7, loc="upper right")
+            self.ax.legend(fontsize=7, loc="upper right", title=t("chart.rests_on_key", self.lang),
+                           title_fontsize=7)  # fmt: skip
             for line in self.curves:
                 line.set_animated(True)
         return new
@@ -330,7 +363,7 @@ class LorenzChart(LiveChart):
     """Lorenz curve of the money received, with its Gini coefficient."""
 
     size = (4.2, 3.4)
-    margins: ClassVar[dict] = {"left": 0.17, "right": 0.92}
+    margins: ClassVar[dict] = {"left": 0.19, "right": 0.92}
 
     def build(self) -> None:
         lang = self.lang
@@ -401,6 +434,7 @@ def band_chart(bands: list[pd.DataFrame], names: list[str], column: str, lang: s
     ax.set_ylabel(label)
     ax.set_title(t("chart.band_title", lang, column=label))
     ax.legend(fontsize=8)
+    fit_texts(fig)
     return fig
 
 
@@ -421,4 +455,5 @@ def outcome_bars(outcomes: list[pd.DataFrame], names: list[str], lang: str) -> F
     ax.set_ylabel(t("chart.share_of_joined", lang))
     ax.set_title(t("chart.outcomes_title", lang))
     ax.legend(fontsize=8)
+    fit_texts(fig)
     return fig

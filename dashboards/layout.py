@@ -28,7 +28,7 @@ CSS = f"""
 /* the settings of the controls fold away on a phone */
 @media (min-width: {PHONE_MAX + 1}px) {{ .nws-phone-only {{ display: none !important; }} }}
 @media (max-width: {PHONE_MAX}px) {{
-  .nws-settings:not(.nws-open) {{ display: none; }}
+  .nws-settings:not(.nws-open) {{ display: none !important; }}
   .nws-title h2 {{ font-size: 1.2rem; line-height: 1.35; }}
   .nws-page {{ padding: 4px !important; }}
   .nws-page .v-card__title {{ font-size: 1.1rem; }}

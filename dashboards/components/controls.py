@@ -49,8 +49,7 @@ def Controls(compact: bool = False):
             if changed:
                 solara.Text(t("share.changed", lang, changes=changed),
                             style={"font-size": "0.85em", "color": "#7d3c98"})  # fmt: skip
-        with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
-            _Buttons(lang, week, weeks)
+        _Buttons(lang, week, weeks)
         solara.Text(t("ui.week_of", lang, week=week, weeks=weeks))
         _Speed(lang)
         if state.frame_weeks.value > 1 and state.playing.value:
@@ -75,24 +74,17 @@ def Controls(compact: bool = False):
 
 @solara.component
 def _Buttons(lang: str, week: int, weeks: int):
-    solara.Button(
-        t("ui.step", lang),
-        on_click=lambda: state.step(1),
-        disabled=state.playing.value or week >= weeks,
-        color="primary",
-    )
-    if state.playing.value:
-        solara.Button(
-            t("ui.pause", lang), on_click=lambda: state.playing.set(False), color="primary"
-        )
-    else:
-        solara.Button(
-            t("ui.play", lang),
-            on_click=lambda: state.playing.set(True),
-            disabled=week >= weeks,
-            color="primary",
-        )
-    solara.Button(t("ui.reset", lang), on_click=state.reset, color="secondary")
+    playing = state.playing.value
+    with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
+        solara.Button(t("ui.step", lang), on_click=lambda: state.step(1),
+                      disabled=playing or week >= weeks, color="primary")  # fmt: skip
+        if playing:
+            solara.Button(t("ui.pause", lang), on_click=lambda: state.playing.set(False),
+                          color="primary")  # fmt: skip
+        else:
+            solara.Button(t("ui.play", lang), on_click=lambda: state.playing.set(True),
+                          disabled=week >= weeks, color="primary")  # fmt: skip
+        solara.Button(t("ui.reset", lang), on_click=state.reset, color="secondary")
 
 
 @solara.component

@@ -36,9 +36,12 @@ CSS = "\n".join(
     [
         ".nws-hundred { display: grid; grid-template-columns: repeat(10, 1fr); gap: 3px 4px;"
         " max-width: 300px; margin: 4px 0; }",
+        # wider than a phone: 20 by 5, so the picture stays low
+        "@media (min-width: 960px) { .nws-hundred { grid-template-columns: repeat(20, 1fr);"
+        " max-width: 560px; } }",
         ".nws-hundred i { display: block; aspect-ratio: 5 / 6; background-size: contain;"
         " background-repeat: no-repeat; }",
-        ".nws-present .nws-hundred { max-width: 420px; }",
+        ".nws-present .nws-hundred { max-width: 760px; }",
         ".nws-legend i { display: inline-block; width: 0.9em; height: 1.1em;"
         " vertical-align: -0.15em; margin-right: 4px; background-size: contain;"
         " background-repeat: no-repeat; }",
@@ -111,7 +114,7 @@ def HundredPanel(view: View, lang: str):
     counts = solara.use_memo(lambda: hundred(view.net, view.exit_week < 0), dependencies=[view])
     with solara.Card(t("hundred.title", lang), classes=["nws-hundred-card"]):
         solara.Style(CSS)
-        with solara.ColumnsResponsive(12, small=[5, 7], gutters_dense=True):
+        with solara.ColumnsResponsive(12, large=[7, 5], gutters_dense=True):
             solara.HTML(tag="div", unsafe_innerHTML=picture(counts, lang))
             solara.HTML(tag="div", unsafe_innerHTML=legend(counts, lang))
         solara.Text(

@@ -13,7 +13,7 @@ import solara.lab
 from matplotlib.figure import Figure
 
 from dashboards import state
-from dashboards.charts import BLUE, LOSS, MARGINS, PROFIT, png
+from dashboards.charts import BLUE, LOSS, MARGINS, PROFIT, fit_texts, png
 from dashboards.components.md import Md
 from sim.experiments import local_executor
 from sim.i18n import fmt_pct, t
@@ -85,6 +85,7 @@ def fan_chart(o: Outlook, lang: str) -> Figure:
     ax.set_ylabel(t("chart.cumulative_net_eur", lang))
     ax.set_title(t("me_page.fan_title", lang))
     ax.legend(fontsize=8)
+    fit_texts(fig)
     return fig
 
 
@@ -107,6 +108,7 @@ def shares_chart(o: Outlook, lang: str) -> Figure:
     ax.yaxis.set_major_formatter(lambda y, _: fmt_pct(y, lang))
     ax.set_title(t("me_page.shares_title", lang))
     ax.legend(fontsize=8)
+    fit_texts(fig)
     return fig
 
 
@@ -166,8 +168,7 @@ def MePage():
                 solara.Image(png(shares_chart(o, lang)), width="100%")
             Md(f"**{t('me_setup.table_title', lang)}**\n\n{table(o, lang)}",
                classes=["nws-nowrap"])  # fmt: skip
-            Md(f"**{t('me_setup.promise_title', lang)}.** {promise_text(o, lang)}\n\n"
-               f"{reasons_text(o, lang)}")  # fmt: skip
+            Md(f"{promise_text(o, lang)}\n\n{reasons_text(o, lang)}")
             solara.Info(model_note(o, lang))
 
 

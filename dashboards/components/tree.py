@@ -11,6 +11,9 @@ from sim.i18n import t
 
 @solara.component
 def TreePanel(view: View, lang: str):
-    with solara.Card(t("tree.panel", lang)):
-        solara.Text(t("tree.explain", lang), style={"font-size": "0.9em", "color": "#444"})
+    with (
+        solara.Card(t("tree.panel", lang)),
+        solara.ColumnsResponsive(12, large=[9, 3], gutters_dense=True),
+    ):
         ChartImage("tree", view, lang)
+        solara.Text(t("tree.explain", lang), style={"font-size": "0.95em", "color": "#444"})
