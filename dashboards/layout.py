@@ -38,7 +38,7 @@ CSS = f"""
 .nws-present .v-card__title {{ font-size: 1.8rem; line-height: 1.3; }}
 .nws-present .v-btn {{ font-size: 1.15rem !important; }}
 .nws-present .v-tab {{ font-size: 1.1rem; }}
-.nws-present .nws-title h2 {{ font-size: 2.2rem; }}
+.nws-present .nws-title h2 {{ font-size: 1.8rem; line-height: 1.3; }}
 .nws-present .nws-big {{ font-size: 1.5rem; }}
-.nws-present .nws-md, .nws-present .nws-md td {{ font-size: 1.3rem; }}
+.nws-present .nws-md, .nws-present .nws-md td {{ font-size: 1.3rem !important; }}
 """

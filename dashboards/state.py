@@ -33,6 +33,7 @@ from sim.scenario import (
 
 DEFAULT_SCENARIO = "baseline"
 SEED_MAX = 2**32 - 1
+SETTINGS_ORIGIN = "settings"  # where the controls' values come from, in messages
 POPULATION_CHOICES = (1_000, 3_000, 10_000, 30_000, 100_000, 300_000)
 
 
@@ -89,8 +90,9 @@ def start_lang() -> str:
 
 
 def error_text(exc: ScenarioError, lang: str) -> str:
-    """A validation error in the user's language where the catalog has it."""
-    if exc.kind == "range":
+    """A validation error in the user's language where the catalog has it; an error in a
+    control names the control, one in a file or the address the tool's way."""
+    if exc.kind == "range" and exc.info.get("origin") == SETTINGS_ORIGIN:
         info = exc.info
         return t(
             "error.range",
@@ -173,7 +175,7 @@ def build(
     seed = parse_seed(seed_value)
     base = library(name)
     scenario = base.with_overrides(
-        {**(more or {}), **values, "simulation.seed": seed}, origin="settings"
+        {**(more or {}), **values, "simulation.seed": seed}, origin=SETTINGS_ORIGIN
     )
     return NetworkMarketingModel(address.named(scenario, base, upload))
 

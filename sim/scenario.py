@@ -682,6 +682,7 @@ def _scalar(key: str, value: Any, typ: type, meta: dict[str, Any], origin: str) 
             lo=meta["lo"],
             hi=meta["hi"],
             value=value,
+            origin=origin,
         )
     return value
 
