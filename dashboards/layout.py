@@ -32,6 +32,17 @@ CSS = f"""
   .nws-title h2 {{ font-size: 1.2rem; line-height: 1.35; }}
   .nws-page {{ padding: 4px !important; }}
   .nws-page .v-card__title {{ font-size: 1.1rem; }}
+  /* every tab in reach: the tab bar wraps instead of sliding sideways */
+  .nws-page .v-tabs-bar {{ height: auto !important; }}
+  .nws-page .v-slide-group__wrapper {{ overflow: visible; contain: none; flex: 1 1 100%;
+    min-width: 0; }}
+  .nws-page .v-slide-group__content {{ flex-wrap: wrap; flex: 1 1 100%; min-width: 0;
+    max-width: 100%; transform: none !important; }}
+  .nws-page .v-slide-group__prev, .nws-page .v-slide-group__next {{ display: none !important; }}
+  .nws-page .v-tabs-slider-wrapper {{ display: none; }}
+  .nws-page .v-tab {{ flex: 1 1 auto; min-width: 0; height: 40px; padding: 0 10px;
+    white-space: normal; }}
+  .nws-page .v-tab--active {{ background: rgba(25, 118, 210, 0.12); border-radius: 4px; }}
 }}
 /* presentation mode: large type for the back row of a classroom */
 .nws-present {{ font-size: 1.3rem; }}

@@ -46,6 +46,10 @@ def Controls(compact: bool = False):
                 f" ({statements})" if statements else ""
             )
             solara.Text(text, style={"font-size": "0.85em", "color": "#555", "margin-top": "-10px"})
+            if state.label.value:  # an uploaded file: its name, and what it is based on
+                solara.Text(t("upload.loaded", lang, name=state.label.value,
+                              base=state.scenario_name.value), classes=["nws-uploaded"],
+                            style={"font-size": "0.9em", "font-weight": "bold"})  # fmt: skip
             if changed:
                 solara.Text(t("share.changed", lang, changes=changed),
                             style={"font-size": "0.85em", "color": "#7d3c98"})  # fmt: skip
