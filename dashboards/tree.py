@@ -207,7 +207,8 @@ class RecruitmentTree(LiveChart):
                                 (0, d + 0.5)] for d, p in enumerate(people)])  # fmt: skip
         self.money.set_verts([[(0, d + 0.5), (m, d + 0.5), (m, d + half + 0.5),
                                (0, d + half + 0.5)] for d, m in enumerate(money)])  # fmt: skip
-        self.title.set_text(t("tree.title", lang, n=fmt_int(len(view.net), lang), levels=deepest,
+        key = "tree.title" if deepest > 1 else "tree.title_founders"
+        self.title.set_text(t(key, lang, n=fmt_int(len(view.net), lang), levels=deepest,
                               week=view.week))  # fmt: skip
         return grew
 

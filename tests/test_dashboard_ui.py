@@ -299,7 +299,7 @@ def test_the_tree_chart_grows_with_the_company(page):
     box, rc = page
     chart = charts.ALL_CHARTS["tree"](state.view.value.weeks, "en")
     first = chart.frame(state.view.value)
-    assert chart.title.get_text() == t("tree.title", n=20, levels=1, week=0)
+    assert chart.title.get_text() == t("tree.title_founders", n=20, levels=1, week=0)
     for _ in range(8):
         button(rc, "Step").click()
     view = state.view.value

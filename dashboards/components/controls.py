@@ -37,22 +37,7 @@ def Controls(compact: bool = False):
             values=state.scenario_names(),
             on_value=state.load,
         )
-        model = state.model.value
-        if model is not None:  # what the scenario shows, and the source text it illustrates
-            changed = state.changed_settings(lang)
-            base = state.library(state.scenario_name.value)
-            statements = " · ".join(model.params.statements)
-            text = (model.params.describe(lang) if not changed else base.describe(lang)) + (
-                f" ({statements})" if statements else ""
-            )
-            solara.Text(text, style={"font-size": "0.85em", "color": "#555", "margin-top": "-10px"})
-            if state.label.value:  # an uploaded file: its name, and what it is based on
-                solara.Text(t("upload.loaded", lang, name=state.label.value,
-                              base=state.scenario_name.value), classes=["nws-uploaded"],
-                            style={"font-size": "0.9em", "font-weight": "bold"})  # fmt: skip
-            if changed:
-                solara.Text(t("share.changed", lang, changes=changed),
-                            style={"font-size": "0.85em", "color": "#7d3c98"})  # fmt: skip
+        _Described(lang)
         _Buttons(lang, week, weeks)
         solara.Text(t("ui.week_of", lang, week=week, weeks=weeks))
         _Speed(lang)
@@ -70,10 +55,37 @@ def Controls(compact: bool = False):
             on_click=lambda: settings_open.set(not is_open),
             classes=["nws-phone-only"],
         )
-        with solara.Column(gap="6px", classes=["nws-settings", *(["nws-open"] if is_open else [])]):
+        # a key: a message appearing above does not make the settings (and a file being
+        # uploaded) start afresh
+        with solara.Column(
+            gap="6px", classes=["nws-settings", *(["nws-open"] if is_open else [])]
+        ).key("settings"):
             _Settings(lang)
             ScenarioUpload(lang)
             solara.Text(t("share.hint", lang), style={"font-size": "0.8em", "color": "#555"})
+
+
+@solara.component
+def _Described(lang: str):
+    """What the scenario shows and the source text it illustrates; an upload's name; what
+    was changed (one component: the controls below keep their places when these change)."""
+    model = state.model.value
+    if model is None:
+        return
+    changed = state.changed_settings(lang)
+    base = state.library(state.scenario_name.value)
+    statements = " · ".join(model.params.statements)
+    text = (model.params.describe(lang) if not changed else base.describe(lang)) + (
+        f" ({statements})" if statements else ""
+    )
+    solara.Text(text, style={"font-size": "0.85em", "color": "#555", "margin-top": "-10px"})
+    if state.label.value:  # an uploaded file: its name, and what it is based on
+        solara.Text(t("upload.loaded", lang, name=state.label.value,
+                      base=state.scenario_name.value),
+                    style={"font-size": "0.9em", "font-weight": "bold"})  # fmt: skip
+    if changed:
+        solara.Text(t("share.changed", lang, changes=changed),
+                    style={"font-size": "0.85em", "color": "#7d3c98"})  # fmt: skip
 
 
 @solara.component

@@ -32,20 +32,37 @@ def receive(info: dict, read: Callable[[int], bytes]) -> None:
 
 @solara.component
 def ScenarioUpload(lang: str):
-    files, set_files = solara.use_state(None)
     with solara.Column(gap="0px") as main:
         solara.Text(t("upload.label", lang), style={"font-size": "0.9em"})
-        chooser = FileInput.element(
-            multiple=False, accept=".toml", show_progress=False, on_file_info=set_files
-        )
+        _Chooser()
+    return main
+
+
+@solara.component
+def _Chooser():
+    """The file chooser (Solara's own FileDrop takes dropped files only: no use on a phone).
+    Its widget is wired in an effect, as solara.FileDrop does; the file is read in a thread."""
+    info, set_info = solara.use_state(None)  # what the browser says about the chosen file
+    wired, set_wired = solara.use_state(None)  # (the chooser's widget, its files)
+    chooser = FileInput.element(
+        multiple=False, accept=".toml", show_progress=False, on_file_info=set_info
+    )
+
+    def wire() -> None:
+        if info:
+            widget = solara.get_widget(chooser)
+            set_wired((widget, widget.get_files()))
+
+    solara.use_effect(wire, [info])
 
     def load(cancel: threading.Event) -> None:
-        if not files:
+        if not wired:
             return
-        widget = solara.get_widget(chooser)
-        for file in widget.get_files():
+        widget, files = wired
+        for file in files:
             receive(file, file["file_obj"].read)
         widget.clear()  # the same file can be chosen again after a change
 
-    solara.use_thread(load, dependencies=[files])
-    return main
+    # loading the file redraws the page: the thread must not be cancelled by that
+    solara.use_thread(load, dependencies=[wired], intrusive_cancel=False)
+    return chooser
