@@ -1,7 +1,8 @@
 """Throughput of experiments: replicates per minute at 1 and 2 workers, the speed-up, and
 the overhead of the Dask path against the local process pool.
 
-Target (issue 3): a speed-up of at least 1.7 with 2 workers on 2 cores for the baseline.
+Target (issue 13): a parallel efficiency of at least 0.85 with 2 workers on 2 cores for the
+baseline (a speed-up of 1.7).
 Each configuration runs the same replicates (the same master seed) from a cold start:
 the pool's or the cluster's start-up is part of the measured time, as it is for a user.
 

@@ -90,15 +90,29 @@ def subtree_sums(parent: np.ndarray, values: np.ndarray, depth: np.ndarray | Non
     total = values.astype(np.float64).copy()
     if depth is None:
         depth = depths(parent)
-    order = np.argsort(-depth, kind="stable")
-    d_sorted = depth[order]
-    # Walk the depth levels bottom-up; within one level a node's subtree is already final.
-    bounds = np.flatnonzero(np.diff(d_sorted)) + 1
-    for level in np.split(order, bounds):
-        if len(level) == 0 or depth[level[0]] == 0:
-            continue
-        np.add.at(total, parent[level], total[level])
+    if len(total):
+        _add_up(np.asarray(parent, dtype=np.int64), total, depth)
     return total
+
+
+@njit(cache=True)
+def _add_up(parent: np.ndarray, total: np.ndarray, depth: np.ndarray) -> None:
+    """Add each node's total to its parent's, the deepest level first and, within a level,
+    in the order of the nodes: a subtree is final before it is added to the one above."""
+    levels = depth.max() + 1
+    start = np.zeros(levels + 1, dtype=np.int64)
+    for d in depth:
+        start[levels - d] += 1  # the deepest level at the front
+    for k in range(levels):
+        start[k + 1] += start[k]
+    order = np.empty(len(depth), dtype=np.int64)
+    for node in range(len(depth)):
+        k = levels - 1 - depth[node]
+        order[start[k]] = node
+        start[k] += 1
+    for node in order:
+        if depth[node] > 0:
+            total[parent[node]] += total[node]
 
 
 def _qualified(tree: Downline, vol: Volumes, plan: Compensation) -> np.ndarray:
@@ -219,12 +233,13 @@ class Placement:
     """Where a new networker sits in the tree the plan pays along: below the sponsor.
 
     The plans that pay along the sponsor tree need nothing more; the binary plan keeps its
-    own placement tree (``BinaryPlacement``). The model calls ``place`` on every enrolment
-    and ``downline`` at each month's close, whatever the plan.
+    own placement tree (``BinaryPlacement``). The model calls ``place_many`` on every
+    enrolment and ``downline`` at each month's close, whatever the plan.
     """
 
-    def place(self, nid: int, sponsor: int) -> None:
-        """Place networker ``nid``, enrolled by ``sponsor`` (-1 for a founder)."""
+    def place_many(self, nids: np.ndarray, sponsors: np.ndarray) -> None:
+        """Place networkers ``nids``, enrolled by ``sponsors`` (-1 for a founder), in this
+        order: below their sponsor, which the sponsor tree says already."""
 
     def downline(self, sponsor: np.ndarray, active: np.ndarray) -> Downline:
         return Downline(sponsor.astype(np.int64), active.copy())
@@ -233,6 +248,10 @@ class Placement:
 class BinaryPlacement(Placement):
     """Binary plan: two legs under every position; a recruit is placed below the sponsor,
     spilling over into the smaller leg until a free position is found."""
+
+    def place_many(self, nids: np.ndarray, sponsors: np.ndarray) -> None:
+        for nid, sponsor in zip(nids.tolist(), sponsors.tolist(), strict=True):
+            self.place(nid, sponsor)
 
     def __init__(self):
         self.parent: list[int] = []

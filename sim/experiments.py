@@ -19,6 +19,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import warnings
@@ -27,7 +28,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import partial
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ from sim.i18n import DEFAULT_LANG, LocalizedError, Msg, t
 from sim.lifeline import bind_worker, own_temp_folder, stop_workers
 from sim.memory import check_memory, in_flight
 from sim.metrics import percentiles, replicate_band
-from sim.model import run
+from sim.model import prepare, run
 from sim.results import (
     MANIFEST,
     PARTS,
@@ -221,15 +222,30 @@ def local_executor(workers: int | None) -> Executor:
     workers = workers or default_workers()
     if workers == 1:
         return InlineExecutor()
-    # A fork server that has imported the model already: workers start in milliseconds
-    # (a plain spawn re-imports numpy, pandas and Mesa in every worker, seconds each).
-    ctx = get_context("forkserver")
-    ctx.set_forkserver_preload(["sim.experiments"])
     own_temp_folder()
+    alone = threading.active_count() == 1 and "fork" in get_all_start_methods()
+    if alone:
+        # the command line: copies of this process, with the model imported and its
+        # compiled rules loaded, start at once (a run takes a fraction of a second now;
+        # seconds of start-up per pool would cost more than the second worker gains)
+        prepare()
+        ctx = get_context("fork")
+    else:
+        # other threads (the dashboard's server): forking them is unsafe; a fork server
+        # that has imported the model (a plain spawn would import it in every worker)
+        ctx = get_context("forkserver")
+        ctx.set_forkserver_preload(["sim.experiments"])
     # every worker ends when this process ends, even by SIGKILL (see sim.lifeline)
-    return ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=ctx, initializer=bind_worker, initargs=(os.getpid(),)
     )
+    if alone:  # fork every worker now, while this process has no other Python thread
+        with warnings.catch_warnings():
+            # Python counts the threads of native libraries too (numpy's BLAS, the
+            # allocator of pyarrow), which wait idle and prepare for a fork themselves
+            warnings.filterwarnings("ignore", ".*multi-threaded.*fork", DeprecationWarning)
+            pool.submit(os.getpid).result()
+    return pool
 
 
 @contextmanager
@@ -639,6 +655,7 @@ def _progress(total: int, initial: int, show: bool, lang: str = DEFAULT_LANG):
         return _NoBar()
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0  # no monitor thread: a pool may still be forked from here
     return tqdm(
         total=total,
         initial=initial,

@@ -1,32 +1,26 @@
 """How much memory a run needs, and how much there is: a run too big for the machine is
 refused before it starts, with both figures, instead of ending in a MemoryError.
 
-The need is measured, not derived: peak resident memory (``/usr/bin/time -v``) of
+The need is measured, not derived: peak resident memory of
 ``networker-sim run baseline --json`` over 260 weeks on Linux x86-64, Python 3.12,
-numpy 2 (December 2025; KiB as ``time`` prints them):
+numpy 2 (``benchmarks/bench_memory.py``, December 2026; MiB):
 
-    people      mean_degree  peak RSS     ever joined
-    10,000      20             200,732        1,940
-    100,000     20             304,728       17,769
-    100,000     20 (1 week)    290,204            -
-    1,000,000   20 (1 week)  1,264,036            -
-    300,000     20             517,836       52,031
-    1,000,000   20           1,264,436      174,708
-    100,000      5             212,152            -
-    100,000     80             621,116            -
-    100,000    200           1,230,324       34,214
+    people      mean_degree  peak RSS   ever joined
+    10,000      20                266         1,799
+    100,000     20                303        18,284
+    300,000     20                363        53,870
+    1,000,000   20                589       176,917
+    5,000,000   20              1,804       881,664
+    100,000      5                274         3,230
+    100,000     80                363        29,920
+    100,000    200                484        33,568
 
-An idle process that has imported the model holds about 186 MiB; beyond that a run
-grows by about 1,100 bytes a person at the baseline's 20 ties (10^6 people: 1.2 GiB in
-all). The social graph dominates (building it sorts every tie twice, see
-``sim.population.social_graph``), so the need grows with the ties: a linear fit over the
-runs at 10^5 people gives 120 bytes a person plus 53 bytes a tie (at 20 ties: 1,180
-bytes; at 200 ties: 10,700). One GiB holds about 900,000 people at 20 ties.
-
-A run of 1 week peaks as high as one of 260 weeks (10^6 people: 1,264,036 KiB; 10^5:
-within 5 %): the graph is built before the first week, and the networkers who join
-later (Mesa agents and their ledger rows, about 850 bytes a joiner; the baseline's 10^6
-people see 175,000 join) stay well below it.
+An idle process that has imported the model and loaded its compiled rules holds about
+266 MiB; beyond that a run grows by about 105 bytes a person (the population's arrays,
+and the ledger rows and Mesa agents of those who join) plus 11 bytes a tie of the social
+graph (each tie is kept twice, as 4-byte numbers): at the baseline's 20 ties, about 320
+bytes a person, so one GiB holds about 3.3 million people. The least-squares fit over the
+runs above gives these figures.
 """
 
 from __future__ import annotations
@@ -42,9 +36,9 @@ from sim.i18n import DEFAULT_LANG, Msg, fmt_num
 from sim.scenario import Scenario, ScenarioError
 
 MIB, GIB = 2**20, 2**30
-PROCESS_BYTES = 186 * MIB  # an idle process with the model imported: a worker's own
-PERSON_BYTES = 120
-TIE_BYTES = 53  # per person and tie of mean_degree
+PROCESS_BYTES = 266 * MIB  # an idle process with the model imported: a worker's own
+PERSON_BYTES = 105
+TIE_BYTES = 11  # per person and tie of mean_degree
 UNLIMITED = 2**60  # cgroup v1 writes "no limit" as a number near 2**63
 
 

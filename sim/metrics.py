@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numba import njit
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,15 +45,22 @@ def gini(x: np.ndarray, is_sorted: bool = False) -> float:
     0..1 when some people lose money.
     """
     x = np.asarray(x, dtype=np.float64)
-    if not is_sorted:
-        x = np.sort(x)
+    return float(sorted_gini(x if is_sorted else np.sort(x)))
+
+
+@njit(cache=True)
+def sorted_gini(x: np.ndarray) -> float:
+    """``gini`` of values sorted ascending (compiled: the weekly records call it too)."""
     n = len(x)
-    scale = np.abs(x).sum()
+    scale = 0.0
+    for v in x:
+        scale += abs(v)
     if n < 2 or scale == 0:
         return 0.0
-    rank = np.arange(1, n + 1)
-    mean_abs_diff_sum = 2.0 * np.sum((2 * rank - n - 1) * x)
-    return float(mean_abs_diff_sum / (2.0 * n * scale))
+    weighted = 0.0  # the sum of (2 rank - n - 1) x over the ranks 1..n
+    for i in range(n):
+        weighted += (2 * i + 1 - n) * x[i]
+    return 2.0 * weighted / (2.0 * n * scale)
 
 
 def percentiles(
@@ -85,13 +93,28 @@ def percentiles(
     if axis is None and x.size == 0:
         return np.full(q.shape, np.nan)[()]
     if is_sorted:
-        pos = q / 100 * (len(x) - 1)
-        lo = np.floor(pos).astype(np.int64)
-        hi = np.minimum(lo + 1, len(x) - 1)
-        return x[lo] + (pos - lo) * (x[hi] - x[lo])
+        return sorted_percentiles(x, np.atleast_1d(q)).reshape(q.shape)[()]
+    if not np.isnan(x).any():  # the same figures; nanpercentile goes slice by slice
+        return np.percentile(x, q, axis=axis)
     with warnings.catch_warnings():  # a slice with no value left: NaN, as documented
         warnings.simplefilter("ignore", RuntimeWarning)
         return np.nanpercentile(x, q, axis=axis)
+
+
+@njit(cache=True)
+def sorted_percentiles(x: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """``percentiles`` of values sorted ascending and free of NaN, for each of ``q``."""
+    out = np.empty(len(q))
+    n = len(x)
+    for k in range(len(q)):
+        if n == 0:
+            out[k] = np.nan
+            continue
+        pos = q[k] / 100 * (n - 1)
+        lo = int(np.floor(pos))
+        hi = min(lo + 1, n - 1)
+        out[k] = x[lo] + (pos - lo) * (x[hi] - x[lo])
+    return out
 
 
 def outcome(net: np.ndarray | Sequence[float]) -> np.ndarray:
@@ -113,21 +136,32 @@ def outcome_shares(net: np.ndarray | Sequence[float], is_sorted: bool = False) -
         ``share_net_loss``, ``share_break_even``, ``share_profit``; NaN when ``net`` is empty.
     """
     net = np.asarray(net, dtype=np.float64)
-    n = len(net)
-    if n == 0:
-        return dict.fromkeys(OUTCOME_SHARES, float("nan"))
     if is_sorted:
-        # the same bounds as ``outcome``: strictly below -100, strictly above +100
-        loss = int(np.searchsorted(net, -BREAK_EVEN_EUR, side="left"))
-        profit = n - int(np.searchsorted(net, BREAK_EVEN_EUR, side="right"))
+        loss, profit = sorted_outcome_counts(net)
     else:
         kind = outcome(net)
         loss, profit = int(np.count_nonzero(kind == LOSS)), int(np.count_nonzero(kind == PROFIT))
+    return outcome_shares_of(loss, profit, len(net))
+
+
+def outcome_shares_of(loss: int, profit: int, n: int) -> dict[str, float]:
+    """``outcome_shares`` from the counts of losses and profits among ``n`` people."""
+    if n == 0:
+        return dict.fromkeys(OUTCOME_SHARES, float("nan"))
     return {
         "share_net_loss": loss / n,
         "share_break_even": (n - loss - profit) / n,
         "share_profit": profit / n,
     }
+
+
+@njit(cache=True)
+def sorted_outcome_counts(net: np.ndarray) -> tuple[int, int]:
+    """How many of ``net`` (sorted ascending) are a loss and a profit: the same bounds as
+    ``outcome``, strictly below -100 and strictly above +100, by two binary searches."""
+    loss = np.searchsorted(net, -BREAK_EVEN_EUR, side="left")
+    profit = len(net) - np.searchsorted(net, BREAK_EVEN_EUR, side="right")
+    return int(loss), int(profit)
 
 
 def top_share(x: np.ndarray, share: float = 0.01) -> float:
@@ -272,23 +306,29 @@ def _ratio(a: float, b: float) -> float:
 
 def first_year_dropout_share(networkers: pd.DataFrame, weeks: int) -> float:
     """Of those who joined at least a year before the end, the share gone within a year."""
-    eligible = networkers[networkers.join_week <= weeks - YEAR_WEEKS]
-    if len(eligible) == 0:
+    return _gone_within_a_year(
+        networkers.join_week.to_numpy(), networkers.exit_week.to_numpy(), weeks
+    )
+
+
+def _gone_within_a_year(join_week: np.ndarray, exit_week: np.ndarray, weeks: int) -> float:
+    eligible = join_week <= weeks - YEAR_WEEKS
+    if not eligible.any():
         return float("nan")
-    gone = (eligible.exit_week >= 0) & (eligible.exit_week - eligible.join_week <= YEAR_WEEKS)
+    join_week, exit_week = join_week[eligible], exit_week[eligible]
+    gone = (exit_week >= 0) & (exit_week - join_week <= YEAR_WEEKS)
     return float(gone.mean())
 
 
 def first_year_dropout_by_year(networkers: pd.DataFrame, weeks: int) -> dict[str, float]:
     """C4 per joining year (docs/calibration.md C9): year n holds those who joined in weeks
     [52 (n - 1), 52 n), founders in year 1; only years seen a full year after joining."""
+    join_week, exit_week = networkers.join_week.to_numpy(), networkers.exit_week.to_numpy()
     out = {}
     for year in range(1, weeks // YEAR_WEEKS):
         start = (year - 1) * YEAR_WEEKS
-        cohort = networkers[
-            (networkers.join_week >= start) & (networkers.join_week < start + YEAR_WEEKS)
-        ]
-        out[f"y{year}"] = first_year_dropout_share(cohort, weeks)
+        cohort = (join_week >= start) & (join_week < start + YEAR_WEEKS)
+        out[f"y{year}"] = _gone_within_a_year(join_week[cohort], exit_week[cohort], weeks)
     return out
 
 
@@ -297,12 +337,14 @@ def earners_discouraged_share(
 ) -> float:
     """Of builders whose income from the business averaged at least ``monthly_income`` a
     month while active (counting at least one month), the share who left discouraged."""
-    builders = networkers[networkers.builder]
-    months = np.maximum(weeks_active(builders, weeks) / WEEKS_PER_MONTH_AVG, 1.0)
-    earners = builders[builders.gross_income / months >= monthly_income]
-    if len(earners) == 0:
+    builders = networkers.builder.to_numpy()
+    months = np.maximum(
+        weeks_active(networkers, weeks).to_numpy()[builders] / WEEKS_PER_MONTH_AVG, 1.0
+    )
+    earners = networkers.gross_income.to_numpy()[builders] / months >= monthly_income
+    if not earners.any():
         return float("nan")
-    return float((earners.exit_reason == "discouraged").mean())
+    return float((networkers.exit_reason.to_numpy()[builders][earners] == "discouraged").mean())
 
 
 def annual_turnover(networkers: pd.DataFrame, weeks: int) -> float:
@@ -356,6 +398,7 @@ def summarize(
 ) -> dict[str, Any]:
     """The summary of one run: the figures of the terminal table and of ``--json``."""
     net = networkers.net_income.to_numpy()
+    join_week, exit_week = networkers.join_week.to_numpy(), networkers.exit_week.to_numpy()
     n = len(net)
     reasons = networkers.exit_reason[networkers.exit_week >= 0].value_counts()
     ind = indicators(totals, networkers)
@@ -376,10 +419,14 @@ def summarize(
         "mean_net_income": _num(net.mean()) if n else None,
         "gini_net_income": gini(net),
         "top1_commission_share": ind["top1_commission_share"],
-        "first_year_dropout_share": _num(first_year_dropout_share(networkers, weeks)),
+        "first_year_dropout_share": _num(_gone_within_a_year(join_week, exit_week, weeks)),
         "annual_turnover": _num(annual_turnover(networkers, weeks)),
         "builder_first_year_dropout_share": _num(
-            first_year_dropout_share(networkers[networkers.builder], weeks)
+            _gone_within_a_year(
+                join_week[networkers.builder.to_numpy()],
+                exit_week[networkers.builder.to_numpy()],
+                weeks,
+            )
         ),
         "first_year_dropout_share_by_year": {
             k: _num(v) for k, v in first_year_dropout_by_year(networkers, weeks).items()

@@ -31,10 +31,12 @@ from sim.networker import (
     Networker,
     Traits,
     World,
+    contact_hours_of,
     contact_week,
+    draw_contact_counts,
     draw_traits,
 )
-from sim.population import CUSTOMER, FORMER, PROSPECT, ExitReason, Population, State
+from sim.population import CUSTOMER, FORMER, NETWORKER, PROSPECT, ExitReason, Population, State
 from sim.records import Ledger, WeeklySeries, income_snapshot, networker_table
 from sim.scenario import Scenario, load_scenario
 
@@ -116,32 +118,25 @@ class NetworkMarketingModel(mesa.Model):
             self.step()
 
     def contact_hours(self, ids: np.ndarray) -> np.ndarray:
-        """Hours this week in which customers can be reached (S9), for networkers ``ids``.
-
-        Part-timers keep their day job: they work in the evening, when customers are at
-        home. Full-timers also work by day, when only some customers can be reached.
-        Training takes its hours first.
-        """
+        """Hours this week in which customers can be reached (S9), for networkers ``ids``
+        (``sim.networker.reachable_hours``)."""
         m, cols = self.params.market, self.ledger.cols
-        hours = cols["hours"][ids]
-        training = cols["training_weeks"][ids] > 0
-        hours = np.where(
-            training, np.maximum(0.0, hours - self.params.training.hours_per_week), hours
-        )
-        evening = np.minimum(hours, m.evening_hours)
-        day_job = cols["part_time"][ids] & (cols["fulltime_week"][ids] < 0)
-        return np.where(day_job, evening, evening + m.daytime_reachable_share * (hours - evening))
+        return contact_hours_of(
+            np.asarray(ids, dtype=np.int64), cols["hours"], cols["training_weeks"],
+            cols["part_time"], cols["fulltime_week"], self.params.training.hours_per_week,
+            m.evening_hours, m.daytime_reachable_share,
+        )  # fmt: skip
 
     def contact_counts(self, ids: np.ndarray) -> np.ndarray:
-        """This week's number of contacts of networkers ``ids``: Poisson, with a mean of
-        their reachable hours times the contacts per hour, less while the business pays
-        (they prospect less) and after weeks of finding nobody (docs/model.md section 3)."""
-        cols, nw = self.ledger.cols, self.params.networker
-        rate = self.contact_hours(ids) * self.params.market.contacts_per_hour
-        cols["training_weeks"][ids] = np.maximum(cols["training_weeks"][ids] - 1, 0)
-        rate = np.where(cols["paying"][ids], rate * nw.paid_prospecting, rate)
-        rate /= 1 + cols["dry_weeks"][ids]
-        return self.rng.poisson(rate)
+        """This week's number of contacts of networkers ``ids``, drawn at once
+        (``sim.networker.draw_contact_counts``); a week of their training passes."""
+        m, cols, nw = self.params.market, self.ledger.cols, self.params.networker
+        return draw_contact_counts(
+            self.rng, np.asarray(ids, dtype=np.int64), cols["hours"], cols["training_weeks"],
+            cols["part_time"], cols["fulltime_week"], cols["paying"], cols["dry_weeks"],
+            self.params.training.hours_per_week, m.evening_hours, m.daytime_reachable_share,
+            m.contacts_per_hour, nw.paid_prospecting,
+        )  # fmt: skip
 
     def contacts(self, working: np.ndarray, counts: np.ndarray | None = None) -> None:
         """Everyone's contacts of the week: counts drawn at once, then made networker by
@@ -279,9 +274,7 @@ class NetworkMarketingModel(mesa.Model):
             loss_tolerance=t.loss_tolerance,
         )
         if warm is None:  # their acquaintances, each networker's in a random order
-            flat, lengths = pop.acquaintances_of(people)
-            owner = np.repeat(np.arange(k), lengths)
-            flat = flat[np.lexsort((self.rng.random(len(flat)), owner))]
+            flat, lengths = pop.shuffled_acquaintances_of(people, self.rng)
             self.markets.append(lg, nids, flat, lengths)
         else:
             self.markets.give(lg, nids, [warm.astype(np.int32)])
@@ -292,8 +285,7 @@ class NetworkMarketingModel(mesa.Model):
         sponsored = sponsors[sponsors >= 0]
         np.add.at(lg.cols["recruits"], sponsored, 1)
         self.enrolment_sponsors.extend(sponsored.tolist())
-        for nid, sponsor in zip(nids.tolist(), sponsors.tolist(), strict=True):
-            self.placement.place(nid, sponsor)
+        self.placement.place_many(nids, sponsors)
         total = float(joining.sum())
         if pays:
             self.recruits_this_week += k
@@ -362,8 +354,7 @@ class NetworkMarketingModel(mesa.Model):
         lg.downline_at_exit[nids] = lg.roll_up(nids)
         leaving = np.zeros(lg.n, dtype=bool)
         leaving[nids] = True
-        customers = np.flatnonzero(pop.state == CUSTOMER)
-        theirs = customers[leaving[pop.seller[customers]]]
+        theirs = pop.customers_of_any(leaving)
         seller = pop.seller[theirs]
         lg.customers_at_exit[nids] = np.bincount(seller, minlength=lg.n)[nids]
         heir = lg.cols["sponsor"][seller]
@@ -375,20 +366,21 @@ class NetworkMarketingModel(mesa.Model):
         lg.exit_week[nids] = self.week
         lg.exit_reason[nids] = int(reason)
         self.exits_this_week[int(reason)] += len(nids)
-        for nid in nids.tolist():
-            self.networkers[nid].remove()
+        # their agents stay in the model, no longer active (as the recovered stay in Mesa's
+        # virus example): the ledger keeps their story, and their friends remember them
 
     # ---- the monthly schedule ------------------------------------------------------------
 
-    def downline(self) -> compensation.Downline:
+    def downline(self, active: np.ndarray | None = None) -> compensation.Downline:
+        """The tree the plan pays along (``active``: ``ledger.active``, if known)."""
         lg = self.ledger
-        return self.placement.downline(lg.sponsor, lg.active)
+        return self.placement.downline(lg.sponsor, lg.active if active is None else active)
 
     def close_month(self) -> None:
         """Orders, costs, commissions, dropout by money and life, going full-time."""
         p, lg = self.params, self.ledger
         self.customer_orders_and_churn()
-        active = lg.active.copy()
+        active = lg.active
         ids = np.flatnonzero(active)
         # 7. costs: fee and required or own-use purchase (which is volume too)
         required, own_use = p.costs.required_purchase, p.market.own_use_purchase
@@ -407,7 +399,7 @@ class NetworkMarketingModel(mesa.Model):
         # 8. commissions on the month's personal volume
         personal = np.zeros(lg.n)
         personal[ids] = purchase + lg.retail_wholesale_month[ids]
-        tree = self.downline()
+        tree = self.downline(active)
         volumes = compensation.Volumes(personal, self.credited_sponsors())
         paid = compensation.pay(tree, volumes, p.compensation)
         lg.commission[:] += paid.commission
@@ -438,11 +430,15 @@ class NetworkMarketingModel(mesa.Model):
         broke = ids[net[ids] < -lg.loss_tolerance[ids]]
         if len(broke):
             self.retire_many(broke, ExitReason.FINANCIAL)
-        still = ids[lg.active[ids]]
+        still = ids[self.still_active(ids)]
         hit = still[self.rng.random(len(still)) < p.dropout.life_monthly]
         if len(hit):
             self.retire_many(hit, ExitReason.LIFE)
-        self.go_full_time(ids[lg.active[ids]])
+        self.go_full_time(ids[self.still_active(ids)])
+
+    def still_active(self, ids: np.ndarray) -> np.ndarray:
+        """Whether each of networkers ``ids`` is active (``ledger.active``, for a few)."""
+        return self.population.state[self.ledger.person[ids]] == NETWORKER
 
     def credited_sponsors(self) -> np.ndarray:
         """This month's enrolments, each credited to the recruit's sponsor as it is now.
@@ -496,12 +492,13 @@ class NetworkMarketingModel(mesa.Model):
 
     def record(self) -> None:
         pop, lg = self.population, self.ledger
+        active = lg.active
         counts = pop.counts()
         n = pop.size
         values = {
             "week": self.week,
             "active": int(counts[State.NETWORKER]),
-            "active_builders": int(np.count_nonzero(lg.active & lg.builder)),
+            "active_builders": int(np.count_nonzero(active & lg.builder)),
             "new_recruits": self.recruits_this_week,
             "contacts": self.contacts_this_week,
             "dropouts_discouraged": int(self.exits_this_week[ExitReason.DISCOURAGED]),
@@ -522,7 +519,7 @@ class NetworkMarketingModel(mesa.Model):
             "networker_costs": self.costs_this_week,
             "company_revenue": self.revenue_this_week,
         }
-        income, hist = income_snapshot(lg)
+        income, hist = income_snapshot(lg, active)
         values.update(income)
         self.series.record(self.week, values, hist)
 

@@ -80,27 +80,59 @@ def draw_traits(params: Scenario, rng: np.random.Generator, experienced: np.ndar
     """The traits of newcomers, one per element of ``experienced``, from the model's RNG."""
     nw, ex = params.networker, params.experienced
     experienced = np.asarray(experienced, dtype=bool)
+    return Traits(*_draw_traits(
+        rng, experienced, nw.builder_share, nw.part_time_share, nw.hours_median,
+        nw.hours_sigma, nw.hours_max_part_time, nw.product_user_hours, nw.fulltime_hours,
+        nw.persistent_share, nw.persistent_tolerance_mean, nw.tolerance_mean, nw.skill_sigma,
+        ex.skill_factor, ex.tolerance_factor, nw.loss_tolerance_median, nw.loss_tolerance_sigma,
+    ))  # fmt: skip
+
+
+@njit(cache=True)
+def _draw_traits(
+    rng, experienced, builder_share, part_time_share, hours_median, hours_sigma,
+    hours_max_part_time, product_user_hours, fulltime_hours, persistent_share,
+    persistent_tolerance_mean, tolerance_mean, skill_sigma, skill_factor, tolerance_factor,
+    loss_median, loss_sigma,
+):  # fmt: skip
+    """``draw_traits``: each trait drawn for all newcomers in turn (the order of the draws
+    is part of what a seed reproduces)."""
     n = len(experienced)
-    builder = experienced | (rng.random(n) < nw.builder_share)
-    part_time = rng.random(n) < nw.part_time_share
-    part_hours = np.minimum(
-        nw.hours_max_part_time, nw.hours_median * rng.lognormal(0, nw.hours_sigma, n)
-    )
-    hours = np.where(
-        ~builder, nw.product_user_hours, np.where(part_time, part_hours, nw.fulltime_hours)
-    )
-    persistent = rng.random(n) < nw.persistent_share
-    tolerance = np.where(
-        persistent,
-        1.0 + rng.exponential(max(nw.persistent_tolerance_mean - 1.0, 1e-9), n),
-        1.0 + rng.poisson(max(nw.tolerance_mean - 1.0, 0.0), n),
-    )
-    tolerance = np.floor(tolerance)
-    skill = rng.lognormal(0.0, nw.skill_sigma, n)
-    skill = np.where(experienced, skill * ex.skill_factor, skill)
-    tolerance = np.where(experienced, tolerance * ex.tolerance_factor, tolerance)
-    loss = nw.loss_tolerance_median * rng.lognormal(0.0, nw.loss_tolerance_sigma, n)
-    return Traits(builder, part_time, hours.astype(np.float64), tolerance, skill, loss)
+    builder = np.empty(n, dtype=np.bool_)
+    for i in range(n):  # experienced recruits always build a business (S8)
+        builder[i] = rng.random() < builder_share or experienced[i]
+    part_time = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        part_time[i] = rng.random() < part_time_share
+    hours = np.empty(n)
+    for i in range(n):  # part-timers: log-normal around the median, capped
+        part_hours = min(hours_max_part_time, hours_median * rng.lognormal(0.0, hours_sigma))
+        if not builder[i]:
+            hours[i] = product_user_hours
+        else:
+            hours[i] = part_hours if part_time[i] else fulltime_hours
+    persistent = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        persistent[i] = rng.random() < persistent_share
+    # refusals taken in a row (S7): most around the mean, a persistent few far more
+    long_tail = np.empty(n)
+    for i in range(n):
+        long_tail[i] = 1.0 + rng.exponential(max(persistent_tolerance_mean - 1.0, 1e-9))
+    tolerance = np.empty(n)
+    for i in range(n):
+        usual = 1.0 + rng.poisson(max(tolerance_mean - 1.0, 0.0))
+        tolerance[i] = np.floor(long_tail[i] if persistent[i] else usual)
+        if experienced[i]:
+            tolerance[i] *= tolerance_factor
+    skill = np.empty(n)
+    for i in range(n):
+        skill[i] = rng.lognormal(0.0, skill_sigma)
+        if experienced[i]:
+            skill[i] *= skill_factor
+    loss = np.empty(n)
+    for i in range(n):  # the loss they accept before they quit for money
+        loss[i] = loss_median * rng.lognormal(0.0, loss_sigma)
+    return builder, part_time, hours, tolerance, skill, loss
 
 
 class World(NamedTuple):
@@ -404,6 +436,63 @@ def make_contacts(w: World, rng: np.random.Generator, nid: int, n: int) -> int:
 
 
 @njit(**INLINE)
+def reachable_hours(
+    hours: float,
+    training: bool,
+    day_job: bool,
+    training_hours: float,
+    evening: float,
+    daytime_share: float,
+) -> float:
+    """Hours of a week in which customers can be reached (S9). Part-timers keep their day
+    job: they work in the evening, when customers are at home. Full-timers also work by
+    day, when only some customers can be reached. Training takes its hours first."""
+    if training:
+        hours = max(0.0, hours - training_hours)
+    at_home = min(hours, evening)
+    return at_home if day_job else at_home + daytime_share * (hours - at_home)
+
+
+@njit(cache=True)
+def draw_contact_counts(
+    rng, ids, hours, training_weeks, part_time, fulltime_week, paying, dry_weeks,
+    training_hours, evening, daytime_share, per_hour, paid_prospecting,
+):  # fmt: skip
+    """This week's number of contacts of networkers ``ids``: Poisson, with a mean of their
+    reachable hours times the contacts per hour, less while the business pays (they
+    prospect less) and after weeks of finding nobody (docs/model.md section 3). A week of
+    training passes."""
+    counts = np.empty(len(ids), dtype=np.int64)
+    for k in range(len(ids)):
+        nid = ids[k]
+        day_job = part_time[nid] and fulltime_week[nid] < 0
+        rate = per_hour * reachable_hours(
+            hours[nid], training_weeks[nid] > 0, day_job, training_hours, evening, daytime_share
+        )
+        training_weeks[nid] = max(training_weeks[nid] - 1, 0)
+        if paying[nid]:
+            rate *= paid_prospecting
+        rate /= 1 + dry_weeks[nid]
+        counts[k] = rng.poisson(rate)
+    return counts
+
+
+@njit(cache=True)
+def contact_hours_of(
+    ids, hours, training_weeks, part_time, fulltime_week, training_hours, evening, daytime_share
+):
+    """``reachable_hours`` of networkers ``ids``."""
+    out = np.empty(len(ids), dtype=np.float64)
+    for k in range(len(ids)):
+        nid = ids[k]
+        day_job = part_time[nid] and fulltime_week[nid] < 0
+        out[k] = reachable_hours(
+            hours[nid], training_weeks[nid] > 0, day_job, training_hours, evening, daytime_share
+        )
+    return out
+
+
+@njit(**INLINE)
 def room_needed(w: World, nid: int, n: int) -> int:
     """Pool room the networker's ``n`` contacts may take, at most: every acquaintance
     they pass over, pop or refuse may be put aside, and each move doubles the heap."""
@@ -454,7 +543,8 @@ class Networker(mesa.Agent):
 
     Everything about a networker lives in the model's ledger (one row per networker) and
     the attributes below read through to it; the methods run the compiled rules above for
-    this one networker, and the model settles what they did.
+    this one networker, and the model settles what they did. A networker who quits stays
+    an agent of the model, no longer ``active``, with an exit week and reason.
 
     Attributes:
         nid: index of this networker in the model's ledger arrays.

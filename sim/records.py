@@ -11,9 +11,10 @@ from numba import njit
 from sim.metrics import (
     INCOME_BIN_EDGES,
     PERCENTILES,
-    gini,
-    outcome_shares,
-    percentiles,
+    outcome_shares_of,
+    sorted_gini,
+    sorted_outcome_counts,
+    sorted_percentiles,
     top_share,
 )
 from sim.population import NETWORKER, ExitReason
@@ -89,6 +90,20 @@ def _leave(sponsor: np.ndarray, group: np.ndarray, leaving: np.ndarray, sizes: n
             up = sponsor[up]
 
 
+@njit(cache=True, _nrt=False)
+def _move_up(sponsor: np.ndarray, gone: np.ndarray) -> None:
+    """Point every node whose sponsor is ``gone`` to the nearest sponsor above who is not
+    (the ones gone too: a former networker's sponsor is the upline it left)."""
+    for node in range(len(sponsor)):
+        up = sponsor[node]
+        while up >= 0 and gone[up]:
+            up = sponsor[up]
+        sponsor[node] = up
+
+
+_NEW_ROW = {"exit_week": -1, "fulltime_week": -1, "last_month_net": np.nan}  # not zero
+
+
 class Ledger:
     """One row per networker who ever joined, as growable numpy columns.
 
@@ -106,12 +121,6 @@ class Ledger:
             name: np.zeros(capacity, dtype=dt) for name, dt in LEDGER_COLUMNS.items()
         }
 
-    def __getattr__(self, name: str) -> np.ndarray:
-        cols = self.__dict__.get("cols")
-        if cols is not None and name in cols:
-            return cols[name][: self.n]
-        raise AttributeError(name)
-
     @property
     def active(self) -> np.ndarray:
         """Whether each networker is active: their person's state is ``NETWORKER``."""
@@ -128,10 +137,10 @@ class Ledger:
                 grown[: self.n] = col[: self.n]
                 self.cols[name] = grown
         nids = np.arange(self.n, need)
+        rows = slice(self.n, need)
         self.n = need
-        defaults = {"exit_week": -1, "fulltime_week": -1, "last_month_net": np.nan}
-        for name, value in {**defaults, **values}.items():
-            self.cols[name][nids] = value
+        for name, value in {**_NEW_ROW, **values}.items():
+            self.cols[name][rows] = value
         _join(self.cols["sponsor"], self.cols["group"], nids)
         return nids
 
@@ -148,33 +157,86 @@ class Ledger:
         self.cols["group"][leaving] = 0
         gone = np.zeros(self.n, dtype=bool)
         gone[leaving] = True
-        up = sponsor[: self.n].copy()
-        moved = np.flatnonzero(up >= 0)
-        moved = moved[gone[up[moved]]]
-        while len(moved):
-            up[moved] = sponsor[up[moved]]
-            moved = moved[(up[moved] >= 0) & gone[np.maximum(up[moved], 0)]]
-        sponsor[: self.n] = up
+        _move_up(sponsor[: self.n], gone)
         return sizes
+
+    def money(self) -> tuple[np.ndarray, ...]:
+        """The columns the money rules read: ``_gross`` and ``_costs``."""
+        c, n = self.cols, self.n
+        return tuple(c[name][:n] for name in MONEY_COLUMNS)
 
     @property
     def gross(self) -> np.ndarray:
         """Money received: retail margin, commissions and recruiting rewards."""
-        return self.retail_margin + self.commission + self.recruiting_reward
+        return _gross_each(self.money(), self.value_share)
 
     @property
     def costs(self) -> np.ndarray:
         """Money spent, less the share of own purchases counted as value received."""
-        return (
-            self.joining_costs
-            + self.fees
-            + self.purchases * (1.0 - self.value_share)
-            + self.expenses
-        )
+        return _costs_each(self.money(), self.value_share)
 
     @property
     def net(self) -> np.ndarray:
-        return self.gross - self.costs
+        return _net_each(self.money(), self.value_share)
+
+
+# The money of a networker (row ``i`` of the ledger's money columns, in this order), compiled:
+# the weekly records add it up for everyone who ever joined, every week.
+MONEY_COLUMNS = (
+    "retail_margin", "commission", "recruiting_reward",
+    "joining_costs", "fees", "purchases", "expenses",
+)  # fmt: skip
+
+
+@njit(inline="always")
+def _gross(m: tuple, value_share: float, i: int) -> float:
+    return m[0][i] + m[1][i] + m[2][i]
+
+
+@njit(inline="always")
+def _costs(m: tuple, value_share: float, i: int) -> float:
+    return m[3][i] + m[4][i] + m[5][i] * (1.0 - value_share) + m[6][i]
+
+
+@njit(inline="always")
+def _net(m: tuple, value_share: float, i: int) -> float:
+    return _gross(m, value_share, i) - _costs(m, value_share, i)
+
+
+# one compiled loop per rule (a rule passed as an argument is compiled anew in every process)
+@njit(cache=True)
+def _gross_each(m: tuple, value_share: float) -> np.ndarray:
+    out = np.empty(len(m[0]))
+    for i in range(len(out)):
+        out[i] = _gross(m, value_share, i)
+    return out
+
+
+@njit(cache=True)
+def _costs_each(m: tuple, value_share: float) -> np.ndarray:
+    out = np.empty(len(m[0]))
+    for i in range(len(out)):
+        out[i] = _costs(m, value_share, i)
+    return out
+
+
+@njit(cache=True)
+def _net_each(m: tuple, value_share: float) -> np.ndarray:
+    out = np.empty(len(m[0]))
+    for i in range(len(out)):
+        out[i] = _net(m, value_share, i)
+    return out
+
+
+def _column_view(name: str) -> property:
+    def view(self: Ledger) -> np.ndarray:
+        return self.cols[name][: self.n]
+
+    return property(view, doc=f"The ``{name}`` column of the networkers so far.")
+
+
+for _name in LEDGER_COLUMNS:  # ``ledger.hours`` and the like: a column, as long as ``n``
+    setattr(Ledger, _name, _column_view(_name))
 
 
 # Weekly series: one value per week (docs/model.md section 5). Money flows are EUR in that week;
@@ -191,6 +253,9 @@ SERIES = (
     + ["share_net_loss", "share_break_even", "share_profit", "gini_net_income"]
     + ["top1_commission_share"]
 )
+
+
+COUNTS = frozenset(c for c in SERIES[:16] if not c.startswith("saturation"))  # whole numbers
 
 
 @dataclass
@@ -211,28 +276,55 @@ class WeeklySeries:
         self.income_hist[row] = income_hist
 
     def frame(self, upto: int | None = None) -> pd.DataFrame:
-        df = pd.DataFrame({k: v[:upto] for k, v in self.data.items()})
-        int_cols = [c for c in SERIES[:16] if not c.startswith("saturation")]
-        return df.astype({c: np.int64 for c in int_cols})
+        data = self.data
+        return pd.DataFrame(
+            {k: v[:upto].astype(np.int64) if k in COUNTS else v[:upto] for k, v in data.items()}
+        )
 
 
-def income_snapshot(ledger: Ledger) -> tuple[dict[str, float], np.ndarray]:
+_PERCENTILES = np.asarray(PERCENTILES, dtype=np.float64)
+_MONTHLY_KEYS = tuple(f"monthly_net_p{q}" for q in PERCENTILES)
+_CUMULATIVE_KEYS = tuple(f"cumulative_net_p{q}" for q in PERCENTILES)
+
+
+def income_snapshot(
+    ledger: Ledger, active: np.ndarray | None = None
+) -> tuple[dict[str, float], np.ndarray]:
     """The income-distribution columns of one week, from the ledger as it stands, and the
-    histogram of the active networkers' last monthly net income over ``INCOME_BIN_EDGES``.
+    histogram of the active networkers' last monthly net income over ``INCOME_BIN_EDGES``
+    (``active``: ``ledger.active``, if the caller has it already).
     """
-    out: dict[str, float] = {}
-    monthly = ledger.last_month_net[ledger.active]
-    monthly = np.sort(monthly[~np.isnan(monthly)])
+    active = ledger.active if active is None else active
+    net, rewards, monthly = _income_columns(
+        ledger.money(), ledger.value_share, ledger.last_month_net, active
+    )
+    monthly.sort()  # numpy's sort: many times faster than a compiled one
+    net.sort()  # one sort serves the percentiles, shares and Gini
     hist = np.diff(np.searchsorted(monthly, INCOME_BIN_EDGES, side="left"))
-    net = np.sort(ledger.net)  # one sort serves the percentiles, shares and Gini
-    for name, values in (("monthly", monthly), ("cumulative", net)):
-        found = percentiles(values, PERCENTILES, is_sorted=True)
-        for q, value in zip(PERCENTILES, found, strict=True):
-            out[f"{name}_net_p{q}"] = value
-    out.update(outcome_shares(net, is_sorted=True))
-    out["gini_net_income"] = gini(net, is_sorted=True)
-    out["top1_commission_share"] = top_share(ledger.commission + ledger.recruiting_reward)
+    out = dict(zip(_MONTHLY_KEYS, sorted_percentiles(monthly, _PERCENTILES).tolist(), strict=True))
+    out.update(zip(_CUMULATIVE_KEYS, sorted_percentiles(net, _PERCENTILES).tolist(), strict=True))
+    out.update(outcome_shares_of(*sorted_outcome_counts(net), len(net)))
+    out["gini_net_income"] = sorted_gini(net)
+    out["top1_commission_share"] = top_share(rewards)
     return out, hist
+
+
+@njit(cache=True)
+def _income_columns(money, value_share, last_month_net, active):
+    """Everyone's net income and rewards (commissions and recruiting rewards), and the
+    active networkers' last monthly net where they have one, in one pass."""
+    n = len(active)
+    net = np.empty(n)
+    rewards = np.empty(n)
+    monthly = np.empty(n)
+    m = 0
+    for i in range(n):
+        net[i] = _net(money, value_share, i)
+        rewards[i] = money[1][i] + money[2][i]
+        if active[i] and not np.isnan(last_month_net[i]):
+            monthly[m] = last_month_net[i]
+            m += 1
+    return net, rewards, monthly[:m]
 
 
 def networker_table(

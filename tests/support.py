@@ -80,10 +80,13 @@ def in_session(sid: int) -> list[Proc]:
 
 
 def workers_of(sid: int) -> list[Proc]:
-    """The pool workers of session ``sid``: the children of its fork server."""
+    """The pool workers of session ``sid``: the children of its fork server, or copies of
+    the command that leads the session (a pool forked from a process without threads)."""
     procs = in_session(sid)
     servers = {p.pid for p in procs if "multiprocessing.forkserver" in p.cmdline}
-    return [p for p in procs if p.ppid in servers]
+    leader = next((p for p in procs if p.pid == sid), None)
+    return [p for p in procs if p.ppid in servers
+            or (leader is not None and p.ppid == sid and p.cmdline == leader.cmdline)]  # fmt: skip
 
 
 def describe(procs: list[Proc]) -> str:

@@ -122,8 +122,7 @@ def pay(plan: str, sponsor: list[int], personal: list[float], enrolments=(), **c
     """Pay one month of ``plan`` (its defaults, with ``changes``) on a hand-built tree."""
     params = replace(Compensation(), plan=plan, **changes)
     placement = compensation.placement(params)
-    for nid, up in enumerate(sponsor):
-        placement.place(nid, up)
+    placement.place_many(np.arange(len(sponsor)), np.array(sponsor))
     tree = placement.downline(np.array(sponsor), np.ones(len(sponsor), dtype=bool))
     volumes = compensation.Volumes(np.array(personal, float), np.array(enrolments, np.int64))
     return compensation.pay(tree, volumes, params)
@@ -170,8 +169,7 @@ def test_binary_example_and_spillover():
     assert spilled.commission.tolist() == [20.0, 0.0, 0.0, 0.0]
     assert in_text(section("4.4"), "A €20.00")
     placement = compensation.BinaryPlacement()
-    for nid, up in enumerate([-1, 0, 0, 0]):
-        placement.place(nid, up)
+    placement.place_many(np.arange(4), np.array([-1, 0, 0, 0]))
     assert (placement.parent[3], placement.side[3]) == (1, 0)  # below B, as the text says
 
 

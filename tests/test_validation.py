@@ -193,8 +193,10 @@ EXPECTED_VERDICTS = {
     # the library's scenarios change one thing of the baseline, never what it sells to
     # outsiders enough to turn it green
     **{name: {"amber", "red"} for name in ("evening_side_job", "experienced_leader",
-       "training_academy", "small_town", "binary_plan", "hype_launch")},
+       "training_academy", "small_town", "binary_plan", "hype_launch", "large_company")},
 }  # fmt: skip
+# A market of millions is slow to simulate and varies little between seeds: one run.
+RUNS_FOR_VERDICT = {"large_company": 1}
 
 
 @pytest.mark.slow
@@ -203,9 +205,10 @@ def test_pyramid_risk_verdict_of_every_scenario(name):
     """The verdict holds for most seeds: retail_focused green, pyramid red."""
     expected = EXPECTED_VERDICTS.get(name)
     assert expected is not None, f"{name}: add its expected verdict to EXPECTED_VERDICTS"
-    exp = run_experiment(load_scenario(name), 5, master_seed=99, workers=1)
+    runs = RUNS_FOR_VERDICT.get(name, 5)
+    exp = run_experiment(load_scenario(name), runs, master_seed=99, workers=1)
     verdicts = exp.outcomes.pyramid_risk.tolist()
-    assert sum(v in expected for v in verdicts) >= 4, verdicts
+    assert sum(v in expected for v in verdicts) >= max(1, runs - 1), verdicts
 
 
 def test_pyramid_reasons_name_their_rules():
