@@ -55,13 +55,16 @@ def executor() -> Executor:
         return _pool[0]
 
 
-@solara.lab.task(prefer_threaded=True)
-def ask(scenario: Scenario, profile: Profile) -> Outlook:
+def answer(scenario: Scenario, profile: Profile) -> Outlook:
+    """What would happen to people like ``profile`` in ``scenario`` (run by ``ask``)."""
     from sim.me import what_would_happen
 
     asked_for.set(scenario)
     return what_would_happen(scenario, profile, FUTURES, executor=executor(),
                              on_partial=outlook.set)  # fmt: skip
+
+
+ask = solara.lab.task(answer, prefer_threaded=True)
 
 
 def on_screen() -> Scenario:
