@@ -280,7 +280,7 @@ def open_address(search: str | None) -> None:
     except ScenarioError as exc:
         problems.append(exc)
         start_from(name, {}, seed)
-    if model.value is None:  # the seed was not valid either
+    if error.value is not None:  # Reset refused the seed: the scenario's own instead
         problems.append(error.value)
         load(name)
     error.value = problems[0] if problems else error.value
@@ -352,11 +352,6 @@ def play_loop() -> None:
         time.sleep(max(0.05, target - busy))
     if model.value is not None:
         publish(model.value, slow=True)
-
-
-def initial() -> None:
-    if model.value is None:
-        reset()
 
 
 def changed_settings(lang_: str) -> str:

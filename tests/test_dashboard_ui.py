@@ -116,6 +116,16 @@ def test_an_invalid_address_shows_the_message_and_the_rest(page, lang):
     assert "no_such_one" in state.error.value.message(lang)
 
 
+def test_an_invalid_seed_in_the_address_gives_the_scenarios_own(page):
+    state.step(1)
+    state.open_address("scenario=pyramid&seed=abc&tab=compare")
+    assert state.error_text(state.error.value, "de") == t("ui.seed_invalid", "de")
+    assert state.model.value.params.name == "pyramid"
+    assert state.model.value.params.simulation.seed == load_scenario("pyramid").simulation.seed
+    assert state.model.value.week == 0
+    assert state.tab.value == state.TAB_COMPARE
+
+
 def test_a_bare_address_leaves_the_page_as_it_is(page):
     state.step(2)
     model = state.model.value
