@@ -11,6 +11,9 @@ to the test's temporary folder; the test prints where.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -64,15 +67,48 @@ LAYOUT = """() => {
 }"""
 
 
-def open_at(browser, url: str, viewport: dict, watch: Watch):
-    context = browser.new_context(viewport=viewport, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(UI_TIMEOUT)
-    watch.attach(page)
-    page.goto(url)
-    wait_for(lambda: page.locator("img.solara-image").count() == len(ALL_CHARTS),
-             "every chart", UI_TIMEOUT / 1000)  # fmt: skip
-    return context, page
+@dataclass
+class Visit:
+    """A browser context on the dashboard: its page, the screenshots taken, what it saw."""
+
+    browser: object
+    folder: Path
+    watch: Watch = field(default_factory=Watch)
+    shots: list[Path] = field(default_factory=list)
+    contexts: list = field(default_factory=list)
+
+    def open(self, url: str, viewport: dict, charts: bool = True):
+        """A new browser context at ``url``; waits for every chart unless told not to."""
+        context = self.browser.new_context(viewport=viewport, accept_downloads=True)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(UI_TIMEOUT)
+        self.watch.attach(page)
+        page.goto(url)
+        if charts:
+            wait_for(lambda: page.locator("img.solara-image").count() == len(ALL_CHARTS),
+                     "every chart", UI_TIMEOUT / 1000)  # fmt: skip
+        return page
+
+    def shoot(self, page, name: str) -> None:
+        shoot(page, self.folder, name, self.shots)
+
+
+@contextmanager
+def visit(browser, folder: Path) -> Iterator[Visit]:
+    """Browser contexts that are closed afterwards, screenshots printed, and no console
+    error and no request leaving the machine."""
+    v = Visit(browser, folder)
+    try:
+        yield v
+    finally:
+        print(f"\nscreenshots: {folder}")
+        for shot in v.shots:
+            print(f"  {shot}")
+        for context in v.contexts:
+            context.close()
+    assert v.watch.errors == []
+    assert v.watch.external() == []
 
 
 def open_tab(page, key: str, lang: str) -> None:
@@ -93,21 +129,13 @@ def address_of(page, **wanted: str) -> str:
                     detail=lambda: page.evaluate("location.href"))  # fmt: skip
 
 
-def _report(tmp_path: Path, shots: list[Path]) -> None:
-    print(f"\nscreenshots: {tmp_path}")
-    for shot in shots:
-        print(f"  {shot}")
-
-
 # ---- the phone layout --------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_phone_layout_stacks_and_nothing_sticks_out(browser, server, tmp_path, lang):
-    watch = Watch()
-    shots: list[Path] = []
-    context, page = open_at(browser, f"{server.url}?lang={lang}", PHONE, watch)
-    try:
+    with visit(browser, tmp_path) as v:
+        page = v.open(f"{server.url}?lang={lang}", PHONE)
         step = page.get_by_role("button", name=t("ui.step", lang), exact=True)
         for week in (1, 2, 3):
             step.click()
@@ -120,7 +148,7 @@ def test_the_phone_layout_stacks_and_nothing_sticks_out(browser, server, tmp_pat
         for key in TABS:
             open_tab(page, key, lang)
             layout = page.evaluate(LAYOUT)
-            shoot(page, tmp_path, f"phone-{lang}-{key}.png", shots)
+            v.shoot(page, f"phone-{lang}-{key}.png")
             assert layout["scrollWidth"] <= layout["width"], key
             assert layout["past"] == [], key
             assert layout["buttons"] == [], key
@@ -132,26 +160,17 @@ def test_the_phone_layout_stacks_and_nothing_sticks_out(browser, server, tmp_pat
         page.get_by_role("button", name=t("controls.show_settings", lang)).click()
         kit.wait_for()
         assert page.evaluate(LAYOUT)["past"] == []
-    finally:
-        _report(tmp_path, shots)
-        context.close()
-    assert watch.errors == []
-    assert watch.external() == []
 
 
 # ---- the address -------------------------------------------------------------------------------
 
 
 def test_a_link_and_a_reload_show_the_same_setup(browser, server, tmp_path):
-    watch = Watch()
-    shots: list[Path] = []
     scenario = load_scenario("baseline")
     kit, horizon = scenario.costs.starter_kit, scenario.simulation.weeks
-    context, page = open_at(browser, server.url, DESKTOP, watch)
-    other = None
-    try:
-        label = t("slider.costs.starter_kit")
-        step_slider(page, label, kit, 10, 3)
+    with visit(browser, tmp_path) as v:
+        page = v.open(server.url, DESKTOP)
+        step_slider(page, t("slider.costs.starter_kit"), kit, 10, 3)
         seed = page.get_by_label(t("ui.seed"))
         seed.fill("7")
         seed.press("Enter")
@@ -161,13 +180,9 @@ def test_a_link_and_a_reload_show_the_same_setup(browser, server, tmp_path):
         open_tab(page, "app.tab_me", "de")
         link = address_of(page, **{"costs.starter_kit": f"{kit + 30:.1f}", "seed": "7",
                                    "tab": "me", "lang": "de"})  # fmt: skip
-        shoot(page, tmp_path, "link-before.png", shots)
+        v.shoot(page, "link-before.png")
 
-        other = browser.new_context(viewport=DESKTOP)
-        elsewhere = other.new_page()
-        elsewhere.set_default_timeout(UI_TIMEOUT)
-        watch.attach(elsewhere)
-        elsewhere.goto(link)
+        elsewhere = v.open(link, DESKTOP, charts=False)  # another browser, as a link
         for attempt in ("opened", "reloaded"):
             # the same tab, language, settings and seed
             elsewhere.get_by_role("tab", name=t("app.tab_me", "de"), selected=True).wait_for()
@@ -176,20 +191,14 @@ def test_a_link_and_a_reload_show_the_same_setup(browser, server, tmp_path):
             open_tab(elsewhere, "app.tab_simulation", "de")
             shown = f"{t('slider.costs.starter_kit', 'de')}: {fmt_int(kit + 30, 'de')}"
             elsewhere.get_by_text(shown, exact=True).wait_for()
-            assert elsewhere.get_by_label(t("ui.seed", "de")).input_value() == "7"
+            seed = elsewhere.get_by_label(t("ui.seed", "de"))
+            wait_for(lambda: seed.input_value() == "7", "the seed", UI_TIMEOUT / 1000)  # noqa: B023
             assert week_of(elsewhere, "de") == (0, horizon)
-            shoot(elsewhere, tmp_path, f"link-{attempt}.png", shots)
+            v.shoot(elsewhere, f"link-{attempt}.png")
             if attempt == "opened":
                 open_tab(elsewhere, "app.tab_me", "de")
                 address_of(elsewhere, tab="me")
                 elsewhere.reload()
-    finally:
-        _report(tmp_path, shots)
-        context.close()
-        if other is not None:
-            other.close()
-    assert watch.errors == []
-    assert watch.external() == []
 
 
 # ---- upload ------------------------------------------------------------------------------------
@@ -201,15 +210,16 @@ def _upload(page, name: str, data: bytes) -> None:
     )
 
 
-def _alert(page, lang: str, message: str) -> None:
-    page.get_by_text(f"{t('ui.invalid', lang)} {message}", exact=True).wait_for()
+def _refusal(data: bytes, name: str, lang: str) -> str:
+    """What the page shows for a refused file: the command line's message for it."""
+    with pytest.raises(ScenarioError) as info:
+        scenario_from_bytes(data, name)
+    return f"{t('ui.invalid', lang)} {info.value.message(lang)}"
 
 
 def test_a_scenario_file_can_be_uploaded_and_a_bad_one_is_refused(browser, server, tmp_path):
-    watch = Watch()
-    shots: list[Path] = []
-    context, page = open_at(browser, server.url, DESKTOP, watch)
-    try:
+    with visit(browser, tmp_path) as v:
+        page = v.open(server.url, DESKTOP)
         # a good file: its values run, its name is shown, the address holds it
         changes = {"costs.starter_kit": 222.0, "simulation.seed": 11}
         good = scenario_to_toml(load_scenario("pyramid").with_overrides(changes))
@@ -217,66 +227,50 @@ def test_a_scenario_file_can_be_uploaded_and_a_bad_one_is_refused(browser, serve
         _upload(page, "my_company.toml", good.encode())
         page.get_by_text(t("upload.loaded", name="my_company", base="pyramid")).wait_for()
         page.get_by_text(f"{t('slider.costs.starter_kit')}: 222", exact=True).wait_for()
-        assert page.get_by_label(t("ui.seed")).input_value() == "11"
+        seed = page.get_by_label(t("ui.seed"))
+        wait_for(lambda: seed.input_value() == "11", "the file's seed", UI_TIMEOUT / 1000)
         address_of(page, scenario="pyramid", name="my_company")
-        shoot(page, tmp_path, "upload-good.png", shots)
+        v.shoot(page, "upload-good.png")
         page.get_by_role("button", name=t("ui.step"), exact=True).click()
         page.get_by_text(t("ui.week_of", week=1, weeks=260), exact=True).wait_for()
 
         # a bad file, in German: the command line's message, nothing changes
         page.get_by_role("button", name="de", exact=True).click()
         bad = b"[costs]\nstarter_kit = -1\n"
-        with pytest.raises(ScenarioError) as info:
-            scenario_from_bytes(bad, "bad.toml")
         _upload(page, "bad.toml", bad)
-        _alert(page, "de", info.value.message("de"))
+        page.get_by_text(_refusal(bad, "bad.toml", "de"), exact=True).wait_for()
         assert week_of(page, "de") == (1, 260)
-        shoot(page, tmp_path, "upload-bad-de.png", shots)
+        v.shoot(page, "upload-bad-de.png")
 
         # a file of 1 MiB: refused by its size
         page.get_by_role("button", name="en", exact=True).click()
         big = b"# " + b"x" * (1 << 20)
-        with pytest.raises(ScenarioError) as info:
-            scenario_from_bytes(big, "big.toml")
         assert len(big) > MAX_SCENARIO_BYTES
+        refusal = _refusal(big, "big.toml", "en")
+        assert "1,048,578" in refusal
         _upload(page, "big.toml", big)
-        _alert(page, "en", info.value.message("en"))
-        assert "1,048,578" in info.value.message("en")
+        page.get_by_text(refusal, exact=True).wait_for()
         assert week_of(page) == (1, 260)
-        shoot(page, tmp_path, "upload-big.png", shots)
-    finally:
-        _report(tmp_path, shots)
-        context.close()
-    assert watch.errors == []
-    assert watch.external() == []
+        v.shoot(page, "upload-big.png")
 
 
 # ---- the recruitment tree ------------------------------------------------------------------------
 
 
 def test_the_recruitment_tree_grows_as_weeks_pass(browser, server, tmp_path):
-    watch = Watch()
-    shots: list[Path] = []
-    context, page = open_at(browser, server.url, DESKTOP, watch)
-    try:
-        panel = page.locator(".v-card", has_text=t("tree.panel"))
-        tree = panel.locator("img.solara-image")
+    with visit(browser, tmp_path) as v:
+        page = v.open(server.url, DESKTOP)
+        tree = page.locator(".v-card", has_text=t("tree.panel")).locator("img.solara-image")
         tree.wait_for()
         assert tree.bounding_box()["width"] >= 300
         before = tree.get_attribute("src")
-        seen = [tree.screenshot()]
+        at_start = tree.screenshot()
         for week in (1, 2, 3, 4, 5, 6):
             page.get_by_role("button", name=t("ui.step"), exact=True).click()
             page.get_by_text(t("ui.week_of", week=week, weeks=260), exact=True).wait_for()
         wait_for(lambda: tree.get_attribute("src") != before, "the tree to be redrawn",
                  UI_TIMEOUT / 1000)  # fmt: skip
-        seen.append(tree.screenshot())
-        assert seen[0] != seen[1]
-        shoot(page, tmp_path, "tree-week-6.png", shots)
+        assert tree.screenshot() != at_start
+        v.shoot(page, "tree-week-6.png")
         tree.screenshot(path=str(tmp_path / "tree-only-week-6.png"))
-        shots.append(tmp_path / "tree-only-week-6.png")
-    finally:
-        _report(tmp_path, shots)
-        context.close()
-    assert watch.errors == []
-    assert watch.external() == []
+        v.shots.append(tmp_path / "tree-only-week-6.png")
