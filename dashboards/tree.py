@@ -28,12 +28,15 @@ from dashboards.view import View
 from sim.compensation import depths, subtree_sums
 from sim.i18n import fmt_eur, fmt_int, fmt_pct, t
 
-NET_COLOURS = LinearSegmentedColormap.from_list(
-    "net", ["#641e16", LOSS, "#e6b0aa", EVEN, "#a9dfbf", PROFIT, "#145a32"]
-)
 # +-100 EUR (about break-even) in the grey middle; beyond +-10,000 the darkest colour
 NET_NORM = SymLogNorm(linthresh=100.0, linscale=0.6, vmin=-10_000, vmax=10_000, base=10)
-QUIT_PALE = 0.65  # a quitter's colour is mixed with this much white
+# colours at -10k, -1k, -100, 0, 100, 1k, 10k: a loss of a few hundred is plainly red
+NET_COLOURS = LinearSegmentedColormap.from_list(
+    "net",
+    list(zip(NET_NORM([-10_000, -1_000, -100, 0, 100, 1_000, 10_000]),
+             ["#641e16", LOSS, "#d98880", EVEN, "#7dcea0", PROFIT, "#145a32"], strict=True)),
+)  # fmt: skip
+QUIT_PALE = 0.7  # a quitter's colour is mixed with this much white
 ROWS_PER_LEVEL = 5  # image rows per level: the last one stays white, a gap between levels
 TOP_EARNERS = 3  # marked with their net income
 MONEY = "#b7950b"  # the money received, beside the tree
