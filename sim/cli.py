@@ -39,7 +39,6 @@ from sim.i18n import (
     t,
 )
 from sim.scenario import (
-    ScenarioError,
     Unit,
     list_scenarios,
     load_scenario,
@@ -50,6 +49,7 @@ from sim.scenario import (
 )
 
 EXIT_BAD_INPUT = 2
+REPORT_FOLDER = "results"  # where `report` writes without --out, below the current folder
 LANG_ENV = "NETWORKER_SIM_LANG"  # the language when --lang is not given: en or de
 
 
@@ -245,7 +245,7 @@ def add_lang_arg(p: argparse.ArgumentParser, lang: str, default: str = argparse.
 
 def add_me_parser(me: argparse.ArgumentParser, lang: str) -> None:
     """``me``: what would happen to a person with these traits (issue #6)."""
-    from sim.me import DEFAULT_FUTURES, EXPERIENCE, Profile
+    from sim.profile import DEFAULT_FUTURES, EXPERIENCE, Profile
 
     h, meta = partial(_help, lang), partial(_meta, lang)
     d = Profile()
@@ -398,13 +398,14 @@ def cmd_params(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.memory import check_memory
-    from sim.model import run
     from sim.results import check_writable, write_run
 
     scenario = resolve(args)
     if args.out is not None:
         check_writable(args.out, args.overwrite)
     check_memory([scenario])
+    from sim.model import run  # the input is good: now load the model (seconds)
+
     started = time.perf_counter()
     result = run(scenario)
     elapsed = time.perf_counter() - started
@@ -695,8 +696,6 @@ SWEEP_COLUMNS = (
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from sim.experiments import describe, grid, parse_vary, run_experiment
 
     scenario = resolve(args)
@@ -721,6 +720,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             )
         )
     else:
+        import pandas as pd
+
         lang = args.lang
         keys = list(points[0])
         labels = [outcome_label(c, lang) for c in SWEEP_COLUMNS]
@@ -960,7 +961,10 @@ def _free_port(host: str) -> str:
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """Serve dashboards/app.py with Solara's own front-end files (no internet needed)."""
-    app = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
+    from sim.resources import shipped
+
+    dashboards = shipped("dashboards")  # package data (sim/resources.py)
+    app = dashboards / "app.py"
     if not app.is_file():
         raise UsageError(Msg("cli.error.dashboard_missing", app=app))
     if not 0 < args.port < 65536:
@@ -976,13 +980,17 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     # comes from the solara-assets package.
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
            "SOLARA_THEME_SHOW_BANNER": "False", LANG_ENV: args.lang}  # fmt: skip
+    # The app imports its parts as `dashboards.*`: the package is importable in the server
+    # alone, so an installed copy adds no top-level `dashboards` to anyone's site-packages.
+    path = [str(dashboards.parent), *filter(None, [os.environ.get("PYTHONPATH")])]
+    env["PYTHONPATH"] = os.pathsep.join(path)
     # Become the server (no child to orphan): signals such as SIGTERM reach it directly.
     os.execve(sys.executable, cmd, env)
     return 0  # not reached
 
 
 def cmd_me(args: argparse.Namespace) -> int:
-    from sim.me import Profile, ProfileError, check_profile, format_outlook, what_would_happen
+    from sim.profile import Profile, ProfileError, check_profile
 
     scenario = resolve(args)
     profile = Profile(
@@ -994,13 +1002,15 @@ def cmd_me(args: argparse.Namespace) -> int:
         months=args.months,
     )
     try:
-        # checked before any worker starts, so bad input fails at once
+        # checked before the model is loaded or any worker starts: bad input fails at once
         check_profile(profile, scenario, args.futures)
-        outlook = what_would_happen(
-            scenario, profile, args.futures, master_seed=args.seed, workers=args.workers
-        )
     except ProfileError as exc:
         raise UsageError(exc.message(args.lang)) from None
+    from sim.me import format_outlook, what_would_happen
+
+    outlook = what_would_happen(
+        scenario, profile, args.futures, master_seed=args.seed, workers=args.workers
+    )
     if args.json:
         print(json.dumps(outlook.to_dict(args.lang), ensure_ascii=False))
     else:
@@ -1010,17 +1020,18 @@ def cmd_me(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """The handout of a scenario as PDF or HTML, written whole or not at all (issue 7)."""
-    from sim.report import build_report, check_report_path, write_report
-    from sim.results import file_name
+    from sim.results import check_report_path, file_name, write_report
 
     suffix = args.out.suffix.lower() if args.out else ""
     fmt = args.fmt or ("html" if suffix in (".html", ".htm") else "pdf")
     scenario = resolve(args)
-    # the name comes from a file: data, never a path
-    out = args.out or Path(f"{file_name(scenario.name)}-handout-{args.lang}.{fmt}")
+    # the name comes from a file: data, never a path; results/ is ignored by git in a clone
+    out = args.out or Path(REPORT_FOLDER, f"{file_name(scenario.name)}-handout-{args.lang}.{fmt}")
     if args.runs < 1:
         raise UsageError(Msg("cli.error.runs", value=str(args.runs)))
     check_report_path(out, args.overwrite, fmt)
+    from sim.report import build_report  # the input is good: now load the model and charts
+
     try:
         data = build_report(scenario, args.lang, fmt, runs=args.runs, workers=args.workers)
     except RuntimeError as exc:  # a failed replicate: the model, not the input
@@ -1032,9 +1043,16 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_lessons(args: argparse.Namespace) -> int:
-    """The six lessons; with --write, run their scenarios and rewrite lessons/."""
+    """The six lessons; with --write, run their scenarios and rewrite lessons/ (of a clone)."""
     from sim.lessons import LESSONS, LESSONS_DIR, MASTER_SEED, RUNS, measure_all, write_lessons
+    from sim.resources import require_checkout
 
+    runs = RUNS if args.runs is None else args.runs
+    seed = MASTER_SEED if args.seed is None else args.seed
+    if args.write:
+        require_checkout("lessons --write", "lessons/")  # an installed copy is never changed
+        if runs < 1:
+            raise UsageError(Msg("cli.error.runs", value=str(runs)))
     for number, lesson in enumerate(LESSONS, start=1):
         print(
             t(
@@ -1043,20 +1061,23 @@ def cmd_lessons(args: argparse.Namespace) -> int:
                 number=number,
                 title=t(f"lessons.{lesson.key}.title", args.lang),
                 scenarios=", ".join(lesson.scenarios),
-                path=os.path.relpath(LESSONS_DIR / args.lang / lesson.filename(number)),
+                path=shown_path(LESSONS_DIR / args.lang / lesson.filename(number)),
             )
         )
     if not args.write:
         return 0
-    runs = RUNS if args.runs is None else args.runs
-    seed = MASTER_SEED if args.seed is None else args.seed
-    if runs < 1:
-        raise UsageError(Msg("cli.error.runs", value=str(runs)))
     numbers = measure_all(runs, seed, workers=args.workers, progress=sys.stderr.isatty())
     write_lessons(numbers, LESSONS_DIR, runs, seed)
-    folder = os.path.relpath(LESSONS_DIR)
+    folder = shown_path(LESSONS_DIR)
     print(t("cli.lessons.written", args.lang, folder=folder, runs=runs, seed=seed))
     return 0
+
+
+def shown_path(path: Path) -> str:
+    """``path`` relative to the current folder if it lies below it, else in full."""
+    relative = os.path.relpath(path)
+    outside = relative == os.pardir or relative.startswith(os.pardir + os.sep)
+    return str(path) if outside else relative
 
 
 COMMANDS = {
@@ -1096,9 +1117,6 @@ def _sigterm_as_interrupt():
 
 
 def main(argv: list[str] | None = None) -> int:
-    from sim.experiments import ExperimentError
-    from sim.results import OutputError
-
     argv = sys.argv[1:] if argv is None else list(argv)
     warning = lang_env_warning(argv)
     if warning:
@@ -1108,7 +1126,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with _sigterm_as_interrupt():
             return COMMANDS[args.command](args)
-    except (ScenarioError, OutputError, UsageError, ExperimentError) as exc:
+    except LocalizedError as exc:  # bad input: a scenario, an option, an output folder
         print(t("cli.error.prefix", lang, message=exc.message(lang)), file=sys.stderr)
         return EXIT_BAD_INPUT
     except MemoryError:  # past the estimate (sim/memory.py): still one message, what to change

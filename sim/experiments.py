@@ -30,16 +30,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from sim.i18n import DEFAULT_LANG, LocalizedError, Msg, t
 from sim.lifeline import bind_worker, own_temp_folder, stop_workers
 from sim.memory import check_memory, in_flight
-from sim.metrics import percentiles, replicate_band
-from sim.model import prepare, run
 from sim.results import (
     MANIFEST,
     PARTS,
@@ -58,6 +53,12 @@ from sim.results import (
     write_atomic,
 )
 from sim.scenario import Scenario, ScenarioError, cut
+
+# numpy, pandas and the model are imported by the functions that compute, so that the
+# command line checks its input with this module before loading anything heavy
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 # Weekly columns kept per replicate for the time-series bands (a few numbers a week).
 BAND_COLUMNS = (
@@ -120,6 +121,8 @@ def replicate_seeds(master_seed: int, runs: int) -> list[int]:
 
     Child i does not depend on ``runs``, so 100 replicates are the first 100 of 200.
     """
+    import numpy as np
+
     children = np.random.SeedSequence(master_seed).spawn(runs)
     return [int(c.generate_state(1, np.uint32)[0]) for c in children]
 
@@ -159,6 +162,8 @@ class Task:
 
 def run_batch(scenario: Scenario, tasks: Sequence[Task]) -> list[dict[str, Any]]:
     """Run replicates in one worker. A replicate that raises is reported, not fatal."""
+    from sim.model import run
+
     out = []
     for task in tasks:
         try:
@@ -228,13 +233,15 @@ def local_executor(workers: int | None) -> Executor:
         # the command line: copies of this process, with the model imported and its
         # compiled rules loaded, start at once (a run takes a fraction of a second now;
         # seconds of start-up per pool would cost more than the second worker gains)
+        from sim.model import prepare
+
         prepare()
         ctx = get_context("fork")
     else:
         # other threads (the dashboard's server): forking them is unsafe; a fork server
         # that has imported the model (a plain spawn would import it in every worker)
         ctx = get_context("forkserver")
-        ctx.set_forkserver_preload(["sim.experiments"])
+        ctx.set_forkserver_preload(["sim.model", "sim.experiments"])
     # every worker ends when this process ends, even by SIGKILL (see sim.lifeline)
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=ctx, initializer=bind_worker, initargs=(os.getpid(),)
@@ -251,7 +258,10 @@ def local_executor(workers: int | None) -> Executor:
 @contextmanager
 def dask_executor(address: str):
     """An executor on a Dask distributed cluster (``tcp://scheduler:8786``)."""
-    from distributed import Client
+    try:
+        from distributed import Client
+    except ImportError:  # an optional extra, networker-sim[cluster]
+        raise ExperimentError(Msg("cli.error.dask_missing")) from None
 
     try:
         client = Client(address, timeout="10s")
@@ -285,6 +295,8 @@ class Experiment:
 
     def pooled_networkers(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """The per-networker table of every replicate, with point and replicate columns."""
+        import pandas as pd
+
         if self.folder is None:
             raise ExperimentError(Msg("cli.error.pooled_temporary"))
         files = sorted((self.folder / PARTS).glob("networkers-*.parquet"))
@@ -358,6 +370,7 @@ def _prepare_folder(folder: Path, config: dict, out: Path | None = None) -> set[
 
     ``out`` is the folder as the user named it, for messages (default ``folder``).
     """
+    import pandas as pd
     import pyarrow.parquet as pq
 
     out = folder if out is None else out
@@ -400,6 +413,8 @@ def _prepare_folder(folder: Path, config: dict, out: Path | None = None) -> set[
 
 def _save_batch(folder: Path, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Save a batch's replicates; return the failed ones with seed, parameters and error."""
+    import pandas as pd
+
     failed = [
         {
             "point": r["task"].point,
@@ -595,6 +610,8 @@ def _collect(folder: Path, n_points: int, runs: int) -> tuple[pd.DataFrame, pd.D
     The folder may hold more replicates than asked for (an earlier call with more runs);
     only replicates 0..runs-1 of each point count.
     """
+    import pandas as pd
+
     parts = folder / PARTS
     files = sorted(parts.glob("outcomes-*.parquet"))
     if not files:
@@ -615,6 +632,11 @@ def _collect(folder: Path, n_points: int, runs: int) -> tuple[pd.DataFrame, pd.D
 
 def time_bands(weekly: pd.DataFrame) -> pd.DataFrame:
     """Per point and week: mean and the 5 / 50 / 95 % quantiles of each band column."""
+    import numpy as np
+    import pandas as pd
+
+    from sim.metrics import replicate_band
+
     frames = []
     for point, sub in weekly.groupby("point"):
         sub = sub.sort_values(["replicate", "week"])
@@ -673,6 +695,11 @@ def _progress(total: int, initial: int, show: bool, lang: str = DEFAULT_LANG):
 def spread(values: pd.Series | np.ndarray) -> dict[str, float]:
     """Mean and 90 % range (5th to 95th percentile) of values across replicates, and how
     many there are; values that are not numbers are left out."""
+    import numpy as np
+    import pandas as pd
+
+    from sim.metrics import percentiles
+
     v = pd.to_numeric(pd.Series(values), errors="coerce").dropna().to_numpy(dtype=np.float64)
     if len(v) == 0:
         return {"mean": np.nan, "p5": np.nan, "p95": np.nan, "n": 0}
@@ -682,6 +709,8 @@ def spread(values: pd.Series | np.ndarray) -> dict[str, float]:
 
 def describe(outcomes: pd.DataFrame, columns: Sequence[str] = OUTCOMES) -> pd.DataFrame:
     """Mean and 90 % range (5th to 95th percentile) of each outcome across replicates."""
+    import pandas as pd
+
     return pd.DataFrame(
         [{"outcome": col, **spread(outcomes[col])} for col in columns if col in outcomes]
     )
@@ -693,6 +722,8 @@ def compare(a: pd.DataFrame, b: pd.DataFrame, columns: Sequence[str] = OUTCOMES)
     A difference counts as larger than the replicate noise when Welch's t-test gives
     p < 0.05 (two-sided); with no variance on either side, any difference counts.
     """
+    import numpy as np
+    import pandas as pd
     from scipy import stats
 
     rows = []

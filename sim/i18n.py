@@ -12,10 +12,11 @@ import math
 import numbers
 import tomllib
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any
 
-LOCALES = Path(__file__).resolve().parent / "locales"
+LOCALES = files("sim") / "locales"  # package data, wherever the package is installed
 LANGS = ("en", "de")
 DEFAULT_LANG = "en"
 NO_VALUE = "\u2013"  # an en dash where a number is missing
@@ -31,11 +32,12 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
     return out
 
 
-def catalog_files(lang: str) -> list[Path]:
+def catalog_files(lang: str) -> list[Traversable]:
     """The catalog files of one language, in a fixed order."""
     if lang not in LANGS:
         raise KeyError(f"unknown language {lang!r}; known: {', '.join(LANGS)}")
-    return sorted((LOCALES / lang).glob("*.toml"))
+    found = (f for f in (LOCALES / lang).iterdir() if f.name.endswith(".toml"))
+    return sorted(found, key=lambda f: f.name)
 
 
 @cache
@@ -43,7 +45,7 @@ def catalog(lang: str) -> dict[str, str]:
     """All messages of one language, by dotted key; a key defined twice is an error."""
     out: dict[str, str] = {}
     for path in catalog_files(lang):
-        with open(path, "rb") as f:
+        with path.open("rb") as f:
             part = _flatten(tomllib.load(f))
         twice = sorted(out.keys() & part.keys())
         if twice:

@@ -9,7 +9,8 @@ model and the agent do not know who is focal. We only read their ledger rows 3, 
 
 Traits the user states (hours, tolerance, friends, experience) are set; everything the user
 cannot know about themselves (the loss they would accept before quitting, whether the
-company's training picks them) is drawn by the model's own rules.
+company's training picks them) is drawn by the model's own rules. The person asking, and
+which profiles the model can answer for, are ``sim.profile``.
 """
 
 from __future__ import annotations
@@ -31,89 +32,20 @@ from sim.metrics import BREAK_EVEN_EUR, PROFIT, outcome, percentiles
 from sim.model import NetworkMarketingModel
 from sim.networker import ExitReason, Networker, Traits, draw_traits
 from sim.population import PROSPECT
+from sim.profile import DEFAULT_FUTURES, Profile, check_profile, months_to_weeks
 from sim.scenario import Scenario
 
 HORIZON_MONTHS = (3, 6, 12, 24)
 PROMISE_MONTHS = 2  # S6: "a lot of money within one or two months"
-EXPERIENCE = ("none", "some", "experienced")
 SKILL = {"none": 1.0, "some": 1.2}  # "experienced" takes the scenario's skill factor
 FOCAL_PER_REPLICATE = 5
-# 400 futures keep the 95 % interval of any share within +-5 percentage points (worst
-# case p = 0.5: 1.96 * 0.5 / sqrt(400) = 4.9 points).
-DEFAULT_FUTURES = 400
-MAX_MONTHS = 120
-MAX_WEEKS = 2600  # the scenario's own limit on simulation.weeks
 Z95 = 1.959963984540054
 REASONS = (ExitReason.DISCOURAGED, ExitReason.FINANCIAL, ExitReason.LIFE, ExitReason.NO_MARKET)
-
-
-class ProfileError(ValueError):
-    """A profile that cannot be simulated; ``key`` names its message in the catalogs.
-
-    Attributes:
-        key: the message under ``me.error`` in sim/locales/<lang>/*.toml.
-        values: the message's placeholders.
-    """
-
-    def __init__(self, key: str, **values: Any):
-        self.key, self.values = key, values
-        super().__init__(t(f"me.error.{key}", DEFAULT_LANG, **values))
-
-    def message(self, lang: str = DEFAULT_LANG) -> str:
-        return t(f"me.error.{self.key}", lang, **self.values)
-
-
-@dataclass(frozen=True)
-class Profile:
-    """The person asking.
-
-    Attributes:
-        hours: hours per week they would put in.
-        tolerance: "no" answers in a row they take before giving up.
-        friends: size of their circle of friends and acquaintances (warm market).
-        experience: "none", "some" or "experienced" (with an existing following, S8).
-        join_week: weeks after the company's launch at which they join.
-        months: how far to look ahead.
-    """
-
-    hours: float = 5.0
-    tolerance: int = 4
-    friends: int = 50
-    experience: str = "none"
-    join_week: int = 0
-    months: int = 24
-
-
-def months_to_weeks(months: float) -> int:
-    """Weeks in ``months`` calendar months: 3 -> 13, 6 -> 26, 12 -> 52, 24 -> 104."""
-    return round(months * 52 / 12)
 
 
 def horizon_months(months: int) -> list[int]:
     """The months reported: 3, 6, 12, 24 up to ``months``, and ``months`` itself."""
     return sorted({m for m in HORIZON_MONTHS if m <= months} | {months})
-
-
-def check_profile(profile: Profile, scenario: Scenario, futures: int = DEFAULT_FUTURES) -> None:
-    """Raise ``ProfileError`` for a profile the model cannot answer for."""
-    if not (isinstance(profile.hours, int | float) and 0 < profile.hours <= 100):
-        raise ProfileError("hours", value=profile.hours)
-    if int(profile.tolerance) != profile.tolerance or not 1 <= profile.tolerance <= 10_000:
-        raise ProfileError("tolerance", value=profile.tolerance)
-    size = scenario.population.size
-    if int(profile.friends) != profile.friends or not 0 <= profile.friends < size:
-        raise ProfileError("friends", value=profile.friends, size=size - 1)
-    if profile.experience not in EXPERIENCE:
-        raise ProfileError("experience", value=profile.experience, choices=" / ".join(EXPERIENCE))
-    if not 1 <= profile.months <= MAX_MONTHS:
-        raise ProfileError("months", value=profile.months, hi=MAX_MONTHS)
-    horizon = scenario.simulation.weeks
-    if not 0 <= profile.join_week <= horizon:
-        raise ProfileError("join_week", value=profile.join_week, horizon=horizon)
-    if profile.join_week + months_to_weeks(profile.months) > MAX_WEEKS:
-        raise ProfileError("too_long", hi=MAX_WEEKS)
-    if futures < 1:
-        raise ProfileError("futures", value=futures)
 
 
 # ---- one future --------------------------------------------------------------------------

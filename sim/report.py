@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
 from sim.experiments import describe, run_experiment
-from sim.i18n import LANGS, Msg, fmt_eur, fmt_int, fmt_num, fmt_pct, fmt_value, t
+from sim.i18n import LANGS, fmt_eur, fmt_int, fmt_num, fmt_pct, fmt_value, t
 from sim.metrics import (
     OUTCOME_SHARES,
     RISK_RULES,
@@ -41,12 +41,8 @@ from sim.metrics import (
 )
 from sim.model import run
 from sim.results import (
-    OutputError,
-    check_parents,
     owned_tempdir,
-    remove_leftovers,
     versions,
-    write_atomic,
 )
 from sim.scenario import Scenario, param_specs
 
@@ -579,53 +575,6 @@ def build_report(
     _check(lang, fmt)
     content = handout(scenario, lang, runs, master_seed, workers, executor)
     return render_pdf(content) if fmt == "pdf" else render_html(content)
-
-
-SUFFIXES = {"pdf": (".pdf",), "html": (".html", ".htm")}  # the file name's ending per format
-
-
-def check_report_path(path: Path, overwrite: bool = False, fmt: str | None = None) -> None:
-    """Raise OutputError unless a report can be written to ``path``: before minutes of runs.
-
-    The path must not be a folder, nor an existing file unless ``overwrite``; its folder
-    must be writable (or creatable); with ``fmt``, its name must end as that format's do
-    (HTML in a file called .pdf would mislead whoever opens it).
-    """
-    path = Path(path)
-    if fmt is not None and path.suffix.lower() not in SUFFIXES[fmt]:
-        ends = " / ".join(SUFFIXES[fmt])
-        raise OutputError(Msg("report.error.suffix", path=path, format=fmt.upper(), suffixes=ends))
-    if path.is_dir():
-        raise OutputError(Msg("report.error.is_folder", path=path))
-    if path.exists() and not overwrite:
-        raise OutputError(Msg("report.error.exists", path=path))
-    check_parents(path)  # the folder: a folder, and writable
-
-
-def write_report(path: Path, data: bytes, overwrite: bool = False) -> None:
-    """Write the report to ``path`` whole or not at all.
-
-    The bytes go to a temporary file in the same folder, which then takes the name at
-    once; without ``overwrite`` an existing file is never replaced, not even one that
-    appears while writing. A missing folder is made.
-
-    Raises:
-        OutputError: the file exists (and not ``overwrite``), is a folder, or cannot be
-            written; its message is in English, ``.message(lang)`` in any language.
-    """
-    path = Path(path)
-    check_report_path(path, overwrite)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(path.parent)  # of a report killed while writing
-    except OSError as exc:
-        raise OutputError(Msg("report.error.write", path=path, detail=exc.strerror)) from None
-    try:
-        write_atomic(path, data, overwrite=overwrite)
-    except FileExistsError:  # not ``overwrite``, and the name is taken
-        raise OutputError(Msg("report.error.exists", path=path)) from None
-    except OSError as exc:
-        raise OutputError(Msg("report.error.write", path=path, detail=exc.strerror)) from None
 
 
 # ---- PDF ------------------------------------------------------------------------------------

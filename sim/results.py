@@ -20,12 +20,13 @@ from collections.abc import Callable
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from functools import partial
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.i18n import LocalizedError, Msg
-from sim.model import RunResult
+
+if TYPE_CHECKING:  # the command line checks an output folder before it loads the model
+    from sim.model import RunResult
 
 PACKAGES = ("networker-sim", "mesa", "numpy", "pandas", "pyarrow", "scipy")
 # Leftovers of a process that died (SIGKILL, power cut) carry its pid and host in their
@@ -71,6 +72,8 @@ def cannot_create(out: Path, exc: OSError) -> OutputError:
 
 def versions() -> dict[str, str]:
     """Python and the versions of the packages a result depends on."""
+    from importlib.metadata import PackageNotFoundError, version
+
     out = {"python": platform.python_version()}
     for name in PACKAGES:
         try:
@@ -381,6 +384,53 @@ def atomic_folder(out: Path, overwrite: bool = False, foreign: Foreign = foreign
             with suppress(OSError):
                 folder.rmdir()
         raise
+
+
+SUFFIXES = {"pdf": (".pdf",), "html": (".html", ".htm")}  # the file name's ending per format
+
+
+def check_report_path(path: Path, overwrite: bool = False, fmt: str | None = None) -> None:
+    """Raise OutputError unless a report can be written to ``path``: before minutes of runs.
+
+    The path must not be a folder, nor an existing file unless ``overwrite``; its folder
+    must be writable (or creatable); with ``fmt``, its name must end as that format's do
+    (HTML in a file called .pdf would mislead whoever opens it).
+    """
+    path = Path(path)
+    if fmt is not None and path.suffix.lower() not in SUFFIXES[fmt]:
+        ends = " / ".join(SUFFIXES[fmt])
+        raise OutputError(Msg("report.error.suffix", path=path, format=fmt.upper(), suffixes=ends))
+    if path.is_dir():
+        raise OutputError(Msg("report.error.is_folder", path=path))
+    if path.exists() and not overwrite:
+        raise OutputError(Msg("report.error.exists", path=path))
+    check_parents(path)  # the folder: a folder, and writable
+
+
+def write_report(path: Path, data: bytes, overwrite: bool = False) -> None:
+    """Write the report to ``path`` whole or not at all.
+
+    The bytes go to a temporary file in the same folder, which then takes the name at
+    once; without ``overwrite`` an existing file is never replaced, not even one that
+    appears while writing. A missing folder is made.
+
+    Raises:
+        OutputError: the file exists (and not ``overwrite``), is a folder, or cannot be
+            written; its message is in English, ``.message(lang)`` in any language.
+    """
+    path = Path(path)
+    check_report_path(path, overwrite)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(path.parent)  # of a report killed while writing
+    except OSError as exc:
+        raise OutputError(Msg("report.error.write", path=path, detail=exc.strerror)) from None
+    try:
+        write_atomic(path, data, overwrite=overwrite)
+    except FileExistsError:  # not ``overwrite``, and the name is taken
+        raise OutputError(Msg("report.error.exists", path=path)) from None
+    except OSError as exc:
+        raise OutputError(Msg("report.error.write", path=path, detail=exc.strerror)) from None
 
 
 def manifest(result: RunResult, elapsed: float, argv: list[str] | None = None) -> dict[str, Any]:

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
 from sim.i18n import COMPACT_FROM, DEFAULT_LANG, LocalizedError, Msg, fmt_value, t
+from sim.resources import shipped
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIO_DIR = shipped("scenarios")  # the scenario library: package data (sim/resources.py)
 PLANS = ("unilevel", "stairstep_breakaway", "binary", "recruitment_fee")
 
 
@@ -877,7 +878,7 @@ def _toml_problem(exc: tomllib.TOMLDecodeError) -> Msg | str:
 
 
 def resolve_path(name_or_path: str) -> Path:
-    """A scenario named by its file stem in scenarios/ or by a path."""
+    """A scenario named by its file stem in the scenario library, or by a path."""
     path = Path(name_or_path)
     as_path = path.suffix == ".toml" or path.parent != Path(".") or name_or_path.endswith("/")
     candidate = SCENARIO_DIR / f"{name_or_path}.toml"
@@ -947,7 +948,7 @@ def parse_set(items: list[str]) -> dict[str, Any]:
 
 
 def list_scenarios(lang: str = DEFAULT_LANG) -> list[tuple[str, str]]:
-    """(name, one-line description in ``lang``) of every file in scenarios/.
+    """(name, one-line description in ``lang``) of every scenario in the library.
 
     German shows ``description_de`` where a file has one, else the English description.
     """

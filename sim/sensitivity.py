@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from sim.experiments import Experiment, ExperimentError, run_experiment
 from sim.i18n import Msg
 from sim.scenario import SECTIONS, Scenario, ScenarioError, cut, param_specs
+
+if TYPE_CHECKING:  # imported where they compute: bad --params are refused at once
+    import pandas as pd
 
 # The outcomes a prospective networker cares about most (issue 3).
 TARGETS = ("share_net_loss", "first_year_dropout_share", "net_income_p50")
@@ -103,11 +103,6 @@ def sensitivity(
         runs: replicates per point, averaged before the analysis.
         experiment_kw: passed to ``run_experiment`` (executor, workers, out, progress ...).
     """
-    from SALib.analyze import morris as morris_analyze
-    from SALib.analyze import sobol as sobol_analyze
-    from SALib.sample import morris as morris_sample
-    from SALib.sample import sobol as sobol_sample
-
     if method not in METHODS:
         raise ExperimentError(
             Msg("cli.error.method", choices=", ".join(METHODS), value=repr(method))
@@ -120,6 +115,13 @@ def sensitivity(
             raise ExperimentError(
                 Msg("cli.error.count_range", flag=flag, value=str(value), lo=lo, hi=hi)
             )
+    import numpy as np
+    import pandas as pd
+    from SALib.analyze import morris as morris_analyze
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import morris as morris_sample
+    from SALib.sample import sobol as sobol_sample
+
     names = list(bounds)
     problem = {"num_vars": len(names), "names": names, "bounds": [bounds[n] for n in names]}
     seed = experiment_kw.pop("master_seed", None)

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-import sim.experiments as experiments
 import sim.model
 from sim.cli import ARGPARSE_MESSAGES, SWEEP_COLUMNS, build_parser, lang_from_argv, main
 from sim.experiments import OUTCOMES, replicate_seeds
@@ -375,14 +374,14 @@ def test_failed_replicate_reported_in_german(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     seeds = replicate_seeds(42, 2)
-    real = experiments.run
+    real = sim.model.run
 
     def run(sc, seed=None):
         if seed == seeds[1]:
             raise RuntimeError("injected")
         return real(sc, seed=seed)
 
-    monkeypatch.setattr(experiments, "run", run)
+    monkeypatch.setattr(sim.model, "run", run)
     out = tmp_path / "mc"
     argv = ["montecarlo", "baseline", *EXPERIMENT, "--out", str(out), "--lang", "de"]
     assert main(argv) == 1

@@ -365,7 +365,7 @@ def test_memory_error_in_an_experiment_stops_it_with_one_message(
     def out_of_memory(*args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr("sim.experiments.run", out_of_memory)
+    monkeypatch.setattr("sim.model.run", out_of_memory)
     code = main(["montecarlo", "baseline", *SMALL, "--runs", "2", "--workers", "1"])
     err = capsys.readouterr().err
     assert code == 2

@@ -24,6 +24,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 import sim.experiments as experiments
+import sim.model
 from sim.experiments import (
     BAND_COLUMNS,
     OUTCOMES,
@@ -191,15 +192,15 @@ def test_same_outcomes_through_dask_executor(
 
 
 def failing_run(monkeypatch: pytest.MonkeyPatch, bad_seeds: set[int]) -> None:
-    """Make ``sim.experiments.run`` raise for the given seeds (in this process only)."""
-    real = experiments.run
+    """Make ``sim.model.run`` raise for the given seeds (in this process only)."""
+    real = sim.model.run
 
     def run(sc: Scenario, seed: int | None = None) -> Any:
         if seed in bad_seeds:
             raise RuntimeError(f"injected failure for seed {seed}")
         return real(sc, seed=seed)
 
-    monkeypatch.setattr(experiments, "run", run)
+    monkeypatch.setattr(sim.model, "run", run)
 
 
 def test_a_failing_replicate_is_reported_and_the_others_are_saved(
@@ -242,14 +243,14 @@ def test_failures_of_a_sweep_name_the_parameters(
     scenario: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seeds = replicate_seeds(MASTER_SEED, 2)
-    real = experiments.run
+    real = sim.model.run
 
     def run(sc: Scenario, seed: int | None = None) -> Any:
         if sc.networker.tolerance_mean == 8 and seed == seeds[1]:
             raise ValueError("bad point")
         return real(sc, seed=seed)
 
-    monkeypatch.setattr(experiments, "run", run)
+    monkeypatch.setattr(sim.model, "run", run)
     points = [{"networker.tolerance_mean": 2}, {"networker.tolerance_mean": 8}]
     exp = run_experiment(scenario, 2, points, master_seed=MASTER_SEED, workers=1)
     assert len(exp.outcomes) == 3

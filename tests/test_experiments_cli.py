@@ -6,7 +6,7 @@ all at once, two at a time, and each test checks the outcome of its own invocati
 second stage reruns the command whose ``--out`` folder the first stage filled (resume).
 
 No input is known that makes the model itself raise, so a failing replicate is injected
-in-process (``main()`` with one worker and ``sim.experiments.run`` patched); that checks
+in-process (``main()`` with one worker and ``sim.model.run`` patched); that checks
 the report and the exit status, not the model.
 """
 
@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 from support import CLI, Result, cli_env, run_command
 
-import sim.experiments as experiments
+import sim.model
 from sim.cli import main
 from sim.experiments import OUTCOMES, replicate_seeds
 from sim.scenario import SCENARIO_DIR, Scenario
@@ -354,15 +354,15 @@ def test_bad_workers_writes_nothing(cli: Batch) -> None:
 
 
 def inject_failure(monkeypatch: pytest.MonkeyPatch, bad: Any) -> None:
-    """Make ``sim.experiments.run`` raise where ``bad(scenario, seed)`` is true."""
-    real = experiments.run
+    """Make ``sim.model.run`` raise where ``bad(scenario, seed)`` is true."""
+    real = sim.model.run
 
     def run(sc: Scenario, seed: int | None = None) -> Any:
         if bad(sc, seed):
             raise RuntimeError(f"injected failure for seed {seed}")
         return real(sc, seed=seed)
 
-    monkeypatch.setattr(experiments, "run", run)
+    monkeypatch.setattr(sim.model, "run", run)
 
 
 def test_failed_replicate_exit_1_names_the_seed(

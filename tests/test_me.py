@@ -18,8 +18,9 @@ import pytest
 from sim import me
 from sim.cli import main
 from sim.experiments import local_executor
-from sim.me import Profile, ProfileError, check_profile, what_would_happen, wilson
+from sim.me import what_would_happen, wilson
 from sim.model import NetworkMarketingModel
+from sim.profile import Profile, ProfileError, check_profile
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -25,9 +25,8 @@ from sim.report import (
     representative_seed,
     risk_panel,
     scenario_words,
-    write_report,
 )
-from sim.results import OutputError
+from sim.results import OutputError, write_report
 from sim.scenario import load_scenario, param_specs
 
 RUNS = 3

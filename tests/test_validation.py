@@ -18,12 +18,12 @@ from sim.metrics import (
 from sim.scenario import SCENARIO_DIR, load_scenario
 from sim.validation import (
     MIN_RUNS,
-    README,
     README_END,
     README_START,
     TARGETS,
     VALIDATION_POINTS,
     markdown_table,
+    published_block,
     read_block,
     replace_block,
     target_table,
@@ -169,15 +169,14 @@ def test_calibrated_baseline_lands_inside_every_band_and_matches_the_readme():
     failing = tab[~tab.holds][["target", "mean", "lo", "hi"]]
     assert failing.empty, f"targets outside their band:\n{failing}"
     generated = markdown_table(tab, "baseline", MIN_RUNS, 42)
-    readme = read_block(README.read_text(encoding="utf-8"))
+    readme = published_block()
     assert readme is not None and readme.startswith(generated), (
         "README.md's validation table is out of date: run `networker-sim validate --write-readme`"
     )
 
 
 def test_readme_shows_the_generated_validation_table():
-    readme = README.read_text(encoding="utf-8")
-    block = read_block(readme)
+    block = published_block()
     assert block is not None, "README.md lacks the generated validation table"
     for target in TARGETS:
         assert f"| {target.id} |" in block

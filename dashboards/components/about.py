@@ -8,7 +8,7 @@ from dashboards import state
 from dashboards.components.md import Md
 from sim.i18n import fmt_value, t
 from sim.scenario import param_specs
-from sim.validation import README, read_block
+from sim.validation import published_block
 
 
 def _default(value, lang: str) -> str:
@@ -33,7 +33,7 @@ def AboutPage():
         f"### {t('about.assumptions_title', lang)}",
     ]
     parts += [f"- {t(f'about.assumption_{i}', lang)}" for i in range(1, 6)]
-    block = read_block(README.read_text(encoding="utf-8")) if README.is_file() else None
+    block = published_block()
     if block:
         parts += ["", f"### {t('about.validation_title', lang)}", t("about.validation", lang),
                   "", block]  # fmt: skip

@@ -19,16 +19,14 @@ from sim.experiments import local_executor
 from sim.i18n import fmt_pct, t
 from sim.lifeline import stop_at_exit
 from sim.me import (
-    EXPERIENCE,
     Outlook,
-    Profile,
-    ProfileError,
     model_note,
     outlook_table,
     plain_summary,
     promise_text,
     reasons_text,
 )
+from sim.profile import EXPERIENCE, Profile, ProfileError
 from sim.scenario import Scenario, load_scenario
 
 FUTURES = 400
