@@ -251,7 +251,8 @@ class NetworkMarketingModel(mesa.Model):
             experienced = self.rng.random(k) < p.experienced.share
         t = traits or draw_traits(p, self.rng, experienced)
         trained = p.training.enabled & t.builder & (self.rng.random(k) < p.training.share)
-        t = t.trained(p, trained)
+        if trained.any():
+            t = t.trained(p, trained)
         entry = p.costs.starter_kit + compensation.joining_fee(p.compensation) if pays else 0.0
         joining = entry + np.where(trained, p.training.fee, 0.0)
         nids = lg.add(
@@ -279,7 +280,7 @@ class NetworkMarketingModel(mesa.Model):
         else:
             self.markets.give(lg, nids, [warm.astype(np.int32)])
         self.networkers.extend(
-            Networker(self, int(n), int(q)) for n, q in zip(nids, people, strict=True)
+            Networker(self, n, q) for n, q in zip(nids.tolist(), people.tolist(), strict=True)
         )
         pop.add_networkers(people, nids)
         sponsored = sponsors[sponsors >= 0]

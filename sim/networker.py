@@ -189,8 +189,9 @@ class World(NamedTuple):
 
 POOL_TOP, N_EVENTS = 0, 1
 
-# How the rules are compiled: cached on disk (the first run compiles, about 20 s), small
-# rules inlined, and without reference counting (``_nrt=False``): they allocate nothing,
+# How the rules are compiled: cached on disk (the first run compiles everything, about half
+# a minute), small rules inlined, and without reference counting (``_nrt=False``): they
+# allocate nothing,
 # and counting the references of the World's many arrays on every call cost 30 times the
 # work of a contact.
 COMPILED = {"cache": True, "_nrt": False}
