@@ -36,6 +36,7 @@ from sim.metrics import INCOME_BIN_EDGES, lorenz, outcome, survival_by_cohort
 from sim.model import WEEKS_PER_MONTH
 
 DPI = 80
+SHARP_DPI = 160  # presentation mode: a projector shows the charts large
 LOSS, EVEN, PROFIT = "#c0392b", "#95a5a6", "#27ae60"
 OUTCOME_COLOURS = {metrics.LOSS: LOSS, metrics.BREAK_EVEN: EVEN, metrics.PROFIT: PROFIT}
 BLUE, LIGHT_BLUE, PURPLE, ORANGE = "#1a5276", "#2e86c1", "#8e44ad", "#e67e22"
@@ -83,6 +84,25 @@ def nice_limit(peak: float) -> float:
     return float(next(m * scale for m in (1, 2, 5, 10) if m * scale >= need))
 
 
+def fit_texts(fig: Figure) -> None:
+    """Shrink titles and axis labels that would stick out of the figure (German words are
+    long) until they fit: smaller type rather than a cut-off word."""
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    renderer = canvas.get_renderer()
+    box = fig.bbox
+    # (text, its extent's coordinates that must lie within the figure): a label's place
+    # across its axis is settled only when drawn, its place along it already is
+    for ax in fig.axes:
+        for text, along in ((ax.title, "x"), (ax.xaxis.label, "x"), (ax.yaxis.label, "y")):
+            while text.get_text() and text.get_fontsize() > 6:
+                extent = text.get_window_extent(renderer)
+                lo, hi = (extent.x0, extent.x1) if along == "x" else (extent.y0, extent.y1)
+                top = box.x1 if along == "x" else box.y1
+                if lo >= -0.5 and hi <= top + 0.5:
+                    break
+                text.set_fontsize(text.get_fontsize() - 0.5)
+
+
 class LiveChart:
     """A chart whose static parts are drawn once per layout and whose data is redrawn per
     frame. ``update`` returns the layout a view needs (a hashable value, e.g. the axis
@@ -92,14 +112,15 @@ class LiveChart:
     margins: ClassVar[dict] = {}
     layouts_kept = 8  # backgrounds kept per chart (each is one image of the chart)
 
-    def __init__(self, weeks: int, lang: str):
+    def __init__(self, weeks: int, lang: str, dpi: int = DPI):
         self.weeks, self.lang = weeks, lang
-        self.fig = Figure(figsize=self.size, dpi=DPI)
+        self.fig = Figure(figsize=self.size, dpi=dpi)
         self.fig.subplots_adjust(**{**MARGINS, **self.margins})
         self.canvas = FigureCanvasAgg(self.fig)
         self.dynamic: list = []  # artists drawn every frame
         self._backgrounds: dict = {}  # layout -> the static parts drawn for it
         self.build()
+        fit_texts(self.fig)
 
     def build(self) -> None:
         """Create axes, static decoration and the dynamic artists (``animated=True``)."""
@@ -366,24 +387,45 @@ class SurvivalChart(LiveChart):
         ax.set_title(t("chart.survival_title", lang))
         self.curves: list = []
         self.legend_for = 0  # the number of curves the legend names
+        self.counts: list = []  # at each curve's end: the people it rests on
 
     def update(self, view: View) -> int:
         cohorts = survival_by_cohort(view.join_week, view.exit_week, view.week)
         while len(self.curves) < len(cohorts):  # a new joining year: a new line
             year = len(self.curves) + 1
-            self.curves.append(self.add(self.ax.plot(
-                [], [], lw=1.5, label=t("chart.cohort", self.lang, year=year))[0]))  # fmt: skip
-        for k, line in enumerate(self.curves):
-            line.set_visible(k < len(cohorts))
-            if k < len(cohorts):
-                share = cohorts[k][1].share
-                line.set_data(np.arange(len(share)), share)
+            line = self.add(self.ax.plot(
+                [], [], lw=1.5, label=t("chart.cohort", self.lang, year=year))[0])  # fmt: skip
+            self.curves.append(line)
+            self.counts.append(self.add(self.ax.text(0, 0, "", fontsize=7, color=line.get_color(),
+                                                     va="bottom")))  # fmt: skip
+        for k, (line, count) in enumerate(zip(self.curves, self.counts, strict=True)):
+            shown = k < len(cohorts)
+            line.set_visible(shown)
+            count.set_visible(False)
+            if not shown:
+                continue
+            survival = cohorts[k][1]
+            line.set_data(np.arange(len(survival.share)), survival.share)
+            # how many people the curve rests on: all who joined that year, and how many
+            # of them are still followed where the curve ends
+            end = len(survival.share) - 1
+            count.set_text(t("chart.rests_on", self.lang,
+                             joined=fmt_int(survival.at_risk[0], self.lang),
+                             left=fmt_int(survival.at_risk[end], self.lang)))  # fmt: skip
+            count.set_position((end, survival.share[end]))
+            count.set_visible(end >= 0 and survival.share[end] == survival.share[end])
         if self.legend_for != len(cohorts):  # the legend names the joining years shown
             legend = self.ax.get_legend()
             if legend is not None:
                 legend.remove()
             if cohorts:
-                self.ax.legend(handles=self.curves[: len(cohorts)], fontsize=7, loc="upper right")
+                self.ax.legend(
+                    handles=self.curves[: len(cohorts)],
+                    fontsize=7,
+                    loc="upper right",
+                    title=t("chart.rests_on_key", self.lang),
+                    title_fontsize=7,
+                )
             self.legend_for = len(cohorts)
         return len(cohorts)
 
@@ -422,7 +464,7 @@ class LorenzChart(LiveChart):
     """Lorenz curve of the money received, with its Gini coefficient."""
 
     size = (4.2, 3.4)
-    margins: ClassVar[dict] = {"left": 0.17, "right": 0.92}
+    margins: ClassVar[dict] = {"left": 0.19, "right": 0.92}
 
     def build(self) -> None:
         lang = self.lang
@@ -456,6 +498,8 @@ SLOW_CHARTS: dict[str, type[LiveChart]] = {
     "lorenz": LorenzChart,
 }
 ALL_CHARTS = {**LIVE_CHARTS, **SLOW_CHARTS}
+# the recruitment tree (dashboards/tree.py) builds on LiveChart and adds itself to both
+from dashboards import tree  # noqa: E402, F401
 
 
 def render(name: str, view: View, lang: str) -> bytes:
@@ -490,6 +534,7 @@ def band_chart(bands: list[pd.DataFrame], names: list[str], column: str, lang: s
     ax.set_ylabel(label)
     ax.set_title(t("chart.band_title", lang, column=label))
     ax.legend(fontsize=8)
+    fit_texts(fig)
     return fig
 
 
@@ -510,4 +555,5 @@ def outcome_bars(outcomes: list[pd.DataFrame], names: list[str], lang: str) -> F
     ax.set_ylabel(t("chart.share_of_joined", lang))
     ax.set_title(t("chart.outcomes_title", lang))
     ax.legend(fontsize=8)
+    fit_texts(fig)
     return fig

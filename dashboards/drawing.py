@@ -20,7 +20,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from dashboards.charts import ALL_CHARTS, LiveChart
+from dashboards.charts import ALL_CHARTS, DPI, LiveChart
 from dashboards.view import View, run_of, snapshot
 from sim.model import NetworkMarketingModel
 
@@ -61,9 +61,9 @@ class Cache:
 
 
 views = Cache(256 * MIB)  # (run, week) -> View
-images = Cache(256 * MIB)  # (run, week, chart, lang) -> PNG bytes
-# one chart object per (chart, horizon, language), each drawn by one thread at a time
-_painters: dict[tuple[str, int, str], tuple[LiveChart, threading.Lock]] = {}
+images = Cache(256 * MIB)  # (run, week, chart, lang, dpi) -> PNG bytes
+# one chart object per (chart, horizon, language, dpi), each drawn by one thread at a time
+_painters: dict[tuple[str, int, str, int], tuple[LiveChart, threading.Lock]] = {}
 _painters_lock = threading.Lock()
 # the same work asked for by many sessions at once is done once: the others wait for it
 _making: dict[Hashable, threading.Lock] = {}
@@ -98,28 +98,29 @@ def view_at(model: NetworkMarketingModel) -> View:
     return _once((run_of(model), model.week), views, lambda: snapshot(model), _view_size)
 
 
-def _painter(name: str, weeks: int, lang: str) -> tuple[LiveChart, threading.Lock]:
-    key = (name, weeks, lang)
+def _painter(name: str, weeks: int, lang: str, dpi: int) -> tuple[LiveChart, threading.Lock]:
+    key = (name, weeks, lang, dpi)
     with _painters_lock:
         if key not in _painters:
-            _painters[key] = (ALL_CHARTS[name](weeks, lang), threading.Lock())
+            _painters[key] = (ALL_CHARTS[name](weeks, lang, dpi=dpi), threading.Lock())
         return _painters[key]
 
 
-def draw(name: str, view: View, lang: str) -> bytes:
-    """Chart ``name`` of ``view`` in ``lang`` as PNG bytes, drawn for this view by a chart
-    object shared with every other run of the same horizon."""
-    chart, lock = _painter(name, view.weeks, lang)
+def draw(name: str, view: View, lang: str, dpi: int = DPI) -> bytes:
+    """Chart ``name`` of ``view`` in ``lang`` as PNG bytes at ``dpi``, drawn for this view
+    by a chart object shared with every other run of the same horizon."""
+    chart, lock = _painter(name, view.weeks, lang, dpi)
     with lock:
         return chart.frame(view)
 
 
-def chart_png(name: str, view: View, lang: str) -> bytes:
-    """Chart ``name`` of ``view`` in ``lang``: drawn once, then shared."""
+def chart_png(name: str, view: View, lang: str, dpi: int = DPI) -> bytes:
+    """Chart ``name`` of ``view`` in ``lang`` at ``dpi`` (presentation mode draws sharper
+    charts): drawn once, then shared."""
     if view.run is None:  # a view that names no run cannot be shared
-        return draw(name, view, lang)
-    key = (view.run, view.week, name, lang)
-    return _once(key, images, lambda: draw(name, view, lang), len)
+        return draw(name, view, lang, dpi)
+    key = (view.run, view.week, name, lang, dpi)
+    return _once(key, images, lambda: draw(name, view, lang, dpi), len)
 
 
 def warm_up(view: View, langs: tuple[str, ...]) -> None:

@@ -8,18 +8,18 @@ the message next to the controls.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import threading
 import time
 from dataclasses import dataclass
-from functools import cache
 
 import solara
 
-from dashboards import drawing, rooms
+from dashboards import address, drawing, rooms
 from dashboards.view import View, run_of
-from sim.i18n import DEFAULT_LANG, LANGS, fmt_int, t
+from sim.i18n import DEFAULT_LANG, LANGS, Msg, fmt_int, t
 from sim.model import NetworkMarketingModel
 from sim.scenario import (
     PLANS,
@@ -28,10 +28,13 @@ from sim.scenario import (
     ScenarioError,
     list_scenarios,
     load_scenario,
+    resolve_path,
+    scenario_from_bytes,
 )
 
 DEFAULT_SCENARIO = "baseline"
 SEED_MAX = 2**32 - 1
+SETTINGS_ORIGIN = "settings"  # where the controls' values come from, in messages
 POPULATION_CHOICES = (1_000, 3_000, 10_000, 30_000, 100_000, 300_000)
 
 
@@ -88,8 +91,9 @@ def start_lang() -> str:
 
 
 def error_text(exc: ScenarioError, lang: str) -> str:
-    """A validation error in the user's language where the catalog has it."""
-    if exc.kind == "range":
+    """A validation error in the user's language where the catalog has it; an error in a
+    control names the control, one in a file or the address the tool's way."""
+    if exc.kind == "range" and exc.info.get("origin") == SETTINGS_ORIGIN:
         info = exc.info
         return t(
             "error.range",
@@ -124,9 +128,13 @@ def _num(x: float, lang: str) -> str:
 lang = solara.reactive(start_lang())
 TAB_SIMULATION, TAB_ME, TAB_COMPARE, TAB_LESSONS, TAB_ABOUT = range(5)
 tab = solara.reactive(TAB_SIMULATION)  # the page shown: a lesson can switch to the simulation
-scenario_name = solara.reactive(DEFAULT_SCENARIO)
+scenario_name = solara.reactive(DEFAULT_SCENARIO)  # the library scenario the setup starts from
 settings = solara.reactive(settings_of(load_scenario(DEFAULT_SCENARIO)))
+# changes of parameters without a control (from an uploaded file or an address)
+extra = solara.reactive({})
+label = solara.reactive(None)  # the name of an uploaded scenario
 seed_text = solara.reactive("42")
+presentation = solara.reactive(False)  # for a projector: large fonts, sharp charts
 error = solara.reactive(None)  # (ScenarioError) shown next to the controls
 model = solara.reactive(None)  # the session's NetworkMarketingModel, made by its first Step
 playing = solara.reactive(False)
@@ -139,23 +147,38 @@ MAX_FPS = 10  # frames per second while playing: a viewer's share of a server sh
 
 
 def scenario_names() -> list[str]:
-    """The scenarios' names, read again only when the folder changes (every render of the
-    controls asks, and parsing the files is not free)."""
+    """The scenarios of scenarios/ (read again when the folder changes)."""
     return _scenario_names(SCENARIO_DIR.stat().st_mtime_ns)
 
 
-@cache
+@functools.lru_cache(maxsize=4)
 def _scenario_names(_changed: int) -> list[str]:
     return [name for name, _ in list_scenarios()]
 
 
-def build(name: str, values: dict, seed_value: str) -> NetworkMarketingModel:
-    """A new model from a scenario and the settings; raises ScenarioError when invalid."""
+def library(name: str) -> Scenario:
+    """A scenario of scenarios/ by name, read again only when its file changes (the page
+    compares the running model with it at every redraw)."""
+    path = resolve_path(name)
+    return _library(str(path), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _library(path: str, _changed: int) -> Scenario:
+    return load_scenario(path)
+
+
+def build(
+    name: str, values: dict, seed_value: str, more: dict | None = None, upload: str | None = None
+) -> NetworkMarketingModel:
+    """A new model from a scenario, the settings and ``more`` changes; raises
+    ScenarioError when invalid. A changed scenario is named and described as changed."""
     seed = parse_seed(seed_value)
-    scenario = load_scenario(name).with_overrides(
-        {**values, "simulation.seed": seed}, origin="settings"
+    base = library(name)
+    scenario = base.with_overrides(
+        {**(more or {}), **values, "simulation.seed": seed}, origin=SETTINGS_ORIGIN
     )
-    return NetworkMarketingModel(scenario)
+    return NetworkMarketingModel(address.named(scenario, base, upload))
 
 
 def first_view() -> View:
@@ -194,7 +217,7 @@ def replay(v: View) -> NetworkMarketingModel:
 def reset() -> None:
     """Apply the settings: a new model at week 0, or an error and the old model kept."""
     try:
-        new = build(scenario_name.value, settings.value, seed_text.value)
+        new = build(scenario_name.value, settings.value, seed_text.value, extra.value, label.value)
     except ScenarioError as exc:
         error.value = exc
         return
@@ -207,10 +230,94 @@ def reset() -> None:
 def load(name: str) -> None:
     """Pick a scenario: its values go into the controls, and the model restarts."""
     scenario_name.value = name
-    scenario = load_scenario(name)
+    scenario = library(name)
+    extra.value, label.value = {}, None
     settings.value = settings_of(scenario)
     seed_text.value = str(scenario.simulation.seed)
     reset()
+
+
+def start_from(name: str, changed: dict, seed: str, upload: str | None = None) -> None:
+    """A library scenario with ``changed`` parameters into the controls, and a new model.
+    Raises ScenarioError (and changes nothing) if the changes are invalid."""
+    scenario = library(name).with_overrides(changed, origin=Msg("share.origin"))
+    playing.value = False
+    scenario_name.value = name
+    settings.value = settings_of(scenario)
+    extra.value = {k: v for k, v in changed.items() if k not in SETTING_KEYS}
+    label.value = upload
+    seed_text.value = seed
+    reset()
+
+
+def upload(data: bytes, filename: str) -> None:
+    """An uploaded scenario file into the controls (validated exactly like a file given
+    to the command line); on an error its message is shown and nothing changes."""
+    try:
+        scenario = scenario_from_bytes(data, filename)
+    except ScenarioError as exc:
+        error.value = exc
+        return
+    base = address.closest(scenario, [library(name) for name in scenario_names()])
+    start_from(base.name, address.changes(base, scenario), str(scenario.simulation.seed),
+               address.safe_name(scenario.name))  # fmt: skip
+
+
+# ---- the address -------------------------------------------------------------------------
+
+
+def current_setup() -> address.Setup | None:
+    """What the page shows, as the address writes it (None before the first model)."""
+    m = model.value
+    if m is None:
+        return None
+    return address.Setup(
+        scenario=scenario_name.value,
+        overrides=address.changes(library(scenario_name.value), m.params),
+        seed=str(m.params.simulation.seed),
+        tab=address.TABS[tab.value],
+        lang=lang.value,
+        present=presentation.value,
+        name=label.value,
+    )
+
+
+def current_query() -> str | None:
+    setup = current_setup()
+    return None if setup is None else address.encode(setup)
+
+
+def open_address(search: str | None) -> None:
+    """Show what the address says (on opening the page, and on Back and Forward). A part
+    that is not valid is left out, and its message shown next to the controls."""
+    setup, _ = address.decode(search)
+    if not address.says_anything(search):
+        return  # a bare address: the page as it is (at first the shared week 0, no model)
+    now = current_setup()
+    if now is not None and address.encode(setup) == address.encode(now):
+        return  # the address we wrote ourselves
+    if setup.lang:
+        lang.value = setup.lang
+    tab.value = address.TABS.index(setup.tab)
+    presentation.value = setup.present
+    problems = list(setup.errors)
+    name = setup.scenario or DEFAULT_SCENARIO
+    if name not in scenario_names():
+        try:
+            load_scenario(name)  # its message names the scenarios there are
+        except ScenarioError as exc:
+            problems.append(exc)
+        name = DEFAULT_SCENARIO
+    seed = setup.seed if setup.seed is not None else str(library(name).simulation.seed)
+    try:
+        start_from(name, setup.overrides, seed, setup.name)
+    except ScenarioError as exc:
+        problems.append(exc)
+        start_from(name, {}, seed)
+    if error.value is not None:  # Reset refused the seed: the scenario's own instead
+        problems.append(error.value)
+        load(name)
+    error.value = problems[0] if problems else error.value
 
 
 def set_setting(key: str, value: object) -> None:
@@ -353,9 +460,30 @@ def play_loop(player: int) -> None:
         publish(model.value)
 
 
-def initial() -> None:
-    if view.value is None:
-        reset()
+def changed_settings(params: Scenario, lang_: str) -> str:
+    """What ``params`` (the run shown) change in the library scenario, in words ('' if
+    nothing)."""
+    changed = address.changes(library(scenario_name.value), params)
+    shown = list(changed.items())[: address.SHOWN_CHANGES]
+    text = "; ".join(f"{setting_label(key, lang_)} = {setting_text(key, value, lang_)}"
+                     for key, value in shown)  # fmt: skip
+    more = len(changed) - len(shown)
+    return text + (t("share.more_changes", lang_, count=more) if more > 0 else "")
+
+
+def setting_label(key: str, lang_: str) -> str:
+    """A parameter's name on the page: its control's label, or its dotted key."""
+    if key == "compensation.plan":
+        return t("ui.plan", lang_)
+    return t(f"slider.{key}", lang_) if key in SETTING_KEYS else key
+
+
+def setting_text(key: str, value: object, lang_: str) -> str:
+    if key == "compensation.plan":
+        return t(f"plan.{value}", lang_)
+    if isinstance(value, bool | str | tuple):
+        return address.value_text(value)
+    return _num(value, lang_)
 
 
 __all__ = ["PLANS", "POPULATION_CHOICES", "SLIDERS"]

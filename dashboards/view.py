@@ -42,6 +42,7 @@ class View:
     join_week: np.ndarray
     exit_week: np.ndarray
     exit_reason: np.ndarray
+    sponsor: np.ndarray  # who enrolled each networker (-1 for founders): the recruitment tree
     risk: str
     risk_parts: list[dict]
     params: Scenario | None = None  # the run's scenario, resolved
@@ -109,6 +110,7 @@ def snapshot(model: NetworkMarketingModel) -> View:
         join_week=lg.join_week.copy(),
         exit_week=lg.exit_week.copy(),
         exit_reason=lg.exit_reason.copy(),
+        sponsor=lg.first_sponsor.copy(),
         risk=risk,
         risk_parts=parts,
         params=model.params,

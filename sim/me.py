@@ -448,7 +448,7 @@ def plain_summary(outlook: Outlook, lang: str = DEFAULT_LANG) -> str:
         active=_people(h["active"]),
         profit=_people(h["profit"]),
         median=fmt_eur(h["net"]["p50"], lang),
-        hours=fmt_int(h["hours_invested"]["p50"], lang),
+        hours=hours_text(h["hours_invested"]["p50"], lang),
         per_hour=_eur_h(h["net_per_hour"]["p50"], lang),
         wage=_eur_h(outlook.minimum_wage, lang),
         beats=_people(h["beats_minimum_wage"]),
@@ -456,6 +456,12 @@ def plain_summary(outlook: Outlook, lang: str = DEFAULT_LANG) -> str:
         promise=_people(outlook.promise["ahead_of_minimum_wage_job"]),
         promise_months=PROMISE_MONTHS,
     )
+
+
+def hours_text(hours: float, lang: str = DEFAULT_LANG) -> str:
+    """'about 1 hour', 'about 12 hours' (rounded to whole hours)."""
+    shown = fmt_int(hours, lang) if hours == hours else NO_VALUE
+    return t("me.hours_one" if shown == "1" else "me.hours_many", lang, hours=shown)
 
 
 def model_note(outlook: Outlook, lang: str = DEFAULT_LANG) -> str:
@@ -490,13 +496,26 @@ def format_outlook(outlook: Outlook, lang: str = DEFAULT_LANG) -> str:
             seed=outlook.master_seed,
         ),
     ]
+    table = outlook_table(outlook, lang)
+    head = max(len(label) for label, _ in table)
+    width = max(len(c) for _, cells in table for c in cells)
+    for label, cells in table:
+        lines.append(f"{label:<{head}}  " + "  ".join(f"{c:>{width}}" for c in cells))
+    lines += [promise_text(outlook, lang), reasons_text(outlook, lang)]
+    lines += ["", plain_summary(outlook, lang), "", model_note(outlook, lang)]
+    return "\n".join(lines)
+
+
+def outlook_table(outlook: Outlook, lang: str = DEFAULT_LANG) -> list[tuple[str, list[str]]]:
+    """The figures by horizon as (row label, one cell per horizon); the first row holds
+    the column heads (its label is empty)."""
     months = list(outlook.horizons)
     hs = [outlook.horizons[m] for m in months]
 
     def rng(q: dict[str, float]) -> str:
         return f"{fmt_eur(q['p10'], lang)} .. {fmt_eur(q['p90'], lang)}"
 
-    table = [
+    return [
         ("", [t("me.months", lang, months=m) for m in months]),
         (t("me.row_active", lang), [fmt_share(h["active"], lang) for h in hs]),
         (t("me.row_profit", lang), [fmt_share(h["profit"], lang) for h in hs]),
@@ -510,30 +529,30 @@ def format_outlook(outlook: Outlook, lang: str = DEFAULT_LANG) -> str:
         ),
         (t("me.row_wage_job", lang), [fmt_eur(h["minimum_wage_job"], lang) for h in hs]),
     ]
-    head = max(len(label) for label, _ in table)
-    width = max(len(c) for _, cells in table for c in cells)
-    for label, cells in table:
-        lines.append(f"{label:<{head}}  " + "  ".join(f"{c:>{width}}" for c in cells))
+
+
+def promise_text(outlook: Outlook, lang: str = DEFAULT_LANG) -> str:
+    """The promise of quick money (S6) checked against the futures."""
     pr = outlook.promise
-    lines.append(
-        t(
-            "me.promise",
-            lang,
-            share=fmt_share(pr["ahead_of_minimum_wage_job"], lang),
-            weeks=pr["weeks"],
-            wage_job=fmt_eur(pr["minimum_wage_job"], lang),
-            median=fmt_eur(pr["net_median"], lang),
-        )
+    return t(
+        "me.promise",
+        lang,
+        share=fmt_share(pr["ahead_of_minimum_wage_job"], lang),
+        weeks=pr["weeks"],
+        wage_job=fmt_eur(pr["minimum_wage_job"], lang),
+        median=fmt_eur(pr["net_median"], lang),
     )
+
+
+def reasons_text(outlook: Outlook, lang: str = DEFAULT_LANG) -> str:
+    """Why people like the user stopped, the most frequent reason first."""
     rs = outlook.reasons
     ranked = sorted(rs["among_stopped"].items(), key=lambda kv: -kv[1]["k"])
-    lines.append(
+    return (
         t("me.reasons", lang, months=rs["months"], stopped=fmt_share(rs["stopped"], lang))
         + " "
         + ", ".join(f"{t(f'reason.{r}', lang)} {fmt_share(s, lang)}" for r, s in ranked)
     )
-    lines += ["", plain_summary(outlook, lang), "", model_note(outlook, lang)]
-    return "\n".join(lines)
 
 
 def fmt_value_h(x: float, lang: str) -> str:

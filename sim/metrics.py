@@ -265,7 +265,8 @@ def _fmt(key: str, value: float) -> str:
 
 
 def pyramid_risk(indicators: dict[str, float]) -> tuple[str, list[dict[str, Any]]]:
-    """The verdict (green / amber / red) and one reason per part, each naming its rule."""
+    """The verdict (green / amber / red, or n/a while no deciding rule applies) and one
+    reason per part, each naming its rule."""
     parts = []
     for key, rule in RISK_RULES.items():
         value = indicators.get(key, float("nan"))
@@ -285,9 +286,10 @@ def pyramid_risk(indicators: dict[str, float]) -> tuple[str, list[dict[str, Any]
                 "decides": rule.decides,
             }
         )
-    levels = {p["level"] for p in parts if RISK_RULES[p["part"]].decides}
+    levels = {p["level"] for p in parts if RISK_RULES[p["part"]].decides} - {"n/a"}
+    # no rule applies yet (nobody paid, nothing bought): no verdict rather than a green one
     verdict = "red" if "red" in levels else "amber" if "amber" in levels else "green"
-    return verdict, parts
+    return (verdict if levels else "n/a"), parts
 
 
 def _num(x: Any) -> Any:
@@ -380,9 +382,8 @@ def indicators(totals: dict[str, float], networkers: pd.DataFrame) -> dict[str, 
     participant = totals["participant_purchases"]
     return {
         "retail_share": _ratio(totals["retail_volume"], totals["retail_volume"] + participant),
-        "recruiting_reward_share": _ratio(totals["recruiting_rewards"], rewards)
-        if rewards > 0
-        else 0.0,
+        # NaN while nobody has been paid: no reward can be judged yet
+        "recruiting_reward_share": _ratio(totals["recruiting_rewards"], rewards),
         "vemma_share": _ratio(totals["vemma_pass"], totals["vemma_paid"]),
         "pay_to_play_share": _ratio(totals["qualifying_purchases"], participant),
         "median_customers": totals["median_customers"],

@@ -683,6 +683,7 @@ def _scalar(key: str, value: Any, typ: type, meta: dict[str, Any], origin: str) 
             lo=meta["lo"],
             hi=meta["hi"],
             value=value,
+            origin=origin,
         )
     return value
 
@@ -814,12 +815,54 @@ def _read_toml(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(Msg("cli.error.cannot_read", path=path, detail=exc)) from None
+    return _parse_toml(text, path)
+
+
+def _parse_toml(text: str, path: Path | str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(
             Msg("cli.error.malformed_toml", path=path, detail=_toml_problem(exc))
         ) from None
+
+
+MAX_SCENARIO_BYTES = 64 * 1024  # an upload's limit: every parameter set fits in a tenth of it
+
+
+def upload_origin(filename: str) -> str:
+    """How messages name an uploaded file: its name without any folder, on one line."""
+    return one_line(Path(str(filename).replace("\\", "/")).name) or "upload.toml"
+
+
+def check_upload_size(size: int, filename: str) -> None:
+    """Refuse a file larger than ``MAX_SCENARIO_BYTES`` (before it is read, if its size
+    is known), with the message ``scenario_from_bytes`` gives."""
+    if size > MAX_SCENARIO_BYTES:
+        path = upload_origin(filename)
+        raise ScenarioError(
+            Msg("cli.error.too_large", path=path, size=size, limit=MAX_SCENARIO_BYTES),
+            kind="too_large",
+        )
+
+
+def scenario_from_bytes(data: bytes, filename: str) -> Scenario:
+    """A scenario file's content (an upload), validated exactly like a file on disk.
+
+    The name comes from ``[scenario] name`` or the file name; it is data, never a path.
+
+    Raises:
+        ScenarioError: the file is larger than ``MAX_SCENARIO_BYTES``, is not UTF-8 text,
+            is not TOML, or holds a value ``load_scenario`` would refuse; the message names
+            the file and, where there is one, the key and the allowed range.
+    """
+    origin = upload_origin(filename)
+    check_upload_size(len(data), filename)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(Msg("cli.error.cannot_read", path=origin, detail=exc)) from None
+    return scenario_from_dict(_parse_toml(text, origin), origin, name=Path(origin).stem)
 
 
 def _toml_problem(exc: tomllib.TOMLDecodeError) -> Msg | str:

@@ -33,6 +33,7 @@ from support import (
     workers_of,
 )
 
+from dashboards.charts import ALL_CHARTS
 from dashboards.state import DEFAULT_SCENARIO, SLIDERS
 from sim.i18n import fmt_int, fmt_num, t
 from sim.scenario import list_scenarios, load_scenario
@@ -105,7 +106,8 @@ def open_page(browser, server: Server, watch: Watch):
     watch.attach(page)
     page.goto(server.url)
     page.get_by_role("button", name=t("ui.step"), exact=True).wait_for()
-    wait_for(lambda: page.locator("img.solara-image").count() == 6, "six charts", UI_TIMEOUT / 1000)
+    wait_for(lambda: page.locator("img.solara-image").count() == len(ALL_CHARTS),
+             "every chart", UI_TIMEOUT / 1000)  # fmt: skip
     return context, page
 
 

@@ -56,10 +56,14 @@ def ComparePage():
     lang = state.lang.value
     names = state.scenario_names()
     Md(t("ui.compare_intro", lang))
-    with solara.Row(gap="12px"):
-        solara.Select(t("ui.scenario_a", lang), value=first, values=names)
-        solara.Select(t("ui.scenario_b", lang), value=second, values=names)
-        solara.SliderInt(t("ui.runs", lang), value=runs, min=5, max=100, step=5)
+    with solara.Row(gap="12px", style={"flex-wrap": "wrap", "align-items": "center"}):
+        solara.Select(t("ui.scenario_a", lang), value=first, values=names,
+                      style={"min-width": "180px"})  # fmt: skip
+        solara.Select(t("ui.scenario_b", lang), value=second, values=names,
+                      style={"min-width": "180px"})  # fmt: skip
+        with solara.Column(gap="0px", style={"min-width": "220px", "flex": "1 1 220px"}):
+            solara.Text(f"{t('ui.runs', lang)}: {runs.value}", style={"font-size": "0.9em"})
+            solara.SliderInt("", value=runs, min=5, max=100, step=5)
         solara.Button(
             t("ui.run_compare", lang),
             color="primary",
@@ -76,7 +80,7 @@ def ComparePage():
         return
     exp_a, exp_b = run_pair.value
     labels = [f"A: {first.value}", f"B: {second.value}"]
-    with solara.Columns([1, 1]):
+    with solara.ColumnsResponsive(12, medium=[6, 6]):
         solara.Image(
             charts.png(charts.band_chart([exp_a.bands, exp_b.bands], labels, "active", lang)),
             width="100%",
@@ -87,7 +91,7 @@ def ComparePage():
             ),
             width="100%",
         )
-    with solara.Columns([1, 1]):
+    with solara.ColumnsResponsive(12, medium=[5, 7]):
         solara.Image(
             charts.png(charts.outcome_bars([exp_a.outcomes, exp_b.outcomes], labels, lang)),
             width="100%",
@@ -109,4 +113,5 @@ def ComparePage():
                 f"| {t('ui.yes', lang) if r.beyond_noise else t('ui.no', lang)} |"
             )
         with solara.Column():
-            Md(f"**{t('ui.compare_table', lang)}**\n\n" + "\n".join(rows))
+            Md(f"**{t('ui.compare_table', lang)}**\n\n" + "\n".join(rows),
+               classes=["nws-nowrap"])  # fmt: skip

@@ -16,7 +16,8 @@ chosen = solara.reactive(1)  # the lesson shown, 1-based
 CSS = """
 .lesson-pick.v-btn { height: auto !important; min-height: 36px; padding: 6px 8px !important;
   text-transform: none; justify-content: flex-start; }
-.lesson-pick .v-btn__content { white-space: normal; flex: 1 1 auto; text-align: left; }
+.lesson-pick .v-btn__content { white-space: normal; flex: 1 1 auto; text-align: left;
+  word-break: normal; overflow-wrap: break-word; hyphens: auto; }
 .lesson-load.v-btn { text-transform: none; }
 """
 
@@ -32,7 +33,7 @@ def LessonsPage():
     lang = state.lang.value
     titles = {i: t(f"lessons.{lesson.key}.title", lang) for i, lesson in enumerate(LESSONS, 1)}
     solara.Style(CSS)
-    with solara.Columns([1, 3], gutters_dense=True):
+    with solara.ColumnsResponsive(12, medium=[4, 8], large=[3, 9], gutters_dense=True):
         with solara.Card(t("lessons.pick", lang)):
             for i, title in titles.items():
                 solara.Button(

@@ -10,8 +10,9 @@ import solara
 
 
 @solara.component
-def Md(text: str, style: dict | None = None):
-    solara.HTML(tag="div", unsafe_innerHTML=to_html(text), style=style or {})
+def Md(text: str, style: dict | None = None, classes: list[str] | None = None):
+    solara.HTML(tag="div", unsafe_innerHTML=to_html(text), style=style or {},
+                classes=["nws-md", *(classes or [])])  # fmt: skip
 
 
 @lru_cache(maxsize=4096)

@@ -13,14 +13,21 @@ import solara.lab
 from matplotlib.figure import Figure
 
 from dashboards import state
-from dashboards.charts import BLUE, LOSS, MARGINS, PROFIT, png
+from dashboards.charts import BLUE, LOSS, MARGINS, PROFIT, fit_texts, png
 from dashboards.components.md import Md
 from sim.experiments import local_executor
 from sim.i18n import fmt_pct, t
 from sim.lifeline import stop_at_exit
-from sim.me import Outlook, format_outlook, model_note, plain_summary
-from sim.profile import EXPERIENCE, Profile
-from sim.scenario import load_scenario
+from sim.me import (
+    Outlook,
+    model_note,
+    outlook_table,
+    plain_summary,
+    promise_text,
+    reasons_text,
+)
+from sim.profile import EXPERIENCE, Profile, ProfileError
+from sim.scenario import Scenario, load_scenario
 
 FUTURES = 400
 hours = solara.reactive(5.0)
@@ -30,6 +37,7 @@ experience = solara.reactive("none")
 join_week = solara.reactive(0)
 months = solara.reactive(24)
 outlook = solara.reactive(None)  # the latest (partial or final) Outlook
+asked_for = solara.reactive(None)  # the Scenario of the last question
 _pool: list[Executor] = []  # one process pool per server: no start-up per question
 _pool_lock = threading.Lock()  # two first questions at once start one pool
 
@@ -45,12 +53,26 @@ def executor() -> Executor:
         return _pool[0]
 
 
-@solara.lab.task(prefer_threaded=True)
-def ask(name: str, profile: Profile) -> Outlook:
+def answer(scenario: Scenario, profile: Profile) -> Outlook:
+    """What would happen to people like ``profile`` in ``scenario`` (run by ``ask``)."""
     from sim.me import what_would_happen
 
-    return what_would_happen(load_scenario(name), profile, FUTURES, executor=executor(),
+    asked_for.set(scenario)
+    return what_would_happen(scenario, profile, FUTURES, executor=executor(),
                              on_partial=outlook.set)  # fmt: skip
+
+
+ask = solara.lab.task(answer, prefer_threaded=True)
+
+
+def on_screen() -> Scenario:
+    """The scenario as set on the Simulation page (the run it shows)."""
+    m, v = state.model.value, state.view.value
+    if m is not None:
+        return m.params
+    if v is not None and v.params is not None:  # before the first Step, or a room's run
+        return v.params
+    return load_scenario(state.scenario_name.value)
 
 
 def fan_chart(o: Outlook, lang: str) -> Figure:
@@ -68,6 +90,7 @@ def fan_chart(o: Outlook, lang: str) -> Figure:
     ax.set_ylabel(t("chart.cumulative_net_eur", lang))
     ax.set_title(t("me_page.fan_title", lang))
     ax.legend(fontsize=8)
+    fit_texts(fig)
     return fig
 
 
@@ -90,14 +113,24 @@ def shares_chart(o: Outlook, lang: str) -> Figure:
     ax.yaxis.set_major_formatter(lambda y, _: fmt_pct(y, lang))
     ax.set_title(t("me_page.shares_title", lang))
     ax.legend(fontsize=8)
+    fit_texts(fig)
     return fig
+
+
+def table(o: Outlook, lang: str) -> str:
+    """The figures by horizon as a Markdown table (rows: figures; columns: months)."""
+    (_, heads), *rows = outlook_table(o, lang)
+    lines = [f"| | {' | '.join(heads)} |", "|---" * (len(heads) + 1) + "|"]
+    lines += [f"| {label.strip()} | {' | '.join(cells)} |" for label, cells in rows]
+    return "\n".join(lines)
 
 
 @solara.component
 def MePage():
     lang = state.lang.value
+    scenario = on_screen()
     Md(t("me_page.intro", lang))
-    with solara.Columns([1, 3]):
+    with solara.ColumnsResponsive(12, medium=[4, 8], large=[3, 9], gutters_dense=True):
         with solara.Card():
             solara.Text(f"{t('me_page.hours', lang)}: {hours.value:g}")
             solara.SliderFloat("", value=hours, min=0.5, max=40, step=0.5)
@@ -119,23 +152,38 @@ def MePage():
             profile = Profile(hours.value, tolerance.value, friends.value, experience.value,
                               join_week.value, months.value)  # fmt: skip
             solara.Button(t("me_page.ask", lang), color="primary", disabled=ask.pending,
-                          on_click=lambda: (outlook.set(None),
-                                            ask(state.scenario_name.value, profile)))  # fmt: skip
-            solara.Text(t("me_page.scenario", lang, scenario=state.scenario_name.value),
-                        style={"font-size": "0.85em"})  # fmt: skip
+                          on_click=lambda: (outlook.set(None), ask(scenario, profile)))  # fmt: skip
+            _Setup(scenario, lang)
         with solara.Column():
             o = ask.value if ask.finished and ask.value is not None else outlook.value
             if ask.error:
-                solara.Error(str(ask.exception))
+                exc = ask.exception
+                solara.Error(exc.message(lang) if isinstance(exc, ProfileError) else str(exc))
             if ask.pending:
                 solara.ProgressLinear(True)
                 if o is not None:
                     solara.Text(t("me_page.refining", lang, done=o.futures, total=FUTURES))
             if o is None:
                 return
-            Md(plain_summary(o, lang), style={"font-size": "1.1em"})
-            with solara.Columns([1, 1]):
+            if asked_for.value is not None and asked_for.value != scenario:
+                solara.Warning(t("me_setup.stale", lang, name=asked_for.value.name))
+            Md(plain_summary(o, lang), style={"font-size": "1.1em"}, classes=["nws-big"])
+            with solara.ColumnsResponsive(12, medium=[6, 6]):
                 solara.Image(png(fan_chart(o, lang)), width="100%")
                 solara.Image(png(shares_chart(o, lang)), width="100%")
-            solara.Preformatted(format_outlook(o, lang))
+            Md(f"**{t('me_setup.table_title', lang)}**\n\n{table(o, lang)}",
+               classes=["nws-nowrap"])  # fmt: skip
+            Md(f"{promise_text(o, lang)}\n\n{reasons_text(o, lang)}")
             solara.Info(model_note(o, lang))
+
+
+@solara.component
+def _Setup(scenario: Scenario, lang: str):
+    """Which scenario the answer is for: the one on the Simulation page, with its changes."""
+    solara.Text(t("me_setup.scenario", lang, name=scenario.name), style={"font-size": "0.9em"})
+    changed = state.changed_settings(scenario, lang)
+    if changed:
+        solara.Text(t("me_setup.changed", lang, changes=changed),
+                    style={"font-size": "0.85em", "color": "#7d3c98"})  # fmt: skip
+    solara.Button(t("me_setup.change_it", lang), text=True, color="primary",
+                  on_click=lambda: state.tab.set(state.TAB_SIMULATION))  # fmt: skip

@@ -17,9 +17,12 @@ LIGHTS = {"green": "#27ae60", "amber": "#f39c12", "red": "#c0392b", "n/a": "#95a
 
 @solara.component
 def ChartImage(name: str, view: View, lang: str):
-    """One chart as a PNG image, drawn once for its run, week and language and shared
-    with every session that shows the same (``dashboards.drawing``)."""
-    data = solara.use_memo(lambda: drawing.chart_png(name, view, lang), [name, view, lang])
+    """One chart as a PNG image, drawn once for its run, week, language and sharpness and
+    shared with every session that shows the same (``dashboards.drawing``)."""
+    dpi = charts.SHARP_DPI if state.presentation.value else charts.DPI
+    data = solara.use_memo(
+        lambda: drawing.chart_png(name, view, lang, dpi), [name, view, lang, dpi]
+    )
     solara.Image(data, format="png", width="100%")
 
 

@@ -1,0 +1,68 @@
+"""Upload a scenario file: a file chooser (it works on a phone, where nothing can be dragged)
+that hands the file to ``state.upload``, which validates it exactly like the command line.
+
+A file larger than ``MAX_SCENARIO_BYTES`` is refused by the size the browser reports,
+before a byte of it is sent; a browser that misreports the size is caught by reading at
+most one byte beyond the limit.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import solara
+from ipyvuetify.extra import FileInput
+
+from dashboards import state
+from sim.i18n import t
+from sim.scenario import MAX_SCENARIO_BYTES, ScenarioError, check_upload_size
+
+
+def receive(info: dict, read: Callable[[int], bytes]) -> None:
+    """Validate and load one chosen file; ``read(n)`` reads at most n of its bytes."""
+    name = str(info.get("name", ""))
+    try:
+        check_upload_size(int(info.get("size", 0)), name)
+    except ScenarioError as exc:
+        state.error.value = exc
+        return
+    state.upload(read(MAX_SCENARIO_BYTES + 1), name)
+
+
+@solara.component
+def ScenarioUpload(lang: str):
+    with solara.Column(gap="0px") as main:
+        solara.Text(t("upload.label", lang), style={"font-size": "0.9em"})
+        _Chooser()
+    return main
+
+
+@solara.component
+def _Chooser():
+    """The file chooser (Solara's own FileDrop takes dropped files only: no use on a phone).
+    Its widget is wired in an effect, as solara.FileDrop does; the file is read in a thread."""
+    info, set_info = solara.use_state(None)  # what the browser says about the chosen file
+    wired, set_wired = solara.use_state(None)  # (the chooser's widget, its files)
+    chooser = FileInput.element(
+        multiple=False, accept=".toml", show_progress=False, on_file_info=set_info
+    )
+
+    def wire() -> None:
+        if info:
+            widget = solara.get_widget(chooser)
+            set_wired((widget, widget.get_files()))
+
+    solara.use_effect(wire, [info])
+
+    def load(cancel: threading.Event) -> None:
+        if not wired:
+            return
+        widget, files = wired
+        for file in files:
+            receive(file, file["file_obj"].read)
+        widget.clear()  # the same file can be chosen again after a change
+
+    # loading the file redraws the page: the thread must not be cancelled by that
+    solara.use_thread(load, dependencies=[wired], intrusive_cancel=False)
+    return chooser
