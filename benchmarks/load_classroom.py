@@ -4,7 +4,7 @@ Starts ``networker-sim dashboard`` on a free port, then opens it in N browser co
 one headless Chromium at the same moment (each context is a student with their own
 session), and measures what each student waits for:
 
-- page load: from opening the address until all six charts show and Step can be pressed;
+- page load: from opening the address until all seven charts show and Step can be pressed;
 - Step: from the click until the page shows the next week and its charts are redrawn.
   Every student presses Step ``--steps`` times, with a short pause between presses, all
   students at the same time.
@@ -33,7 +33,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CHARTS = 6  # images on the simulation page
+CHARTS = 7  # images on the simulation page (dashboards.charts.ALL_CHARTS)
 # milliseconds between looks at the page; Playwright's default looks at every animation
 # frame, which costs 30 pages more CPU than the pages themselves
 POLL = 100

@@ -21,6 +21,7 @@ import pytest
 import test_dashboard_browser as ui
 from support import CHROMIUM, ROOT, dashboard_server, describe, in_session, wait_for
 
+from dashboards.charts import ALL_CHARTS
 from sim.i18n import t
 
 browser = ui.browser  # the module's Chromium (a fixture)
@@ -55,8 +56,8 @@ def test_a_teachers_run_on_a_students_screen(browser, server, tmp_path):
         student_watch.attach(student)
         student.goto(f"{server.url}?follow={code}")
         student.get_by_role("button", name=t("room.leave"), exact=True).wait_for()
-        wait_for(lambda: student.locator("img.solara-image").count() == 6, "six charts",
-                 ui.UI_TIMEOUT / 1000)  # fmt: skip
+        wait_for(lambda: student.locator("img.solara-image").count() == len(ALL_CHARTS),
+                 "every chart", ui.UI_TIMEOUT / 1000)  # fmt: skip
         assert student.get_by_role("button", name=t("ui.step"), exact=True).count() == 0
         before = ui.chart_sources(student)
 

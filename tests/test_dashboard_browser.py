@@ -379,6 +379,9 @@ def test_the_me_pool_starts_with_a_question_and_ends_with_the_server(browser, tm
         context, page = open_page(browser, server, Watch())
         try:
             open_tab(page, t("app.tab_me"))
+            # the page's own button: the header's button of the same name (which leads to
+            # this tab) is gone once the tab is built
+            page.get_by_role("button", name=t("me_setup.change_it"), exact=True).wait_for()
             ask = page.get_by_role("button", name=t("me_page.ask"), exact=True)
             ask.wait_for()
             assert [p.pid for p in in_session(sid)] == [sid], describe(in_session(sid))
