@@ -383,3 +383,59 @@ def test_other_plans_run_end_to_end(plan):
             while node >= 0 and node != target:
                 node = int(parent[node])
             assert node == target
+
+
+def test_networkers_are_mesa_agents_registered_as_mesa_registers_them():
+    """Networkers are enlisted in bulk (``Networker.enlist``); the model's Mesa registry
+    holds them exactly as ``mesa.Agent.__init__`` would have put them: every networker
+    once, in joining order, with consecutive unique ids, also by type; and a listener of
+    Mesa's "agent added" signal hears of every one."""
+    from mesa.experimental.mesa_signals import ModelSignals
+
+    market = {"population.size": 3000, "population.founders": 5}
+    model = small_model(market)
+    for _ in range(40):
+        model.step()
+    agents = list(model.agents)
+    assert agents == model.networkers and len(agents) == model.ledger.n > 20
+    assert [a.unique_id for a in agents] == list(range(1, len(agents) + 1))
+    assert list(model.agents_by_type[Networker]) == agents
+    assert all(a.model is model and a.pos is None for a in agents)
+    assert model.agent_id_counter == len(agents) + 1
+
+    heard = []
+
+    def hear(signal) -> None:  # Mesa holds it by a weak reference: a name keeps it alive
+        heard.append(signal)
+
+    listening = small_model(market)
+    listening.observe("agents", ModelSignals.AGENT_ADDED, hear)
+    for _ in range(40):
+        listening.step()
+    assert len(heard) == listening.ledger.n - listening.params.population.founders
+    assert [a.nid for a in listening.agents] == [a.nid for a in agents]  # the same run
+
+
+def test_a_run_gives_the_collector_back_as_it_found_it():
+    """``run`` pauses Python's cycle collector while it runs (a tenth of a run's time at
+    10^5 people); afterwards it runs again, also when the run failed, and a collector
+    paused by the caller stays paused."""
+    import gc
+
+    from sim.model import collector_spared, run
+
+    seen = []
+    model = small_model()
+    model.step = lambda: seen.append(gc.isenabled())
+    model.run()
+    assert seen and not any(seen) and gc.isenabled()
+    with pytest.raises(ZeroDivisionError), collector_spared():
+        assert not gc.isenabled()
+        1 / 0  # noqa: B018
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run(load_scenario("baseline", {"population.size": 300, "simulation.weeks": 4}))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
