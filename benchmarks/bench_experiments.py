@@ -3,8 +3,9 @@ the overhead of the Dask path against the local process pool.
 
 Target (issue 13): a parallel efficiency of at least 0.85 with 2 workers on 2 cores for the
 baseline (a speed-up of 1.7).
-Each configuration runs the same replicates (the same master seed) from a cold start:
-the pool's or the cluster's start-up is part of the measured time, as it is for a user.
+Each configuration runs the same replicates (the same master seed); the pool's or the
+cluster's start-up is part of the measured time, as it is for a user, the one-time loading
+of the compiled rules is not (it is paid before either).
 
     uv run python benchmarks/bench_experiments.py [--runs 40] [--size 10000]
 """
@@ -34,6 +35,11 @@ def main() -> None:
     parser.add_argument("--no-dask", action="store_true")
     args = parser.parse_args()
     scenario = load_scenario("baseline", {"population.size": args.size})
+    # the compiled rules are loaded once per process, before both: whichever configuration
+    # ran first would otherwise pay it alone
+    from sim.model import run
+
+    run(load_scenario("baseline", {"population.size": 300, "simulation.weeks": 8}))
     print(f"baseline, {args.size:,} people, {scenario.simulation.weeks} weeks, {args.runs} runs")
     one = timed("local, 1 worker", lambda: run_experiment(scenario, args.runs, workers=1))
     two = timed("local pool, 2 workers", lambda: run_experiment(scenario, args.runs, workers=2))
