@@ -17,7 +17,7 @@ whole, for the downloads.
 from __future__ import annotations
 
 import io
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -103,6 +103,21 @@ def fit_texts(fig: Figure) -> None:
                 text.set_fontsize(text.get_fontsize() - 0.5)
 
 
+class AxesPixels(NamedTuple):
+    """The axes on the canvas: the canvas height, the axes' corners (x0, y0 at the bottom
+    left, y upwards) and the whole pixel columns c0..c1 and rows r0..r1 (rows downwards)."""
+
+    height: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    c0: int
+    c1: int
+    r0: int
+    r1: int
+
+
 class LiveChart:
     """A chart whose static parts are drawn once per layout and whose data is redrawn per
     frame. ``update`` returns the layout a view needs (a hashable value, e.g. the axis
@@ -110,6 +125,7 @@ class LiveChart:
 
     size = (6.4, 3.4)
     margins: ClassVar[dict] = {}
+    painted = None  # an image artist hidden in frames, which ``paint`` draws instead
     layouts_kept = 8  # backgrounds kept per chart (each is one image of the chart)
 
     def __init__(self, weeks: int, lang: str, dpi: int = DPI):
@@ -163,16 +179,31 @@ class LiveChart:
         return buf.getvalue()
 
     def paint(self) -> None:
-        """Draw data straight into the pixels, before the dynamic artists (the heat map)."""
+        """Draw data straight into the pixels, before the dynamic artists (the heat map,
+        the tree): ``painted`` is the image artist it stands in for."""
+
+    def axes_pixels(self) -> AxesPixels:
+        """Where the axes lie on the canvas, in pixels (for ``paint``)."""
+        height = self.canvas.get_width_height()[1]
+        (x0, y0), (x1, y1) = self.ax.get_window_extent().get_points()
+        return AxesPixels(height, x0, y0, x1, y1, int(np.ceil(x0)), int(np.floor(x1)),
+                          int(np.ceil(height - y1)), int(np.floor(height - y0)))  # fmt: skip
 
     def full(self, view: View, dpi: int = 100) -> bytes:
-        """The chart drawn whole, at print quality (for the downloads)."""
+        """The chart drawn whole, at print quality (for the downloads): the image that
+        ``paint`` stands in for in a frame is drawn as an image here."""
         self.update(view)
         for artist in self.dynamic:
             artist.set_animated(False)
-        buf = io.BytesIO()
-        self.fig.savefig(buf, format="png", dpi=dpi)
-        return buf.getvalue()
+        if self.painted is not None:
+            self.painted.set_visible(True)
+        try:
+            buf = io.BytesIO()
+            self.fig.savefig(buf, format="png", dpi=dpi)
+            return buf.getvalue()
+        finally:
+            if self.painted is not None:
+                self.painted.set_visible(False)
 
     @staticmethod
     def _fit(ax, peak: float) -> float:
@@ -202,6 +233,7 @@ class IncomeHeatmap(LiveChart):
             norm=PowerNorm(0.5, vmin=0, vmax=1), extent=(0.5, self.weeks + 0.5, 0, n_bins),
         )  # fmt: skip
         self.image.set_visible(False)
+        self.painted = self.image
         self.colours = (HEAT(np.arange(HEAT.N)) * 255).round().astype(np.uint8)
         self.cells = np.zeros((n_bins, self.weeks, 4), np.uint8)
         self.pixels = None  # where each cell lies in the canvas, found at the first frame
@@ -264,10 +296,7 @@ class IncomeHeatmap(LiveChart):
     def _cell_of_pixel(self) -> tuple[slice, slice, np.ndarray, np.ndarray, np.ndarray]:
         """The canvas rows and columns inside the axes, the bin and week each shows, and
         which of these pixels the legend leaves free."""
-        height = self.canvas.get_width_height()[1]
-        (x0, y0), (x1, y1) = self.ax.get_window_extent().get_points()
-        c0, c1 = int(np.ceil(x0)), int(np.floor(x1))
-        r0, r1 = int(np.ceil(height - y1)), int(np.floor(height - y0))
+        height, x0, y0, x1, y1, c0, c1, r0, r1 = self.axes_pixels()
         x = (np.arange(c0, c1) + 0.5 - x0) / (x1 - x0) * self.weeks  # data x: weeks
         week = np.floor(x - 0.5).astype(int)  # week k + 1 spans k + 0.5 .. k + 1.5
         inside = np.flatnonzero((week >= 0) & (week < self.weeks))
@@ -279,13 +308,6 @@ class IncomeHeatmap(LiveChart):
         under = (columns >= np.floor(lx0)) & (columns <= np.ceil(lx1)) & (
             rows >= np.floor(height - ly1)) & (rows <= np.ceil(height - ly0))  # fmt: skip
         return slice(r0, r1), slice(c0, c1), row_bin, week, ~under
-
-    def full(self, view: View, dpi: int = 100) -> bytes:
-        self.image.set_visible(True)
-        try:
-            return super().full(view, dpi)
-        finally:
-            self.image.set_visible(False)
 
 
 class NetHistogram(LiveChart):
@@ -487,18 +509,16 @@ class LorenzChart(LiveChart):
                               gini=fmt_num(view.gini_gross(), self.lang, 2)))  # fmt: skip
 
 
-LIVE_CHARTS: dict[str, type[LiveChart]] = {
+# the charts of the simulation page, each drawn from the page's one view
+ALL_CHARTS: dict[str, type[LiveChart]] = {
     "income_heatmap": IncomeHeatmap,
     "net_histogram": NetHistogram,
     "people": PeopleChart,
-}
-SLOW_CHARTS: dict[str, type[LiveChart]] = {
     "survival": SurvivalChart,
     "saturation": SaturationChart,
     "lorenz": LorenzChart,
 }
-ALL_CHARTS = {**LIVE_CHARTS, **SLOW_CHARTS}
-# the recruitment tree (dashboards/tree.py) builds on LiveChart and adds itself to both
+# the recruitment tree (dashboards/tree.py) builds on LiveChart and adds itself
 from dashboards import tree  # noqa: E402, F401
 
 

@@ -147,6 +147,7 @@ class RecruitmentTree(LiveChart):
         # a frame paints the icicle into the pixels itself (``paint``): resampling the
         # image cost more than the rest of the chart; the image serves the downloads
         self.image.set_visible(False)
+        self.painted = self.image
         self.picture = np.zeros((0, self.pixels, 3), np.uint8)
         ax.set_autoscale_on(False)
         ax.set_xlim(0, 1)
@@ -239,10 +240,7 @@ class RecruitmentTree(LiveChart):
     def paint(self) -> None:
         """The icicle's picture into the canvas, each pixel of the axes taking the colour
         of the picture's row and column it lies in (as the image would, unresampled)."""
-        height = self.canvas.get_width_height()[1]
-        (x0, y0), (x1, y1) = self.ax.get_window_extent().get_points()
-        c0, c1 = int(np.ceil(x0)), int(np.floor(x1))
-        r0, r1 = int(np.ceil(height - y1)), int(np.floor(height - y0))
+        height, x0, y0, x1, y1, c0, c1, r0, r1 = self.axes_pixels()
         x = (np.arange(c0, c1) + 0.5 - x0) / (x1 - x0)  # 0 .. 1 across the axes
         column = np.clip((x * self.pixels).astype(int), 0, self.pixels - 1)
         level = (np.arange(r0, r1) + 0.5 - (height - y1)) / (y1 - y0) * self.levels
@@ -253,13 +251,6 @@ class RecruitmentTree(LiveChart):
         canvas = np.asarray(self.canvas.buffer_rgba())
         canvas[r0 : r0 + rows, c0:c1, :3] = self.picture[row[:rows]][:, column]
         canvas[r0 : r0 + rows, c0:c1, 3] = 255
-
-    def full(self, view: View, dpi: int = 100) -> bytes:
-        self.image.set_visible(True)
-        try:
-            return super().full(view, dpi)
-        finally:
-            self.image.set_visible(False)
 
 
 # drawn with the other charts (dashboards/drawing.py), downloadable with all
