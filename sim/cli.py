@@ -546,7 +546,7 @@ def _fmt_value(col: str, x: Any, lang: str = DEFAULT_LANG) -> str:
     if (
         col.startswith(("share_", "pyramid_risk_"))
         or col.endswith("_share")
-        or col == "annual_turnover"
+        or col in ("annual_turnover", "active")  # "active": C11's changes and ratios
     ):
         return fmt_pct(x, lang, 1)
     if col.startswith(("net_income", "median_gross")):
@@ -883,8 +883,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def _band(row, lang: str) -> str:
     """A target's tolerance band, e.g. '40 % to 60 %' or '≤ €1,000'."""
 
+    from sim.validation import TENTHS
+
     def num(x: float) -> str:
-        return fmt_eur(x, lang) if row.outcome.startswith("median_gross") else fmt_pct(x, lang)
+        if row.outcome.startswith("median_gross"):
+            return fmt_eur(x, lang)
+        return fmt_pct(x, lang, 1 if row.outcome in TENTHS else 0)
 
     if not math.isfinite(row.lo):
         return t("cli.validate.at_most", lang, hi=num(row.hi))
@@ -901,14 +905,14 @@ def format_validation(table, scenario: str, runs: int, seed: int, lang: str) -> 
     head.append(t("about.source", lang))
     lines = [
         t("cli.validate.title", lang, scenario=scenario, runs=fmt_int(runs, lang), seed=seed),
-        f"{'#':<3} {t('ui.outcome', lang):<{width}} {head[0]:>10} "
+        f"{'#':<4} {t('ui.outcome', lang):<{width}} {head[0]:>10} "
         f"{t('cli.table.range', lang):>22} {head[1]:>16}  {head[2]:<5}  {head[3]}",
     ]
     for label, r in zip(labels, table.itertuples(), strict=True):
         rng = f"{_fmt_value(r.outcome, r.p5, lang)} .. {_fmt_value(r.outcome, r.p95, lang)}"
         holds = t("ui.yes" if r.holds else "cli.validate.no", lang)
         lines.append(
-            f"{r.target:<3} {label:<{width}} {_fmt_value(r.outcome, r.mean, lang):>10} "
+            f"{r.target:<4} {label:<{width}} {_fmt_value(r.outcome, r.mean, lang):>10} "
             f"{rng:>22} {_band(r, lang):>16}  {holds:<5}  "
             f"{t(f'cli.target.{r.target}', lang)}"
         )

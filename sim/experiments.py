@@ -135,8 +135,10 @@ def flat_outcomes(summary: dict[str, Any]) -> dict[str, Any]:
             row.update({f"dropouts_{k}": v for k, v in value.items()})
         elif key == "net_income_percentiles":
             row.update({f"net_income_{k}": v for k, v in value.items()})
-        elif key == "first_year_dropout_share_by_year":
-            row.update({f"first_year_dropout_share_{k}": v for k, v in value.items()})
+        elif key in ("first_year_dropout_share_by_year", "builder_profit_share_by_hours",
+                     "active_by_year"):  # fmt: skip
+            stem = key.removesuffix("_by_year").removesuffix("_by_hours")
+            row.update({f"{stem}_{k}": v for k, v in value.items()})
         elif key == "pyramid_risk":
             row["pyramid_risk"] = value
             for level in ("red", "amber", "green"):

@@ -94,3 +94,29 @@ def write_validation_figures(folder: Path, table: pd.DataFrame, networkers: pd.D
     for name, fig in figures.items():
         fig.savefig(folder / name)
     return list(figures)
+
+
+def established_company(history: np.ndarray, view: np.ndarray) -> Figure:
+    """Active networkers week by week, before and during the view of an established
+    company (rows: runs; the history's weeks are counted back from week 0), with the yearly
+    means of the view and target C11's band around its second year."""
+    fig = Figure(figsize=(7.2, 3.6), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    before = np.arange(-history.shape[1] + 1, 1) / YEAR_WEEKS
+    after = np.arange(1, view.shape[1] + 1) / YEAR_WEEKS
+    ax.plot(before, history.mean(axis=0), color=GREY, lw=1.2,
+            label="the company's history: launch, boom, bust, steady state")  # fmt: skip
+    ax.plot(after, view.mean(axis=0), color=BLUE, lw=1.2, label="the view (week 0 on)")
+    years = view.shape[1] // YEAR_WEEKS
+    yearly = view[:, : years * YEAR_WEEKS].mean(axis=0).reshape(years, YEAR_WEEKS).mean(axis=1)
+    ax.step(np.arange(years + 1), np.append(yearly, yearly[-1]), where="post", color="black",
+            lw=1.5, label="yearly mean of the view")  # fmt: skip
+    if years >= 2:
+        ax.axhspan(0.7 * yearly[1], 1.3 * yearly[1], xmin=0, xmax=1, color=GREY, alpha=0.2,
+                   label="C11: year 10 within 70-130 % of year 2")  # fmt: skip
+    ax.axvline(0, color=RED, lw=1)
+    ax.set_xlabel("years from the start of the view (week 0)")
+    ax.set_ylabel("active networkers (mean of the runs)")
+    ax.set_title("An established company: how week 0 is reached, and a steady view")
+    ax.legend(fontsize=7, loc="upper right")
+    return fig

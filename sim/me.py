@@ -1,8 +1,11 @@
 """What would happen to me? The futures of one person with given traits (issue #6).
 
 The method is the honest one: in every replicate, a few "focal" networkers with the
-user's traits join at the chosen week, as random prospects of the population, sponsored by
-random active networkers. From then on they are ordinary networkers: they join through
+user's traits join at the chosen week of the view, as random prospects of the population,
+sponsored by random active networkers. An established company (``company_age_years``) is
+built once, and every replicate starts from it at week 0 (``sim.model.establish``): the
+futures are those of the company the user would join, not of a launch. From then on the
+people like the user are ordinary networkers: they join through
 ``NetworkMarketingModel.enrol`` like everyone else and follow exactly the same rules; the
 model and the agent do not know who is focal. We only read their ledger rows 3, 6, 12 and
 24 months after they joined. Every share comes with a Wilson 95 % confidence interval.
@@ -29,7 +32,7 @@ from sim.experiments import replicate_seeds, schedule
 from sim.i18n import DEFAULT_LANG, LANGS, NO_VALUE, fmt_eur, fmt_int, fmt_num, fmt_pct, t
 from sim.memory import check_memory, in_flight
 from sim.metrics import BREAK_EVEN_EUR, PROFIT, outcome, percentiles
-from sim.model import NetworkMarketingModel
+from sim.model import NetworkMarketingModel, Start, establish
 from sim.networker import ExitReason, Networker, Traits, draw_traits
 from sim.population import PROSPECT
 from sim.profile import DEFAULT_FUTURES, Profile, check_profile, months_to_weeks
@@ -132,15 +135,19 @@ def snapshot(model: NetworkMarketingModel, nids: np.ndarray, weeks: int) -> list
     return rows
 
 
-def run_replicate(scenario: Scenario, profile: Profile, seed: int, focal: int) -> list[dict]:
-    """One replicate: the company runs to the join week, ``focal`` people like the user join,
-    and their ledger rows are read at every checkpoint."""
+def run_replicate(
+    scenario: Scenario, profile: Profile, seed: int, focal: int, start: Start | None = None
+) -> list[dict]:
+    """One replicate: the company runs from the start of the view to the join week,
+    ``focal`` people like the user join, and their ledger rows are read at every
+    checkpoint. ``start``: the established company at week 0 (``sim.model.establish``),
+    the same for every replicate of a question."""
     weeks = months_to_weeks(profile.months)
     checkpoints = {months_to_weeks(m) for m in horizon_months(profile.months)}
     checkpoints.add(min(weeks, months_to_weeks(PROMISE_MONTHS)))
     # the series is sized by the horizon: make it just long enough
     sc = scenario.with_overrides({"simulation.weeks": profile.join_week + weeks}, origin="me")
-    model = NetworkMarketingModel(sc, seed=seed)
+    model = NetworkMarketingModel(sc, seed=seed, start=start)
     while model.week < profile.join_week:
         model.step()
     nids = np.array([enrol_focal(model, profile).nid for _ in range(focal)], dtype=np.int64)
@@ -159,12 +166,15 @@ def run_replicate(scenario: Scenario, profile: Profile, seed: int, focal: int) -
 
 
 def run_batch(
-    scenario: Scenario, profile: Profile, tasks: Sequence[tuple[int, int, int]]
+    scenario: Scenario,
+    profile: Profile,
+    tasks: Sequence[tuple[int, int, int]],
+    start: Start | None = None,
 ) -> list[dict]:
     """Replicates ``(replicate, seed, focal)`` in one worker; rows carry the replicate."""
     out = []
     for replicate, seed, focal in tasks:
-        for row in run_replicate(scenario, profile, seed, focal):
+        for row in run_replicate(scenario, profile, seed, focal, start):
             out.append({"replicate": replicate, "seed": seed, **row})
     return out
 
@@ -233,6 +243,7 @@ class Outlook:
         replicates: model runs; ``focal_per_replicate`` futures each (the last maybe fewer).
         master_seed: the seed every replicate seed comes from.
         minimum_wage: EUR per hour, the side-job reference.
+        company_age_years: the company's age at week 0 (0: the user joins a launch).
         own_purchase_value_share: share of own purchases the scenario counts as value.
         horizons: by months: the figures of ``horizon_figures``.
         promise: S6 checked at 2 months: share ahead of a minimum-wage job, median net.
@@ -248,6 +259,7 @@ class Outlook:
     focal_per_replicate: int
     master_seed: int
     minimum_wage: float
+    company_age_years: int
     own_purchase_value_share: float
     horizons: dict[int, dict[str, Any]]
     promise: dict[str, Any]
@@ -368,9 +380,12 @@ def what_would_happen(
             finished = sum(1 for row in rows if row["weeks"] == rows[0]["weeks"])
             on_partial(_outlook(scenario, profile, rows, done_runs, per, master, finished))
 
+    # an established company is built once, from the master seed: every future joins
+    # the same company at week 0 of its view, and differs from there on
+    start = establish(scenario, master) if scenario.simulation.company_age_years else None
     # short batches: the first partial answer comes after a few seconds
-    schedule(partial(run_batch, scenario, profile), tasks, collect, executor=executor,
-             workers=workers, max_batch=20)  # fmt: skip
+    schedule(partial(run_batch, scenario, profile, start=start), tasks, collect,
+             executor=executor, workers=workers, max_batch=20)  # fmt: skip
     return _outlook(scenario, profile, rows, runs, per, master, futures)
 
 
@@ -388,6 +403,7 @@ def _outlook(scenario: Scenario, profile: Profile, rows: list[dict], runs: int, 
         focal_per_replicate=per,
         master_seed=master,
         minimum_wage=wage,
+        company_age_years=scenario.simulation.company_age_years,
         own_purchase_value_share=scenario.costs.own_purchase_value_share,
         horizons=horizons,
         promise=promise,
@@ -458,6 +474,13 @@ def plain_summary(outlook: Outlook, lang: str = DEFAULT_LANG) -> str:
     )
 
 
+def when_text(company_age_years: int, lang: str = DEFAULT_LANG) -> str:
+    """Which company the user joins: 'after the launch', or 'of a company 20 years old'."""
+    if company_age_years <= 0:
+        return t("me.when_launch", lang)
+    return t("me.when_established", lang, years=fmt_int(company_age_years, lang))
+
+
 def hours_text(hours: float, lang: str = DEFAULT_LANG) -> str:
     """'about 1 hour', 'about 12 hours' (rounded to whole hours)."""
     shown = fmt_int(hours, lang) if hours == hours else NO_VALUE
@@ -486,6 +509,7 @@ def format_outlook(outlook: Outlook, lang: str = DEFAULT_LANG) -> str:
             friends=fmt_int(p.friends, lang),
             experience=t(f"me.experience_{p.experience}", lang),
             week=fmt_int(p.join_week, lang),
+            when=when_text(outlook.company_age_years, lang),
         ),
         t(
             "me.futures",

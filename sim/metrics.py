@@ -313,7 +313,8 @@ def first_year_dropout_share(networkers: pd.DataFrame, weeks: int) -> float:
 
 
 def _gone_within_a_year(join_week: np.ndarray, exit_week: np.ndarray, weeks: int) -> float:
-    eligible = join_week <= weeks - YEAR_WEEKS
+    # those who joined before the view are the survivors of their cohorts: not counted
+    eligible = (join_week >= 0) & (join_week <= weeks - YEAR_WEEKS)
     if not eligible.any():
         return float("nan")
     join_week, exit_week = join_week[eligible], exit_week[eligible]
@@ -348,12 +349,8 @@ def earners_discouraged_share(
     return float((networkers.exit_reason.to_numpy()[builders][earners] == "discouraged").mean())
 
 
-def annual_turnover(networkers: pd.DataFrame, weeks: int) -> float:
-    """Networkers who quit during a year over the average number active that year,
-    pooled over the run's full years (docs/calibration.md C5)."""
-    years = weeks // YEAR_WEEKS
-    if years == 0:
-        return float("nan")
+def _active_and_quits(networkers: pd.DataFrame, years: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per full year of the run: the mean number active in its weeks, and the quits."""
     horizon = years * YEAR_WEEKS
     joined = np.bincount(networkers.join_week.clip(0, horizon), minlength=horizon + 1)
     gone = networkers.exit_week[(networkers.exit_week >= 0)].to_numpy()
@@ -361,8 +358,65 @@ def annual_turnover(networkers: pd.DataFrame, weeks: int) -> float:
     # active during week w (1..horizon): joined by w, not yet gone before w
     active = np.cumsum(joined)[1:] - np.cumsum(exits)[:-1]
     quits = exits[1:].reshape(years, YEAR_WEEKS).sum(axis=1)
-    mean_active = active.reshape(years, YEAR_WEEKS).mean(axis=1)
+    return active.reshape(years, YEAR_WEEKS).mean(axis=1), quits
+
+
+def annual_turnover(networkers: pd.DataFrame, weeks: int) -> float:
+    """Networkers who quit during a year over the average number active that year,
+    pooled over the run's full years (docs/calibration.md C5)."""
+    years = weeks // YEAR_WEEKS
+    if years == 0:
+        return float("nan")
+    mean_active, quits = _active_and_quits(networkers, years)
     return _ratio(quits.sum(), mean_active.sum())
+
+
+def active_by_year(networkers: pd.DataFrame, weeks: int) -> dict[str, float]:
+    """The mean number of active networkers in each full year of the run (C11)."""
+    years = weeks // YEAR_WEEKS
+    if years == 0:
+        return {}
+    mean_active, _ = _active_and_quits(networkers, years)
+    return {f"y{y + 1}": float(a) for y, a in enumerate(mean_active)}
+
+
+def steadiness(by_year: dict[str, float]) -> tuple[float, float]:
+    """How steady a yearly series is from its second year on (docs/calibration.md C11):
+    the largest change from one year to the next, as a share of the earlier year, and
+    the last year over the second. NaN for fewer than three years."""
+    values = np.array([by_year[f"y{y}"] for y in range(2, len(by_year) + 1)], dtype=float)
+    if len(values) < 2 or (values[:-1] <= 0).any():
+        return float("nan"), float("nan")
+    return float(np.max(np.abs(np.diff(values)) / values[:-1])), float(values[-1] / values[0])
+
+
+HOURS_BANDS = ((0.0, 2.0), (2.0, 5.0), (5.0, 10.0), (10.0, math.inf))  # C14, h a week
+
+
+def hours_band_name(lo: float, hi: float) -> str:
+    return f"h{lo:g}_{hi:g}" if math.isfinite(hi) else f"h{lo:g}_"
+
+
+def builder_profit_by_hours(networkers: pd.DataFrame) -> dict[str, float]:
+    """Business builders' share in profit (> €100) by hours a week (docs/calibration.md
+    C14): bands (lo, hi], the first from 0."""
+    builders = networkers[networkers.builder.to_numpy()]
+    hours, net = builders.hours.to_numpy(), builders.net_income.to_numpy()
+    out = {}
+    for lo, hi in HOURS_BANDS:
+        band = (hours > lo) & (hours <= hi)
+        out[hours_band_name(lo, hi)] = (
+            float((net[band] > BREAK_EVEN_EUR).mean()) if band.any() else float("nan")
+        )
+    return out
+
+
+def recruited_share(networkers: pd.DataFrame, who: np.ndarray | None = None) -> float:
+    """Share of the networkers (``who``, default all) who ever recruited anyone (C13)."""
+    recruits = networkers.recruits.to_numpy()
+    if who is not None:
+        recruits = recruits[who]
+    return float((recruits > 0).mean()) if len(recruits) else float("nan")
 
 
 def weeks_active(networkers: pd.DataFrame, weeks: int) -> pd.Series:
@@ -441,6 +495,16 @@ def summarize(
             else float("nan")
         ),
         "share_part_time": _num(_ratio(networkers.part_time.sum(), n)),
+        "members_at_start": int((join_week <= 0).sum()),
+        "ever_joined_share": _num(_ratio(n, totals["population"])),
+        "recruited_share": _num(recruited_share(networkers)),
+        "product_user_recruited_share": _num(
+            recruited_share(networkers, ~networkers.builder.to_numpy())
+        ),
+        "builder_profit_share_by_hours": {
+            k: _num(v) for k, v in builder_profit_by_hours(networkers).items()
+        },
+        "active_by_year": {k: _num(v) for k, v in active_by_year(networkers, weeks).items()},
         "median_weeks_to_dropout": _num(
             median_weeks_to_dropout(networkers.join_week, networkers.exit_week)
         ),

@@ -15,9 +15,10 @@ the collapse of a pyramid all come out of these rules.
 from __future__ import annotations
 
 import gc
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import mesa
 import numpy as np
@@ -34,16 +35,29 @@ from sim.networker import (
     Networker,
     Traits,
     World,
+    _compact,
     contact_hours_of,
     contact_week,
     draw_contact_counts,
     draw_traits,
+    meet,
 )
-from sim.population import CUSTOMER, FORMER, NETWORKER, PROSPECT, ExitReason, Population, State
+from sim.population import (
+    CUSTOMER,
+    ELSEWHERE,
+    FORMER,
+    NETWORKER,
+    NEVER,
+    PROSPECT,
+    ExitReason,
+    Population,
+    State,
+)
 from sim.records import Ledger, WeeklySeries, income_snapshot, networker_table
 from sim.scenario import Scenario, load_scenario
 
 WEEKS_PER_MONTH = 4
+WEEKS_PER_YEAR = 52
 
 
 class NetworkMarketingModel(mesa.Model):
@@ -54,15 +68,38 @@ class NetworkMarketingModel(mesa.Model):
         seed: overrides ``params.simulation.seed``; every draw comes from this seed.
     """
 
-    def __init__(self, params: Scenario, seed: int | None = None):
+    def __init__(
+        self,
+        params: Scenario,
+        seed: int | None = None,
+        *,
+        start: Start | None = None,
+        detailed: bool = True,
+    ):
+        """Args (besides the class's):
+        start: the company as it stands when the view begins (``establish``); by
+            default ``establish(params, seed)`` for a company older than 0 years,
+            else a launch with the scenario's founders.
+        detailed: record the weekly series (else only the short ``history`` a warm-up
+            keeps).
+        """
         self.seed = params.simulation.seed if seed is None else int(seed)
         super().__init__(rng=self.seed)
         self.params = params
         self.week = 0
-        self.population = Population(params.population, self.rng)
-        self.ledger = Ledger(params.costs.own_purchase_value_share, self.population.state)
+        self.detailed = detailed
+        if start is None and params.simulation.company_age_years > 0:
+            start = establish(params, self.seed)
+        self.start = start
+        arrays = start.population if start is not None else None
+        self.population = Population(params.population, self.rng, arrays)
+        self.ledger = Ledger(
+            params.costs.own_purchase_value_share,
+            cols=start.ledger if start is not None else None,
+        )
         self.networkers: list[Networker] = []
-        self.series = WeeklySeries(params.simulation.weeks)
+        self.series = WeeklySeries(params.simulation.weeks if detailed else 0)
+        self.history: dict[str, list[int]] = {name: [] for name in HISTORY}
         self.markets = Markets()
         m = params.market
         # [cold sale, cold recruit, warm sale, warm recruit]: docs/model.md §3.4, with product
@@ -88,9 +125,26 @@ class NetworkMarketingModel(mesa.Model):
         )
         self.paid_median_customers: list[float] = []  # per month, of the paid networkers
         self._reset_week()
+        if start is not None:
+            self._adopt(start)
+            return
         founders = self.rng.choice(self.population.size, params.population.founders, replace=False)
         experienced = self.rng.random(len(founders)) < params.experienced.founder_share
         self.enrol_many(founders, np.full(len(founders), -1), experienced, pays=False)
+
+    def _adopt(self, start: Start) -> None:
+        """Take over the company as ``start`` holds it: its networkers become agents of this
+        model, the binary plan places them in the order they joined, the followings still
+        due are expected as before."""
+        lg = self.ledger
+        self.markets.adopt(start)
+        nids = np.arange(lg.n)
+        self.networkers.extend(Networker.enlist(self, nids.tolist(), lg.person.tolist()))
+        self.placement.place_many(nids, lg.sponsor.astype(np.int64))
+        self.following = {
+            week: [self.networkers[nid] for nid in leaders]
+            for week, leaders in start.following.items()
+        }
 
     # ---- the weekly schedule -------------------------------------------------------------
 
@@ -108,13 +162,49 @@ class NetworkMarketingModel(mesa.Model):
         """One week: followings arrive, everyone makes contacts, maybe a month closes."""
         self.week += 1
         self._reset_week()
+        self.market_lives()
         self.arrive_following()
         working = np.flatnonzero(self.ledger.active)
+        reachable = self.contact_hours(working)
+        self.networking(working)
         self.contacts(working)
-        self.book_hours(working)
+        self.book_hours(working, reachable)
         if self.week % WEEKS_PER_MONTH == 0:
             self.close_month()
         self.record()
+
+    def networking(self, working: np.ndarray) -> None:
+        """Business builders meet new people while they work (docs/model.md §3.2): a Poisson
+        number per week with a mean of their hours times the rate (the hours in which nobody
+        can be pitched serve for this too), each a random person of the market, approached
+        later as a warm contact if a prospect."""
+        rate = self.params.networker.networking_per_hour
+        if rate <= 0 or len(working) == 0:
+            return
+        builders = working[self.ledger.builder[working]]
+        met = self.rng.poisson(rate * self.ledger.hours[builders])
+        nids = np.repeat(builders, met).astype(np.int64)
+        people = self.rng.integers(self.population.size, size=len(nids))
+        self.introduce(nids, people)
+
+    def introduce(self, nids: np.ndarray, people: np.ndarray) -> None:
+        """Networkers ``nids`` have met ``people``: the prospects among them are new warm
+        market, to approach from this week on (``sim.networker.meet``)."""
+        keep = self.population.state[people] == PROSPECT
+        nids, people = nids[keep].astype(np.int64), people[keep].astype(np.int64)
+        start = 0
+        while start < len(nids):
+            start = meet(self.world(), nids, people, start)
+            if start < len(nids):
+                self.markets.make_room(self, int(nids[start]), 1)
+
+    def market_lives(self) -> None:
+        """A week of the market's life (docs/model.md §2.2): people leave and newcomers
+        arrive, ties end and begin; a networker's new acquaintances are new warm market."""
+        pop = self.population
+        met = pop.week(self.rng, self.week)
+        met = met[pop.state[met[:, 0]] == NETWORKER]
+        self.introduce(pop.networker[met[:, 0]], met[:, 1])
 
     def run(self) -> None:
         """Step to the horizon (``collector_spared`` while it runs)."""
@@ -163,16 +253,29 @@ class NetworkMarketingModel(mesa.Model):
         """The arrays the compiled rules work on, as they are now."""
         pop, cols, mk, p = self.population, self.ledger.cols, self.markets, self.params
         return World(
-            pop.state, pop.available_from, pop.refusals, pop.approached, pop.degree,
-            pop.former_friends, pop.seller, pop.indptr, pop.indices,
-            cols["person"], cols["skill"], cols["paying"], cols["failures"], cols["patience"],
-            cols["builder"], cols["dry_weeks"], cols["contacts"],
-            mk.warm, cols["warm_next"], cols["warm_end"],
-            cols["heap_start"], cols["heap_len"], cols["heap_cap"],
-            mk.pool_free, mk.pool_person, mk.events, mk.counters, self.rates,
-            self.week, pop.size, p.population.max_refusals, p.population.cooldown_weeks,
-            p.population.word_of_mouth, p.networker.recruiting_focus,
-            p.networker.confidence_gain, p.networker.no_market_weeks,
+            state=pop.state, available_from=pop.available_from, refusals=pop.refusals,
+            approached=pop.approached, degree=pop.degree, former_friends=pop.former_friends,
+            seller=pop.seller, indptr=pop.indptr, indices=pop.indices,
+            person=cols["person"], skill=cols["current_skill"], paying=cols["paying"],
+            skill_learned=cols["skill"], tolerance_learned=cols["tolerance"],
+            experienced=cols["experienced"],
+            failures=cols["failures"], tolerance=cols["patience"], builder=cols["builder"],
+            dry_weeks=cols["dry_weeks"], contacts=cols["contacts"],
+            warm=mk.warm, warm_next=cols["warm_next"], warm_end=cols["warm_end"],
+            heap_start=cols["heap_start"], heap_len=cols["heap_len"], heap_cap=cols["heap_cap"],
+            pool_free=mk.pool_free, pool_person=mk.pool_person, events=mk.events,
+            counters=mk.counters, rates=self.rates, week=self.week, size=pop.size,
+            max_refusals=p.population.max_refusals, cooldown=p.population.cooldown_weeks,
+            word_of_mouth=p.population.word_of_mouth,
+            recruiting_focus=p.networker.recruiting_focus,
+            product_user_focus=p.networker.product_user_recruiting_focus,
+            cold_refusal_weight=p.networker.cold_refusal_weight,
+            referrals=p.market.referrals,
+            learning=1.0 / p.networker.learning_contacts,
+            skill_factor=p.experienced.skill_factor,
+            tolerance_factor=p.experienced.tolerance_factor,
+            confidence_gain=p.networker.confidence_gain,
+            no_market_weeks=p.networker.no_market_weeks,
         )  # fmt: skip
 
     def settle(self) -> None:
@@ -195,12 +298,13 @@ class NetworkMarketingModel(mesa.Model):
             if (kind == code).any():
                 self.retire_many(nid[kind == code], reason, marked=True)
 
-    def book_hours(self, working: np.ndarray) -> None:
-        """Hours and per-hour expenses of everyone who worked this week."""
+    def book_hours(self, working: np.ndarray, reachable: np.ndarray) -> None:
+        """Hours and expenses of everyone who worked this week: every hour counts as time
+        worked; the expenses (travel, samples, phone) come with the ``reachable`` hours
+        spent with people (docs/model.md §3.7)."""
         lg = self.ledger
-        hours = lg.hours[working]
-        lg.hours_worked[working] += hours
-        cost = self.params.costs.expenses_per_hour * hours
+        lg.hours_worked[working] += lg.hours[working]
+        cost = self.params.costs.expenses_per_hour * reachable
         lg.expenses[working] += cost
         self.costs_this_week += float(cost.sum())
 
@@ -277,6 +381,7 @@ class NetworkMarketingModel(mesa.Model):
             tolerance=t.tolerance,
             patience=t.tolerance,
             skill=t.skill,
+            current_skill=t.skill,
             loss_tolerance=t.loss_tolerance,
         )
         if warm is None:  # their acquaintances, each networker's in a random order
@@ -383,6 +488,7 @@ class NetworkMarketingModel(mesa.Model):
     def close_month(self) -> None:
         """Orders, costs, commissions, dropout by money and life, going full-time."""
         p, lg = self.params, self.ledger
+        self.population.month(self.rng, self.week)
         self.customer_orders_and_churn()
         active = lg.active
         ids = np.flatnonzero(active)
@@ -422,13 +528,17 @@ class NetworkMarketingModel(mesa.Model):
         lg.retail_wholesale_month[:] = 0.0
         # month net; results count against rejections (docs/model.md §3.5): a month whose
         # margin and commissions pass the threshold resets the run of refusals, and a
-        # business that paid more than it cost keeps its networker from discouragement
+        # business that paid more than it cost in cash (what was bought only to stay
+        # qualified counts as a cost here, whatever the accounting) keeps its networker
+        # from discouragement
         net, gross = lg.net, lg.gross
         lg.last_month_net[ids] = net[ids] - lg.net_at_month_start[ids]
         lg.net_at_month_start[:] = net
         month_gross = gross[ids] - lg.gross_at_month_start[ids]
         lg.gross_at_month_start[:] = gross
-        lg.paying[ids] = lg.last_month_net[ids] > 0
+        outlay = lg.business_costs[ids] - lg.outlay_at_month_start[ids]
+        lg.outlay_at_month_start[ids] = lg.business_costs[ids]
+        lg.paying[ids] = month_gross > outlay
         lg.failures[ids[month_gross > p.networker.paid_month_threshold]] = 0
         # 9. dropout by money and life
         broke = ids[net[ids] < -lg.loss_tolerance[ids]]
@@ -442,7 +552,7 @@ class NetworkMarketingModel(mesa.Model):
 
     def still_active(self, ids: np.ndarray) -> np.ndarray:
         """Whether each of networkers ``ids`` is active (``ledger.active``, for a few)."""
-        return self.population.state[self.ledger.person[ids]] == NETWORKER
+        return self.ledger.exit_week[ids] < 0
 
     def credited_sponsors(self) -> np.ndarray:
         """This month's enrolments, each credited to the recruit's sponsor as it is now.
@@ -498,6 +608,17 @@ class NetworkMarketingModel(mesa.Model):
         pop, lg = self.population, self.ledger
         active = lg.active
         counts = pop.counts()
+        if not self.detailed:  # a warm-up: the few figures of its history
+            for name, value in (
+                ("week", self.week),
+                ("active", int(counts[State.NETWORKER])),
+                ("new_recruits", self.recruits_this_week),
+                ("dropouts", int(self.exits_this_week.sum())),
+                ("ever_joined", lg.n),
+                ("formers", int(counts[FORMER])),
+            ):
+                self.history[name].append(value)
+            return
         n = pop.size
         values = {
             "week": self.week,
@@ -513,6 +634,7 @@ class NetworkMarketingModel(mesa.Model):
             "customers": int(counts[CUSTOMER]),
             "networkers": int(counts[State.NETWORKER]),
             "formers": int(counts[FORMER]),
+            "elsewhere": int(counts[ELSEWHERE]),
             "ever_joined": lg.n,
             "saturation_approached": float(np.count_nonzero(pop.approached)) / n,
             "saturation_joined": lg.n / n,
@@ -565,6 +687,145 @@ class RunResult:
     networkers: pd.DataFrame
     totals: dict[str, float]
     summary: dict
+
+
+# ---- an established company (docs/model.md §2.7) -------------------------------------------
+
+HISTORY = ("week", "active", "new_recruits", "dropouts", "ever_joined", "formers")
+
+
+@dataclass(frozen=True)
+class Start:
+    """An established company as it stands when the view begins (week 0), as plain arrays.
+
+    Built by ``establish``: the company is launched with its founders and runs for its age;
+    then the networkers still active are kept, renumbered in the order they joined, with
+    their weeks counted from the start of the view (joining before it is a negative week).
+    Those who left before the view are former networkers in the market (their friends
+    remember them) but no longer rows of the ledger.
+
+    Attributes:
+        weeks: the company's age in weeks.
+        population: the market's arrays (``Population.ARRAYS``).
+        ledger: the active networkers' ledger columns.
+        warm: every networker's warm market still to approach, concatenated (their
+            ``warm_start`` .. ``warm_end`` in the ledger point into it).
+        pool_free, pool_person: the acquaintances put aside (heaps in the ledger).
+        pool_top: the used part of the pool.
+        following: followers still due, by week of the view: the leaders' ids.
+        history: the weekly figures of the run before the view (``HISTORY``), week 0 being
+            the start of the view.
+    """
+
+    weeks: int
+    population: dict[str, np.ndarray]
+    ledger: dict[str, np.ndarray]
+    warm: np.ndarray
+    pool_free: np.ndarray
+    pool_person: np.ndarray
+    pool_top: int
+    following: dict[int, list[int]]
+    history: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def nbytes(self) -> int:
+        arrays = [*self.population.values(), *self.ledger.values()]
+        arrays += [self.warm, self.pool_free, self.pool_person]
+        return int(sum(a.nbytes for a in arrays))
+
+    @classmethod
+    def of(cls, model: NetworkMarketingModel) -> Start:
+        """The company ``model`` has built so far, seen from its current week as week 0."""
+        lg, pop, mk, now = model.ledger, model.population, model.markets, model.week
+        live = np.flatnonzero(lg.active)
+        renumber = np.full(lg.n + 1, -1, dtype=np.int64)  # [-1] stays -1
+        renumber[live] = np.arange(len(live))
+        cols = {name: col[: lg.n][live].copy() for name, col in lg.cols.items()}
+        for name in ("sponsor", "first_sponsor"):  # a sponsor who left before: none
+            cols[name] = renumber[cols[name]].astype(np.int32)
+        cols["join_week"] -= now
+        # who went full-time before the view is full-time from its first week
+        cols["fulltime_week"] = np.where(cols["fulltime_week"] >= 0, 0, -1).astype(np.int32)
+        # their warm markets: what is still to approach
+        remaining = (cols["warm_end"] - cols["warm_next"]).astype(np.int64)
+        begin = np.concatenate(([0], np.cumsum(remaining)[:-1]))
+        warm = np.concatenate(
+            [mk.warm[a:b] for a, b in zip(cols["warm_next"], cols["warm_end"], strict=True)]
+            or [np.zeros(0, np.int32)]
+        ).astype(np.int32)
+        cols["warm_start"] = cols["warm_next"] = begin
+        cols["warm_end"] = begin + remaining
+        # their heaps, packed, the weeks counted from the view
+        size = int(cols["heap_len"].astype(np.int64).sum())
+        pool_free = np.zeros(max(4 * (2 * size + 4 * len(live)) + 8, 1 << 12), dtype=np.int32)
+        pool_person = np.zeros_like(pool_free)
+        heaps = ("heap_start", "heap_len", "heap_cap")
+        heap_start, heap_len, heap_cap = (lg.cols[c][: lg.n].copy() for c in heaps)
+        top = _compact(mk.pool_free, mk.pool_person, heap_start, heap_len, heap_cap, live,
+                       pool_free, pool_person)  # fmt: skip
+        pool_free[:top] -= now
+        cols["heap_start"], cols["heap_cap"] = heap_start[live], heap_cap[live]
+        people = {name: a.copy() for name, a in pop.arrays().items()}
+        for name in ("networker", "seller"):
+            people[name] = renumber[people[name]].astype(np.int32)
+        later = people["available_from"] != NEVER
+        people["available_from"][later] -= now
+        following = {}
+        for week, leaders in model.following.items():
+            kept = [int(renumber[a.nid]) for a in leaders if a.active]
+            if kept and week > now:
+                following[week - now] = kept
+        history = {name: np.asarray(v, dtype=np.int64) for name, v in model.history.items()}
+        if "week" in history:
+            history["week"] = history["week"] - now
+        return cls(now, people, cols, warm, pool_free, pool_person, int(top), following,
+                   history)  # fmt: skip
+
+
+def warm_up_seed(seed: int) -> int:
+    """The seed of an established company's history before the view: one of its own, so
+    that the view draws from the scenario's seed as a launch does."""
+    return int(np.random.SeedSequence([int(seed), 0x5741524D]).generate_state(1)[0])
+
+
+def history_key(scenario: Scenario) -> Scenario:
+    """What an established company's history depends on: the scenario without its texts,
+    its horizon and its seed (the seed is given apart)."""
+    sim = replace(scenario.simulation, weeks=1, seed=0)
+    return replace(scenario, name="", description="", description_de="", statements=(),
+                   source="", simulation=sim)  # fmt: skip
+
+
+_STARTS: OrderedDict[tuple[Scenario, int], Start] = OrderedDict()
+START_CACHE_BYTES = 1 << 30  # established companies kept in a process, at most
+
+
+def establish(scenario: Scenario, seed: int) -> Start:
+    """The company of ``scenario`` at the start of its view (docs/model.md §2.7): launched
+    with its founders ``simulation.company_age_years`` years before week 0 and run to it
+    with every rule of the model, from a seed of its own (``warm_up_seed``).
+
+    The same scenario and seed give the same company, so a process keeps the last few it
+    built (``START_CACHE_BYTES``): a dashboard's Reset and every future of ``me`` start
+    from it without running the history again, with exactly the result a fresh one gives.
+    """
+    key = (history_key(scenario), int(seed))
+    if key in _STARTS:
+        _STARTS.move_to_end(key)
+        return _STARTS[key]
+    weeks = scenario.simulation.company_age_years * WEEKS_PER_YEAR
+    launch = replace(scenario.simulation, weeks=max(weeks, 1), company_age_years=0)
+    model = NetworkMarketingModel(replace(scenario, simulation=launch), warm_up_seed(seed),
+                                  detailed=False)  # fmt: skip
+    with collector_spared():
+        for _ in range(weeks):
+            model.step()
+    start = Start.of(model)
+    if start.nbytes <= START_CACHE_BYTES // 4:
+        _STARTS[key] = start
+        while sum(s.nbytes for s in _STARTS.values()) > START_CACHE_BYTES:
+            _STARTS.popitem(last=False)
+    return start
 
 
 def prepare() -> None:

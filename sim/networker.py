@@ -29,7 +29,15 @@ from mesa.agentset import _HardKeyAgentSet
 from mesa.experimental.mesa_signals import ModelSignals
 from numba import njit
 
-from sim.population import CUSTOMER, FORMER, NETWORKER, PROSPECT, ExitReason, mark_former
+from sim.population import (
+    CUSTOMER,
+    ELSEWHERE,
+    FORMER,
+    NETWORKER,
+    PROSPECT,
+    ExitReason,
+    mark_former,
+)
 
 if TYPE_CHECKING:
     from sim.model import NetworkMarketingModel
@@ -38,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = ["COLD_TRIES", "ExitReason", "Networker", "Traits", "World", "draw_traits"]
 
 COLD_TRIES = 8  # random draws to find a stranger who may be approached
+MAX_REFERRALS = 8  # acquaintances one new customer or recruit introduces, at most
 
 # Events the compiled code leaves for the model to settle: (kind, person, networker id).
 ENROL, SALE, QUIT_DISCOURAGED, QUIT_NO_MARKET = 0, 1, 2, 3
@@ -142,7 +151,9 @@ class World(NamedTuple):
 
     People (by person): ``state``, ``available_from``, ``refusals``, ``approached``,
     ``degree``, ``former_friends``, ``seller`` and the social graph ``indptr``/``indices``.
-    Networkers (by networker id): ``person``, ``skill``, ``paying``, ``failures``,
+    Networkers (by networker id): ``person``, ``skill`` (as it is now; at joining:
+    ``skill_learned``, with ``tolerance_learned`` what experience builds on), ``paying``,
+    ``failures``,
     ``tolerance`` (as it is now), ``builder``, ``dry_weeks``, ``contacts``; their warm market
     is ``warm[warm_next:warm_end]``, in the order they approach it; acquaintances put aside
     for later sit in a heap per networker (``heap_start``/``heap_len``/``heap_cap`` into
@@ -162,6 +173,9 @@ class World(NamedTuple):
     indices: np.ndarray
     person: np.ndarray
     skill: np.ndarray
+    skill_learned: np.ndarray
+    tolerance_learned: np.ndarray
+    experienced: np.ndarray
     paying: np.ndarray
     failures: np.ndarray
     tolerance: np.ndarray
@@ -185,6 +199,12 @@ class World(NamedTuple):
     cooldown: int
     word_of_mouth: float
     recruiting_focus: float
+    product_user_focus: float
+    cold_refusal_weight: float
+    referrals: float
+    learning: float
+    skill_factor: float
+    tolerance_factor: float
     confidence_gain: float
     no_market_weeks: int
 
@@ -278,12 +298,12 @@ def approachable(w: World, person: int) -> bool:
 @njit(**INLINE)
 def defer(w: World, nid: int, person: int) -> None:
     """Keep an acquaintance for later, unless they refused for good: a prospect in
-    cool-down until it ends, a customer until they could be a prospect again (a customer
-    who stops buying is in cool-down first)."""
+    cool-down until it ends, a customer or someone in another business until they could be
+    a prospect again (a customer who stops buying is in cool-down first)."""
     if w.refusals[person] >= w.max_refusals:
         return
-    still_buying = w.state[person] == CUSTOMER
-    free = w.week + w.cooldown if still_buying else w.available_from[person]
+    taken = w.state[person] == CUSTOMER or w.state[person] == ELSEWHERE
+    free = w.week + w.cooldown if taken else w.available_from[person]
     heap_push(w, nid, free, person)
 
 
@@ -291,11 +311,12 @@ def defer(w: World, nid: int, person: int) -> None:
 def next_contact(w: World, rng: np.random.Generator, nid: int) -> tuple[int, bool]:
     """The next person for ``nid`` to approach: the warm market first, then strangers.
 
-    The networker knows which acquaintances are already networkers, former networkers or
-    customers and passes them over (a customer may be a prospect again later).
-    Acquaintances in cool-down wait in the networker's heap and are approached again,
-    earliest first, once it has passed. Returns the person (or -1 if nobody could be
-    found) and whether it is warm.
+    The networker knows which acquaintances are already networkers, former networkers,
+    customers or in another business and passes them over (all but the first two may be
+    prospects again later). Acquaintances in cool-down wait in the networker's heap and are
+    approached again, earliest first, once it has passed; so do new acquaintances
+    (``meet``). Product users approach only people they know. Returns the person (or -1 if
+    nobody could be found) and whether it is warm.
     """
     while w.warm_next[nid] < w.warm_end[nid]:
         person = w.warm[w.warm_next[nid]]
@@ -303,17 +324,19 @@ def next_contact(w: World, rng: np.random.Generator, nid: int) -> tuple[int, boo
         s = w.state[person]
         if s == PROSPECT and approachable(w, person):
             return person, True
-        if s in (PROSPECT, CUSTOMER):
+        if s in (PROSPECT, CUSTOMER, ELSEWHERE):
             defer(w, nid, person)
     while w.heap_len[nid] > 0 and w.pool_free[w.heap_start[nid]] <= w.week:
         person = heap_pop(w, nid)
         s = w.state[person]
         if s in (NETWORKER, FORMER) or w.refusals[person] >= w.max_refusals:
             continue  # will never be a prospect to approach again
-        if s == CUSTOMER or w.available_from[person] > w.week:
-            defer(w, nid, person)  # still buying, or refused again by someone else
+        if s != PROSPECT or w.available_from[person] > w.week:
+            defer(w, nid, person)  # still buying, elsewhere, or refused again by someone else
             continue
         return person, True
+    if not w.builder[nid]:
+        return -1, False  # a product user does not approach strangers
     me = w.person[nid]
     for _ in range(COLD_TRIES):
         person = int(rng.random() * w.size)
@@ -353,7 +376,8 @@ def pitch(w: World, rng: np.random.Generator, nid: int, person: int, warm: bool)
     w.approached[person] = True
     if w.state[person] != PROSPECT:
         return NEITHER
-    recruit = rng.random() < w.recruiting_focus
+    focus = w.recruiting_focus if w.builder[nid] else w.product_user_focus
+    recruit = rng.random() < focus
     chance = w.rates[2 * int(warm) + int(recruit)] * w.skill[nid] * word_of_mouth(w, person)
     if rng.random() < chance:
         if recruit:
@@ -363,11 +387,43 @@ def pitch(w: World, rng: np.random.Generator, nid: int, person: int, warm: bool)
             w.state[person] = CUSTOMER
             w.seller[person] = nid
             _event(w, SALE, person, nid)
+        refer(w, rng, nid, person)
         return SUCCESS
     refuse(w, person)
     if warm:
         defer(w, nid, person)
     return REFUSED
+
+
+@njit(**INLINE)
+def learn(w: World, nid: int, before: int) -> None:
+    """Experience (docs/model.md §3.5): every contact makes a networker a little more
+    skilled and persistent, until after ``1 / learning`` contacts they are as skilled and
+    persistent as an experienced recruit (S8) who joined with their traits. An experienced
+    recruit has learnt it all already."""
+    if w.experienced[nid] or w.contacts[nid] * w.learning >= 1.0:
+        return
+    w.skill[nid] += w.skill_learned[nid] * (w.skill_factor - 1.0) * w.learning
+    w.tolerance[nid] += w.tolerance_learned[nid] * (w.tolerance_factor - 1.0) * w.learning
+
+
+@njit(**INLINE)
+def refer(w: World, rng: np.random.Generator, nid: int, person: int) -> None:
+    """A new customer or recruit introduces some of their acquaintances (a Poisson number
+    with mean ``referrals``, at most ``MAX_REFERRALS``): the networker will approach them
+    as warm contacts, from this week on (docs/model.md §3.2)."""
+    start, degree = w.indptr[person], w.indptr[person + 1] - w.indptr[person]
+    if degree == 0 or w.referrals <= 0:
+        return
+    # a Poisson count (Knuth's product of uniforms: the mean is small), capped
+    limit, product, count = np.exp(-w.referrals), rng.random(), 0
+    while product > limit and count < MAX_REFERRALS:
+        count += 1
+        product *= rng.random()
+    for _ in range(count):
+        friend = w.indices[start + int(rng.random() * degree)]
+        if friend != w.person[nid] and w.state[friend] == PROSPECT:
+            heap_push(w, nid, w.week, friend)
 
 
 @njit(**INLINE)
@@ -387,8 +443,9 @@ def record_success(w: World, nid: int) -> None:
 
 
 @njit(**INLINE)
-def record_refusal(w: World, nid: int) -> bool:
-    """A no: one more refusal in a row. Returns True if the networker gives up (S7).
+def record_refusal(w: World, nid: int, warm: bool = True) -> bool:
+    """A no: one more refusal in a row (a stranger's counts ``cold_refusal_weight`` of a
+    friend's). Returns True if the networker gives up (S7).
 
     Only business builders are discouraged this way; product users joined to buy and
     leave for other reasons (docs/model.md section 2). A builder whose business pays more
@@ -396,7 +453,7 @@ def record_refusal(w: World, nid: int) -> bool:
     """
     if w.paying[nid]:
         return False
-    w.failures[nid] += 1
+    w.failures[nid] += 1.0 if warm else w.cold_refusal_weight
     if w.builder[nid] and w.failures[nid] >= w.tolerance[nid]:
         quit_now(w, nid, QUIT_DISCOURAGED)
         return True
@@ -424,13 +481,14 @@ def make_contacts(w: World, rng: np.random.Generator, nid: int, n: int) -> int:
         if person < 0:
             break  # nobody left to approach: the week's prospecting ends, no failure
         made += 1
+        learn(w, nid, w.contacts[nid] + made - 1)
         outcome = pitch(w, rng, nid, person, warm)
         if outcome == NEITHER:
             continue  # a stranger already in the business: a short conversation
         pitched += 1
         if outcome == SUCCESS:
             record_success(w, nid)
-        elif record_refusal(w, nid):
+        elif record_refusal(w, nid, warm):
             break
     w.contacts[nid] += made
     if w.state[w.person[nid]] == NETWORKER:
@@ -499,7 +557,7 @@ def contact_hours_of(
 def room_needed(w: World, nid: int, n: int) -> int:
     """Pool room the networker's ``n`` contacts may take, at most: every acquaintance
     they pass over, pop or refuse may be put aside, and each move doubles the heap."""
-    pushes = w.heap_len[nid] + (w.warm_end[nid] - w.warm_next[nid]) + n
+    pushes = w.heap_len[nid] + (w.warm_end[nid] - w.warm_next[nid]) + n * (1 + MAX_REFERRALS)
     return 4 * (w.heap_len[nid] + pushes) + 8
 
 
@@ -524,6 +582,20 @@ def contact_week(
         if w.state[w.person[nid]] == NETWORKER:
             made += make_contacts(w, rng, nid, n)
     return len(nids), made
+
+
+@njit(**COMPILED)
+def meet(w: World, nids: np.ndarray, people: np.ndarray, start: int) -> int:
+    """Networkers ``nids[start:]`` have met ``people`` (new acquaintances, docs/model.md
+    §2.2): each is put aside to be approached from this week on, as a warm contact. Stops
+    early, before a networker whose heap might not fit in the pool; returns where it
+    stopped, so that the model can grow the pool and go on."""
+    for i in range(start, len(nids)):
+        nid = nids[i]
+        if w.counters[POOL_TOP] + 4 * (w.heap_len[nid] + 2) > len(w.pool_free):
+            return i
+        heap_push(w, nid, w.week, people[i])
+    return len(nids)
 
 
 # ---- the agent -----------------------------------------------------------------------------
@@ -558,9 +630,11 @@ class Networker(mesa.Agent):
 
     builder = _column("builder", "Builds a business (True) or buys at the discount.", bool)
     hours = _column("hours", "Hours per week.")
-    skill = _column("skill", "Multiplier on the success of every pitch.")
+    skill = _column(
+        "current_skill", "Multiplier on the success of every pitch (it grows with experience)."
+    )
     experienced = _column("experienced", "Brings experience from another company.", bool)
-    failures = _column("failures", "The current run of refusals.", int)
+    failures = _column("failures", "The current run of refusals (a stranger's weighted).")
     dry_weeks = _column("dry_weeks", "Weeks in a row of finding nobody to pitch.", int)
     training_weeks = _column("training_weeks", "Weeks of training still to come.", int)
     tolerance = _column("patience", "Refusals in a row the networker takes now (it grows "
@@ -600,7 +674,7 @@ class Networker(mesa.Agent):
 
     @property
     def active(self) -> bool:
-        return bool(self.model.population.state[self.person] == NETWORKER)
+        return bool(self.model.ledger.cols["exit_week"][self.nid] < 0)
 
     @property
     def part_time(self) -> bool:
@@ -731,6 +805,15 @@ class Markets:
         self.events = np.zeros((1 << 12, 3), dtype=np.int64)
         self.counters = np.zeros(2, dtype=np.int64)
 
+    def adopt(self, start) -> None:
+        """Take over the warm markets and heaps of an established company (``sim.model.Start``;
+        the ledger's columns point into them)."""
+        self.warm = np.concatenate([start.warm, np.zeros(1 << 12, dtype=np.int32)])
+        self.warm_top = len(start.warm)
+        self.pool_free = start.pool_free.copy()
+        self.pool_person = start.pool_person.copy()
+        self.counters[POOL_TOP] = start.pool_top
+
     def give(self, ledger, nids: np.ndarray, people: list[np.ndarray]) -> None:
         """Networkers ``nids`` will approach ``people[i]``, in this order."""
         flat = np.concatenate(people) if people else np.zeros(0, np.int32)
@@ -766,7 +849,7 @@ class Markets:
         cols = model.ledger.cols
         heap_len = int(cols["heap_len"][nid])
         room = 4 * (2 * heap_len + int(cols["warm_end"][nid] - cols["warm_next"][nid]))
-        room += 4 * contacts + 8
+        room += 4 * contacts * (1 + MAX_REFERRALS) + 8
         if self.counters[POOL_TOP] + room <= len(self.pool_free):
             return
         live = np.flatnonzero(model.ledger.active | (np.arange(model.ledger.n) == nid))

@@ -1,9 +1,13 @@
 """The people of the market and their social graph, held in arrays (not agents).
 
-Every person is, at any time, exactly one of ``PROSPECT``, ``CUSTOMER``, ``NETWORKER`` or
-``FORMER`` (docs/model.md section 2); a former networker's ``ExitReason`` says why they left.
-The social graph is stored as CSR arrays so that a population of a million people fits in
-memory. The population owns who buys from whom: ``seller``, by customer.
+Every person is, at any time, exactly one of ``PROSPECT``, ``CUSTOMER``, ``NETWORKER``,
+``FORMER`` or ``ELSEWHERE`` (in another network-marketing business; docs/model.md §2.3); a
+former networker's ``ExitReason`` says why they left. The social graph is stored as CSR
+arrays so that a population of a million people fits in memory. The population owns who
+buys from whom (``seller``, by customer) and how the market lives (docs/model.md §2.2-§2.3):
+people leave and newcomers take their place (``renew``), ties beyond the neighbourhood end
+and new ones begin (``rewire``), refusals fade and people come and go from other businesses
+(``Population.month``).
 """
 
 from __future__ import annotations
@@ -21,10 +25,11 @@ class State(IntEnum):
     CUSTOMER = 1
     NETWORKER = 2
     FORMER = 3
+    ELSEWHERE = 4  # in another network-marketing business: not to be won for now
 
 
 STATES = tuple(int(s) for s in State)
-PROSPECT, CUSTOMER, NETWORKER, FORMER = STATES
+PROSPECT, CUSTOMER, NETWORKER, FORMER, ELSEWHERE = STATES
 
 
 class ExitReason(IntEnum):
@@ -42,6 +47,14 @@ class ExitReason(IntEnum):
 
 
 NEVER = np.iinfo(np.int32).max
+WEEKS_PER_YEAR = 52
+MONTHS_PER_YEAR = 13  # months of four weeks (docs/model.md §2.1)
+
+
+def weekly_chance(per_year: float, periods: int = WEEKS_PER_YEAR) -> float:
+    """The chance per period of an event that happens at ``per_year`` a year (a rate, as
+    a share of those at risk), constant over the year."""
+    return 1.0 - float(np.exp(-per_year / periods))
 
 
 @njit(cache=True, _nrt=False)
@@ -86,6 +99,11 @@ def _shuffled_rows(indptr, indices, rows, keys):
     return out
 
 
+def local_ties(n: int, mean_degree: float, local_share: float) -> int:
+    """How many of the next people on the ring each person is tied to (both ways)."""
+    return min(round(mean_degree * local_share / 2), max((n - 1) // 2, 0))
+
+
 def social_graph(
     n: int, mean_degree: float, local_share: float, tail: float, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -95,7 +113,7 @@ def social_graph(
     family: they close triangles); the other ties are drawn by Chung-Lu weights from a
     Pareto law, so a few people know very many. Duplicates and self-ties are dropped.
     """
-    k_local = min(round(mean_degree * local_share / 2), max((n - 1) // 2, 0))
+    k_local = local_ties(n, mean_degree, local_share)
     n_random = round(n * (mean_degree - 2 * k_local) / 2)
     src = dst = np.zeros(0, np.int64)
     if n_random > 0:
@@ -197,14 +215,31 @@ class Population:
         former_friends: how many of the person's acquaintances have dropped out.
     """
 
-    def __init__(self, params: PopulationParams, rng: np.random.Generator):
+    ARRAYS = ("indptr", "indices", "degree", "state", "seller", "networker", "refusals",
+              "available_from", "approached", "former_friends")  # fmt: skip
+
+    def __init__(
+        self,
+        params: PopulationParams,
+        rng: np.random.Generator,
+        arrays: dict[str, np.ndarray] | None = None,
+    ):
+        """A new market of ``params.size`` people (graph and all drawn from ``rng``), or the
+        market held in ``arrays`` (``ARRAYS``, copied), as an established company left it."""
         n = params.size
         self.params = params
         self.size = n
+        self.k_local = local_ties(n, params.mean_degree, params.local_tie_share)
+        if arrays is not None:
+            for name in self.ARRAYS:
+                setattr(self, name, arrays[name].copy())
+            self.guide = owner_guide(self.indptr)
+            return
         self.indptr, self.indices = social_graph(
             n, params.mean_degree, params.local_tie_share, params.degree_tail, rng
         )
         self.degree = np.diff(self.indptr).astype(np.int32)
+        self.guide = owner_guide(self.indptr)
         self.state = np.zeros(n, dtype=np.int8)
         self.seller = np.full(n, -1, dtype=np.int32)
         self.networker = np.full(n, -1, dtype=np.int32)
@@ -212,6 +247,12 @@ class Population:
         self.available_from = np.zeros(n, dtype=np.int32)
         self.approached = np.zeros(n, dtype=bool)
         self.former_friends = np.zeros(n, dtype=np.int32)
+        # some are in another network-marketing business already (docs/model.md §2.3)
+        self.state[rng.random(n) < params.other_business_share] = ELSEWHERE
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The market's arrays (``ARRAYS``), not copied."""
+        return {name: getattr(self, name) for name in self.ARRAYS}
 
     def acquaintances(self, person: int) -> np.ndarray:
         return self.indices[self.indptr[person] : self.indptr[person + 1]]
@@ -263,9 +304,187 @@ class Population:
         buyers = self.seller[self.state == CUSTOMER]
         return np.bincount(buyers, minlength=n)[:n].astype(np.int64)
 
+    # ---- the market lives (docs/model.md §2.2, §2.3) ----------------------------------------
+
+    def week(self, rng: np.random.Generator, week: int) -> np.ndarray:
+        """A week of the market's life: some people leave and newcomers take their places;
+        some ties beyond the neighbourhood end and new ones begin. Active networkers stay
+        (moving away is one of their life events, docs/model.md §3.9). Returns who met whom
+        (rows of person, new acquaintance)."""
+        p = self.params
+        leaving = np.zeros(0, dtype=np.int64)
+        if p.market_exit_yearly > 0:
+            k = int(rng.binomial(self.size, weekly_chance(p.market_exit_yearly)))
+            leaving = np.unique(rng.integers(self.size, size=k))
+            leaving = leaving[self.state[leaving] != NETWORKER]
+        swaps = 0
+        if p.tie_rewiring_yearly > 0:
+            others = max(len(self.indices) - 2 * self.k_local * self.size, 0) // 2
+            swaps = int(rng.binomial(others, weekly_chance(p.tie_rewiring_yearly)) // 2)
+        degree = self.degree[leaving].sum() if len(leaving) else 0
+        met = np.empty((int(degree) + 4 * swaps, 2), dtype=np.int64)
+        k = renew(leaving, self.state, self.seller, self.networker, self.refusals,
+                  self.available_from, self.approached, self.former_friends, self.indptr,
+                  self.indices, week, met)  # fmt: skip
+        k += rewire(rng, self.indptr, self.guide, self.indices, self.state,
+                    self.former_friends, self.k_local, swaps, met[k:])  # fmt: skip
+        return met[:k]
+
+    def month(self, rng: np.random.Generator, week: int) -> None:
+        """A month of the market's life: refusals fade, and people join and leave other
+        network-marketing businesses."""
+        p = self.params
+        said_no = np.flatnonzero(self.refusals)
+        forget = said_no[rng.random(len(said_no)) < weekly_chance(1 / p.refusal_memory_years,
+                                                                   MONTHS_PER_YEAR)]  # fmt: skip
+        self.refusals[forget] -= 1
+        free = forget[(self.available_from[forget] == NEVER)
+                      & (self.refusals[forget] < p.max_refusals)]  # fmt: skip
+        self.available_from[free] = week
+        if p.other_business_share > 0:
+            leave = weekly_chance(1 / p.other_business_years, MONTHS_PER_YEAR)
+            # joining at the rate that keeps the share where it is among the people left
+            join = leave * p.other_business_share / max(1 - p.other_business_share, 1e-9)
+            elsewhere = np.flatnonzero(self.state == ELSEWHERE)
+            prospects = np.flatnonzero(self.state == PROSPECT)
+            self.state[prospects[rng.random(len(prospects)) < join]] = ELSEWHERE
+            self.state[elsewhere[rng.random(len(elsewhere)) < leave]] = PROSPECT
+
     def counts(self) -> np.ndarray:
         """Number of people in each state, indexed by ``State``."""
         # a comparison per state: vectorised, where a histogram of a million small
         # integers is a chain of dependent increments
         s = self.state
         return np.array([np.count_nonzero(s == k) for k in STATES], dtype=np.int64)
+
+
+# ---- the market lives (docs/model.md §2.2, §2.3) -------------------------------------------
+
+
+@njit(cache=True, _nrt=False)
+def _ring_distance(a: int, b: int, n: int) -> int:
+    d = abs(a - b)
+    return min(d, n - d)
+
+
+@njit(cache=True, _nrt=False)
+def _position(indptr, indices, row: int, person: int) -> int:
+    """Where ``person`` sits in ``row`` of the graph, or -1."""
+    for i in range(indptr[row], indptr[row + 1]):
+        if indices[i] == person:
+            return i
+    return -1
+
+
+GUIDE_STEP = 64  # entries of the graph per step of the guide to their rows
+
+
+def owner_guide(indptr: np.ndarray) -> np.ndarray:
+    """The row of every ``GUIDE_STEP``-th entry of the graph: a short walk from there finds
+    any entry's row (``_owner``) without a binary search's cache misses."""
+    entries = np.arange(0, max(int(indptr[-1]), 1), GUIDE_STEP)
+    return (np.searchsorted(indptr, entries, side="right") - 1).astype(np.int32)
+
+
+@njit(cache=True, _nrt=False)
+def _owner(indptr, guide, entry: int) -> int:
+    """The row that holds ``entry`` of the graph."""
+    row = guide[entry // GUIDE_STEP]
+    while indptr[row + 1] <= entry:
+        row += 1
+    return row
+
+
+@njit(cache=True, _nrt=False)
+def _tied(indptr, indices, a: int, b: int) -> bool:
+    """Whether ``a`` and ``b`` are acquainted (the shorter of their rows is searched)."""
+    if indptr[a + 1] - indptr[a] <= indptr[b + 1] - indptr[b]:
+        return _position(indptr, indices, a, b) >= 0
+    return _position(indptr, indices, b, a) >= 0
+
+
+@njit(cache=True, _nrt=False)
+def _met(met, k: int, person: int, other: int) -> int:
+    met[k, 0] = person
+    met[k, 1] = other
+    return k + 1
+
+
+@njit(cache=True, _nrt=False)
+def _other_tie(rng, indptr, guide, indices, k_local: int, n: int, m: int) -> int:
+    """A random entry of the graph that is a tie beyond the ring's neighbourhood, or -1."""
+    for _ in range(32):
+        e = int(rng.random() * m)
+        if _ring_distance(_owner(indptr, guide, e), indices[e], n) > k_local:
+            return e
+    return -1
+
+
+@njit(cache=True)
+def rewire(rng, indptr, guide, indices, state, former_friends, k_local, swaps, met) -> int:
+    """End ``2 * swaps`` ties beyond the neighbourhood and begin as many new ones, keeping
+    everyone's number of acquaintances: each swap takes two such ties a-b and c-d and makes
+    them a-d and c-b (a degree-preserving double-edge swap). Ties to the ``k_local`` nearest
+    people on the ring (neighbourhood, family) are left alone, so that the graph keeps its
+    clustering. Word of mouth follows (``former_friends``). Writes who met whom into ``met``
+    (one row each way) and returns how many rows it wrote."""
+    n = len(indptr) - 1
+    m = len(indices)
+    k = 0
+    if m == 0 or n < 4:
+        return 0
+    for _ in range(swaps):
+        for _attempt in range(16):
+            e1 = _other_tie(rng, indptr, guide, indices, k_local, n, m)
+            e2 = _other_tie(rng, indptr, guide, indices, k_local, n, m)
+            if e1 < 0 or e2 < 0:
+                continue
+            a, b = np.int64(_owner(indptr, guide, e1)), np.int64(indices[e1])
+            c, d = np.int64(_owner(indptr, guide, e2)), np.int64(indices[e2])
+            if a in (c, d) or b in (c, d):
+                continue
+            if _ring_distance(a, d, n) <= k_local or _ring_distance(c, b, n) <= k_local:
+                continue
+            if _tied(indptr, indices, a, d) or _tied(indptr, indices, c, b):
+                continue  # a tie that exists already
+            fb, fd = _position(indptr, indices, b, a), _position(indptr, indices, d, c)
+            indices[e1], indices[fb], indices[e2], indices[fd] = d, c, b, a
+            was_a, was_b = int(state[a] == FORMER), int(state[b] == FORMER)
+            was_c, was_d = int(state[c] == FORMER), int(state[d] == FORMER)
+            former_friends[a] += was_d - was_b
+            former_friends[b] += was_c - was_a
+            former_friends[c] += was_b - was_d
+            former_friends[d] += was_a - was_c
+            k = _met(met, k, a, d)
+            k = _met(met, k, b, c)
+            k = _met(met, k, c, b)
+            k = _met(met, k, d, a)
+            break
+    return k
+
+
+@njit(cache=True)
+def renew(people, state, seller, networker, refusals, available_from, approached,
+          former_friends, indptr, indices, week, met) -> int:  # fmt: skip
+    """``people`` leave the market and newcomers take their places in the social graph (a
+    new neighbour moves in): prospects who were never approached, whom everyone they are
+    tied to meets anew. Their acquaintances no longer count a former networker who left.
+    Writes who met whom into ``met`` and returns how many rows it wrote."""
+    k = 0
+    for p in people:
+        if state[p] == FORMER:
+            for i in range(indptr[p], indptr[p + 1]):
+                former_friends[indices[i]] -= 1
+        state[p] = PROSPECT
+        seller[p] = -1
+        networker[p] = -1
+        refusals[p] = 0
+        available_from[p] = week
+        approached[p] = False
+        formers = 0
+        for i in range(indptr[p], indptr[p + 1]):
+            x = indices[i]
+            formers += int(state[x] == FORMER)
+            k = _met(met, k, x, p)
+        former_friends[p] = formers
+    return k

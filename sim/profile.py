@@ -48,7 +48,8 @@ class Profile:
         tolerance: "no" answers in a row they take before giving up.
         friends: size of their circle of friends and acquaintances (warm market).
         experience: "none", "some" or "experienced" (with an existing following, S8).
-        join_week: weeks after the company's launch at which they join.
+        join_week: weeks after the start of the view at which they join (the launch, for
+            a company of age 0; else an established company's week 0).
         months: how far to look ahead.
     """
 

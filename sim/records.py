@@ -17,7 +17,7 @@ from sim.metrics import (
     sorted_percentiles,
     top_share,
 )
-from sim.population import NETWORKER, ExitReason
+from sim.population import ExitReason
 
 # Ledger columns and their dtypes. Money is in EUR, cumulative over the networker's career.
 LEDGER_COLUMNS: dict[str, type] = {
@@ -35,7 +35,8 @@ LEDGER_COLUMNS: dict[str, type] = {
     "hours": np.float64,  # hours per week (current)
     "training_weeks": np.int32,  # weeks of training still to come
     "tolerance": np.float64,  # at joining
-    "skill": np.float64,
+    "skill": np.float64,  # at joining
+    "current_skill": np.float64,  # grown with experience (docs/model.md §3.5)
     "loss_tolerance": np.float64,
     "recruits": np.int32,  # personally enrolled
     "downline_at_exit": np.int32,
@@ -54,8 +55,9 @@ LEDGER_COLUMNS: dict[str, type] = {
     "net_at_month_start": np.float64,
     "last_month_net": np.float64,  # NaN until a month was completed
     "gross_at_month_start": np.float64,
+    "outlay_at_month_start": np.float64,  # business_costs at the last month's close
     "paying": np.bool_,  # last month's business paid more than it cost (docs/model.md §3.5)
-    "failures": np.int32,  # the current run of refusals
+    "failures": np.float64,  # the current run of refusals (a stranger's weighted)
     "dry_weeks": np.int32,  # weeks in a row of finding nobody to pitch
     "retail_wholesale_month": np.float64,  # customers' orders this month, wholesale value
     "patience": np.float64,  # refusals in a row taken now: tolerance grown by successes
@@ -109,22 +111,33 @@ class Ledger:
 
     The ledger owns every fact about a networker: money, hours, the run of refusals, the
     warm market's bounds, and the sponsor tree (``sponsor``, with the size of every active
-    subtree in ``group``, both written only by ``add`` and ``roll_up``). Whether a networker
-    is active is read from the people's states (``state``, the population's array).
+    subtree in ``group``, both written only by ``add`` and ``roll_up``). A networker is
+    active until the model books their exit (``exit_week``).
     """
 
-    def __init__(self, value_share: float, state: np.ndarray, capacity: int = 256):
+    def __init__(
+        self,
+        value_share: float,
+        capacity: int = 256,
+        cols: dict[str, np.ndarray] | None = None,
+    ):
+        """An empty ledger, or one holding the rows of ``cols`` (copied)."""
         self.n = 0
         self.value_share = value_share
-        self.state = state
         self.cols: dict[str, np.ndarray] = {
             name: np.zeros(capacity, dtype=dt) for name, dt in LEDGER_COLUMNS.items()
         }
+        if cols is not None:
+            self.n = n = len(cols["person"])
+            self.cols = {
+                name: np.concatenate([cols[name], np.zeros(max(capacity, n), dtype=dt)])
+                for name, dt in LEDGER_COLUMNS.items()
+            }
 
     @property
     def active(self) -> np.ndarray:
-        """Whether each networker is active: their person's state is ``NETWORKER``."""
-        return self.state[self.cols["person"][: self.n]] == NETWORKER
+        """Whether each networker is active: no exit booked (``exit_week`` is -1)."""
+        return self.cols["exit_week"][: self.n] < 0
 
     def add(self, count: int, **values) -> np.ndarray:
         """Append ``count`` networkers (a value or an array of ``count`` per column);
@@ -174,6 +187,15 @@ class Ledger:
     def costs(self) -> np.ndarray:
         """Money spent, less the share of own purchases counted as value received."""
         return _costs_each(self.money(), self.value_share)
+
+    @property
+    def business_costs(self) -> np.ndarray:
+        """What running the business cost in cash: joining costs, fees, expenses and the
+        purchases made only to stay qualified (the networker's own view of whether the
+        business pays, docs/model.md §3.5; what is bought for own use is not a cost)."""
+        c, n = self.cols, self.n
+        return (c["joining_costs"][:n] + c["fees"][:n] + c["expenses"][:n]
+                + c["qualifying_purchases"][:n])  # fmt: skip
 
     @property
     def net(self) -> np.ndarray:
@@ -244,7 +266,7 @@ for _name in LEDGER_COLUMNS:  # ``ledger.hours`` and the like: a column, as long
 SERIES = (
     ["week", "active", "active_builders", "new_recruits", "contacts"]
     + ["dropouts_discouraged", "dropouts_financial", "dropouts_life", "dropouts_no_market"]
-    + ["prospects", "customers", "networkers", "formers", "ever_joined"]
+    + ["prospects", "customers", "networkers", "formers", "elsewhere", "ever_joined"]
     + ["saturation_approached", "saturation_joined"]
     + ["retail_volume", "own_purchase_volume", "commissions", "recruiting_rewards"]
     + ["networker_costs", "company_revenue"]
@@ -255,7 +277,7 @@ SERIES = (
 )
 
 
-COUNTS = frozenset(c for c in SERIES[:16] if not c.startswith("saturation"))  # whole numbers
+COUNTS = frozenset(SERIES[: SERIES.index("ever_joined") + 1])  # whole numbers
 
 
 @dataclass

@@ -53,7 +53,13 @@ LOSS, EVEN, PROFIT = "#c0392b", "#95a5a6", "#27ae60"
 MONEY_TICKS = (-10_000, -1_000, -100, -10, 0, 10, 100, 1_000, 10_000)
 # PDF needs a creation date; a fixed one keeps the bytes the same from run to run.
 CREATION_DATE = datetime(2000, 1, 1, tzinfo=UTC)
-RULES = ("about.assumption_1", "about.assumption_2", "about.assumption_3", "about.assumption_4")
+RULES = (
+    "about.assumption_6",
+    "about.assumption_1",
+    "about.assumption_2",
+    "about.assumption_3",
+    "about.assumption_4",
+)
 # Packages that shape the document besides those of a result (sim.results.versions).
 DOCUMENT_PACKAGES = ("matplotlib", "fpdf2")
 CHART_DPI = 200
@@ -154,10 +160,13 @@ def scenario_words(s: Scenario, lang: str) -> str:
     c, costs, nw = s.compensation, s.costs, s.networker
     out = [
         t(
-            "report.words_company",
+            "report.words_company_established"
+            if s.simulation.company_age_years
+            else "report.words_company",
             lang,
             plan=t(f"plan.{c.plan}", lang),
             founders=fmt_int(s.population.founders, lang),
+            age=fmt_int(s.simulation.company_age_years, lang),
             population=fmt_int(s.population.size, lang),
             weeks=fmt_int(s.simulation.weeks, lang),
             years=_years(s.simulation.weeks, lang),

@@ -116,6 +116,15 @@ class Simulation:
         260, 1, 2600, "weeks", "Horizon; one step is one week", "docs/model.md §2: 5 years"
     )
     seed: int = p(42, 0, 2**32 - 1, "", "Seed of the random number generator", "assumption")
+    company_age_years: int = p(
+        0,
+        0,
+        100,
+        "years",
+        "Age of the company when the view starts: 0 shows the launch; an older company has "
+        "run that long before week 0, with its organisation, customers and former members",
+        "assumption (docs/model.md §2.7)",
+    )
 
 
 @dataclass(frozen=True)
@@ -154,6 +163,54 @@ class Population:
         "",
         "Acceptance falls by this times the share of a person's acquaintances who dropped out",
         "assumption (negative word of mouth, docs/model.md §2)",
+    )
+    market_exit_yearly: float = p(
+        0.05,
+        0,
+        0.5,
+        "/year",
+        "Share of the people in the market who leave it in a year (moving away, death); "
+        "each is replaced by a newcomer in the same place of the social graph",
+        "bpb Sozialbericht 2024: 3.3 % of Germany's population moved to another district in "
+        "2021 (1991-2019: a little over 3 %); Destatis: deaths about 1.1 % and moves abroad "
+        "about 0.9 % of the population a year",
+    )
+    tie_rewiring_yearly: float = p(
+        0.11,
+        0,
+        2,
+        "/year",
+        "Share of a person's ties beyond the neighbourhood that end in a year while both "
+        "stay, each replaced by a new acquaintance",
+        "Mollenhorst, Volker & Flap 2014 (Social Networks 37): 48 % of network members "
+        "still in the network after 7 years; with 5 % of acquaintances leaving a year and "
+        "neighbourhood ties kept, 2 x (ln(1/0.48)/7 - 0.05) = 0.11 (docs/model.md §2.2)",
+    )
+    refusal_memory_years: float = p(
+        3.0,
+        0.1,
+        1000,
+        "years",
+        "Mean time until a refusal is forgotten (circumstances change): the person may be "
+        "approached again and may say yes then",
+        "assumption (docs/model.md §2.3)",
+    )
+    other_business_share: float = p(
+        0.02,
+        0,
+        0.5,
+        "",
+        "Share of the people who are in another network-marketing business at any time "
+        "and cannot be won",
+        "assumption, bounded by AARP 2018: 7.7 % of US adults have ever joined any MLM",
+    )
+    other_business_years: float = p(
+        1.5,
+        0.1,
+        100,
+        "years",
+        "Mean time a person stays in another network-marketing business",
+        "assumption (AARP 2018: about half quit within the first year)",
     )
 
 
@@ -208,9 +265,51 @@ class Networker:
     confidence_gain: float = p(
         0.5, 0, 100, "contacts", "Tolerance gained with each successful contact", "assumption"
     )
+    cold_refusal_weight: float = p(
+        0.25,
+        0,
+        1,
+        "",
+        "How much a stranger's no counts towards the run of refusals, against a friend's 1",
+        "assumption (docs/model.md §3.5: AARP 2018, 39 % of those who stopped found "
+        "pitching friends and family awkward, the most common reason)",
+    )
     skill_sigma: float = p(0.3, 0, 3, "", "Log-normal spread of sales skill around 1", "assumption")
+    networking_per_hour: float = p(
+        0.1,
+        0,
+        10,
+        "people/h",
+        "New acquaintances a business builder makes per hour of work (events, clubs, online "
+        "groups): approached later as warm contacts",
+        "assumption (docs/model.md §3.2: networking is the trade's own advice)",
+    )
+    learning_contacts: float = p(
+        200.0,
+        1,
+        1_000_000,
+        "contacts",
+        "Contacts of experience after which a networker is as skilled and persistent as an "
+        "experienced recruit (S8); skill and tolerance grow evenly on the way",
+        "assumption (docs/model.md §3.5: experience raises what a networker can take)",
+    )
     recruiting_focus: float = p(
-        0.5, 0, 1, "", "Share of pitches that are recruiting pitches (the rest sell)", "assumption"
+        0.5,
+        0,
+        1,
+        "",
+        "Share of a business builder's pitches that are recruiting pitches (the rest sell)",
+        "assumption",
+    )
+    product_user_recruiting_focus: float = p(
+        0.1,
+        0,
+        1,
+        "",
+        "Share of a product user's pitches that are recruiting pitches: they talk about the "
+        "product and approach only people they know",
+        "assumption (Herbalife 2012 income disclosure: 71 % never sponsored anyone; "
+        "docs/model.md §3.3)",
     )
     loss_tolerance_median: float = p(
         500.0,
@@ -319,6 +418,16 @@ class Market:
     )
     product_appeal: float = p(
         1.0, 0, 10, "x", "Product appeal and marketing multiplier on success", "assumption (S11)"
+    )
+    referrals: float = p(
+        1.0,
+        0,
+        8,
+        "people",
+        "Acquaintances a new customer or recruit introduces to the networker, on average: "
+        "they are approached as warm contacts",
+        "assumption (docs/model.md §3.2: referrals and home parties, the way direct "
+        "sellers reach friends of friends)",
     )
     order_value: float = p(
         40.0, 0, 100_000, "EUR", "Retail value of one customer order", "assumption"

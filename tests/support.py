@@ -23,9 +23,14 @@ from sim.scenario import Scenario
 
 
 def small_model(size: int, seed: int, overrides: dict[str, Any] | None = None):
-    """A small market with one inexperienced founder and no followings."""
+    """A small market with one inexperienced founder and no followings, which does not
+    change by itself (nobody leaves or arrives, no tie changes, nobody is in another
+    business) unless ``overrides`` say so."""
     base = {
         "population.size": size,
+        "population.market_exit_yearly": 0.0,
+        "population.tie_rewiring_yearly": 0.0,
+        "population.other_business_share": 0.0,
         "population.founders": 1,
         "experienced.founder_share": 0.0,
         "experienced.share": 0.0,

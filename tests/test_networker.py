@@ -7,8 +7,10 @@ approach (warm market, cool-down, refusals) and what a pitch does.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
+import numpy as np
 import pytest
 import support
 
@@ -22,6 +24,13 @@ NO_SUCCESS = {
     "market.sale_rate_cold": 0.0,
     "market.recruit_rate_warm": 0.0,
     "market.recruit_rate_cold": 0.0,
+}
+# The S7 rule alone: nothing to learn on the way (experience is worth no more than a
+# beginner's skill and tolerance), every refusal counts in full.
+BEGINNER = {
+    "experienced.skill_factor": 1.0,
+    "experienced.tolerance_factor": 1.0,
+    "networker.cold_refusal_weight": 1.0,
 }
 ALWAYS_SUCCESS = {
     "market.sale_rate_warm": 1.0,
@@ -87,7 +96,7 @@ def test_builder_with_tolerance_three_quits_on_third_failure_not_before():
 @pytest.mark.parametrize("tolerance", [1.0, 3.0, 5.0])
 def test_a_week_of_refusals_ends_after_exactly_tolerance_contacts(tolerance):
     # About 300 contacts are due this week; every one fails.
-    model = small_model({**NO_SUCCESS, "market.contacts_per_hour": 30.0})
+    model = small_model({**NO_SUCCESS, **BEGINNER, "market.contacts_per_hour": 30.0})
     agent = founder(model, tolerance=tolerance)
     agent.hours = 10.0
 
@@ -480,3 +489,117 @@ def test_money_lost_beyond_the_loss_tolerance_is_a_financial_exit():
     assert agent.active
     model.close_month()  # 200 lost
     assert_retired(model, agent, ExitReason.FINANCIAL)
+
+
+def test_a_business_pays_only_when_it_earns_more_than_it_costs_in_cash():
+    """Paying (docs/model.md §3.5) is judged in cash: the autoship a builder buys to stay
+    qualified is a cost of the business even where the accounting credits it as value."""
+    model = small_model({"costs.own_purchase_value_share": 1.0, "costs.expenses_per_hour": 0.0,
+                         "dropout.life_monthly": 0.0})  # fmt: skip
+    agent = founder(model)
+    model.close_month()  # the first month: the €100 autoship, nothing earned
+    assert not model.ledger.paying[agent.nid]
+    model.ledger.commission[agent.nid] += 90.0
+    model.close_month()  # €90 earned against the €100 autoship
+    assert not model.ledger.paying[agent.nid]
+    model.ledger.commission[agent.nid] += 110.0
+    model.close_month()
+    assert model.ledger.paying[agent.nid]
+
+
+# ---- effort pays (docs/model.md §3.5, §3.2, §3.7) --------------------------------------------
+
+
+def test_a_strangers_no_counts_less_than_a_friends():
+    model = small_model({**NO_SUCCESS, "networker.cold_refusal_weight": 0.25})
+    agent = founder(model, tolerance=100.0)
+    world = model.world()
+    networker.record_refusal(world, agent.nid, False)
+    assert agent.failures == pytest.approx(0.25)
+    networker.record_refusal(world, agent.nid, True)
+    assert agent.failures == pytest.approx(1.25)
+
+
+def test_experience_makes_a_networker_as_good_as_an_experienced_recruit():
+    params = {**NO_SUCCESS, "networker.learning_contacts": 40, "networker.cold_refusal_weight": 0.0,
+              "experienced.skill_factor": 1.5, "experienced.tolerance_factor": 4.0}  # fmt: skip
+    model = support.small_model(2_000, 7, params)  # strangers enough for every contact
+    agent = founder(model, tolerance=10.0)
+    model.ledger.cols["tolerance"][agent.nid] = 10.0  # what experience builds on
+    model.ledger.cols["skill"][agent.nid] = 1.0
+    skills, tolerances = [], []
+    for _ in range(60):
+        assert agent.make_contacts(1) == 1
+        skills.append(agent.skill)
+        tolerances.append(agent.tolerance)
+    assert skills[0] == pytest.approx(1.0 + 0.5 / 40)
+    assert all(b >= a for a, b in itertools.pairwise(skills)), "never falls"
+    assert skills[-1] == pytest.approx(1.5) and tolerances[-1] == pytest.approx(40.0)
+    assert skills[39] == skills[-1], "after the learning contacts it stays there"
+
+
+def test_an_experienced_recruit_has_nothing_left_to_learn():
+    model = small_model({**NO_SUCCESS, "networker.cold_refusal_weight": 0.0})
+    agent = founder(model, tolerance=10.0)
+    agent.experienced = True
+    agent.make_contacts(20)
+    assert agent.skill == 1.0 and agent.tolerance == 10.0
+
+
+def test_a_new_customer_introduces_acquaintances_as_warm_contacts():
+    model = small_model({**ALWAYS_SUCCESS, "networker.recruiting_focus": 0.0,
+                         "market.referrals": 8.0})  # fmt: skip
+    agent = founder(model)
+    buyer = prospects(model, 1, exclude=(agent.person,))[0]
+    assert agent.pitch(buyer, True) is True
+    referred = {person for _, person in agent.warm_later}
+    assert referred, "a mean of 8 referrals brought someone"
+    assert referred <= set(model.population.acquaintances(buyer).tolist())
+    assert all(model.population.state[p] == PROSPECT for p in referred)
+
+
+def test_no_referrals_when_customers_introduce_nobody():
+    model = small_model({**ALWAYS_SUCCESS, "networker.recruiting_focus": 0.0,
+                         "market.referrals": 0.0})  # fmt: skip
+    agent = founder(model)
+    agent.warm = []
+    agent.pitch(prospects(model, 1, exclude=(agent.person,))[0], True)
+    assert agent.warm_later == []
+
+
+def test_builders_meet_new_people_in_proportion_to_their_hours():
+    model = support.small_model(5_000, 3, {"networker.networking_per_hour": 0.5,
+                                           "population.founders": 40})  # fmt: skip
+    lg = model.ledger
+    lg.cols["builder"][:40] = True
+    lg.cols["hours"][:20], lg.cols["hours"][20:40] = 2.0, 20.0
+    lg.cols["heap_len"][:40] = 0
+    model.networking(np.arange(40))
+    met = lg.heap_len[:40]
+    assert met[20:].sum() > 5 * met[:20].sum() > 0  # 20 h a week meet ten times as many
+
+
+def test_product_users_talk_to_people_they_know_and_rarely_recruit():
+    model = small_model({**ALWAYS_SUCCESS, "networker.product_user_recruiting_focus": 0.0})
+    agent = founder(model, builder=False)
+    agent.warm = []
+    assert agent.next_contact() == (-1, False), "no strangers"
+    friend = prospects(model, 1, exclude=(agent.person,))[0]
+    agent.warm = [friend]
+    person, warm = agent.next_contact()
+    assert (person, warm) == (friend, True)
+    agent.pitch(person, warm)
+    assert model.population.state[friend] == CUSTOMER, "a focus of 0 never recruits"
+
+
+def test_expenses_come_with_the_hours_spent_with_people():
+    """A part-timer's hours beyond the evening reach nobody: they count as hours worked
+    but cost no expenses (docs/model.md §3.7)."""
+    evening = {"market.evening_hours": 10.0, "market.contacts_per_hour": 0.0}
+    model = small_model({**NO_SUCCESS, **evening, "costs.expenses_per_hour": 1.0})
+    agent = founder(model)
+    agent.hours = 25.0
+    agent.part_time = True
+    model.step()
+    assert model.ledger.hours_worked[agent.nid] == 25.0
+    assert model.ledger.expenses[agent.nid] == pytest.approx(10.0)

@@ -87,7 +87,60 @@ def outcomes(
     for point, value in enumerate(c10, start=1):
         row = {**base, "builder_first_year_dropout_share": [value] * 4}
         frames.append(pd.DataFrame({**row, "point": point, "replicate": range(4)}))
+    frames.append(pd.DataFrame({**base, **living(), "point": 3, "replicate": range(4)}))
     return pd.concat(frames, ignore_index=True)
+
+
+def living(
+    active: list[float] | None = None, profit: list[float] | None = None, **cols
+) -> dict[str, list[float]]:
+    """The ten-year point's columns (C11-C15), every target in its band by default."""
+    out = {f"active_y{y}": [v] * 4 for y, v in enumerate(active or [100.0] * 10, start=1)}
+    hours = ("h0_2", "h2_5", "h5_10", "h10_")
+    out |= {f"builder_profit_share_{h}": [v] * 4
+            for h, v in zip(hours, profit or [0.1, 0.15, 0.2, 0.25], strict=True)}  # fmt: skip
+    out |= {f"first_year_dropout_share_y{y}": [0.5] * 4 for y in range(1, 10)}
+    out |= {"ever_joined_share": [0.05] * 4, "recruited_share": [0.28] * 4,
+            "product_user_recruited_share": [0.1] * 4}  # fmt: skip
+    return {**out, **cols}
+
+
+def with_living(**kw) -> pd.DataFrame:
+    """``outcomes()`` with the ten-year point's columns replaced by ``living(**kw)``."""
+    frame = outcomes()
+    three = frame.point == 3
+    for name, values in living(**kw).items():
+        frame.loc[three, name] = values
+    return frame
+
+
+def test_c11_holds_for_a_steady_company_and_not_for_one_that_dies():
+    steady = target_table(with_living()).set_index("target")
+    assert steady.loc["C11a", "holds"] and steady.loc["C11b", "holds"]
+    assert steady.loc["C11a", "mean"] == pytest.approx(0.0)
+    assert steady.loc["C11b", "mean"] == pytest.approx(1.0)
+    dying = [1000 * 0.8**k for k in range(10)]  # 20 % less every year
+    tab = target_table(with_living(active=dying)).set_index("target")
+    assert tab.loc["C11a", "mean"] == pytest.approx(0.2)  # exactly at the limit: holds
+    assert not tab.loc["C11b", "holds"]  # year 10 is a fifth of year 2
+    crash = [100, 100, 100, 100, 100, 60, 100, 100, 100, 100]
+    assert not target_table(with_living(active=crash)).set_index("target").loc["C11a", "holds"]
+
+
+def test_c14_judges_the_largest_fall_of_the_mean_shares_by_hours():
+    rising = target_table(with_living()).set_index("target")
+    assert rising.loc["C14", "holds"] and rising.loc["C14", "mean"] < 0
+    falling = target_table(with_living(profit=[0.24, 0.22, 0.12, 0.05])).set_index("target")
+    assert falling.loc["C14", "mean"] == pytest.approx(0.10)
+    assert not falling.loc["C14", "holds"]
+
+
+def test_c15_reads_joining_years_two_to_nine_of_the_ten_year_view():
+    tab = target_table(with_living(first_year_dropout_share_y1=[0.9] * 4)).set_index("target")
+    assert tab.loc["C15", "holds"], "year 1 is not one of C15's years"
+    tab = target_table(with_living(first_year_dropout_share_y7=[0.7] * 4)).set_index("target")
+    assert not tab.loc["C15", "holds"]
+    assert tab.loc["C15", "shown"] == "first_year_dropout_share_y7"
 
 
 def test_c9_holds_only_if_every_joining_year_does_and_shows_the_worst():

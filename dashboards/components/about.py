@@ -32,7 +32,7 @@ def AboutPage():
         "",
         f"### {t('about.assumptions_title', lang)}",
     ]
-    parts += [f"- {t(f'about.assumption_{i}', lang)}" for i in range(1, 6)]
+    parts += [f"- {t(f'about.assumption_{i}', lang)}" for i in range(1, 7)]
     block = published_block()
     if block:
         parts += ["", f"### {t('about.validation_title', lang)}", t("about.validation", lang),
