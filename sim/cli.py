@@ -444,6 +444,7 @@ def format_summary(
     rows = [
         (t("ui.scenario", lang), scenario),
         (t("column.ever_joined", lang), fmt_int(s["ever_joined"], lang)),
+        (t("column.members_at_start", lang), fmt_int(s["members_at_start"], lang)),
         (t("column.active_end", lang), fmt_int(s["active_end"], lang)),
         (
             label("dropouts"),

@@ -127,6 +127,12 @@ def replicate_seeds(master_seed: int, runs: int) -> list[int]:
     return [int(c.generate_state(1, np.uint32)[0]) for c in children]
 
 
+def _number(value: Any) -> Any:
+    """A figure nobody could be counted for (None) is a missing number, NaN: a column
+    stays numeric whichever replicates share a batch."""
+    return float("nan") if value is None else value
+
+
 def flat_outcomes(summary: dict[str, Any]) -> dict[str, Any]:
     """One replicate's summary as a flat row of numbers."""
     row: dict[str, Any] = {}
@@ -134,17 +140,17 @@ def flat_outcomes(summary: dict[str, Any]) -> dict[str, Any]:
         if key == "dropouts_by_reason":
             row.update({f"dropouts_{k}": v for k, v in value.items()})
         elif key == "net_income_percentiles":
-            row.update({f"net_income_{k}": v for k, v in value.items()})
+            row.update({f"net_income_{k}": _number(v) for k, v in value.items()})
         elif key in ("first_year_dropout_share_by_year", "builder_profit_share_by_hours",
                      "active_by_year"):  # fmt: skip
             stem = key.removesuffix("_by_year").removesuffix("_by_hours")
-            row.update({f"{stem}_{k}": v for k, v in value.items()})
+            row.update({f"{stem}_{k}": _number(v) for k, v in value.items()})
         elif key == "pyramid_risk":
             row["pyramid_risk"] = value
             for level in ("red", "amber", "green"):
                 row[f"pyramid_risk_{level}"] = float(value == level)
         elif isinstance(value, int | float) or value is None:
-            row[key] = value
+            row[key] = _number(value)
     return row
 
 

@@ -6,11 +6,13 @@ discussion questions, and what the model shows. Its words live in the message ca
 lessons use, and each lesson's ``numbers`` function reads what it needs from those
 experiments. ``networker-sim lessons --write`` renders them as Markdown in ``lessons/``
 (one folder per language); the dashboard shows the same files, and a test checks that
-they match a fresh computation.
+they match a fresh computation. Every lesson says which of its scenarios show an established
+company, in its steady state from week 0, and which a launch (docs/model.md §2.7).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -55,16 +57,44 @@ class Runs:
         bands = self.exp.bands
         return bands[bands.column == column].set_index("week")["mean"]
 
+    def yearly(self, column: str) -> pd.Series:
+        """A weekly count's mean total in each full year of the view (0 = the first)."""
+        from sim.metrics import YEAR_WEEKS
+
+        weekly = self.curve(column)
+        full = weekly[weekly.index <= weekly.index.max() // YEAR_WEEKS * YEAR_WEEKS]
+        return full.groupby((full.index - 1) // YEAR_WEEKS).sum()
+
+    @property
+    def years(self) -> float:
+        """The length of the view in years."""
+        from sim.metrics import YEAR_WEEKS
+
+        return self.scenario.simulation.weeks / YEAR_WEEKS
+
+    @property
+    def age(self) -> float:
+        """The company's age in years at week 0: 0 for a launch (docs/model.md §2.7)."""
+        return float(self.scenario.simulation.company_age_years)
+
+    def in_view(self) -> pd.DataFrame:
+        """Those who joined during the view (a launch's founders at week 0 included), not
+        the members an established company had at week 0 (negative ``join_week``)."""
+        net = self.networkers
+        return net[net.join_week >= 0]
+
     def gone_within(self, weeks: int) -> float:
-        """Share of everyone who joined who left within ``weeks`` of joining.
+        """Share of those who joined during the view who left within ``weeks`` of joining.
 
         The Kaplan-Meier estimate, as everywhere (``sim.metrics.kaplan_meier``): someone
         who joined less than ``weeks`` before the end and is still active counts for the
-        weeks they were seen, not as one who stayed.
+        weeks they were seen, not as one who stayed. The members an established company
+        had at week 0 are left out, as in ``first_year_dropout_share``: they are the
+        survivors of their cohorts, seen only from week 0 on.
         """
         from sim.metrics import kaplan_meier
 
-        net = self.networkers
+        net = self.in_view()
         now = self.scenario.simulation.weeks
         survival = kaplan_meier(net.join_week, net.exit_week, now, horizon=weeks)
         return float(1 - survival.share[weeks])
@@ -90,16 +120,25 @@ def _give_up(runs: dict[str, Runs]) -> dict[str, float]:
     base = runs["baseline"]
     net = base.networkers
     left = net[net.exit_week >= 0]
-    quit_ = net[net.exit_reason == "discouraged"]
+    new = base.in_view()
+    # builders recruited during the view who left within their first 13 weeks
+    early = new[new.builder & (new.exit_week >= 0) & (new.exit_week - new.join_week <= 13)]
+    quit_ = new[new.exit_reason == "discouraged"]
     stayed = net[(net.exit_week < 0) & net.builder]
     return {
+        "age": base.age,
+        "years": base.years,
         "joined": base.mean("ever_joined"),
+        "at_start": base.mean("members_at_start"),
         "discouraged_of_exits": float((left.exit_reason == "discouraged").mean()),
+        "life_of_exits": float((left.exit_reason == "life").mean()),
+        "builders_discouraged_13": float((early.exit_reason == "discouraged").mean()),
         "gone_first_year": base.mean("first_year_dropout_share"),
         "gone_13": base.gone_within(13),
         "median_contacts_quit": float(quit_.contacts.median()),
         "tolerance_quit": float(quit_.tolerance.median()),
         "tolerance_stayed": float(stayed.tolerance.median()),
+        "hype_joined": runs["hype_launch"].mean("ever_joined"),
         "hype_gone_13": runs["hype_launch"].gone_within(13),
     }
 
@@ -109,16 +148,21 @@ def _money(runs: dict[str, Runs]) -> dict[str, float]:
     wage = base.scenario.reference.minimum_wage
     worked = base.networkers[base.networkers.hours_worked > 0]
 
-    def paid(r: Runs, late: bool) -> float:
-        """Share ever paid a commission of those who joined in the first year (or later)."""
+    def paid(r: Runs, at_start: bool) -> float:
+        """Share ever paid a commission (over their whole careers) of the members at week
+        0, or of those recruited during the view. Nobody in an established company's view
+        joined near its launch: early against late is the organisation of week 0 against
+        its newcomers (a launch's founders count as members at week 0)."""
         n = r.networkers
-        return float((n[(n.join_week >= 52) == late].commission > 0).mean())
+        return float((n[(n.join_week <= 0) == at_start].commission > 0).mean())
 
     return {
-        "paid_early": paid(base, False),
-        "paid_late": paid(base, True),
-        "binary_paid_early": paid(runs["binary_plan"], False),
-        "binary_paid_late": paid(runs["binary_plan"], True),
+        "age": base.age,
+        "years": base.years,
+        "paid_start": paid(base, True),
+        "paid_view": paid(base, False),
+        "binary_paid_start": paid(runs["binary_plan"], True),
+        "binary_paid_view": paid(runs["binary_plan"], False),
         "loss": base.mean("share_net_loss"),
         "even": base.mean("share_break_even"),
         "profit": base.mean("share_profit"),
@@ -132,41 +176,56 @@ def _money(runs: dict[str, Runs]) -> dict[str, float]:
     }
 
 
+def _first_and_last(series: pd.Series) -> tuple[float, float]:
+    """A yearly series' first and last value (NaN if the view is shorter than a year)."""
+    if series.empty:
+        return float("nan"), float("nan")
+    return float(series.iloc[0]), float(series.iloc[-1])
+
+
 def _saturation(runs: dict[str, Runs]) -> dict[str, float]:
-    def recruiting(r: Runs) -> tuple[float, float, float]:
-        """Peak week and size of recruits per week (8-week mean); first week under 10 %."""
-        recruits = r.curve("new_recruits").rolling(8, min_periods=1).mean()
-        peak_week = int(recruits.idxmax())
-        after = recruits[(recruits.index > peak_week) & (recruits < 0.1 * recruits.max())]
-        end = float(after.index[0]) if len(after) else float("nan")
-        return float(peak_week), float(recruits.max()), end
+    from sim.metrics import YEAR_WEEKS
 
-    def median_join_week(r: Runs) -> float:
-        """Half of everyone recruited (founders aside) had joined by this week."""
-        net = r.networkers
-        return float(net.join_week[net.join_week > 0].median())
-
-    town, base = runs["small_town"], runs["baseline"]
-    peak_week, peak, end_week = recruiting(town)
-    active = town.curve("active")
+    town, hype, base = runs["small_town"], runs["hype_launch"], runs["baseline"]
+    town_recruits = town.yearly("new_recruits")
+    recruits_first, recruits_last = _first_and_last(town_recruits)
+    hype_first, hype_last = _first_and_last(hype.yearly("new_recruits"))
+    base_recruits = base.yearly("new_recruits")
+    base_active = base.exp.outcomes.filter(regex=r"^active_y\d+$").mean()
+    approached = town.curve("saturation_approached")
+    active, hype_active = town.curve("active"), hype.curve("active")
+    size, base_size = town.scenario.population.size, base.scenario.population.size
     return {
-        "size": float(town.scenario.population.size),
-        "peak_week": peak_week,
-        "peak": peak,
-        "end_week": end_week,
-        "joined_share": float(town.curve("saturation_joined").iloc[-1]),
+        "size": float(size),
+        "approached_year": float(approached[approached.index <= YEAR_WEEKS].iloc[-1]),
+        "recruits_first": recruits_first,
+        "recruits_second": float(town_recruits.iloc[1]) if len(town_recruits) > 1 else math.nan,
+        "recruits_last": recruits_last,
         "active_peak": float(active.max()),
+        "active_peak_week": float(active.idxmax()),
         "active_end": float(active.iloc[-1]),
-        "baseline_size": float(base.scenario.population.size),
-        "baseline_end_week": recruiting(base)[2],
-        "baseline_joined_share": float(base.curve("saturation_joined").iloc[-1]),
-        "founders": float(town.scenario.population.founders),
-        "median_join": median_join_week(town),
-        "baseline_median_join": median_join_week(base),
+        "joined_share": float(town.curve("saturation_joined").iloc[-1]),
+        "hype_size": float(hype.scenario.population.size),
+        "hype_recruits_first": hype_first,
+        "hype_recruits_last": hype_last,
+        "hype_active_peak": float(hype_active.max()),
+        "hype_active_end": float(hype_active.iloc[-1]),
+        "baseline_age": base.age,
+        "baseline_size": float(base_size),
+        "baseline_approached": float(base.curve("saturation_approached").iloc[0]),
+        "baseline_recruits_min": float(base_recruits.min()),
+        "baseline_recruits_max": float(base_recruits.max()),
+        "baseline_active_min": float(base_active.min()),
+        "baseline_active_max": float(base_active.max()),
+        "baseline_turnover": base.mean("annual_turnover"),
+        "town_per_thousand": 1000 * recruits_last / size,
+        "baseline_per_thousand": 1000 * float(base_recruits.mean()) / base_size,
     }
 
 
 def _pyramid(runs: dict[str, Runs]) -> dict[str, float]:
+    from sim.metrics import BREAK_EVEN_EUR, YEAR_WEEKS
+
     out: dict[str, float] = {}
     for name in ("retail_focused", "baseline", "pyramid"):
         r = runs[name]
@@ -175,6 +234,16 @@ def _pyramid(runs: dict[str, Runs]) -> dict[str, float]:
         out[f"{name}_loss"] = r.mean("share_net_loss")
         out[f"{name}_red"] = r.mean("pyramid_risk_red")
         out[f"{name}_green"] = r.mean("pyramid_risk_green")
+    pyramid = runs["pyramid"]
+    net = pyramid.networkers
+    first = net.join_week < YEAR_WEEKS  # a launch: the founders and the first year's recruits
+    profit = net.net_income > BREAK_EVEN_EUR
+    out["age"] = runs["baseline"].age
+    out["pyramid_recruits_first"], out["pyramid_recruits_last"] = _first_and_last(
+        pyramid.yearly("new_recruits")
+    )
+    out["pyramid_profit_early"] = float(profit[first].mean())
+    out["pyramid_profit_late"] = float(profit[~first].mean())
     return out
 
 
@@ -186,12 +255,16 @@ def _showcase(runs: dict[str, Runs]) -> dict[str, float]:
     leaders, others = net[net.experienced], net[~net.experienced]
     top = net.sort_values("net_income", ascending=False).groupby("replicate").head(20)
     return {
+        "age": r.age,
+        "years": r.years,
         "leaders": len(leaders) / r.exp.outcomes.shape[0],
         "leader_share": float(net.experienced.mean()),
         "leaders_median": float(leaders.net_income.median()),
         "others_median": float(others.net_income.median()),
         "others_p90": float(percentiles(others.net_income, 90)),
         "top20_leaders": float(top.experienced.mean()),
+        "start_share": float((net.join_week <= 0).mean()),
+        "top20_at_start": float((top.join_week <= 0).mean()),
     }
 
 
@@ -202,6 +275,8 @@ def _evening(runs: dict[str, Runs]) -> dict[str, float]:
     builders = net[net.builder & (net.hours_worked > 0)]
     per_hour = builders.contacts / builders.hours_worked
     return {
+        "age": r.age,
+        "years": r.years,
         "window": window,
         "wage": wage,
         "contacts_within": float(per_hour[builders.hours <= window].median()),
@@ -215,7 +290,7 @@ def _evening(runs: dict[str, Runs]) -> dict[str, float]:
 LESSONS = (
     Lesson("give_up", ("baseline", "hype_launch"), ("S7", "S6"), _give_up),
     Lesson("money", ("baseline", "binary_plan"), ("S3",), _money),
-    Lesson("saturation", ("small_town", "baseline"), ("S1",), _saturation),
+    Lesson("saturation", ("small_town", "hype_launch", "baseline"), ("S1",), _saturation),
     Lesson("pyramid", ("retail_focused", "pyramid", "baseline"), ("S5",), _pyramid),
     Lesson("showcase", ("experienced_leader",), ("S8",), _showcase),
     Lesson("evening", ("evening_side_job",), ("S4", "S9"), _evening),
@@ -253,22 +328,28 @@ def measure_all(
 # How each number is written: a share, money, money with cents, a count, a decimal.
 KINDS = {
     "pct": (
-        "discouraged_of_exits gone_first_year gone_13 hype_gone_13 loss even profit top1 "
-        "above_wage paid_early paid_late binary_paid_early binary_paid_late joined_share "
-        "baseline_joined_share leader_share top20_leaders"
+        "discouraged_of_exits life_of_exits builders_discouraged_13 gone_first_year gone_13"
+        " hype_gone_13 loss even profit top1 paid_start paid_view binary_paid_start"
+        " binary_paid_view joined_share approached_year baseline_approached baseline_turnover"
+        " leader_share top20_leaders start_share top20_at_start"
         " retail_focused_retail baseline_retail pyramid_retail retail_focused_rewards"
         " baseline_rewards pyramid_rewards retail_focused_loss baseline_loss pyramid_loss"
         " retail_focused_red baseline_red pyramid_red retail_focused_green baseline_green"
-        " pyramid_green"
+        " pyramid_green pyramid_profit_early pyramid_profit_late"
     ),
     "eur": "median_net p90_net p99_net leaders_median others_median others_p90",
     "eur2": "wage net_per_hour",
     "int": (
-        "joined median_contacts_quit size peak_week end_week active_peak active_end "
-        "baseline_size baseline_end_week leaders window tolerance_quit tolerance_stayed "
-        "founders median_join baseline_median_join"
+        "age years joined at_start hype_joined median_contacts_quit tolerance_quit tolerance_stayed"
+        " size recruits_first recruits_second recruits_last active_peak active_peak_week"
+        " active_end hype_size hype_recruits_first hype_recruits_last hype_active_peak"
+        " hype_active_end"
+        " baseline_age baseline_size baseline_recruits_min baseline_recruits_max"
+        " baseline_active_min baseline_active_max pyramid_recruits_first pyramid_recruits_last"
+        " leaders window"
     ),
-    "num1": "peak",
+    "pct1": "above_wage",
+    "num1": "town_per_thousand baseline_per_thousand",
     "num2": "gini contacts_within contacts_long",
 }
 KIND_OF = {name: kind for kind, names in KINDS.items() for name in names.split()}
@@ -283,6 +364,8 @@ def _values(numbers: dict[str, float], lang: str) -> dict[str, str]:
             out[name] = t("lessons.never", lang)
         elif kind == "pct":
             out[name] = fmt_pct(x, lang)
+        elif kind == "pct1":
+            out[name] = fmt_pct(x, lang, digits=1)
         elif kind == "eur":
             out[name] = fmt_eur(x, lang)
         elif kind == "eur2":
@@ -292,6 +375,14 @@ def _values(numbers: dict[str, float], lang: str) -> dict[str, str]:
         else:
             out[name] = fmt_num(x, lang, int(kind[-1]))
     return out
+
+
+def company_kind(scenario: Scenario, lang: str) -> str:
+    """Whether a scenario shows an established company or a launch (docs/model.md §2.7)."""
+    age = scenario.simulation.company_age_years
+    if age > 0:
+        return t("lessons.established", lang, years=fmt_int(age, lang))
+    return t("lessons.launch", lang)
 
 
 def lesson_markdown(
@@ -324,7 +415,8 @@ def lesson_markdown(
     lines += ["", f"## {t('lessons.question', lang)}", "", t(f"{k}.question", lang), ""]
     lines += [f"## {t('lessons.scenarios', lang)}", ""]
     for name in lesson.scenarios:
-        lines.append(f"- `{name}`: {load_scenario(name).describe(lang)}")
+        scenario = load_scenario(name)
+        lines.append(f"- `{name}` ({company_kind(scenario, lang)}): {scenario.describe(lang)}")
     lines += ["", t("lessons.how_to_load", lang, name=lesson.scenarios[0]), ""]
     lines += [f"## {t('lessons.watch', lang)}", ""]
     lines += [f"- {t(f'{k}.watch_{i}', lang, **charts)}" for i in range(1, N_WATCH + 1)]

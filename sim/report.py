@@ -147,6 +147,8 @@ def _mean(outcomes: pd.DataFrame, column: str) -> float:
 def representative_seed(outcomes: pd.DataFrame) -> int:
     """The seed of the replicate whose loss share is closest to the median of all replicates."""
     loss = pd.to_numeric(outcomes.share_net_loss, errors="coerce").to_numpy()
+    if np.isnan(loss).all():  # nobody joined in any replicate (a tiny market): the first
+        return int(outcomes.seed.iloc[0])
     return int(outcomes.seed.iloc[int(np.nanargmin(np.abs(loss - np.nanmedian(loss))))])
 
 

@@ -139,7 +139,7 @@ class Population:
     degree_tail: float = p(
         2.5, 1.5, 10, "", "Pareto exponent of the other ties: heavy-tailed degree", "assumption"
     )
-    founders: int = p(20, 1, 100_000, "people", "Networkers at week 0", "assumption")
+    founders: int = p(20, 1, 100_000, "people", "Networkers at the launch", "assumption")
     cooldown_weeks: int = p(
         26,
         0,

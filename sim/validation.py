@@ -13,10 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from sim.experiments import Experiment, run_experiment, spread
-from sim.metrics import HOURS_BANDS, hours_band_name, steadiness
 from sim.resources import readme, require_checkout
 from sim.scenario import Scenario
 
@@ -104,7 +101,10 @@ TAYLOR_LOSS_SHARE = 0.99  # Jon M. Taylor, The Case (for and) against MLM, ch. 7
 def _target_values(target: Target, outcomes: pd.DataFrame) -> tuple:
     """The per-replicate values a target is judged on, the column they come from, and for
     "fall" the figure judged (computed on the mean of the runs)."""
+    import numpy as np
     import pandas as pd
+
+    from sim.metrics import HOURS_BANDS, hours_band_name, steadiness
 
     def column(frame: pd.DataFrame, name: str) -> pd.Series:
         if name not in frame:

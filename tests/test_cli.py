@@ -32,7 +32,7 @@ from sim.model import run as run_model
 from sim.results import write_run
 from sim.scenario import SCENARIO_DIR, list_scenarios, load_scenario
 
-SMALL = ["--set", "population.size=2000", "--weeks", "52"]
+SMALL = ["--set", "population.size=5000", "--weeks", "104"]
 README_COMMAND = (
     "networker-sim run baseline --set population.size=50000 --set networker.tolerance_mean=6"
 )
@@ -202,9 +202,9 @@ def plan_invocations(root: Path) -> dict[str, Invocation]:
             "--seed",
             "7",
             "--weeks",
-            "52",
+            "104",
             "--set",
-            "population.size=2000",
+            "population.size=5000",
             "--out",
             str(root / "happy" / "run7"),
         ]
@@ -344,7 +344,7 @@ def test_run_prints_the_summary_table(cli: Batch) -> None:
     lines = res.stdout.splitlines()
     for label in SUMMARY_LINES:
         assert any(line.startswith(label) for line in lines), f"no line {label!r}"
-    assert "baseline (seed 42, 52 weeks, 2,000 people)" in res.stdout
+    assert "baseline (seed 42, 104 weeks, 5,000 people)" in res.stdout
     risk = next(line for line in lines if line.startswith("Pyramid risk"))
     assert risk.split()[-1] in {"GREEN", "AMBER", "RED"}
     assert "not legal advice" in res.stdout
@@ -357,7 +357,8 @@ def _check_summary(s: dict[str, Any], scenario: str, seed: int, weeks: int) -> N
     assert s["weeks"] == weeks and type(s["weeks"]) is int
     for key in ("ever_joined", "active_end"):
         assert type(s[key]) is int, key
-    assert 20 <= s["ever_joined"] <= 2000  # the founders joined; nobody beyond the market
+    # the members at week 0 and the recruits since; nobody beyond the market
+    assert 0 < s["members_at_start"] < s["ever_joined"] <= 5000
     assert 0 <= s["active_end"] <= s["ever_joined"]
     drops = s["dropouts_by_reason"]
     assert isinstance(drops, dict) and drops
@@ -382,7 +383,7 @@ def test_json_is_one_object_with_the_required_keys(cli: Batch) -> None:
     assert res.stderr == ""
     summary = strict_json(res.stdout)  # the whole of stdout: nothing before or after
     assert isinstance(summary, dict)
-    _check_summary(summary, "baseline", 7, 52)
+    _check_summary(summary, "baseline", 7, 104)
 
 
 def test_same_seed_twice_gives_identical_json(cli: Batch) -> None:
@@ -401,14 +402,14 @@ def test_out_writes_series_table_summary_and_manifest(cli: Batch) -> None:
     assert [p.name for p in out.parent.iterdir()] == ["run7"], "temporary folders left over"
 
     weekly = pd.read_parquet(out / "weekly.parquet")
-    assert len(weekly) == 52
-    assert weekly.week.tolist() == list(range(1, 53))
+    assert len(weekly) == 104
+    assert weekly.week.tolist() == list(range(1, 105))
     weekly_csv = pd.read_csv(out / "weekly.csv")
     assert weekly_csv.shape == weekly.shape
     assert list(weekly_csv.columns) == list(weekly.columns)
 
     summary = strict_json((out / "summary.json").read_text())
-    _check_summary(summary, "baseline", 7, 52)
+    _check_summary(summary, "baseline", 7, 104)
     networkers = pd.read_parquet(out / "networkers.parquet")
     assert len(networkers) == summary["ever_joined"]
     assert len(pd.read_csv(out / "networkers.csv")) == len(networkers)
@@ -418,8 +419,8 @@ def test_out_writes_series_table_summary_and_manifest(cli: Batch) -> None:
     assert manifest["seed"] == 7
     resolved = manifest["scenario"]
     assert resolved["name"] == "baseline"
-    assert resolved["simulation"] == {"weeks": 52, "seed": 7}
-    assert resolved["population"]["size"] == 2000
+    assert resolved["simulation"] == {"weeks": 104, "seed": 7, "company_age_years": 20}
+    assert resolved["population"]["size"] == 5000
     baseline = load_scenario("baseline")
     assert resolved["networker"]["tolerance_mean"] == baseline.networker.tolerance_mean
     assert resolved["compensation"]["unilevel_rates"] == [0.08, 0.05, 0.04, 0.04, 0.04]
@@ -442,7 +443,7 @@ def test_overwrite_replaces_the_folder(cli: Batch) -> None:
     assert res.returncode == 0, res.stderr
     assert {p.name for p in out.iterdir()} == OUT_FILES
     assert [p.name for p in out.parent.iterdir()] == ["out"], "temporary folders left over"
-    assert len(pd.read_parquet(out / "weekly.parquet")) == 52  # the old result had 8 weeks
+    assert len(pd.read_parquet(out / "weekly.parquet")) == 104  # the old result had 8 weeks
 
 
 def test_overwrite_refuses_a_folder_with_files_the_tool_did_not_write(cli: Batch) -> None:

@@ -27,7 +27,7 @@ from sim.sensitivity import TARGETS as SENSITIVITY_TARGETS
 from sim.validation import TARGETS as VALIDATION_TARGETS
 
 ROOT = Path(__file__).resolve().parent.parent
-SMALL = ["--set", "population.size=500", "--weeks", "30"]
+SMALL = ["--set", "population.size=2000", "--weeks", "30"]
 EXPERIMENT = [*SMALL, "--runs", "2", "--workers", "1", "--no-progress"]
 COMMANDS = {
     "scenarios": ["scenarios"],
@@ -62,7 +62,8 @@ SHARED_WORDS = {
     "Selling", "Sobol", "Stairstep", "UWG", "Unilevel", "Vemma", "Young", "Taylor", "Jon",
     "Welch", "Gini", "Seed", "Koscot", "Avon", "Tupperware", "doTERRA",
     "mu", "sigma", "ok", "true", "false", "an", "in", "en", "de", "run", "me", "Provision",
-    "Handout",
+    "Handout", "Destatis", "bpb", "Sozialbericht", "Mollenhorst", "Volker", "Flap", "Social",
+    "Networks", "MLM", "ln",
 }  # fmt: skip
 # Whole words: not a part of a key (share_net_loss), a path or a dotted name.
 WORD = re.compile(r"(?<![\w./'-])[^\W\d_]{2,}(?![\w./'-])")
@@ -186,7 +187,7 @@ def test_german_output_has_no_english_leftovers(outputs: dict, name: str) -> Non
 def test_run_in_german(outputs: dict) -> None:
     de = outputs["run", "de"].out
     assert de.startswith("Szenario ")
-    assert "baseline (Seed 42, 30 Wochen, 500 Menschen)" in de
+    assert "baseline (Seed 42, 30 Wochen, 2.000 Menschen)" in de
     for key in ("column.ever_joined", "cli.summary.dropouts", "cli.summary.net_low"):
         assert t(key, "de") in de
     assert re.search(r"\d+,\d %", de)  # German decimal comma
@@ -199,7 +200,7 @@ def test_run_in_german(outputs: dict) -> None:
 def test_english_run_table_keeps_its_labels(outputs: dict) -> None:
     en = outputs["run", "en"].out
     assert en.startswith("Scenario ")
-    assert "baseline (seed 42, 30 weeks, 500 people)" in en
+    assert "baseline (seed 42, 30 weeks, 2,000 people)" in en
     assert "not legal advice" in en
 
 

@@ -513,9 +513,11 @@ def _step_past_the_old_horizon(box, rc) -> None:
     assert state.view.value.week == old + 1
 
 
-def test_the_key_numbers_count_the_founders_as_active_at_week_0(page):
+def test_the_key_numbers_count_the_members_at_week_0_as_active(page):
+    """The baseline is an established company: week 0 shows its organisation."""
     box, _ = page
-    founders = state.model.value.params.population.founders
+    founders = state.model.value.ledger.n  # the members at week 0
+    assert founders > state.model.value.params.population.founders
     assert state.view.value.week == 0
     assert state.view.value.ever_joined == founders
     title = t("numbers.title")

@@ -310,8 +310,13 @@ def test_quitters_are_pale_and_profit_is_green():
 def test_the_tree_chart_grows_with_the_company(page):
     box, rc = page
     chart = charts.ALL_CHARTS["tree"](state.view.value.weeks, "en")
-    first = chart.frame(state.view.value)
-    assert chart.title.get_text() == t("tree.title_founders", n=20, levels=1, week=0)
+    start = state.view.value
+    first = chart.frame(start)
+    # an established company: week 0 shows its organisation, many levels deep
+    levels = int(icicle(start.sponsor).depth.max()) + 1
+    assert levels > 1
+    assert chart.title.get_text() == t("tree.title", n=f"{start.ever_joined:,}", levels=levels,
+                                       week=0)  # fmt: skip
     for _ in range(8):
         button(rc, "Step").click()
     view = state.view.value
@@ -446,7 +451,9 @@ def test_survival_curves_say_how_many_people_they_rest_on():
     view = snapshot(model)
     chart = charts.SurvivalChart(view.weeks, "en")
     chart.frame(view)
-    first_year = int(np.count_nonzero(view.join_week < 52))
+    # the first cohort: those who joined in the view's first year (the members at week 0
+    # are no cohort of the view)
+    first_year = int(np.count_nonzero((view.join_week >= 0) & (view.join_week < 52)))
     shown = [c.get_text() for c in chart.counts if c.get_visible()]
     assert shown[0].startswith(f"n = {first_year:,} → ")
     assert len(shown) == 2  # two joining years so far

@@ -28,7 +28,7 @@ from sim.cli import main
 from sim.experiments import OUTCOMES, replicate_seeds
 from sim.scenario import SCENARIO_DIR, Scenario
 
-SMALL = ["--set", "population.size=1500", "--weeks", "52"]
+SMALL = ["--set", "population.size=5000", "--weeks", "104"]
 TARGETS = {"share_net_loss", "first_year_dropout_share", "net_income_p50"}
 TIME_LEFT = re.compile(r"\d\d:\d\d<\d\d:\d\d")  # tqdm's "elapsed<remaining"
 
@@ -62,6 +62,8 @@ def plan(root: Path) -> dict[str, list[str]]:
         "costs.monthly_fee=0:300,training.fee",
         "--set",
         "training.enabled=false",
+        "--set",  # from the launch: high fees leave no established company at week 0
+        "simulation.company_age_years=0",
         "--trajectories",
         "2",
         "--runs",
