@@ -944,7 +944,7 @@ def format_sensitivity(idx, scenario: str, method: str, points: int, runs: int, 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from sim.results import check_writable
-    from sim.validation import MIN_RUNS, TAYLOR_LOSS_SHARE, run_validation
+    from sim.validation import MIN_RUNS, TAYLOR_LOSS_SHARE, VALIDATION_POINTS, run_validation
 
     if args.runs < MIN_RUNS:
         raise UsageError(Msg("cli.error.validate_runs", runs=str(args.runs), min=MIN_RUNS))
@@ -953,8 +953,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     scenario = resolve(args)
     critical = resolve(args, args.critical) if args.critical else None
     with executor_for(args) as executor:
-        check_workload(args, [s for s in (scenario, critical) if s is not None], args.runs,
-                       executor)  # fmt: skip
+        # the scenario at the points of the targets, and the critical one
+        at_points = [scenario.with_overrides(p, origin="validate") for p in VALIDATION_POINTS]
+        check_workload(args, at_points + ([critical] if critical else []), args.runs, executor)
         kw = experiment_kw(args, executor)  # its out and overwrite: the validation's own
         v = run_validation(scenario, args.runs, critical=critical,
                            write_readme=args.write_readme, master_seed=args.seed, **kw)  # fmt: skip
