@@ -849,6 +849,8 @@ def _parse_toml(text: str, path: Path | str) -> dict[str, Any]:
         raise ScenarioError(
             Msg("cli.error.malformed_toml", path=path, detail=_toml_problem(exc))
         ) from None
+    except (ValueError, RecursionError) as exc:  # past the bounds above: still a message
+        raise ScenarioError(Msg("cli.error.malformed_toml", path=path, detail=exc)) from None
     check_shape(data, path)
     return data
 
@@ -856,6 +858,7 @@ def _parse_toml(text: str, path: Path | str) -> dict[str, Any]:
 MAX_SCENARIO_BYTES = 64 * 1024  # every parameter set fits in a tenth of it
 MAX_NESTING = 16  # levels of [ ] and { }: a scenario file needs 3 (table, value, list)
 MAX_KEYS = 500  # keys in a file: every parameter of every section is about 90
+MAX_DIGITS = 100  # of a number: Python reads no whole number of more than 4,300 digits
 # the parts of TOML in which brackets, braces and = do not count: strings and comments
 _TOML_TOKENS = re.compile(
     r'"""(?:[^\\]|\\.)*?"""(?!")'  # a multi-line basic string
@@ -863,6 +866,7 @@ _TOML_TOKENS = re.compile(
     r'|"(?:[^"\\\n]|\\.)*"'  # a basic string
     r"|'[^'\n]*'"  # a literal string
     r"|#[^\n]*"  # a comment
+    rf"|\d[\d_]{{{MAX_DIGITS},}}"  # a number too long to be meant
     r"|[\[\]{}=]",
     re.S,
 )
@@ -875,6 +879,9 @@ def check_bounds(text: str, origin: Path | str) -> None:
     depth = deepest = keys = 0
     for m in _TOML_TOKENS.finditer(text):
         c = m[0]
+        if c[0].isdigit():
+            raise ScenarioError(Msg("cli.error.too_many_digits", path=origin, limit=MAX_DIGITS),
+                                kind="too_many_digits")  # fmt: skip
         if c in "[{":
             depth += 1
             deepest = max(deepest, depth)
@@ -891,7 +898,7 @@ def check_shape(data: Any, origin: Path | str) -> None:
     """The same limits on parsed data (dotted keys, ``a.b.c = 1``, nest without brackets):
     nothing that reads a scenario has to walk more than ``MAX_NESTING`` levels."""
     deepest = keys = 0
-    stack = [(data, 1)]
+    stack = [(data, 0)]  # the document itself is no level: its tables are the first
     while stack:
         value, depth = stack.pop()
         deepest = max(deepest, depth)
