@@ -42,6 +42,7 @@ from sim.i18n import (
     t,
 )
 from sim.scenario import (
+    Scenario,
     Unit,
     list_scenarios,
     load_scenario,
@@ -541,7 +542,7 @@ def cap_workers(args: argparse.Namespace, executor=None) -> None:
 
 def check_workload(
     args: argparse.Namespace,
-    scenarios: list,
+    scenarios: list[Scenario],
     runs: int,
     executor=None,
     futures: int = 0,

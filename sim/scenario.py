@@ -822,7 +822,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             raise ScenarioError(Msg("cli.error.not_a_file", path=one_line(path)))
-        check_upload_size(info.st_size, str(path), origin=one_line(path))
+        check_size(info.st_size, one_line(path))
         with open(path, "rb") as f:
             data = f.read(MAX_SCENARIO_BYTES + 1)  # a file that grew since: still bounded
     except OSError as exc:
@@ -833,7 +833,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _parse_bytes(data: bytes, origin: str) -> dict[str, Any]:
     """The TOML data of a scenario file's bytes: bounded, UTF-8 (a byte-order mark, as
     Windows Notepad writes one, is skipped), and parsed as data."""
-    check_upload_size(len(data), origin, origin=origin)
+    check_size(len(data), origin)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -872,10 +872,11 @@ _TOML_TOKENS = re.compile(
 )
 
 
-def check_bounds(text: str, origin: Path | str) -> None:
-    """Refuse TOML nested deeper than ``MAX_NESTING`` or with more than ``MAX_KEYS`` keys,
-    before it is parsed: the parser recurses once per level, and a few hundred levels
-    end Python's stack."""
+def check_bounds(text: str, origin: Path | str | Msg) -> None:
+    """Refuse TOML nested deeper than ``MAX_NESTING``, with more than ``MAX_KEYS`` keys
+    or a number of more than ``MAX_DIGITS`` digits, before it is parsed: the parser
+    recurses once per level (a few hundred levels end Python's stack), and Python refuses
+    to read a whole number of thousands of digits (a ValueError, not a TOML error)."""
     depth = deepest = keys = 0
     for m in _TOML_TOKENS.finditer(text):
         c = m[0]
@@ -894,7 +895,7 @@ def check_bounds(text: str, origin: Path | str) -> None:
     _check_counts(deepest, keys, origin)
 
 
-def check_shape(data: Any, origin: Path | str) -> None:
+def check_shape(data: Any, origin: Path | str | Msg) -> None:
     """The same limits on parsed data (dotted keys, ``a.b.c = 1``, nest without brackets):
     nothing that reads a scenario has to walk more than ``MAX_NESTING`` levels."""
     deepest = keys = 0
@@ -912,7 +913,7 @@ def check_shape(data: Any, origin: Path | str) -> None:
     _check_counts(deepest, keys, origin)
 
 
-def _check_counts(deepest: int, keys: int, origin: Path | str) -> None:
+def _check_counts(deepest: int, keys: int, origin: Path | str | Msg) -> None:
     if deepest > MAX_NESTING:
         raise ScenarioError(Msg("cli.error.too_deep", path=origin, limit=MAX_NESTING),
                             kind="too_deep")  # fmt: skip
@@ -926,13 +927,12 @@ def upload_origin(filename: str) -> str:
     return cut(one_line(Path(str(filename).replace("\\", "/")).name)) or "upload.toml"
 
 
-def check_upload_size(size: int, filename: str, origin: str | None = None) -> None:
-    """Refuse a file larger than ``MAX_SCENARIO_BYTES`` (before it is read, if its size
-    is known), with the message ``scenario_from_bytes`` gives."""
+def check_size(size: int, origin: str) -> None:
+    """Refuse a scenario file (``origin`` in the message) larger than
+    ``MAX_SCENARIO_BYTES``: before it is read, where its size is known."""
     if size > MAX_SCENARIO_BYTES:
-        path = upload_origin(filename) if origin is None else origin
         raise ScenarioError(
-            Msg("cli.error.too_large", path=path, size=size, limit=MAX_SCENARIO_BYTES),
+            Msg("cli.error.too_large", path=origin, size=size, limit=MAX_SCENARIO_BYTES),
             kind="too_large",
         )
 
@@ -1070,7 +1070,7 @@ def parse_value(text: str, origin: str | Msg) -> Any:
     check_bounds(text, origin)
     try:
         value = tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, ValueError):  # not TOML: the text as it is
         return text
     check_shape(value, origin)  # an inline table's dotted keys nest without brackets
     return value

@@ -16,7 +16,7 @@ from ipyvuetify.extra import FileInput
 
 from dashboards import state
 from sim.i18n import Msg, t
-from sim.scenario import MAX_SCENARIO_BYTES, ScenarioError, check_upload_size, upload_origin
+from sim.scenario import MAX_SCENARIO_BYTES, ScenarioError, check_size, upload_origin
 
 
 def receive(info: dict, read: Callable[[int], bytes]) -> None:
@@ -24,7 +24,7 @@ def receive(info: dict, read: Callable[[int], bytes]) -> None:
     error is shown as the upload's message (see ``state.upload``)."""
     name = str(info.get("name", ""))
     try:
-        check_upload_size(int(info.get("size", 0)), name)
+        check_size(int(info.get("size", 0)), upload_origin(name))
         data = read(MAX_SCENARIO_BYTES + 1)
     except ScenarioError as exc:
         state.error.value = exc
