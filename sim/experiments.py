@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.i18n import DEFAULT_LANG, LocalizedError, Msg, t
-from sim.lifeline import bind_worker, own_temp_folder, stop_workers
+from sim.lifeline import bind_worker, own_temp_folder, sigterm_held, stop_workers
 from sim.memory import check_memory, cores, in_flight
 from sim.results import (
     MANIFEST,
@@ -261,7 +261,9 @@ def local_executor(workers: int | None) -> Executor:
             # Python counts the threads of native libraries too (numpy's BLAS, the
             # allocator of pyarrow), which wait idle and prepare for a fork themselves
             warnings.filterwarnings("ignore", ".*multi-threaded.*fork", DeprecationWarning)
-            pool.submit(os.getpid).result()
+            with sigterm_held():  # a copy takes SIGTERM only once it is a worker
+                first = pool.submit(os.getpid)
+            first.result()
     return pool
 
 

@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from multiprocessing import current_process, util
 
 from sim.results import owned_mkdtemp
@@ -85,9 +85,30 @@ def exit_with(pid: int) -> None:
 
 
 def bind_worker(owner: int) -> None:
-    """The initializer of the tool's pool workers: end with ``owner`` or the fork server."""
+    """The initializer of the tool's pool workers: end with ``owner`` or the fork server,
+    and at once on SIGTERM (``stop_workers``), without a word: a worker forked from the
+    command line inherits its handler, which turns SIGTERM into a KeyboardInterrupt and
+    would print a traceback from every worker stopped."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # held back while it was forked (sigterm_held)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     die_with_parent()
     exit_with(owner)
+
+
+@contextmanager
+def sigterm_held():
+    """Hold SIGTERM back from this thread, and from the processes it forks meanwhile, until
+    the block ends: a forked worker takes it only once ``bind_worker`` has put back the
+    default handler, and this process right after the block."""
+    if not hasattr(signal, "pthread_sigmask"):  # not POSIX: nothing forks there
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def own_temp_folder() -> None:
