@@ -10,10 +10,13 @@ session), and measures what each student waits for:
   students at the same time.
 
 It prints the median and maximum of both, how many students never got their charts,
-the console errors, and the CPU time the server used. Target (issue 14): every page
-within 15 s and a Step median within 2 s at 30 students on a busy 2-core machine.
+the console errors, and the CPU time the server used, and whether the server met the
+targets of issue 14: every page answered within 15 s, and a Step within 2 s (median)
+while the whole class steps, at 24 to 30 students on a busy 2-core machine. These limits
+were asserted by tests/test_classroom.py until a busy CI machine missed them (issue 20):
+a test checks that every student is served, this benchmark how fast.
 
-    uv run python benchmarks/load_classroom.py [--students 1,12,30] [--steps 5]
+    uv run python benchmarks/load_classroom.py [--students 1,12,24,30] [--steps 5]
 
 Chromium runs on the same machine as the server and costs CPU too, as a class's
 browsers do not; the figures are therefore on the pessimistic side.
@@ -34,6 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CHARTS = 7  # images on the simulation page (dashboards.charts.ALL_CHARTS)
+PAGE_TARGET = 15.0  # seconds: the server's answer to every student's page (issue 14)
+STEP_TARGET = 2.0  # seconds: the server's answer to a Step, median, the class stepping
 # milliseconds between looks at the page; Playwright's default looks at every animation
 # frame, which costs 30 pages more CPU than the pages themselves
 POLL = 100
@@ -62,6 +67,18 @@ class Figures:
     @staticmethod
     def cell(xs: list[float]) -> str:
         return f"{statistics.median(xs):.2f} / {max(xs):.2f}" if xs else "-"
+
+    def targets(self) -> str:
+        """Whether the server met the targets of issue 14 for this class."""
+        if not self.server_loads or not self.server_steps:
+            return "targets (issue 14): not measured (no page or no Step answered)"
+        page, step = max(self.server_loads), statistics.median(self.server_steps)
+        return (
+            f"targets (issue 14): every page {page:.1f} s "
+            f"({'met' if page <= PAGE_TARGET else 'MISSED'}, {PAGE_TARGET:g} s), "
+            f"Step median {step:.2f} s ({'met' if step <= STEP_TARGET else 'MISSED'}, "
+            f"{STEP_TARGET:g} s)"
+        )
 
     def line(self) -> str:
         return (
@@ -308,7 +325,7 @@ def main() -> None:
     from support import dashboard_server
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", default="1,12,30", help="class sizes, comma-separated")
+    parser.add_argument("--students", default="1,12,24,30", help="class sizes, comma-separated")
     parser.add_argument("--steps", type=int, default=5, help="Steps per student")
     parser.add_argument("--url", help="an already running dashboard instead of a new one")
     parser.add_argument("--server-pid", type=int, help="with --url: its process, for its CPU")
@@ -328,6 +345,7 @@ def main() -> None:
                 fig = asyncio.run(run_class(server.url, n, args.steps,
                                             server_pid=server.process.pid))  # fmt: skip
         print(fig.line(), flush=True)
+        print(f"    {fig.targets()}")
         kinds = sorted(fig.browser_kinds.items(), key=lambda kv: -kv[1])
         print("    browser CPU by process: " + ", ".join(f"{k} {v:.1f}" for k, v in kinds)
               + f"; {fig.browser_cpu_loading:.1f} of it in the first {fig.load_wall:.0f} s, "

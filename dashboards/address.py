@@ -19,7 +19,15 @@ from typing import Any
 from urllib.parse import parse_qsl, quote
 
 from sim.i18n import LANGS, Msg, t
-from sim.scenario import SECTIONS, Scenario, ScenarioError, parse_set, toml_value
+from sim.scenario import (
+    SECTIONS,
+    Scenario,
+    ScenarioError,
+    library_names,
+    parse_set,
+    toml_value,
+    unknown_scenario,
+)
 
 TABS = ("simulation", "me", "compare", "lessons", "about")  # in the order of state.TAB_*
 OWN = ("scenario", "name", "seed", "tab", "lang", "present")
@@ -135,8 +143,9 @@ def join(pairs: Iterable[tuple[str, str]]) -> str:
 def decode(search: str | None) -> tuple[Setup, list[tuple[str, str]]]:
     """The setup an address holds, and the parameters that are not ours (kept as they are).
 
-    Nothing is validated here but the form: a parameter's value is checked when the setup
-    is applied, as ``--set`` checks it.
+    Nothing is validated here but the form and the scenario's name, which must be one of
+    the library (a path is an unknown name): a parameter's value is checked when the
+    setup is applied, as ``--set`` checks it.
     """
     text = (search or "").lstrip("?")
     errors: list[ScenarioError] = []
@@ -151,13 +160,18 @@ def decode(search: str | None) -> tuple[Setup, list[tuple[str, str]]]:
             own[key] = value
         elif "." in key and key.partition(".")[0] in SECTIONS:
             try:
-                overrides.update(parse_set([f"{key}={value}"]))
+                overrides.update(parse_set([f"{key}={value}"], origin=Msg("share.origin")))
             except ScenarioError as exc:
                 errors.append(exc)
         else:
             others.append((key, value))
+    scenario = own.get("scenario") or None
+    if scenario is not None and scenario not in library_names():
+        # a path or any other text: the answer of an unknown name, and no file looked at
+        errors.append(unknown_scenario(scenario))
+        scenario = None
     setup = Setup(
-        scenario=own.get("scenario") or None,
+        scenario=scenario,
         overrides=overrides,
         seed=own.get("seed"),
         tab=own.get("tab") if own.get("tab") in TABS else TABS[0],

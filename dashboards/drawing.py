@@ -22,6 +22,7 @@ from collections.abc import Callable, Hashable
 
 from dashboards.charts import ALL_CHARTS, DPI, LiveChart
 from dashboards.view import View, run_of, snapshot
+from sim.lifeline import before_threads_end
 from sim.model import NetworkMarketingModel
 
 MIB = 2**20
@@ -125,7 +126,50 @@ def chart_png(name: str, view: View, lang: str, dpi: int = DPI) -> bytes:
 
 def warm_up(view: View, langs: tuple[str, ...]) -> None:
     """Draw every chart of ``view`` (the first page every new session shows) now, so that
-    no session waits for them."""
+    no session waits for them; stop early when the server ends."""
     for lang in langs:
         for name in ALL_CHARTS:
+            if ENDING.is_set():
+                return
             chart_png(name, view, lang)
+
+
+# ---- threads that draw, and the server's end -------------------------------------------------
+
+ENDING = threading.Event()  # the server is ending: a thread that draws stops after its frame
+ENDING_WAIT = 10.0  # seconds the end waits for each such thread
+_drawing: set[threading.Thread] = set()
+_drawing_lock = threading.Lock()
+
+
+def start_drawing(target: Callable[..., None], *args, name: str) -> threading.Thread:
+    """Start a thread that draws (charts, or a page that shows them) and that the server's
+    end waits for: a thread still inside matplotlib or Pillow while Python tears down their
+    modules crashes the process (a segmentation fault on Ctrl-C within a second of the
+    start, while ``warm_up`` drew; issue 20). Its loop stops once ``ENDING`` is set."""
+    thread = threading.Thread(target=_forgotten_after, args=(target, *args), name=name,
+                              daemon=True)  # fmt: skip
+    with _drawing_lock:
+        _drawing.add(thread)
+    thread.start()
+    return thread
+
+
+def _forgotten_after(target: Callable[..., None], *args) -> None:
+    try:
+        target(*args)
+    finally:
+        with _drawing_lock:
+            _drawing.discard(threading.current_thread())
+
+
+def _end_drawing() -> None:
+    ENDING.set()
+    with _drawing_lock:
+        threads = list(_drawing)
+    for thread in threads:
+        if thread is not threading.current_thread():
+            thread.join(timeout=ENDING_WAIT)
+
+
+before_threads_end(_end_drawing)

@@ -21,10 +21,14 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
+from urllib.parse import parse_qsl
 
 import solara
 
+from dashboards import drawing
+from dashboards.address import MAX_QUERY
 from dashboards.view import View
+from sim.scenario import cut
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: a code read off a projector
 CODE_LENGTH = 4
@@ -108,10 +112,17 @@ def close_room(room: Room) -> None:
     room.close()
 
 
+def shown_code(text: str) -> str:
+    """A code asked for, as a message repeats it: decoded, on one line, cut short."""
+    return cut(normal_code(text))
+
+
 def code_in_address(search: str | None) -> str | None:
-    """The room code of an address's query (``follow=ABCD``), if it names one."""
-    for part in (search or "").split("&"):
-        key, _, value = part.partition("=")
+    """The room code of an address's query (``follow=ABCD``, decoded), if it names one."""
+    text = (search or "").lstrip("?")
+    if len(text) > MAX_QUERY:
+        return None  # not read at all (address.decode says so)
+    for key, value in parse_qsl(text, keep_blank_values=True):
         if key == "follow" and value:
             return normal_code(value)
     return None
@@ -172,7 +183,7 @@ def follow(code: str) -> None:
 
     room = find(code)
     if room is None or not room.open:
-        missing.value = normal_code(code)
+        missing.value = shown_code(code)
         return
     if hosting.value is not None:
         stop_sharing()
@@ -182,8 +193,7 @@ def follow(code: str) -> None:
     follower = _follower.value + 1
     _follower.value = follower
     following.value = room
-    threading.Thread(target=follow_loop, args=(room, follower), name=FOLLOW_THREAD,
-                     daemon=True).start()  # fmt: skip
+    drawing.start_drawing(follow_loop, room, follower, name=FOLLOW_THREAD)
 
 
 def leave() -> None:
@@ -211,9 +221,11 @@ def follow_loop(room: Room, follower: int, session_alive: Callable[[], bool] | N
     try:
         seen, ready_at = -1, 0.0
         while following.value is room and _follower.value == follower and alive():
+            if drawing.ENDING.is_set():  # the server ends
+                break
             wait = ready_at - time.monotonic()
             if wait > 0:
-                time.sleep(min(wait, 1.0))
+                drawing.ENDING.wait(min(wait, 1.0))
                 continue
             frame, view = room.next_frame(seen, timeout=1.0)
             if not room.open:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import warnings
 
 # the prefixes of Solara's files that do not change while the server runs
 STATIC = ("/_solara/cdn/", "/static/", "/jupyter/nbextensions/")
@@ -80,12 +81,27 @@ class StaticCache:
             self.size += size
 
 
+def quiet() -> None:
+    """Silence Solara's warning that a page reached by an address other than ``localhost``
+    (``127.0.0.1``, or the server's address in a classroom) gets its session cookie with
+    SameSite=Lax instead of None: the right cookie for a page that no other site embeds
+    in a frame, and 14 lines on the console at every start."""
+    warnings.filterwarnings(
+        "ignore",
+        message="Cookies with samesite=none require https",
+        category=UserWarning,
+        module="solara.server.starlette",
+    )
+
+
 def install() -> None:
     """Put ``StaticCache`` in front of the running Solara server (it builds its middleware
-    again for the next request). Outside the server, as in the tests, nothing happens."""
+    again for the next request), and ``quiet`` its warnings. Outside the server, as in the
+    tests, nothing happens."""
     server = sys.modules.get("solara.server.starlette")
     if server is None:
         return
+    quiet()
     app = server.app
     if any(m.cls is StaticCache for m in app.user_middleware):
         return

@@ -9,6 +9,7 @@ the message next to the controls.
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import os
 import threading
@@ -26,13 +27,15 @@ from sim.scenario import (
     SCENARIO_DIR,
     Scenario,
     ScenarioError,
+    library_path,
     list_scenarios,
     load_scenario,
-    resolve_path,
     scenario_from_bytes,
+    upload_origin,
 )
 
 DEFAULT_SCENARIO = "baseline"
+log = logging.getLogger("networker-sim.dashboard")
 SEED_MAX = 2**32 - 1
 SETTINGS_ORIGIN = "settings"  # where the controls' values come from, in messages
 POPULATION_CHOICES = (1_000, 3_000, 10_000, 30_000, 100_000, 300_000)
@@ -158,8 +161,13 @@ def _scenario_names(_changed: int) -> list[str]:
 
 def library(name: str) -> Scenario:
     """A scenario of scenarios/ by name, read again only when its file changes (the page
-    compares the running model with it at every redraw)."""
-    path = resolve_path(name)
+    compares the running model with it at every redraw). Only a name of the library: a
+    path, from an address say, is an unknown name, and no file is looked at for it.
+
+    Raises:
+        ScenarioError: ``name`` names no scenario of the library.
+    """
+    path = library_path(name)
     return _library(str(path), path.stat().st_mtime_ns)
 
 
@@ -193,7 +201,7 @@ def first_view() -> View:
 FIRST_VIEW = first_view()
 view = solara.reactive(FIRST_VIEW)  # what the charts show: a run's View at one week
 # the first page's charts are drawn while the server starts, not by its first visitors
-threading.Thread(target=drawing.warm_up, args=(FIRST_VIEW, LANGS), daemon=True).start()
+drawing.start_drawing(drawing.warm_up, FIRST_VIEW, LANGS, name="networker-sim warm-up")
 
 
 def running_model() -> NetworkMarketingModel | None:
@@ -252,15 +260,21 @@ def start_from(name: str, changed: dict, seed: str, upload: str | None = None) -
 
 def upload(data: bytes, filename: str) -> None:
     """An uploaded scenario file into the controls (validated exactly like a file given
-    to the command line); on an error its message is shown and nothing changes."""
+    to the command line); on an error its message is shown and nothing changes. Every
+    error ends here: the upload runs in a thread of its own, where an escaped exception
+    would leave the page as it was, with an older message on it."""
     try:
         scenario = scenario_from_bytes(data, filename)
+        base = address.closest(scenario, [library(name) for name in scenario_names()])
+        start_from(base.name, address.changes(base, scenario), str(scenario.simulation.seed),
+                   address.safe_name(scenario.name))  # fmt: skip
     except ScenarioError as exc:
         error.value = exc
-        return
-    base = address.closest(scenario, [library(name) for name in scenario_names()])
-    start_from(base.name, address.changes(base, scenario), str(scenario.simulation.seed),
-               address.safe_name(scenario.name))  # fmt: skip
+    except Exception as exc:  # a bug, or memory: still the upload's own message
+        log.warning("upload %r failed: %r", upload_origin(filename), exc)
+        error.value = ScenarioError(
+            Msg("upload.failed", name=upload_origin(filename), detail=type(exc).__name__)
+        )
 
 
 # ---- the address -------------------------------------------------------------------------
@@ -300,14 +314,8 @@ def open_address(search: str | None) -> None:
         lang.value = setup.lang
     tab.value = address.TABS.index(setup.tab)
     presentation.value = setup.present
-    problems = list(setup.errors)
+    problems = list(setup.errors)  # a name not of the library among them (address.decode)
     name = setup.scenario or DEFAULT_SCENARIO
-    if name not in scenario_names():
-        try:
-            load_scenario(name)  # its message names the scenarios there are
-        except ScenarioError as exc:
-            problems.append(exc)
-        name = DEFAULT_SCENARIO
     seed = setup.seed if setup.seed is not None else str(library(name).simulation.seed)
     try:
         start_from(name, setup.overrides, seed, setup.name)
@@ -426,7 +434,7 @@ def play() -> None:
     player = _player.value + 1
     _player.value = player
     playing.value = True
-    threading.Thread(target=play_loop, args=(player,), name=PLAY_THREAD, daemon=True).start()
+    drawing.start_drawing(play_loop, player, name=PLAY_THREAD)
 
 
 PLAY_THREAD = "networker-sim play loop"
@@ -435,7 +443,7 @@ PLAY_THREAD = "networker-sim play loop"
 def play_loop(player: int) -> None:
     """While playing: step the weeks of one frame, publish, wait for the frame's time."""
     cost = 0.0  # seconds a frame takes, smoothed over the last few
-    while playing.value and _player.value == player:
+    while playing.value and _player.value == player and not drawing.ENDING.is_set():
         if not page_connected():  # the tab was closed: nobody watches
             playing.value = False
             break
@@ -455,8 +463,8 @@ def play_loop(player: int) -> None:
         cost = took if cost == 0 else 0.7 * cost + 0.3 * took
         pace = max(speed.value, 0.1)
         frame_weeks.value = weeks_per_frame(pace, cost)
-        time.sleep(max(0.02, weeks / pace - took))
-    if model.value is not None and _player.value == player:
+        drawing.ENDING.wait(max(0.02, weeks / pace - took))
+    if model.value is not None and _player.value == player and not drawing.ENDING.is_set():
         publish(model.value)
 
 

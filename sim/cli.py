@@ -11,6 +11,7 @@ $NETWORKER_SIM_LANG): tables, errors and help come from the catalogs
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import math
 import os
@@ -19,6 +20,7 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ from sim.i18n import (
     NO_VALUE,
     LocalizedError,
     Msg,
+    count,
     fmt_eur,
     fmt_int,
     fmt_num,
@@ -39,6 +42,7 @@ from sim.i18n import (
     t,
 )
 from sim.scenario import (
+    Scenario,
     Unit,
     list_scenarios,
     load_scenario,
@@ -148,6 +152,21 @@ def use_argparse_language(lang: str) -> None:
 # ---- the parser --------------------------------------------------------------------------
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, with a suggestion after a mistyped choice (a command, a method)."""
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        try:
+            super()._check_value(action, value)
+        except argparse.ArgumentError as exc:
+            names = [str(choice) for choice in action.choices or ()]
+            close = difflib.get_close_matches(str(value).lower(), names, n=1)
+            if not close:
+                raise
+            hint = t("cli.error.did_you_mean", _argparse_lang, name=close[0])
+            raise argparse.ArgumentError(action, f"{exc.message}{hint}") from None
+
+
 def _help(lang: str, key: str, **values: Any) -> str:
     """A help text; argparse formats it again, so a percent sign is written %% there."""
     return t(f"cli.help.{key}", lang, **values)
@@ -162,9 +181,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     """The command line with its help texts in ``lang``."""
     use_argparse_language(lang)
     h, meta = partial(_help, lang), partial(_meta, lang)
-    parser = argparse.ArgumentParser(
-        prog="networker-sim", description=h("description").replace("%%", "%")
-    )
+    parser = Parser(prog="networker-sim", description=h("description").replace("%%", "%"))
     add_lang_arg(parser, lang, default=lang)
     # the placeholder names the command in error messages ("arguments are required: ...")
     sub = parser.add_subparsers(dest="command", required=True, metavar=meta("command"))
@@ -229,6 +246,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     rep.add_argument("--overwrite", action="store_true", help=h("report_overwrite"))
     rep.add_argument("--runs", type=int, default=10, metavar="N", help=h("report_runs"))
     rep.add_argument("--workers", type=int, metavar="N", help=h("workers"))
+    rep.add_argument("--yes", action="store_true", help=h("yes"))
     les = command("lessons")
     les.add_argument("--write", action="store_true", help=h("lessons_write"))
     les.add_argument("--runs", type=int, metavar="N", help=h("lessons_runs"))
@@ -301,6 +319,7 @@ def add_me_parser(me: argparse.ArgumentParser, lang: str) -> None:
         "--set", action="append", default=[], metavar=meta("set"), dest="overrides", help=h("set")
     )
     me.add_argument("--workers", type=int, metavar="N", help=h("workers"))
+    me.add_argument("--yes", action="store_true", help=h("yes"))
     me.add_argument("--json", action="store_true", help=h("json"))
     me.set_defaults(weeks=None)
 
@@ -328,6 +347,7 @@ def add_experiment_args(p: argparse.ArgumentParser, lang: str, runs_default: int
     p.add_argument("--dask", metavar=meta("address"), help=h("dask"))
     p.add_argument("--out", type=Path, metavar=meta("folder"), help=h("out"))
     p.add_argument("--overwrite", action="store_true", help=h("overwrite"))
+    p.add_argument("--yes", action="store_true", help=h("yes"))
     p.add_argument("--json", action="store_true", help=h("json"))
     p.add_argument(
         "--progress",
@@ -492,14 +512,99 @@ def risk_reason(part: dict[str, Any], lang: str = DEFAULT_LANG) -> str:
 
 @contextmanager
 def executor_for(args: argparse.Namespace):
-    """The executor of an experiment command: Dask if asked, else None (a local pool)."""
+    """The executor of an experiment command: Dask if asked, else None (a local pool);
+    ``--workers`` capped at what it runs at once (``cap_workers``)."""
     from sim.experiments import dask_executor
 
     if args.dask:
         with dask_executor(args.dask) as executor:
+            cap_workers(args, executor)
             yield executor
     else:
+        cap_workers(args)
         yield None
+
+
+def cap_workers(args: argparse.Namespace, executor=None) -> None:
+    """``--workers`` at most the cores of this computer (or the threads of the Dask
+    cluster behind ``executor``), with a note when it asked for more: more workers than
+    cores only wait for a core, and each costs a process."""
+    from sim.experiments import usable_workers
+
+    asked = getattr(args, "workers", None)
+    if asked is None or asked < 1:
+        return  # the default, or refused with its own message
+    used = usable_workers(asked, executor)
+    if used < asked:
+        where = "cores" if executor is None else "cluster"
+        print(t(f"cli.note.workers_{where}", args.lang, asked=asked, used=used), file=sys.stderr)
+        args.workers = used
+
+
+def check_workload(
+    args: argparse.Namespace,
+    scenarios: list[Scenario],
+    runs: int,
+    executor=None,
+    futures: int = 0,
+    shared_history: bool = False,
+) -> None:
+    """A large job (``sim.workload``: hours, or gigabytes) says its estimate up front and
+    starts only when confirmed at a terminal, or with ``--yes``; without a terminal to ask
+    at (a script, a pipe) it is refused, in one message that holds the estimate. A job
+    that cannot fit in memory is refused even with ``--yes``.
+
+    Raises:
+        UsageError: the job is large and not confirmed, or too large for the memory.
+        ScenarioError: the runs in flight do not fit (``sim.memory.check_memory``).
+    """
+    from sim.experiments import capacity
+    from sim.memory import Size, check_memory, rooms
+    from sim.workload import estimate
+
+    if runs < 1 or not scenarios:
+        return  # refused with its own message
+    at_once = args.workers or (capacity(executor) if executor is not None else None)
+    est = estimate(scenarios, runs, at_once, futures=futures, shared_history=shared_history)
+    if not est.large:
+        return
+    if executor is None:  # the runs at once first: the message that says what to lower
+        check_memory(scenarios, est.workers)
+    job = Msg("cli.job", runs=Msg(f"count.runs_{'one' if est.runs == 1 else 'many'}",
+              n=est.runs), workers=est.workers, time=Duration(est.seconds),
+              memory=Size(est.memory))  # fmt: skip
+    shared = [room for room in rooms() if not room.per_process]  # the machine's, a cgroup's
+    if shared and est.memory > min(room.bytes for room in shared):
+        room = min(shared, key=lambda r: r.bytes)  # no --yes makes it fit
+        raise UsageError(Msg("cli.error.job_memory", job=job, available=Size(room.bytes),
+                             source=Msg(f"cli.error.{room.source}")))  # fmt: skip
+    if args.yes:
+        print(t("cli.note.large_job", args.lang, job=job.render(args.lang)), file=sys.stderr)
+        return
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        raise UsageError(Msg("cli.error.large_job", job=job))
+    print(t("cli.note.large_job", args.lang, job=job.render(args.lang)), file=sys.stderr)
+    print(t("cli.note.confirm", args.lang), end="", file=sys.stderr, flush=True)
+    answer = sys.stdin.readline().strip().lower()
+    if answer not in t("cli.note.yes_answers", args.lang).split(","):
+        raise UsageError(Msg("cli.error.declined"))
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A time span in a message: '40 s', '25 min', '3.5 h', '12.3 days' (German: 3,5 Std.)."""
+
+    seconds: float
+
+    def render(self, lang: str = DEFAULT_LANG) -> str:
+        s = self.seconds
+        if s < 90:
+            return t("cli.duration.seconds", lang, n=fmt_int(max(1, s), lang))
+        if s < 90 * 60:
+            return t("cli.duration.minutes", lang, n=fmt_int(s / 60, lang))
+        if s < 36 * 3600:
+            return t("cli.duration.hours", lang, n=fmt_num(s / 3600, lang))
+        return t("cli.duration.days", lang, n=fmt_num(s / 86400, lang))
 
 
 def experiment_kw(args: argparse.Namespace, executor) -> dict[str, Any]:
@@ -597,6 +702,7 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
 
     scenario = resolve(args)
     with executor_for(args) as executor:
+        check_workload(args, [scenario], args.runs, executor)
         exp = run_experiment(scenario, args.runs, **experiment_kw(args, executor))
     table = describe(exp.outcomes)
     if args.json:
@@ -617,7 +723,7 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
             "cli.montecarlo.title",
             args.lang,
             scenario=scenario.name,
-            n=fmt_int(len(exp.outcomes), args.lang),
+            n=count("replicates", len(exp.outcomes), args.lang),
             seed=exp.master_seed,
         )
         print(format_describe(table, title, args.lang))
@@ -633,6 +739,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     a, b = (resolve(args, name) for name in args.scenario)
     exps = []
     with executor_for(args) as executor:
+        check_workload(args, [a, b], args.runs, executor)
         for i, sc in enumerate((a, b)):
             kw = experiment_kw(args, executor)
             if args.out:
@@ -671,7 +778,7 @@ def format_compare(table, a: str, b: str, runs: int, lang: str = DEFAULT_LANG) -
     head = [t(f"cli.compare.{k}", lang) for k in ("mean_a", "mean_b", "beyond")]
     head.insert(2, t("ui.difference", lang))
     lines = [
-        t("cli.compare.title", lang, a=a, b=b, runs=fmt_int(runs, lang)),
+        t("cli.compare.title", lang, a=a, b=b, runs=count("replicates", runs, lang)),
         f"{t('ui.outcome', lang):<{width}} {head[0]:>11} {head[1]:>11} {head[2]:>11}  {head[3]}",
     ]
     for name, r in zip(names, table.itertuples(), strict=True):
@@ -701,7 +808,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     scenario = resolve(args)
     points = grid(parse_vary(args.vary))
+    # each point as it runs (its values checked now, before anything starts)
+    origin = Msg("cli.error.origin_point")
+    at_points = [scenario.with_overrides(point, origin=origin) for point in points]
     with executor_for(args) as executor:
+        check_workload(args, at_points, args.runs, executor)
         exp = run_experiment(scenario, args.runs, points, **experiment_kw(args, executor))
     per_point = []
     for i, point in enumerate(points):
@@ -729,7 +840,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         widths = [max(24, len(label)) for label in labels]
         header = "  ".join(f"{k.split('.')[-1]:>14}" for k in keys)
         header += "".join(f"  {label:>{w}}" for label, w in zip(labels, widths, strict=True))
-        title = t("cli.sweep.title", lang, scenario=scenario.name, runs=fmt_int(args.runs, lang))
+        runs = count("replicates", args.runs, lang)
+        title = t("cli.sweep.title", lang, scenario=scenario.name, runs=runs)
         lines = [title, header]
         for point, table in per_point:
             row = "  ".join(f"{render(point[k], lang):>14}" for k in keys)
@@ -751,11 +863,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from sim.sensitivity import parse_params, sensitivity
+    from sim.sensitivity import check_design, costliest, parse_params, point_count, sensitivity
 
     scenario = resolve(args)
     bounds = parse_params(args.params, scenario)
+    check_design(args.method, args.trajectories, args.samples)
+    points = point_count(args.method, len(bounds), args.trajectories, args.samples)
     with executor_for(args) as executor:
+        check_workload(args, [costliest(scenario, bounds)] * points, args.runs, executor)
         res = sensitivity(
             scenario,
             bounds,
@@ -832,7 +947,7 @@ def format_sensitivity(idx, scenario: str, method: str, points: int, runs: int, 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from sim.results import check_writable
-    from sim.validation import MIN_RUNS, TAYLOR_LOSS_SHARE, run_validation
+    from sim.validation import MIN_RUNS, TAYLOR_LOSS_SHARE, VALIDATION_POINTS, run_validation
 
     if args.runs < MIN_RUNS:
         raise UsageError(Msg("cli.error.validate_runs", runs=str(args.runs), min=MIN_RUNS))
@@ -841,6 +956,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     scenario = resolve(args)
     critical = resolve(args, args.critical) if args.critical else None
     with executor_for(args) as executor:
+        # the scenario at the points of the targets, and the critical one
+        at_points = [scenario.with_overrides(p, origin="validate") for p in VALIDATION_POINTS]
+        check_workload(args, at_points + ([critical] if critical else []), args.runs, executor)
         kw = experiment_kw(args, executor)  # its out and overwrite: the validation's own
         v = run_validation(scenario, args.runs, critical=critical,
                            write_readme=args.write_readme, master_seed=args.seed, **kw)  # fmt: skip
@@ -997,7 +1115,13 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
 
 def cmd_me(args: argparse.Namespace) -> int:
-    from sim.profile import Profile, ProfileError, check_profile
+    from sim.profile import (
+        FOCAL_PER_REPLICATE,
+        Profile,
+        ProfileError,
+        check_profile,
+        months_to_weeks,
+    )
 
     scenario = resolve(args)
     profile = Profile(
@@ -1013,6 +1137,12 @@ def cmd_me(args: argparse.Namespace) -> int:
         check_profile(profile, scenario, args.futures)
     except ProfileError as exc:
         raise UsageError(exc.message(args.lang)) from None
+    cap_workers(args)
+    # each run goes on to the join week and as far ahead as asked (sim.me.run_replicate)
+    weeks = profile.join_week + months_to_weeks(profile.months)
+    one_run = scenario.with_overrides({"simulation.weeks": weeks}, origin="me")
+    runs = math.ceil(args.futures / FOCAL_PER_REPLICATE)
+    check_workload(args, [one_run], runs, futures=args.futures, shared_history=True)
     from sim.me import format_outlook, what_would_happen
 
     outlook = what_would_happen(
@@ -1037,6 +1167,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.runs < 1:
         raise UsageError(Msg("cli.error.runs", value=str(args.runs)))
     check_report_path(out, args.overwrite, fmt)
+    cap_workers(args)
+    check_workload(args, [scenario], args.runs)
     from sim.report import build_report  # the input is good: now load the model and charts
 
     try:
@@ -1045,7 +1177,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(t("cli.error.prefix", args.lang, message=exc), file=sys.stderr)
         return 1
     write_report(out, data, overwrite=args.overwrite)
-    print(t("cli.report.written", args.lang, path=out, runs=args.runs))
+    print(t("cli.report.written", args.lang, path=out, runs=count("runs", args.runs, args.lang)))
     return 0
 
 
@@ -1073,6 +1205,7 @@ def cmd_lessons(args: argparse.Namespace) -> int:
         )
     if not args.write:
         return 0
+    cap_workers(args)
     numbers = measure_all(runs, seed, workers=args.workers, progress=sys.stderr.isatty())
     write_lessons(numbers, LESSONS_DIR, runs, seed)
     folder = shown_path(LESSONS_DIR)

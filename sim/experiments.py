@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.i18n import DEFAULT_LANG, LocalizedError, Msg, t
-from sim.lifeline import bind_worker, own_temp_folder, stop_workers
-from sim.memory import check_memory, in_flight
+from sim.lifeline import bind_worker, own_temp_folder, sigterm_held, stop_workers
+from sim.memory import check_memory, cores, in_flight
 from sim.results import (
     MANIFEST,
     PARTS,
@@ -52,7 +52,7 @@ from sim.results import (
     versions,
     write_atomic,
 )
-from sim.scenario import Scenario, ScenarioError, cut
+from sim.scenario import Scenario, ScenarioError, cut, parse_value, shown
 
 # numpy, pandas and the model are imported by the functions that compute, so that the
 # command line checks its input with this module before loading anything heavy
@@ -216,7 +216,17 @@ class InlineExecutor(Executor):
 
 
 def default_workers() -> int:
-    return os.cpu_count() or 1
+    """The workers of a local pool: one per core (more would only wait for a core)."""
+    return cores()
+
+
+def usable_workers(workers: int | None, executor: Executor | None = None) -> int:
+    """How many workers make sense: ``workers`` (default: all), at most the cores of this
+    computer, or the threads of the cluster behind ``executor``. A pool of a thousand
+    processes on two cores runs no faster than one of two, and forking it takes minutes
+    and gigabytes."""
+    most = capacity(executor) if executor is not None else default_workers()
+    return most if workers is None else max(1, min(workers, most))
 
 
 def capacity(executor: Executor) -> int:
@@ -232,7 +242,7 @@ def local_executor(workers: int | None) -> Executor:
     """A process pool of ``workers`` (default: the number of cores); inline for one."""
     if workers is not None and workers < 1:
         raise ExperimentError(Msg("cli.error.workers", value=str(workers)))
-    workers = workers or default_workers()
+    workers = usable_workers(workers)
     if workers == 1:
         return InlineExecutor()
     own_temp_folder()
@@ -259,7 +269,9 @@ def local_executor(workers: int | None) -> Executor:
             # Python counts the threads of native libraries too (numpy's BLAS, the
             # allocator of pyarrow), which wait idle and prepare for a fork themselves
             warnings.filterwarnings("ignore", ".*multi-threaded.*fork", DeprecationWarning)
-            pool.submit(os.getpid).result()
+            with sigterm_held():  # a copy takes SIGTERM only once it is a worker
+                first = pool.submit(os.getpid)
+            first.result()
     return pool
 
 
@@ -493,7 +505,7 @@ def schedule[T, R](
     if own_executor:
         executor = local_executor(workers if len(tasks) > 1 else 1)
     try:
-        n_workers = workers or capacity(executor)
+        n_workers = usable_workers(workers, executor)
         size = batch_size or max(1, min(max_batch, math.ceil(len(tasks) / (4 * n_workers))))
         batches = (list(tasks[i : i + size]) for i in range(0, len(tasks), size))
         pending = {executor.submit(work, b) for b in itertools.islice(batches, 2 * n_workers)}
@@ -767,20 +779,14 @@ def compare(a: pd.DataFrame, b: pd.DataFrame, columns: Sequence[str] = OUTCOMES)
 
 def parse_vary(items: Sequence[str]) -> dict[str, list[Any]]:
     """``key=v1,v2,...`` (repeatable) into {key: [values]}; values read as TOML numbers."""
-    import tomllib
-
     vary: dict[str, list[Any]] = {}
     for item in items:
         key, sep, text = item.partition("=")
         if not sep or not text.strip():
-            raise ScenarioError(Msg("cli.error.vary_syntax", item=repr(item)))
-        values = []
-        for v in text.split(","):
-            try:
-                values.append(tomllib.loads(f"v = {v.strip()}")["v"])
-            except tomllib.TOMLDecodeError:
-                values.append(v.strip())
+            raise ScenarioError(Msg("cli.error.vary_syntax", item=shown(item)))
         key = key.strip()
+        origin = Msg("cli.error.origin_key", origin="--vary", key=cut(key))
+        values = [parse_value(v.strip(), origin) for v in text.split(",")]
         if key in vary:  # one of the two lists would be dropped without a word
             raise ScenarioError(Msg("cli.error.vary_twice", key=cut(key)), key=key)
         vary[key] = values

@@ -59,6 +59,13 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **values) -> str:
     return catalog(lang)[key].format(**values)
 
 
+def count(noun: str, n: float, lang: str = DEFAULT_LANG, /) -> str:
+    """A number with its noun, one or many: ``count("months", 1)`` is "1 month", and
+    ``count("runs", 1200, "de")`` "1.200 Läufe" (the catalog's ``count.<noun>_one`` and
+    ``count.<noun>_many``; English and German need no other forms)."""
+    return t(f"count.{noun}_{'one' if n == 1 else 'many'}", lang, n=fmt_int(n, lang))
+
+
 def has(key: str, lang: str = DEFAULT_LANG) -> bool:
     return key in catalog(lang)
 

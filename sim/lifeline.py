@@ -21,8 +21,9 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from multiprocessing import current_process, util
 
 from sim.results import owned_mkdtemp
@@ -61,7 +62,12 @@ def _wait_for_end(pid: int) -> None:
             except OSError:  # EPERM: it runs, as someone else
                 pass
             time.sleep(1.0)
-    select.select([fd], [], [])
+    # poll, not select: select takes no descriptor above 1023, and a worker forked from a
+    # process with many open files (a large pool's pipes) gets such a number
+    waiting = select.poll()
+    waiting.register(fd, select.POLLIN)
+    while not waiting.poll():
+        pass
 
 
 def exit_with(pid: int) -> None:
@@ -79,9 +85,30 @@ def exit_with(pid: int) -> None:
 
 
 def bind_worker(owner: int) -> None:
-    """The initializer of the tool's pool workers: end with ``owner`` or the fork server."""
+    """The initializer of the tool's pool workers: end with ``owner`` or the fork server,
+    and at once on SIGTERM (``stop_workers``), without a word: a worker forked from the
+    command line inherits its handler, which turns SIGTERM into a KeyboardInterrupt and
+    would print a traceback from every worker stopped."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # held back while it was forked (sigterm_held)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     die_with_parent()
     exit_with(owner)
+
+
+@contextmanager
+def sigterm_held():
+    """Hold SIGTERM back from this thread, and from the processes it forks meanwhile, until
+    the block ends: a forked worker takes it only once ``bind_worker`` has put back the
+    default handler, and this process right after the block."""
+    if not hasattr(signal, "pthread_sigmask"):  # not POSIX: nothing forks there
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def own_temp_folder() -> None:
@@ -130,13 +157,23 @@ def stop_at_exit(executor: Executor) -> None:
         stop_workers(executor)
         executor.shutdown(wait=False, cancel_futures=True)
 
-    # Python waits for the pools in threading's exit hooks, which run before atexit's and
-    # the last registered first: this one comes after concurrent.futures registered its own
+    # Python waits for the pools in threading's exit hooks, the last registered first:
+    # this one comes after concurrent.futures registered its own
+    before_threads_end(stop)
+
+
+def before_threads_end(hook: Callable[[], None]) -> None:
+    """Call ``hook`` as this process begins to exit, before Python waits for its threads
+    and long before it tears its modules down (a daemon thread still inside a C library
+    then crashes the process).
+
+    threading's exit hooks run first, the last registered first; ``atexit``'s later.
+    """
     register = getattr(threading, "_register_atexit", None)
     if register is None:  # another Python: after the wait, but still before the end
-        atexit.register(stop)
+        atexit.register(hook)
         return
     try:
-        register(stop)
+        register(hook)
     except RuntimeError:  # the process is exiting already
-        stop()
+        hook()

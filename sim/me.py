@@ -29,19 +29,24 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments import replicate_seeds, schedule
-from sim.i18n import DEFAULT_LANG, LANGS, NO_VALUE, fmt_eur, fmt_int, fmt_num, fmt_pct, t
+from sim.i18n import DEFAULT_LANG, LANGS, NO_VALUE, count, fmt_eur, fmt_int, fmt_num, fmt_pct, t
 from sim.memory import check_memory, in_flight
 from sim.metrics import BREAK_EVEN_EUR, PROFIT, outcome, percentiles
 from sim.model import NetworkMarketingModel, Start, establish
 from sim.networker import ExitReason, Networker, Traits, draw_traits
 from sim.population import PROSPECT
-from sim.profile import DEFAULT_FUTURES, Profile, check_profile, months_to_weeks
+from sim.profile import (
+    DEFAULT_FUTURES,
+    FOCAL_PER_REPLICATE,
+    Profile,
+    check_profile,
+    months_to_weeks,
+)
 from sim.scenario import Scenario
 
 HORIZON_MONTHS = (3, 6, 12, 24)
 PROMISE_MONTHS = 2  # S6: "a lot of money within one or two months"
 SKILL = {"none": 1.0, "some": 1.2}  # "experienced" takes the scenario's skill factor
-FOCAL_PER_REPLICATE = 5
 Z95 = 1.959963984540054
 REASONS = (ExitReason.DISCOURAGED, ExitReason.FINANCIAL, ExitReason.LIFE, ExitReason.NO_MARKET)
 
@@ -460,7 +465,7 @@ def plain_summary(outlook: Outlook, lang: str = DEFAULT_LANG) -> str:
         "me.summary",
         lang,
         week=fmt_int(outlook.profile.join_week, lang),
-        months=months,
+        months=count("after_months", months, lang),
         active=_people(h["active"]),
         profit=_people(h["profit"]),
         median=fmt_eur(h["net"]["p50"], lang),
@@ -514,8 +519,8 @@ def format_outlook(outlook: Outlook, lang: str = DEFAULT_LANG) -> str:
         t(
             "me.futures",
             lang,
-            futures=fmt_int(outlook.futures, lang),
-            replicates=fmt_int(outlook.replicates, lang),
+            futures=count("futures", outlook.futures, lang),
+            replicates=count("runs", outlook.replicates, lang),
             per=outlook.focal_per_replicate,
             seed=outlook.master_seed,
         ),
@@ -540,7 +545,7 @@ def outlook_table(outlook: Outlook, lang: str = DEFAULT_LANG) -> list[tuple[str,
         return f"{fmt_eur(q['p10'], lang)} .. {fmt_eur(q['p90'], lang)}"
 
     return [
-        ("", [t("me.months", lang, months=m) for m in months]),
+        ("", [count("months", m, lang) for m in months]),
         (t("me.row_active", lang), [fmt_share(h["active"], lang) for h in hs]),
         (t("me.row_profit", lang), [fmt_share(h["profit"], lang) for h in hs]),
         (t("me.row_net", lang), [fmt_eur(h["net"]["p50"], lang) for h in hs]),
@@ -573,7 +578,12 @@ def reasons_text(outlook: Outlook, lang: str = DEFAULT_LANG) -> str:
     rs = outlook.reasons
     ranked = sorted(rs["among_stopped"].items(), key=lambda kv: -kv[1]["k"])
     return (
-        t("me.reasons", lang, months=rs["months"], stopped=fmt_share(rs["stopped"], lang))
+        t(
+            "me.reasons",
+            lang,
+            months=count("after_months", rs["months"], lang),
+            stopped=fmt_share(rs["stopped"], lang),
+        )
         + " "
         + ", ".join(f"{t(f'reason.{r}', lang)} {fmt_share(s, lang)}" for r, s in ranked)
     )

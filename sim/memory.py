@@ -211,6 +211,16 @@ def out_of_memory() -> Msg:
     return Msg("cli.error.out_of_memory", limit=limit)
 
 
+def cores() -> int:
+    """The cores this process may run on (a container or ``taskset`` may allow fewer than
+    the machine has)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
 def in_flight(workers: int | None, tasks: int) -> int:
-    """How many runs go at once on a local pool of ``workers`` (default: every core)."""
-    return max(1, min(workers or os.cpu_count() or 1, tasks))
+    """How many runs go at once on a local pool of ``workers`` (default, and at most:
+    every core)."""
+    return max(1, min(workers or cores(), cores(), tasks))

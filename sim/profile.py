@@ -19,6 +19,7 @@ EXPERIENCE = ("none", "some", "experienced")
 # 400 futures keep the 95 % interval of any share within +-5 percentage points (worst
 # case p = 0.5: 1.96 * 0.5 / sqrt(400) = 4.9 points).
 DEFAULT_FUTURES = 400
+FOCAL_PER_REPLICATE = 5  # people like the user joining in each run of the model
 MAX_MONTHS = 120
 MAX_WEEKS = 2600  # the scenario's own limit on simulation.weeks
 
@@ -80,7 +81,9 @@ def check_profile(profile: Profile, scenario: Scenario, futures: int = DEFAULT_F
     if not 1 <= profile.months <= MAX_MONTHS:
         raise ProfileError("months", value=profile.months, hi=MAX_MONTHS)
     horizon = scenario.simulation.weeks
-    if not 0 <= profile.join_week <= horizon:
+    if profile.join_week < 0:  # before the launch: out of range, not beyond the horizon
+        raise ProfileError("join_week_range", value=profile.join_week, horizon=horizon)
+    if profile.join_week > horizon:
         raise ProfileError("join_week", value=profile.join_week, horizon=horizon)
     if profile.join_week + months_to_weeks(profile.months) > MAX_WEEKS:
         raise ProfileError("too_long", hi=MAX_WEEKS)

@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
 from sim.experiments import describe, run_experiment
-from sim.i18n import LANGS, fmt_eur, fmt_int, fmt_num, fmt_pct, fmt_value, t
+from sim.i18n import LANGS, count, fmt_eur, fmt_int, fmt_num, fmt_pct, fmt_value, t
 from sim.metrics import (
     OUTCOME_SHARES,
     RISK_RULES,
@@ -208,7 +208,7 @@ def scenario_words(s: Scenario, lang: str) -> str:
                 "report.words_training",
                 lang,
                 share=fmt_pct(tr.share, lang),
-                months=fmt_int(tr.months, lang),
+                months=count("after_months", tr.months, lang),
                 fee=fmt_eur(tr.fee, lang),
             )
         )

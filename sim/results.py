@@ -298,8 +298,14 @@ def refusal(out: Path, foreign: Foreign = foreign_in_output) -> Msg | None:
     return None
 
 
-def check_parents(out: Path) -> None:
-    """Fail unless the folder ``out`` goes in is a folder, and writable (or creatable)."""
+def check_parents(out: Path, file: bool = False) -> None:
+    """Fail unless the folder ``out`` goes in is a folder, and writable (or creatable);
+    ``file``: ``out`` is a file (a report), not a folder.
+
+    Writable is tried, not only asked: a folder the permissions allow may still refuse
+    (``/proc``, ``/sys``, a read-only mount, a full disk), and a run should not find out
+    after minutes of simulation. The trial folder is hidden and removed at once.
+    """
     out = Path(out)
     for parent in out.parents:
         if parent.exists():
@@ -307,6 +313,19 @@ def check_parents(out: Path) -> None:
                 raise OutputError(Msg("cli.error.out_parent_file", out=out, parent=parent))
             if not os.access(parent, os.W_OK):
                 raise OutputError(Msg("cli.error.out_not_writable", out=out, parent=parent))
+            try:
+                if file:
+                    handle, trial = tempfile.mkstemp(prefix=hidden_beside(out, "partial"),
+                                                     dir=parent)  # fmt: skip
+                    os.close(handle)
+                    os.unlink(trial)
+                else:
+                    os.rmdir(tempfile.mkdtemp(prefix=hidden_beside(out, "partial"), dir=parent))
+            except OSError as exc:
+                if file:
+                    detail = exc.strerror or exc
+                    raise OutputError(Msg("report.error.write", path=out, detail=detail)) from None
+                raise cannot_create(out, exc) from None
             break
 
 
@@ -404,7 +423,7 @@ def check_report_path(path: Path, overwrite: bool = False, fmt: str | None = Non
         raise OutputError(Msg("report.error.is_folder", path=path))
     if path.exists() and not overwrite:
         raise OutputError(Msg("report.error.exists", path=path))
-    check_parents(path)  # the folder: a folder, and writable
+    check_parents(path, file=True)  # the folder: a folder, and writable
 
 
 def write_report(path: Path, data: bytes, overwrite: bool = False) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import stat
 import tomllib
 from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from datetime import date, time
@@ -75,9 +76,11 @@ def cut(text: str) -> str:
     return text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 3] + "..."
 
 
-def one_line(text: str) -> str:
-    """Text (a path, say) for a one-line message: a control character escaped, as \\r."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+def one_line(text: Any, keep: str = "") -> str:
+    """Text (a path, say) for a one-line message: a control character escaped, as \\r, and
+    so is a bidirectional one (U+202E would show the rest of the line backwards); the
+    characters in ``keep`` (a newline, say) stay as they are."""
+    return "".join(c if c.isprintable() or c in keep else repr(c)[1:-1] for c in str(text))
 
 
 def _did_you_mean(close: list[str]) -> Msg | str:
@@ -885,10 +888,12 @@ def scenario_from_dict(
         if sec not in SECTIONS:
             _check_key(sec, "", origin)
         sections[sec] = _validate_section(sec, vals, origin)
+    # texts every output repeats: a control or bidirectional character is shown escaped
+    # (a name written backwards with U+202E, a terminal's escape sequence)
     texts = {
-        "name": str(meta.get("name", name)),
-        "description": str(meta.get("description", "")),
-        "description_de": str(meta.get("description_de", "")),
+        "name": one_line(meta.get("name", name)),
+        "description": one_line(meta.get("description", ""), keep="\n"),
+        "description_de": one_line(meta.get("description_de", ""), keep="\n"),
         "statements": tuple(statements),
         "source": origin,
     }
@@ -904,7 +909,7 @@ def scenario_from_dict(
 
 def _load_base(base: Any, origin: str, depth: int) -> Scenario:
     """The scenario a file builds on: a name in scenarios/, at most a few levels deep."""
-    names = [path.stem for path in sorted(SCENARIO_DIR.glob("*.toml"))]
+    names = library_names()
     if not isinstance(base, str) or base not in names:
         raise ScenarioError(
             Msg("cli.error.base_unknown", origin=origin, value=shown(base), names=", ".join(names)),
@@ -920,37 +925,123 @@ def _load_base(base: Any, origin: str, depth: int) -> Scenario:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """A scenario file's data: a regular file of at most ``MAX_SCENARIO_BYTES``, checked
+    before a byte is read (a device or a pipe would never end, a huge file fill memory)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(Msg("cli.error.cannot_read", path=path, detail=exc)) from None
-    return _parse_toml(text, path)
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ScenarioError(Msg("cli.error.not_a_file", path=one_line(path)))
+        check_size(info.st_size, one_line(path))
+        with open(path, "rb") as f:
+            data = f.read(MAX_SCENARIO_BYTES + 1)  # a file that grew since: still bounded
+    except OSError as exc:
+        raise ScenarioError(Msg("cli.error.cannot_read", path=one_line(path), detail=exc)) from None
+    return _parse_bytes(data, one_line(path))
+
+
+def _parse_bytes(data: bytes, origin: str) -> dict[str, Any]:
+    """The TOML data of a scenario file's bytes: bounded, UTF-8 (a byte-order mark, as
+    Windows Notepad writes one, is skipped), and parsed as data."""
+    check_size(len(data), origin)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(Msg("cli.error.cannot_read", path=origin, detail=exc)) from None
+    return _parse_toml(text, origin)
 
 
 def _parse_toml(text: str, path: Path | str) -> dict[str, Any]:
+    check_bounds(text, path)
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(
             Msg("cli.error.malformed_toml", path=path, detail=_toml_problem(exc))
         ) from None
+    except (ValueError, RecursionError) as exc:  # past the bounds above: still a message
+        raise ScenarioError(Msg("cli.error.malformed_toml", path=path, detail=exc)) from None
+    check_shape(data, path)
+    return data
 
 
-MAX_SCENARIO_BYTES = 64 * 1024  # an upload's limit: every parameter set fits in a tenth of it
+MAX_SCENARIO_BYTES = 64 * 1024  # every parameter set fits in a tenth of it
+MAX_NESTING = 16  # levels of [ ] and { }: a scenario file needs 3 (table, value, list)
+MAX_KEYS = 500  # keys in a file: every parameter of every section is about 90
+MAX_DIGITS = 100  # of a number: Python reads no whole number of more than 4,300 digits
+# the parts of TOML in which brackets, braces and = do not count: strings and comments
+_TOML_TOKENS = re.compile(
+    r'"""(?:[^\\]|\\.)*?"""(?!")'  # a multi-line basic string
+    r"|'''.*?'''(?!')"  # a multi-line literal string
+    r'|"(?:[^"\\\n]|\\.)*"'  # a basic string
+    r"|'[^'\n]*'"  # a literal string
+    r"|#[^\n]*"  # a comment
+    rf"|\d[\d_]{{{MAX_DIGITS},}}"  # a number too long to be meant
+    r"|[\[\]{}=]",
+    re.S,
+)
+
+
+def check_bounds(text: str, origin: Path | str | Msg) -> None:
+    """Refuse TOML nested deeper than ``MAX_NESTING``, with more than ``MAX_KEYS`` keys
+    or a number of more than ``MAX_DIGITS`` digits, before it is parsed: the parser
+    recurses once per level (a few hundred levels end Python's stack), and Python refuses
+    to read a whole number of thousands of digits (a ValueError, not a TOML error)."""
+    depth = deepest = keys = 0
+    for m in _TOML_TOKENS.finditer(text):
+        c = m[0]
+        if c[0].isdigit():
+            raise ScenarioError(Msg("cli.error.too_many_digits", path=origin, limit=MAX_DIGITS),
+                                kind="too_many_digits")  # fmt: skip
+        if c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_NESTING:
+                break
+        elif c in "]}":
+            depth = max(0, depth - 1)
+        elif c == "=":
+            keys += 1
+    _check_counts(deepest, keys, origin)
+
+
+def check_shape(data: Any, origin: Path | str | Msg) -> None:
+    """The same limits on parsed data (dotted keys, ``a.b.c = 1``, nest without brackets):
+    nothing that reads a scenario has to walk more than ``MAX_NESTING`` levels."""
+    deepest = keys = 0
+    stack = [(data, 0)]  # the document itself is no level: its tables are the first
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_NESTING or keys > MAX_KEYS:
+            break
+        if isinstance(value, dict):
+            keys += len(value)
+            stack += [(v, depth + 1) for v in value.values()]
+        elif isinstance(value, list):
+            stack += [(v, depth + 1) for v in value if isinstance(v, dict | list)]
+    _check_counts(deepest, keys, origin)
+
+
+def _check_counts(deepest: int, keys: int, origin: Path | str | Msg) -> None:
+    if deepest > MAX_NESTING:
+        raise ScenarioError(Msg("cli.error.too_deep", path=origin, limit=MAX_NESTING),
+                            kind="too_deep")  # fmt: skip
+    if keys > MAX_KEYS:
+        raise ScenarioError(Msg("cli.error.too_many_keys", path=origin, limit=MAX_KEYS),
+                            kind="too_many_keys")  # fmt: skip
 
 
 def upload_origin(filename: str) -> str:
     """How messages name an uploaded file: its name without any folder, on one line."""
-    return one_line(Path(str(filename).replace("\\", "/")).name) or "upload.toml"
+    return cut(one_line(Path(str(filename).replace("\\", "/")).name)) or "upload.toml"
 
 
-def check_upload_size(size: int, filename: str) -> None:
-    """Refuse a file larger than ``MAX_SCENARIO_BYTES`` (before it is read, if its size
-    is known), with the message ``scenario_from_bytes`` gives."""
+def check_size(size: int, origin: str) -> None:
+    """Refuse a scenario file (``origin`` in the message) larger than
+    ``MAX_SCENARIO_BYTES``: before it is read, where its size is known."""
     if size > MAX_SCENARIO_BYTES:
-        path = upload_origin(filename)
         raise ScenarioError(
-            Msg("cli.error.too_large", path=path, size=size, limit=MAX_SCENARIO_BYTES),
+            Msg("cli.error.too_large", path=origin, size=size, limit=MAX_SCENARIO_BYTES),
             kind="too_large",
         )
 
@@ -962,16 +1053,12 @@ def scenario_from_bytes(data: bytes, filename: str) -> Scenario:
 
     Raises:
         ScenarioError: the file is larger than ``MAX_SCENARIO_BYTES``, is not UTF-8 text,
-            is not TOML, or holds a value ``load_scenario`` would refuse; the message names
-            the file and, where there is one, the key and the allowed range.
+            is not TOML, is nested too deep or holds too many keys, or holds a value
+            ``load_scenario`` would refuse; the message names the file and, where there is
+            one, the key and the allowed range.
     """
     origin = upload_origin(filename)
-    check_upload_size(len(data), filename)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(Msg("cli.error.cannot_read", path=origin, detail=exc)) from None
-    return scenario_from_dict(_parse_toml(text, origin), origin, name=Path(origin).stem)
+    return scenario_from_dict(_parse_bytes(data, origin), origin, name=Path(origin).stem)
 
 
 def _toml_problem(exc: tomllib.TOMLDecodeError) -> Msg | str:
@@ -986,29 +1073,59 @@ def _toml_problem(exc: tomllib.TOMLDecodeError) -> Msg | str:
     return Msg("cli.error.toml_at", problem=m[1], line=str(m[2]), column=str(m[3]))
 
 
+def library_names() -> list[str]:
+    """The names of the scenarios in the library (scenarios/), sorted."""
+    return [path.stem for path in sorted(SCENARIO_DIR.glob("*.toml"))]
+
+
+def library_path(name: str) -> Path:
+    """The file of the library scenario ``name``: a name only, never a path; anything else
+    is an unknown name, and no file is looked at for it.
+
+    Raises:
+        ScenarioError: ``name`` is not the name of a scenario in the library.
+    """
+    if name not in library_names():
+        raise unknown_scenario(name)
+    return SCENARIO_DIR / f"{name}.toml"
+
+
+def unknown_scenario(name: str) -> ScenarioError:
+    """The error for a name that names no scenario of the library, with the closest one."""
+    known = library_names()
+    close = difflib.get_close_matches(str(name), known, n=1)
+    return ScenarioError(
+        Msg(
+            "cli.error.unknown_scenario",
+            name=cut(name),
+            hint=_did_you_mean(close),
+            known=", ".join(known),
+        )
+    )
+
+
 def resolve_path(name_or_path: str) -> Path:
     """A scenario named by its file stem in the scenario library, or by a path."""
     path = Path(name_or_path)
     as_path = path.suffix == ".toml" or path.parent != Path(".") or name_or_path.endswith("/")
-    candidate = SCENARIO_DIR / f"{name_or_path}.toml"
-    if not as_path and candidate.is_file():  # a name wins over a folder of that name here
-        return candidate
-    if path.is_dir():
-        raise ScenarioError(Msg("cli.error.scenario_folder", path=one_line(name_or_path)))
+    if not as_path and name_or_path in library_names():  # a name wins over a folder here
+        return SCENARIO_DIR / f"{name_or_path}.toml"
+    try:
+        if path.is_dir():
+            raise ScenarioError(Msg("cli.error.scenario_folder", path=one_line(name_or_path)))
+        if as_path and path.is_file():
+            return path
+        if as_path and path.exists():  # a device, a pipe: reading it might never end
+            raise ScenarioError(Msg("cli.error.not_a_file", path=one_line(name_or_path)))
+    except OSError as exc:  # a name too long for the system, a folder one may not enter
+        if as_path:
+            detail = exc.strerror or exc
+            raise ScenarioError(
+                Msg("cli.error.cannot_read", path=one_line(name_or_path), detail=detail)
+            ) from None
     if as_path:
-        if not path.is_file():
-            raise ScenarioError(Msg("cli.error.not_found", path=one_line(name_or_path)))
-        return path
-    known = list_scenarios()
-    close = difflib.get_close_matches(name_or_path, [s for s, _ in known], n=1)
-    raise ScenarioError(
-        Msg(
-            "cli.error.unknown_scenario",
-            name=one_line(name_or_path),
-            hint=_did_you_mean(close),
-            known=", ".join(s for s, _ in known),
-        )
-    )
+        raise ScenarioError(Msg("cli.error.not_found", path=one_line(name_or_path)))
+    raise unknown_scenario(name_or_path)
 
 
 def load_scenario(name_or_path: str, overrides: dict[str, Any] | None = None) -> Scenario:
@@ -1029,13 +1146,16 @@ def sets_nothing(scenario: Scenario) -> bool:
     it runs every default (most likely not what its author meant)."""
     path = Path(scenario.source)
     try:
-        return path.is_file() and not tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return path.is_file() and not _read_toml(path)
+    except (OSError, ScenarioError):
         return False  # loaded a moment ago: a change since is the next run's business
 
 
-def parse_set(items: list[str]) -> dict[str, Any]:
-    """Parse ``key=value`` overrides; the value is read as a TOML value, else as text."""
+def parse_set(items: list[str], origin: str | Msg = "--set") -> dict[str, Any]:
+    """Parse ``key=value`` overrides; the value is read as a TOML value, else as text.
+
+    ``origin`` names where the items come from in the messages of ``parse_value``.
+    """
     out: dict[str, Any] = {}
     written: dict[str, str] = {}  # the value of each key as given, for a key given twice
     for item in items:
@@ -1048,12 +1168,21 @@ def parse_set(items: list[str]) -> dict[str, Any]:
                 Msg("cli.error.set_twice", key=cut(key), first=cut(written[key]), second=cut(text)),
                 key=key,
             )
-        try:
-            value = tomllib.loads(f"v = {text}")["v"]
-        except tomllib.TOMLDecodeError:
-            value = text
-        out[key], written[key] = value, text
+        out[key] = parse_value(text, Msg("cli.error.origin_key", origin=origin, key=cut(key)))
+        written[key] = text
     return out
+
+
+def parse_value(text: str, origin: str | Msg) -> Any:
+    """A value as ``--set`` writes it: a TOML value (``0.5``, ``true``, ``[1, 2]``), else
+    the text itself; bounded like a file (``check_bounds``) before it is parsed."""
+    check_bounds(text, origin)
+    try:
+        value = tomllib.loads(f"v = {text}")["v"]
+    except (tomllib.TOMLDecodeError, ValueError):  # not TOML: the text as it is
+        return text
+    check_shape(value, origin)  # an inline table's dotted keys nest without brackets
+    return value
 
 
 def list_scenarios(lang: str = DEFAULT_LANG) -> list[tuple[str, str]]:
@@ -1062,14 +1191,14 @@ def list_scenarios(lang: str = DEFAULT_LANG) -> list[tuple[str, str]]:
     German shows ``description_de`` where a file has one, else the English description.
     """
     out = []
-    for path in sorted(SCENARIO_DIR.glob("*.toml")):
+    for name in library_names():
         try:
-            meta = tomllib.loads(path.read_text(encoding="utf-8")).get("scenario", {})
-        except (OSError, tomllib.TOMLDecodeError):
-            out.append((path.stem, t("cli.scenarios.unreadable", lang)))
+            meta = _read_toml(SCENARIO_DIR / f"{name}.toml").get("scenario", {})
+        except ScenarioError:
+            out.append((name, t("cli.scenarios.unreadable", lang)))
             continue
         text = meta.get("description_de") if lang == "de" else None
-        out.append((path.stem, str(text or meta.get("description", "")).strip()))
+        out.append((name, str(text or meta.get("description", "")).strip()))
     return out
 
 

@@ -83,6 +83,40 @@ class Sensitivity:
     problem: dict[str, Any]
 
 
+def check_design(method: str, trajectories: int, samples: int) -> None:
+    """Refuse an unknown method, or a number of trajectories or samples out of range."""
+    if method not in METHODS:
+        raise ExperimentError(
+            Msg("cli.error.method", choices=", ".join(METHODS), value=repr(method))
+        )
+    for flag, value, (lo, hi) in (
+        ("--trajectories", trajectories, TRAJECTORIES),
+        ("--samples", samples, SAMPLES),
+    ):
+        if not lo <= value <= hi:  # SALib would return no points, and no indices, silently
+            raise ExperimentError(
+                Msg("cli.error.count_range", flag=flag, value=str(value), lo=lo, hi=hi)
+            )
+
+
+def costliest(scenario: Scenario, bounds: dict[str, tuple[float, float]]) -> Scenario:
+    """``scenario`` with the parameters that make a run longer (people, weeks, ties) at
+    the top of their ranges: the run an estimate of the analysis counts with."""
+    top = {}
+    for key in ("population.size", "population.mean_degree", "simulation.weeks"):
+        if key in bounds:
+            top[key] = round(bounds[key][1]) if _is_int(key) else bounds[key][1]
+    return scenario.with_overrides(top, origin="--params") if top else scenario
+
+
+def point_count(method: str, parameters: int, trajectories: int, samples: int) -> int:
+    """The parameter points ``sensitivity`` runs: trajectories x (k + 1) for Morris,
+    samples x (k + 2) for Sobol (first-order and total indices)."""
+    if method == "morris":
+        return trajectories * (parameters + 1)
+    return samples * (parameters + 2)
+
+
 def sensitivity(
     scenario: Scenario,
     bounds: dict[str, tuple[float, float]],
@@ -103,18 +137,7 @@ def sensitivity(
         runs: replicates per point, averaged before the analysis.
         experiment_kw: passed to ``run_experiment`` (executor, workers, out, progress ...).
     """
-    if method not in METHODS:
-        raise ExperimentError(
-            Msg("cli.error.method", choices=", ".join(METHODS), value=repr(method))
-        )
-    for flag, value, (lo, hi) in (
-        ("--trajectories", trajectories, TRAJECTORIES),
-        ("--samples", samples, SAMPLES),
-    ):
-        if not lo <= value <= hi:  # SALib would return no points, and no indices, silently
-            raise ExperimentError(
-                Msg("cli.error.count_range", flag=flag, value=str(value), lo=lo, hi=hi)
-            )
+    check_design(method, trajectories, samples)
     import numpy as np
     import pandas as pd
     from SALib.analyze import morris as morris_analyze

@@ -36,6 +36,7 @@ print(json.dumps({{"code": code, "stderr": err.getvalue(), "heavy": heavy}}))
 """
 
 TWO = "networker.tolerance_mean,market.sale_rate_warm"
+WEEKS = ",".join(str(w) for w in range(100, 1100))  # a sweep of 1,000 points
 CASES = {
     "help": (["--help"], 0),
     "help of run": (["run", "--help"], 0),
@@ -64,6 +65,18 @@ CASES = {
     "value out of range": (["run", "baseline", "--set", "population.size=-5"], 2),
     "unknown key": (["montecarlo", "baseline", "--set", "networker.nope=1"], 2),
     "bad value in me": (["me", "--set", "costs.starter_kit=-1"], 2),
+    # issue 20: hostile input and large jobs are refused as fast
+    "a typo of a command": (["rn", "baseline"], 2),
+    "a name too long": (["run", "a" * 256], 2),
+    "nested too deep": (["run", "baseline", "--set", "population.size=" + "[" * 500], 2),
+    "a negative join week": (["me", "--join-after-weeks", "-1"], 2),
+    "a large me": (["me", "--futures", "10000000"], 2),
+    "a large montecarlo": (["montecarlo", "baseline", "--runs", "200000"], 2),
+    "a large sweep": (
+        ["sweep", "baseline", "--runs", "1000", "--vary", f"simulation.weeks={WEEKS}"],
+        2,
+    ),
+    "an output that cannot be made": (["run", "baseline", "--out", "afile/x"], 2),
 }
 
 
@@ -71,6 +84,7 @@ CASES = {
 def test_answers_without_loading_the_simulation(case, tmp_path, request):
     argv, code = CASES[case]
     (tmp_path / "broken.toml").write_text("[population]\nsize = = 3\n", encoding="utf-8")
+    (tmp_path / "afile").write_text("not a folder\n", encoding="utf-8")
     p = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY), *argv], cwd=tmp_path,
                        env=cli_env(request, tmp_path), capture_output=True, text=True,
                        timeout=120, check=False)  # fmt: skip

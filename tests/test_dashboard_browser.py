@@ -369,6 +369,23 @@ def test_sigterm_stops_the_dashboard_server(tmp_path):
         assert not server.answers(), "the Solara server still answers after SIGTERM"
 
 
+def test_ctrl_c_as_the_first_page_loads_ends_the_server_cleanly_and_quietly(tmp_path):
+    """Ctrl-C right when the server answered its first page, while the first page's
+    charts were still being drawn in a thread, crashed the server at the interpreter's
+    end (exit 139, "Fatal Python error: Segmentation fault", 5 times of 5); and every
+    start printed Solara's 14-line cookie warning (issue 20). No browser is needed: the
+    server's first answer is the first page."""
+    for attempt in range(3):
+        folder = tmp_path / str(attempt)
+        folder.mkdir()
+        with dashboard_server(folder) as server:  # it has answered the page at "/"
+            os.killpg(server.process.pid, signal.SIGINT)  # as Ctrl-C in a terminal
+            code = server.process.wait(timeout=60)
+            log = server.log.read_text(encoding="utf-8", errors="replace")
+        assert "Fatal Python error" not in log and code not in (-11, 139), log[-3000:]
+        assert "Warning" not in log and "Traceback" not in log, log
+
+
 def test_the_me_pool_starts_with_a_question_and_ends_with_the_server(browser, tmp_path):
     """Opening the page, even the "What would happen to me?" tab, starts no worker
     processes; the first question does; SIGTERM of the server ends them all (issue 11)."""

@@ -7,7 +7,12 @@ browser tests (test_dashboard_browser_ui.py) cover what only a browser shows.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
+import re
+import sys
+from urllib.parse import quote
 
 import ipyvuetify as v
 import numpy as np
@@ -40,13 +45,17 @@ from sim.metrics import outcome_shares
 from sim.model import NetworkMarketingModel
 from sim.scenario import (
     MAX_SCENARIO_BYTES,
+    SCENARIO_DIR,
     ScenarioError,
     load_scenario,
     param_specs,
     parse_set,
     scenario_from_bytes,
     scenario_to_toml,
+    unknown_scenario,
 )
+
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 # ---- the address -----------------------------------------------------------------------------
 
@@ -115,6 +124,68 @@ def test_an_invalid_address_shows_the_message_and_the_rest(page, lang):
     state.open_address("scenario=no_such_one&seed=9")
     assert state.scenario_name.value == state.DEFAULT_SCENARIO
     assert "no_such_one" in state.error.value.message(lang)
+
+
+# the files this process opens while ``opened_files`` listens (an audit hook stays for
+# the whole test session, so it does nothing unless asked)
+_opened: list[str] | None = None
+
+
+def _note_open(event: str, args: tuple) -> None:
+    if _opened is not None and event == "open" and args and isinstance(args[0], str | bytes):
+        _opened.append(os.path.abspath(os.fsdecode(args[0])))
+
+
+sys.addaudithook(_note_open)
+
+
+@contextlib.contextmanager
+def opened_files():
+    global _opened
+    _opened = []
+    try:
+        yield _opened
+    finally:
+        _opened = None
+
+
+def test_the_address_names_only_library_scenarios(page, tmp_path):
+    """A path in ``?scenario=`` used to be read: /etc/shadow answered "malformed TOML", a
+    missing file "not found", another TOML file its key names (issue 20). Now any value
+    that is not a library name gets the answer of an unknown name, and nothing is read."""
+    secret = tmp_path / "secret.toml"
+    secret.write_text('password = "hunter2"\n')
+    values = [
+        "/etc/passwd",
+        "/etc/shadow",
+        "/nonexistent/missing.toml",
+        str(secret),
+        str(secret.with_suffix("")),
+        os.path.relpath(secret),
+        str(SCENARIO_DIR / "baseline.toml"),  # the library's own file, by its path
+        "./baseline",
+        "a" * 256,
+        "base\x00line",
+        "base\u202eline",
+    ]
+    for value in values:
+        with opened_files() as opened:
+            state.open_address(f"scenario={quote(value, safe='')}&seed=9")
+        shown = state.error_text(state.error.value, "en")
+        assert shown == unknown_scenario(value).message("en"), value
+        assert "hunter2" not in shown and "password" not in shown
+        assert not RAW.search(shown), shown
+        assert state.scenario_name.value == state.DEFAULT_SCENARIO
+        assert state.model.value.params.simulation.seed == 9  # the rest of the address holds
+        outside = [p for p in opened if p.startswith(("/etc", "/nonexistent", str(tmp_path)))]
+        assert outside == [], (value, outside)
+
+
+def test_deep_nesting_in_the_address_is_a_message(page):
+    state.open_address("scenario=pyramid&population.size=" + quote("[" * 600 + "]" * 600))
+    assert state.error.value.kind == "too_deep"
+    assert state.error_text(state.error.value, "de").startswith(t("share.origin", "de"))
+    assert state.model.value.params.name == "pyramid"
 
 
 def test_an_invalid_seed_in_the_address_gives_the_scenarios_own(page):
@@ -217,6 +288,29 @@ def test_a_bad_upload_is_refused_with_the_tools_message(page, data, lang):
     assert shown == state.error_text(info.value, lang)
     assert "bad.toml" in shown and "etc" not in shown
     assert f"{t('ui.invalid', lang)} {shown}" in all_texts(box)
+
+
+def test_an_upload_shows_its_own_message_whatever_goes_wrong(page, monkeypatch):
+    """An error the upload thread did not catch used to leave an older message on the
+    page (issue 20): deep nesting (RecursionError), or anything unforeseen."""
+    model = state.model.value
+    state.error.value = ScenarioError("an older message")
+    receive({"name": "deep.toml", "size": 1300}, lambda n: b"x = " + b"[" * 650 + b"]" * 650)
+    assert state.error.value.kind == "too_deep" and "deep.toml" in str(state.error.value)
+
+    def broken(data: bytes, filename: str):
+        raise RuntimeError("unforeseen")
+
+    monkeypatch.setattr(state, "scenario_from_bytes", broken)
+    state.error.value = ScenarioError("an older message")
+    receive({"name": "../../odd\u202e.toml", "size": 10}, lambda n: b"x")
+    for lang in LANGS:
+        shown = state.error_text(state.error.value, lang)
+        assert shown == t("upload.failed", lang, name="odd\\u202e.toml", detail="RuntimeError")
+    state.error.value = ScenarioError("an older message")
+    receive({"name": "odd.toml", "size": "many"}, lambda n: b"x")  # a browser's odd report
+    assert "odd.toml" in str(state.error.value)
+    assert state.model.value is model
 
 
 def test_a_large_upload_is_refused_before_it_is_read(page):

@@ -128,3 +128,25 @@ def test_slow_motion_after_a_fast_speed_shows_every_week(page):
     dash.wait_for(lambda: state.frame_weeks.value == 1, "slow motion to show every week",
                   timeout=10)  # fmt: skip
     dash.button(rc, "Pause").click()
+
+
+def test_the_end_of_the_server_waits_for_the_threads_that_draw(monkeypatch):
+    """A thread still drawing when Python tears down matplotlib and Pillow crashed the
+    server (Ctrl-C while ``warm_up`` drew, issue 20): the end stops them after their
+    frame and waits for them."""
+    monkeypatch.setattr(drawing, "ENDING", threading.Event())
+    frames, started = [], threading.Event()
+
+    def loop() -> None:
+        started.set()
+        while not drawing.ENDING.is_set():
+            frames.append(drawing.draw("people", state.FIRST_VIEW, "en"))
+
+    thread = drawing.start_drawing(loop, name="a test's drawing thread")
+    started.wait(10)
+    drawing._end_drawing()
+    assert not thread.is_alive() and frames
+    drawn = []
+    monkeypatch.setattr(drawing, "chart_png", lambda *args: drawn.append(args))
+    drawing.warm_up(state.FIRST_VIEW, ("en", "de"))  # the server is ending: nothing drawn
+    assert drawn == []

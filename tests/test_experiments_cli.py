@@ -289,7 +289,7 @@ def test_sweep_text_two_vary_is_the_cartesian_product(cli: Batch) -> None:
     r = cli["sweep_text"]
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert "1 replicates per point" in lines[0]
+    assert "1 replicate per point" in lines[0]  # one, not "1 replicates" (issue 20)
     assert "tolerance_mean" in lines[1] and "monthly_fee" in lines[1]
     rows = [line.split()[:2] for line in lines[2:] if line.strip()]
     assert rows == [["2", "0"], ["2", "50"], ["8", "0"], ["8", "50"]]

@@ -111,6 +111,23 @@ def test_a_code_that_names_no_room_says_so(page):
                   "the message that there is no such room")  # fmt: skip
 
 
+def test_the_address_code_is_decoded_and_shown_safely(page):
+    """The message used to repeat the address's raw text (%2Fetc%2Fpasswd); a control
+    or bidirectional character is escaped, a long one cut short (issue 20)."""
+    assert rooms.code_in_address("follow=%2Fetc%2Fpasswd") == "/ETC/PASSWD"
+    assert rooms.code_in_address("?follow=ab2c") == "AB2C"
+    assert rooms.code_in_address("follow=" + "x" * 20_000) is None  # not read at all
+    for raw, shown in [
+        ("follow=%2Fetc%2Fpasswd", "/ETC/PASSWD"),
+        ("follow=AB%E2%80%AECD", "AB\\u202eCD"),
+        ("follow=AB%00CD", "AB\\x00CD"),
+        ("follow=" + "Z" * 500, "Z" * 57 + "..."),
+    ]:
+        rooms.from_address.value = rooms.missing.value = None
+        rooms.follow_address(raw)
+        assert rooms.missing.value == shown, raw
+
+
 def test_sharing_publishes_every_step_to_the_room(page):
     _, rc = page
     dash.button(rc, t("room.share")).click()

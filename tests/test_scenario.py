@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import fields
@@ -11,16 +12,22 @@ from typing import Any
 import pytest
 
 from sim.scenario import (
+    MAX_KEYS,
+    MAX_NESTING,
+    MAX_SCENARIO_BYTES,
     PLANS,
     SCENARIO_DIR,
     SECTIONS,
     Population,
     Scenario,
     ScenarioError,
+    library_names,
+    library_path,
     list_scenarios,
     load_scenario,
     param_specs,
     parse_set,
+    scenario_from_bytes,
 )
 
 EXPECTED_SCENARIOS = {"baseline", "retail_focused", "pyramid"}
@@ -545,3 +552,124 @@ def test_parse_set_bad_syntax(item: str) -> None:
         parse_set([item])
     assert repr(item) in str(exc.value)
     assert "section.key=value" in str(exc.value)
+
+
+# ---- bounded input (issue 20) ----------------------------------------------------------------
+
+
+def deep(n: int) -> str:
+    return "[" * n + "1" + "]" * n
+
+
+@pytest.mark.parametrize("depth", [MAX_NESTING + 1, 500, 20_000])
+def test_deep_nesting_is_refused_before_parsing(tmp_path: Path, depth: int) -> None:
+    """A few hundred levels used to end Python's stack (RecursionError, exit 1)."""
+    path = tmp_path / "deep.toml"
+    path.write_text(f"[population]\nsize = {deep(depth)}\n")
+    for load in (
+        lambda: load_scenario(str(path)),
+        lambda: scenario_from_bytes(path.read_bytes(), "deep.toml"),
+        lambda: parse_set([f"population.size={deep(depth)}"]),
+    ):
+        with pytest.raises(ScenarioError) as exc:
+            load()
+        assert exc.value.kind == "too_deep"
+        assert f"more than {MAX_NESTING} levels" in str(exc.value)
+    with pytest.raises(ScenarioError, match=re.escape(str(path))):
+        load_scenario(str(path))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" + ".".join(["a"] * 5000) + "]\n",  # a table header of dotted parts
+        ".".join(["a"] * 5000) + " = 1\n",  # a dotted key
+        "[population]\nsize = {" + ".".join(["a"] * 5000) + " = 1}\n",  # inside a value
+    ],
+    ids=["header", "key", "inline"],
+)
+def test_dotted_keys_nest_too(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "dotted.toml"
+    path.write_text(text)
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(str(path))
+    assert exc.value.kind == "too_deep"
+
+
+def test_brackets_in_strings_and_comments_do_not_count(tmp_path: Path) -> None:
+    path = tmp_path / "quoted.toml"
+    many = "[{" * 40
+    path.write_text(
+        f'# {many}\n[scenario]\nname = "{many}"\ndescription = """\n{many}\n"""\n'
+        f"description_de = '''{many}'''\n[population]\nsize = 400 # {many}\n"
+    )
+    scenario = load_scenario(str(path))
+    assert scenario.population.size == 400 and scenario.name == many
+
+
+def test_too_many_keys_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "keys.toml"
+    path.write_text("[population]\n" + "".join(f"k{i} = 1\n" for i in range(MAX_KEYS + 1)))
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(str(path))
+    assert exc.value.kind == "too_many_keys" and str(path) in str(exc.value)
+
+
+def test_a_large_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "large.toml"
+    with open(path, "wb") as f:
+        f.truncate(300 * 2**20)  # sparse: reading it would cost 300 MB, not the disk
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(str(path))
+    assert exc.value.kind == "too_large"
+    assert "314,572,800 bytes" in str(exc.value) and f"{MAX_SCENARIO_BYTES:,}" in str(exc.value)
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    """Windows Notepad starts a UTF-8 file with one."""
+    data = "\ufeff[population]\r\nsize = 400\r\n".encode()
+    path = tmp_path / "notepad.toml"
+    path.write_bytes(data)
+    assert load_scenario(str(path)).population.size == 400
+    assert scenario_from_bytes(data, "notepad.toml").population.size == 400
+
+
+def test_a_pipe_or_device_is_not_read(tmp_path: Path) -> None:
+    """Opening a FIFO would wait for a writer for ever, reading /dev/zero never ends."""
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    for path in (str(fifo), "/dev/zero"):
+        with pytest.raises(ScenarioError, match="not a regular file"):
+            load_scenario(path)
+
+
+@pytest.mark.parametrize("name", ["a" * 256, "b" * 5000])
+def test_a_name_too_long_for_a_file_is_an_unknown_name(name: str) -> None:
+    """It used to end in a raw [Errno 36] with exit status 1."""
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(name)
+    text = str(exc.value)
+    assert text.startswith("unknown scenario") and "Errno" not in text and len(text) < 400
+
+
+def test_names_and_descriptions_are_escaped(tmp_path: Path) -> None:
+    """A control or bidirectional character (U+202E shows the rest of a line backwards)
+    is kept as its escape in every text a scenario's name or description goes into."""
+    path = tmp_path / "evil.toml"
+    path.write_text(
+        '[scenario]\nname = "a\\u0000b\u202ec\\u001b[31m"\n'
+        'description = "line one\\nline two\u2066"\n'
+    )
+    s = load_scenario(str(path))
+    assert s.name == "a\\x00b\\u202ec\\x1b[31m"
+    assert s.description == "line one\nline two\\u2066"
+
+
+def test_library_names_are_names_only() -> None:
+    assert "baseline" in library_names()
+    assert library_path("baseline") == SCENARIO_DIR / "baseline.toml"
+    for value in ("/etc/passwd", str(SCENARIO_DIR / "baseline.toml"), "./baseline",
+                  "../scenarios/baseline", "baseline.toml", "base\x00line"):  # fmt: skip
+        with pytest.raises(ScenarioError) as exc:
+            library_path(value)
+        assert str(exc.value).startswith("unknown scenario")

@@ -10,7 +10,6 @@ from dashboards import charts, state
 from dashboards.components.md import Md
 from sim.experiments import compare, run_experiment
 from sim.i18n import fmt_num, fmt_pct, t
-from sim.scenario import load_scenario
 
 first = solara.reactive("retail_focused")
 second = solara.reactive("pyramid")
@@ -36,7 +35,7 @@ def run_pair(a: str, b: str, n: int):
     for i, name in enumerate((a, b)):
         exps.append(
             run_experiment(
-                load_scenario(name),
+                state.library(name),
                 n,
                 workers=2,
                 on_progress=lambda k, total, i=i: done.set((i * n + k, 2 * n)),

@@ -16,7 +16,7 @@ from dashboards import state
 from dashboards.charts import BLUE, LOSS, MARGINS, PROFIT, fit_texts, png
 from dashboards.components.md import Md
 from sim.experiments import local_executor
-from sim.i18n import fmt_pct, t
+from sim.i18n import count, fmt_pct, t
 from sim.lifeline import stop_at_exit
 from sim.me import (
     Outlook,
@@ -27,7 +27,7 @@ from sim.me import (
     reasons_text,
 )
 from sim.profile import EXPERIENCE, Profile, ProfileError
-from sim.scenario import Scenario, load_scenario
+from sim.scenario import Scenario
 
 FUTURES = 400
 hours = solara.reactive(5.0)
@@ -72,7 +72,7 @@ def on_screen() -> Scenario:
         return m.params
     if v is not None and v.params is not None:  # before the first Step, or a room's run
         return v.params
-    return load_scenario(state.scenario_name.value)
+    return state.library(state.scenario_name.value)
 
 
 def fan_chart(o: Outlook, lang: str) -> Figure:
@@ -108,7 +108,7 @@ def shares_chart(o: Outlook, lang: str) -> Figure:
         err = [share - [v["lo"] for v in s], np.array([v["hi"] for v in s]) - share]
         ax.bar(x + i * width, share, width, yerr=err, capsize=3, color=colour,
                label=t(f"me_page.{key}", lang))  # fmt: skip
-    ax.set_xticks(x + width, [t("me_page.after_months", lang, months=m) for m in o.horizons])
+    ax.set_xticks(x + width, [count("months", m, lang) for m in o.horizons])
     ax.set_ylim(0, 1)
     ax.yaxis.set_major_formatter(lambda y, _: fmt_pct(y, lang))
     ax.set_title(t("me_page.shares_title", lang))

@@ -15,19 +15,26 @@ import solara
 from ipyvuetify.extra import FileInput
 
 from dashboards import state
-from sim.i18n import t
-from sim.scenario import MAX_SCENARIO_BYTES, ScenarioError, check_upload_size
+from sim.i18n import Msg, t
+from sim.scenario import MAX_SCENARIO_BYTES, ScenarioError, check_size, upload_origin
 
 
 def receive(info: dict, read: Callable[[int], bytes]) -> None:
-    """Validate and load one chosen file; ``read(n)`` reads at most n of its bytes."""
+    """Validate and load one chosen file; ``read(n)`` reads at most n of its bytes. Every
+    error is shown as the upload's message (see ``state.upload``)."""
     name = str(info.get("name", ""))
     try:
-        check_upload_size(int(info.get("size", 0)), name)
+        check_size(int(info.get("size", 0)), upload_origin(name))
+        data = read(MAX_SCENARIO_BYTES + 1)
     except ScenarioError as exc:
         state.error.value = exc
         return
-    state.upload(read(MAX_SCENARIO_BYTES + 1), name)
+    except Exception as exc:  # the browser's report, or the transfer, went wrong
+        state.error.value = ScenarioError(
+            Msg("upload.failed", name=upload_origin(name), detail=type(exc).__name__)
+        )
+        return
+    state.upload(data, name)
 
 
 @solara.component
