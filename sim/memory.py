@@ -21,6 +21,12 @@ and the ledger rows and Mesa agents of those who join) plus 11 bytes a tie of th
 graph (each tie is kept twice, as 4-byte numbers): at the baseline's 20 ties, about 320
 bytes a person, so one GiB holds about 3.3 million people. The least-squares fit over the
 runs above gives these figures.
+
+An established company (issue 21) holds more: its history (everyone who joined in its 20
+years) and the company of week 0 kept for the next run beside the run's own copy. Measured
+peaks of the baseline (`benchmarks/bench_model.py`, `networker-sim run large_company`):
+10^5 people 329 MiB, 10^6 836 MiB, 5 x 10^6 3.1 GiB, about 1.9 times what a launch needs
+(``HISTORY_FACTOR``).
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ MIB, GIB = 2**20, 2**30
 PROCESS_BYTES = 266 * MIB  # an idle process with the model imported: a worker's own
 PERSON_BYTES = 105
 TIE_BYTES = 11  # per person and tie of mean_degree
+HISTORY_FACTOR = 1.9  # an established company's run, against a launch's (measured)
 UNLIMITED = 2**60  # cgroup v1 writes "no limit" as a number near 2**63
 
 
@@ -60,7 +67,8 @@ class Size:
 def run_bytes(scenario: Scenario) -> int:
     """The memory one run of ``scenario`` adds to a process that has imported the model."""
     pop = scenario.population
-    return round(pop.size * (PERSON_BYTES + TIE_BYTES * pop.mean_degree))
+    launch = pop.size * (PERSON_BYTES + TIE_BYTES * pop.mean_degree)
+    return round(launch * (HISTORY_FACTOR if scenario.simulation.company_age_years else 1.0))
 
 
 @dataclass(frozen=True)
