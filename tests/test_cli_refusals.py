@@ -84,7 +84,7 @@ def plan(root: Path) -> dict[str, Call]:
                 "--out",
                 str(root / "m1"),
             ],
-            ["this run needs about 5.6 GiB", "is available", "ulimit -v", "population.size"],
+            ["this run needs about 10.7 GiB", "is available", "ulimit -v", "population.size"],
             address_space=2 * GIB,
         ),
         "memory_montecarlo": Call(
@@ -102,7 +102,7 @@ def plan(root: Path) -> dict[str, Call]:
                 "--out",
                 str(root / "m2"),
             ],
-            ["needs about 5.6 GiB", "ulimit -v"],
+            ["needs about 10.7 GiB", "ulimit -v"],
             address_space=2 * GIB,
         ),
         # 3. --out that cannot become a folder
@@ -330,14 +330,14 @@ def test_memory_shared_by_workers_counts_every_worker(monkeypatch: pytest.Monkey
     scenario = load_scenario("baseline", {"population.size": 3_000_000})
     rooms = [Room(2 * GIB, "memory_free", per_process=False)]
     monkeypatch.setattr("sim.memory.rooms", lambda: rooms)
-    check_memory([scenario], workers=1)  # 0.9 GiB in this process: fits
+    check_memory([scenario], workers=1)  # 1.7 GiB in this process (an established company)
     with pytest.raises(ScenarioError) as exc:
-        check_memory([scenario], workers=2)  # two workers of 1.2 GiB each: do not
+        check_memory([scenario], workers=2)  # two workers of 2.0 GiB each: do not
     message = exc.value.message()
     assert message.startswith("2 runs at once need")
     assert "2.0 GiB is available (free memory, MemAvailable)" in message
     assert "fewer workers (--workers)" in message
-    assert "2,3 GiB" in exc.value.message("de")
+    assert "4,0 GiB" in exc.value.message("de")
 
 
 def test_memory_error_past_the_estimate_is_one_message(

@@ -166,10 +166,22 @@ def _kill_while_writing(argv: list[str], env: dict, cwd: Path, hidden_prefix: st
     True if it was killed with that folder in place (else it finished first)."""
     with command(argv, env, cwd) as process:
         while process.poll() is None:
-            if any(n.startswith(hidden_prefix) for n in os.listdir(cwd)):
+            if _writing(cwd, hidden_prefix):
                 kill_and_check_nothing_survives(process)
                 return any(n.startswith(hidden_prefix) for n in os.listdir(cwd))
             time.sleep(0.001)
+    return False
+
+
+def _writing(cwd: Path, hidden_prefix: str) -> bool:
+    """Whether a hidden working folder holds something: the writing has begun. (The empty
+    one a command makes and removes at once, to try that it may write there before its
+    first run, is not the result being written.)"""
+    for name in os.listdir(cwd):
+        if name.startswith(hidden_prefix):
+            with suppress(OSError):  # removed meanwhile, or a file
+                if os.listdir(cwd / name):
+                    return True
     return False
 
 
