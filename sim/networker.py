@@ -25,8 +25,6 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
 import numpy as np
-from mesa.agentset import _HardKeyAgentSet
-from mesa.experimental.mesa_signals import ModelSignals
 from numba import njit
 
 from sim.population import (
@@ -647,30 +645,10 @@ class Networker(mesa.Agent):
 
     @classmethod
     def enlist(cls, model: NetworkMarketingModel, nids: list[int], people: list[int]) -> list:
-        """New networkers ``nids`` (persons ``people``), each registered with the model
-        exactly as ``mesa.Agent.__init__`` registers one: the next unique ids, in
-        ``model.agents`` and ``model.agents_by_type``, in this order. Done in one pass:
-        Mesa's path for one agent (a decorator, a signal, a log message, two set
-        insertions) cost a tenth of a whole run at 10^5 people. Where anything listens for
-        Mesa's "agent added" signal, or a dataset tracks agents, each is made the plain
-        way, so that nothing is missed (tests/test_model.py compares both ways)."""
-        if model._has_subscribers("agents", ModelSignals.AGENT_ADDED) or cls._datasets:
-            return [cls(model, n, q) for n, q in zip(nids, people, strict=True)]
-        first = model.agent_id_counter
-        made = []
-        for k, (n, q) in enumerate(zip(nids, people, strict=True)):
-            agent = cls.__new__(cls)
-            agent.model, agent.unique_id, agent.pos = model, first + k, None
-            agent.nid, agent.person = n, q
-            made.append(agent)
-        model.agent_id_counter = first + len(made)
-        model.agents._agents.update(dict.fromkeys(made))
-        by_type = model.agents_by_type.get(cls)
-        if by_type is None:
-            model.agents_by_type[cls] = _HardKeyAgentSet(made, random=model.random)
-        else:
-            by_type._agents.update(dict.fromkeys(made))
-        return made
+        """New networkers ``nids`` (persons ``people``), each registered with the model by
+        Mesa's public path (``mesa.Agent.__init__``), in this order: about 3 µs an agent,
+        2 % of a run at 10^5 people (benchmarks/bench_model.py)."""
+        return [cls(model, n, q) for n, q in zip(nids, people, strict=True)]
 
     @property
     def active(self) -> bool:
