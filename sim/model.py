@@ -22,7 +22,6 @@ from dataclasses import dataclass, field, replace
 
 import mesa
 import numpy as np
-import pandas as pd
 
 from sim import compensation
 from sim.metrics import summarize
@@ -54,6 +53,7 @@ from sim.population import (
     State,
 )
 from sim.records import Ledger, WeeklySeries, income_snapshot, networker_table
+from sim.results import RunResult
 from sim.scenario import Scenario, load_scenario
 
 WEEKS_PER_MONTH = 4
@@ -675,18 +675,6 @@ class NetworkMarketingModel(mesa.Model):
         totals["population"] = self.population.size
         summary = summarize(self.params.name, self.seed, self.week, networkers, totals)
         return RunResult(self.params, self.seed, weekly, networkers, totals, summary)
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """Everything one run produced."""
-
-    scenario: Scenario
-    seed: int
-    weekly: pd.DataFrame
-    networkers: pd.DataFrame
-    totals: dict[str, float]
-    summary: dict
 
 
 # ---- an established company (docs/model.md §2.7) -------------------------------------------

@@ -38,7 +38,6 @@ from sim.population import (
 )
 
 if TYPE_CHECKING:
-    from sim.model import NetworkMarketingModel
     from sim.scenario import Scenario
 
 __all__ = ["COLD_TRIES", "ExitReason", "Networker", "Traits", "World", "draw_traits"]
@@ -624,7 +623,8 @@ class Networker(mesa.Agent):
         person: index of the person in the population.
     """
 
-    model: NetworkMarketingModel
+    # sim.model.NetworkMarketingModel, which imports this module: named by its base here
+    model: mesa.Model
 
     builder = _column("builder", "Builds a business (True) or buys at the discount.", bool)
     hours = _column("hours", "Hours per week.")
@@ -638,13 +638,13 @@ class Networker(mesa.Agent):
     tolerance = _column("patience", "Refusals in a row the networker takes now (it grows "
                         "with successes).")  # fmt: skip
 
-    def __init__(self, model: NetworkMarketingModel, nid: int, person: int):
+    def __init__(self, model: mesa.Model, nid: int, person: int):
         super().__init__(model)
         self.nid = nid
         self.person = person
 
     @classmethod
-    def enlist(cls, model: NetworkMarketingModel, nids: list[int], people: list[int]) -> list:
+    def enlist(cls, model: mesa.Model, nids: list[int], people: list[int]) -> list:
         """New networkers ``nids`` (persons ``people``), each registered with the model by
         Mesa's public path (``mesa.Agent.__init__``), in this order: about 3 µs an agent,
         2 % of a run at 10^5 people (benchmarks/bench_model.py)."""
@@ -818,7 +818,7 @@ class Markets:
         return list(zip(self.pool_free[start : start + n].tolist(),
                         self.pool_person[start : start + n].tolist(), strict=True))  # fmt: skip
 
-    def make_room(self, model: NetworkMarketingModel, nid: int, contacts: int) -> None:
+    def make_room(self, model: mesa.Model, nid: int, contacts: int) -> None:
         """Room in the pool and the events buffer for ``contacts`` contacts of ``nid``."""
         if self.counters[N_EVENTS] + contacts + 1 > len(self.events):
             model.settle()

@@ -29,10 +29,14 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from sim.i18n import Msg
+from sim.i18n import LocalizedError, Msg
 
 PACKAGED = "_data"  # in a wheel: sim/_data/scenarios, sim/_data/lessons, sim/_data/dashboards
 DISTRIBUTION = "networker-sim"
+
+
+class OutputError(LocalizedError, OSError):
+    """A folder cannot be written (exists, not writable, or an installed copy)."""
 
 
 def package() -> Path:
@@ -89,8 +93,6 @@ def require_checkout(command: str, target: str) -> Path:
     Raises:
         OutputError: this is an installed copy, which is never rewritten.
     """
-    from sim.results import OutputError
-
     root = checkout()
     if root is None:
         raise OutputError(

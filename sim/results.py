@@ -18,15 +18,21 @@ import sys
 import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.i18n import LocalizedError, Msg
+from sim.i18n import Msg
+from sim.resources import OutputError
 
 if TYPE_CHECKING:  # the command line checks an output folder before it loads the model
-    from sim.model import RunResult
+    import pandas as pd
+
+    from sim.scenario import Scenario
+
+__all__ = ["OutputError", "RunResult"]
 
 PACKAGES = ("networker-sim", "mesa", "numpy", "pandas", "pyarrow", "scipy")
 # Leftovers of a process that died (SIGKILL, power cut) carry its pid and host in their
@@ -55,8 +61,16 @@ PART_FILE = re.compile(r"^(?:outcomes|weekly|networkers)-\d{5}-\d{7}\.parquet$")
 Foreign = Callable[[Path], list[str]]  # the names in a folder this tool did not write
 
 
-class OutputError(LocalizedError, OSError):
-    """The result folder cannot be written (exists, or not writable)."""
+@dataclass(frozen=True)
+class RunResult:
+    """Everything one run produced (``NetworkMarketingModel.result``)."""
+
+    scenario: Scenario
+    seed: int
+    weekly: pd.DataFrame
+    networkers: pd.DataFrame
+    totals: dict[str, float]
+    summary: dict
 
 
 def file_name(text: str, fallback: str = "scenario") -> str:
