@@ -387,7 +387,10 @@ def test_other_plans_run_end_to_end(plan):
     people = w.prospects + w.customers + w.networkers + w.formers + w.elsewhere
     assert (people == model.population.size).all()
     assert (nw.exit_week >= 0).sum() == w[list(DROPOUT_COLUMNS.values())].to_numpy().sum()
-    assert res.summary  # the summary is computed for every plan
+    # the summary tells of every plan's run: its networkers and what the plan paid them
+    assert res.summary["ever_joined"] == len(nw)
+    paid = w.commissions.sum() + w.recruiting_rewards.sum()  # in the view
+    assert res.summary["commissions_paid"] == pytest.approx(paid, abs=0.01)
     if plan == "binary":
         parent = np.asarray(model.placement.parent)
         side = np.asarray(model.placement.side)
