@@ -36,7 +36,7 @@ from support import (
 from dashboards.charts import ALL_CHARTS
 from dashboards.state import DEFAULT_SCENARIO, SLIDERS
 from sim.i18n import fmt_int, fmt_num, t
-from sim.scenario import list_scenarios, load_scenario
+from sim.scenario import load_scenario, scenario_to_toml
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -315,39 +315,38 @@ def test_the_dashboard_in_a_browser(browser, server, tmp_path):
     assert any(url.startswith(server.url) for url in watch.requests)
 
 
-def _off_grid_setting() -> tuple[str, str, float] | None:
-    """A scenario, slider and value that the slider's steps cannot show exactly."""
-    for name, _ in list_scenarios():
-        scenario = load_scenario(name)
-        for spec in SLIDERS:
-            section, key = spec.key.split(".")
-            value = getattr(getattr(scenario, section), key)
-            steps = (value - spec.lo) / spec.step
-            if abs(steps - round(steps)) > 1e-6:
-                return name, spec.key, value
-    return None
+def _off_grid_setting() -> tuple[str, float, bytes]:
+    """A scenario file with a value that its slider's steps cannot show exactly: the
+    baseline with its starter kit a third of a step off the slider's grid."""
+    spec = next(s for s in SLIDERS if s.key == "costs.starter_kit")
+    section, key = spec.key.split(".")
+    value = getattr(getattr(load_scenario(DEFAULT_SCENARIO), section), key) + spec.step / 3
+    if value > spec.hi:
+        value -= spec.step
+    value = int(value) if spec.integer else value
+    changed = load_scenario(DEFAULT_SCENARIO).with_overrides({spec.key: value})
+    text = scenario_to_toml(changed).replace(f'name = "{DEFAULT_SCENARIO}"', 'name = "off_grid"')
+    return spec.key, value, text.encode()
 
 
 def test_opening_the_page_keeps_the_scenarios_values(browser, server, tmp_path):
-    found = _off_grid_setting()
-    if found is None:
-        pytest.skip("every scenario value lies on its slider's steps")
-    name, key, value = found
+    """A scenario whose value lies between a slider's steps keeps its value: the slider
+    shows it as it is, and the scenario saved from the page holds it unchanged."""
+    key, value, data = _off_grid_setting()
     spec = next(s for s in SLIDERS if s.key == key)
     watch = Watch()
     context, page = open_page(browser, server, watch)
     try:
-        if name != DEFAULT_SCENARIO:
-            page.locator(".v-select").filter(
-                has=page.locator("label", has_text=re.compile(f"^{t('ui.scenario')}$"))
-            ).first.click()
-            page.get_by_role("option", name=name, exact=True).click()
+        page.locator("input[type=file]").set_input_files(
+            files=[{"name": "off_grid.toml", "mimeType": "application/toml", "buffer": data}]
+        )
+        page.get_by_text(t("upload.loaded", name="off_grid", base=DEFAULT_SCENARIO)).wait_for()
         shown = fmt_int(value) if spec.integer or spec.step >= 1 else fmt_num(value, "en", 2)
         label = page.get_by_text(re.compile(f"^{re.escape(t(f'slider.{key}'))}: "))
         label.wait_for()
         page.get_by_role("button", name=t("ui.reset"), exact=True).click()
-        page.get_by_text(t("ui.week_of", week=0, weeks=load_scenario(name).simulation.weeks),
-                         exact=True).wait_for()  # fmt: skip
+        weeks = load_scenario(DEFAULT_SCENARIO).simulation.weeks
+        page.get_by_text(t("ui.week_of", week=0, weeks=weeks), exact=True).wait_for()
         with page.expect_download() as info:
             page.get_by_role("button", name=t("ui.download_scenario")).click()
         path = tmp_path / info.value.suggested_filename
