@@ -29,6 +29,7 @@ LOSS, EVEN, PROFIT = "#c0392b", "#95a5a6", "#27ae60"
 OUTCOME_COLOURS = {metrics.LOSS: LOSS, metrics.BREAK_EVEN: EVEN, metrics.PROFIT: PROFIT}
 REASON_COLOURS = {"discouraged": ORANGE, "financial": LOSS, "life": GREY, "no_market": PURPLE}
 LIGHTS = {"green": PROFIT, "amber": "#f39c12", "red": LOSS, "n/a": EVEN}  # pyramid risk
+NOTE = "#7d3c98"  # a note beside a control: a setting changed, a profile adjusted
 SERIES = (BLUE, LOSS)  # experiments side by side: the first, the second
 BAND_ALPHA = 0.2  # a range (90 % of runs, 10th to 90th percentile) in its line's colour
 

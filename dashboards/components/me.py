@@ -27,7 +27,7 @@ from sim.me import (
     promise_text,
     reasons_text,
 )
-from sim.present import BAND_ALPHA, BLUE, LOSS, PROFIT
+from sim.present import BAND_ALPHA, BLUE, LOSS, NOTE, PROFIT
 from sim.profile import EXPERIENCE, Profile, ProfileError
 from sim.scenario import Scenario
 
@@ -186,6 +186,6 @@ def _Setup(scenario: Scenario, lang: str):
     changed = state.changed_settings(scenario, lang)
     if changed:
         solara.Text(t("me_setup.changed", lang, changes=changed),
-                    style={"font-size": "0.85em", "color": "#7d3c98"})  # fmt: skip
+                    style={"font-size": "0.85em", "color": NOTE})  # fmt: skip
     solara.Button(t("me_setup.change_it", lang), text=True, color="primary",
                   on_click=lambda: state.tab.set(state.TAB_SIMULATION))  # fmt: skip

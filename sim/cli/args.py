@@ -12,18 +12,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sim.i18n import (
-    DEFAULT_LANG,
-    LANGS,
-    LocalizedError,
-    fmt_value,
-    t,
-)
-from sim.scenario import (
-    load_scenario,
-    parse_set,
-    sets_nothing,
-)
+from sim.i18n import DEFAULT_LANG, LANGS, LocalizedError, fmt_value, t
+from sim.scenario import load_scenario, parse_set, sets_nothing
 
 LANG_ENV = "NETWORKER_SIM_LANG"  # the language when --lang is not given: en or de
 

@@ -9,10 +9,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from sim.cli.args import LANG_ENV, UsageError
-from sim.i18n import (
-    Msg,
-    t,
-)
+from sim.i18n import Msg, t
 
 
 def _check_listen(host: str, port: int) -> bool:

@@ -9,11 +9,7 @@ from pathlib import Path
 
 from sim.cli.args import UsageError, resolve
 from sim.cli.shared import cap_workers, check_workload
-from sim.i18n import (
-    Msg,
-    count,
-    t,
-)
+from sim.i18n import Msg, count, t
 
 REPORT_FOLDER = "results"  # where `report` writes without --out, below the current folder
 

@@ -18,16 +18,7 @@ from sim.cli.shared import (
     outcome_value,
     report_failures,
 )
-from sim.i18n import (
-    DEFAULT_LANG,
-    NO_VALUE,
-    Msg,
-    count,
-    fmt_int,
-    fmt_num,
-    render,
-    t,
-)
+from sim.i18n import DEFAULT_LANG, NO_VALUE, Msg, count, fmt_int, fmt_num, render, t
 
 
 def outcome_names(outcomes: list[str], lang: str) -> tuple[list[str], int]:

@@ -11,19 +11,8 @@ from typing import Any
 
 from sim.cli.args import resolve
 from sim.cli.shared import outcome_value
-from sim.i18n import (
-    DEFAULT_LANG,
-    fmt_int,
-    fmt_num,
-    fmt_pct,
-    fmt_value,
-    t,
-)
-from sim.scenario import (
-    Unit,
-    list_scenarios,
-    param_specs,
-)
+from sim.i18n import DEFAULT_LANG, fmt_int, fmt_num, fmt_pct, fmt_value, t
+from sim.scenario import Unit, list_scenarios, param_specs
 
 
 def cmd_scenarios(args: argparse.Namespace) -> int:

@@ -13,21 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.cli.args import UsageError
-from sim.i18n import (
-    DEFAULT_LANG,
-    NO_VALUE,
-    Msg,
-    fmt_eur,
-    fmt_int,
-    fmt_num,
-    fmt_pct,
-    has,
-    t,
-)
-from sim.scenario import (
-    Scenario,
-    toml_value,
-)
+from sim.i18n import DEFAULT_LANG, NO_VALUE, Msg, fmt_eur, fmt_int, fmt_num, fmt_pct, has, t
+from sim.scenario import Scenario, toml_value
 
 
 @contextmanager

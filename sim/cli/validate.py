@@ -8,13 +8,7 @@ import math
 
 from sim.cli.args import UsageError, resolve
 from sim.cli.shared import check_workload, executor_for, experiment_kw, json_number, outcome_value
-from sim.i18n import (
-    Msg,
-    fmt_eur,
-    fmt_int,
-    fmt_pct,
-    t,
-)
+from sim.i18n import Msg, fmt_eur, fmt_int, fmt_pct, t
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
