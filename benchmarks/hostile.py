@@ -730,7 +730,7 @@ def worker(cases_file: Path, out_file: Path) -> None:
             opened.append(os.path.abspath(os.fsdecode(args[0])))
 
     sys.addaudithook(hook)
-    from dashboards import rooms, state
+    from dashboards import follow, rooms, state
     from sim.i18n import t
     from sim.scenario import ScenarioError
 
@@ -756,7 +756,7 @@ def worker(cases_file: Path, out_file: Path) -> None:
             if case.channel == "address":
                 search = case.search.removeprefix("?")  # as the page's router gives it
                 state.open_address(search)
-                rooms.follow_address(search)
+                follow.follow_address(search)
             else:
                 data = case.data.encode("latin-1")
                 size = len(data) if case.size is None else case.size

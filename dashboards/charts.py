@@ -1,71 +1,54 @@
 """The dashboard's charts, drawn with matplotlib; every label comes from the message catalogs.
 
-A chart of the simulation page is a ``LiveChart``: axes, ticks and labels are drawn once;
-each frame only the data (lines, bars, the heat map's image, a few texts) is drawn onto
-that background and the pixels are encoded as PNG ("blitting"). That keeps a redraw in
-the milliseconds, so Play stays smooth. The axes are fixed in advance (the whole horizon,
-shares from 0 to 1); where a count needs a taller axis, the axis takes the next step of
-1-2-5 and that background is drawn once and kept. A frame therefore depends on the view
-alone, never on the frames drawn before it: one chart object can draw for every viewer
-and every run (``dashboards.drawing`` shares them).
-
-Figures are ``matplotlib.figure.Figure`` objects with their own Agg canvas (no pyplot
-state), so they can be drawn in any thread. ``render(name, view, lang)`` draws a chart
-whole, for the downloads.
+The charts of the simulation page are ``LiveChart``s (``dashboards/live.py``: the static
+parts drawn once, the data per frame), listed in ``ALL_CHARTS``; the recruitment tree is in
+``dashboards/tree.py``. ``render(name, view, lang)`` draws a chart whole, for the
+downloads. Below them, the figures of the compare page. Colours, money ticks and the
+outcome bars are the ones of the handout and the figures (``sim/present.py``).
 """
 
 from __future__ import annotations
 
 import io
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import LinearSegmentedColormap, PowerNorm
 from matplotlib.figure import Figure
-from matplotlib.ticker import NullLocator
-from PIL import Image
 
+from dashboards.live import DPI, MARGINS, LiveChart, fit_texts
+from dashboards.tree import RecruitmentTree
 from dashboards.view import View
-from sim import metrics
 from sim.experiments import describe
 from sim.i18n import fmt_int, fmt_num, fmt_pct, t
-from sim.metrics import INCOME_BIN_EDGES, lorenz, outcome, survival_by_cohort
+from sim.metrics import INCOME_BIN_EDGES, OUTCOME_SHARES, lorenz, outcome, survival_by_cohort
 from sim.model import WEEKS_PER_MONTH
+from sim.present import (
+    BLUE,
+    LIGHT_BLUE,
+    LOSS,
+    ORANGE,
+    OUTCOME_COLOURS,
+    PROFIT,
+    PURPLE,
+    REASON_COLOURS,
+    SERIES,
+    SYMLOG,
+    band,
+    money_axis,
+    money_label,
+    outcome_bars,
+    share_axis,
+)
 
-DPI = 80
-SHARP_DPI = 160  # presentation mode: a projector shows the charts large
-LOSS, EVEN, PROFIT = "#c0392b", "#95a5a6", "#27ae60"
-OUTCOME_COLOURS = {metrics.LOSS: LOSS, metrics.BREAK_EVEN: EVEN, metrics.PROFIT: PROFIT}
-BLUE, LIGHT_BLUE, PURPLE, ORANGE = "#1a5276", "#2e86c1", "#8e44ad", "#e67e22"
-REASON_COLOURS = {
-    "discouraged": ORANGE,
-    "financial": LOSS,
-    "life": "#7f8c8d",
-    "no_market": "#8e44ad",
-}
 HEAT = LinearSegmentedColormap.from_list("heat", ["#ffffff", "#f9e79f", ORANGE, "#78281f"])
-SYMLOG = {"linthresh": 10.0, "linscale": 0.5}
-MARGINS = {"left": 0.13, "right": 0.97, "bottom": 0.15, "top": 0.9}
-MONEY_TICKS = np.array([-10_000, -1_000, -100, -10, 0, 10, 100, 1_000, 10_000], dtype=float)
+
 NET_EDGES = np.concatenate(
     [-np.array([30_000, 10_000, 3_000, 1_000, 300, 100, 30, 10.0]), [0.0],
      np.array([10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000.0])]
 )  # fmt: skip
-
-
-def _money_label(x: float) -> str:
-    sign = "\u2212" if x < 0 else ""
-    x = abs(x)
-    return f"{sign}{x / 1000:g}k" if x >= 1000 else f"{sign}{x:g}"
-
-
-def _money_axis(axis) -> None:
-    """Plain-text ticks on a signed-log money axis (the default ticks use slow mathtext)."""
-    axis.set_ticks(MONEY_TICKS, [_money_label(x) for x in MONEY_TICKS])
-    axis.set_minor_locator(NullLocator())
 
 
 def _bin_position(values) -> np.ndarray:
@@ -73,145 +56,6 @@ def _bin_position(values) -> np.ndarray:
     inner = INCOME_BIN_EDGES[1:-1]
     return np.interp(values, inner, np.arange(1, len(inner) + 1), left=0.5,
                      right=len(inner) + 0.5)  # fmt: skip
-
-
-def nice_limit(peak: float) -> float:
-    """The axis top for counts up to ``peak``: the first of 10, 20, 50, 100, 200, ... with
-    a fifth of headroom. A function of the peak alone, so every frame of the same data
-    looks the same, and the axis changes a few times in a run, not every week."""
-    need = max(float(peak) * 1.2, 10.0)
-    scale = 10.0 ** np.floor(np.log10(need))
-    return float(next(m * scale for m in (1, 2, 5, 10) if m * scale >= need))
-
-
-def fit_texts(fig: Figure) -> None:
-    """Shrink titles and axis labels that would stick out of the figure (German words are
-    long) until they fit: smaller type rather than a cut-off word."""
-    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    renderer = canvas.get_renderer()
-    box = fig.bbox
-    # (text, its extent's coordinates that must lie within the figure): a label's place
-    # across its axis is settled only when drawn, its place along it already is
-    for ax in fig.axes:
-        for text, along in ((ax.title, "x"), (ax.xaxis.label, "x"), (ax.yaxis.label, "y")):
-            while text.get_text() and text.get_fontsize() > 6:
-                extent = text.get_window_extent(renderer)
-                lo, hi = (extent.x0, extent.x1) if along == "x" else (extent.y0, extent.y1)
-                top = box.x1 if along == "x" else box.y1
-                if lo >= -0.5 and hi <= top + 0.5:
-                    break
-                text.set_fontsize(text.get_fontsize() - 0.5)
-
-
-class AxesPixels(NamedTuple):
-    """The axes on the canvas: the canvas height, the axes' corners (x0, y0 at the bottom
-    left, y upwards) and the whole pixel columns c0..c1 and rows r0..r1 (rows downwards)."""
-
-    height: int
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    c0: int
-    c1: int
-    r0: int
-    r1: int
-
-
-class LiveChart:
-    """A chart whose static parts are drawn once per layout and whose data is redrawn per
-    frame. ``update`` returns the layout a view needs (a hashable value, e.g. the axis
-    limits); a background is drawn once per layout and kept."""
-
-    size = (6.4, 3.4)
-    margins: ClassVar[dict] = {}
-    painted = None  # an image artist hidden in frames, which ``paint`` draws instead
-    layouts_kept = 8  # backgrounds kept per chart (each is one image of the chart)
-
-    def __init__(self, weeks: int, lang: str, dpi: int = DPI):
-        self.weeks, self.lang = weeks, lang
-        self.fig = Figure(figsize=self.size, dpi=dpi)
-        self.fig.subplots_adjust(**{**MARGINS, **self.margins})
-        self.canvas = FigureCanvasAgg(self.fig)
-        self.dynamic: list = []  # artists drawn every frame
-        self._backgrounds: dict = {}  # layout -> the static parts drawn for it
-        self.build()
-        fit_texts(self.fig)
-
-    def build(self) -> None:
-        """Create axes, static decoration and the dynamic artists (``animated=True``)."""
-        raise NotImplementedError
-
-    def update(self, view: View) -> object:
-        """Put the view's data into the dynamic artists and set the axes it needs; return
-        that layout (hashable; None where the axes never change)."""
-        raise NotImplementedError
-
-    def add(self, artist):
-        artist.set_animated(True)
-        self.dynamic.append(artist)
-        return artist
-
-    def frame(self, view: View) -> bytes:
-        """The chart for ``view`` as PNG bytes: the same bytes for the same view, whatever
-        was drawn before."""
-        layout = self.update(view)
-        background = self._backgrounds.get(layout)
-        if background is None:
-            self.canvas.draw()  # static parts only: dynamic artists are animated
-            background = self.canvas.copy_from_bbox(self.fig.bbox)
-            if len(self._backgrounds) >= self.layouts_kept:
-                self._backgrounds.pop(next(iter(self._backgrounds)))
-            self._backgrounds[layout] = background
-        else:
-            self.canvas.restore_region(background)
-        self.paint()
-        for artist in self.dynamic:
-            if artist.get_visible():
-                self.fig.draw_artist(artist)
-        width, height = self.canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba())
-        # 256 colours are plenty for a chart and the PNG of a palette image is made in half
-        # the time and is half the size (the page sends it to every viewer)
-        image = image.convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE)
-        buf = io.BytesIO()
-        image.save(buf, format="png", compress_level=1)
-        return buf.getvalue()
-
-    def paint(self) -> None:
-        """Draw data straight into the pixels, before the dynamic artists (the heat map,
-        the tree): ``painted`` is the image artist it stands in for."""
-
-    def axes_pixels(self) -> AxesPixels:
-        """Where the axes lie on the canvas, in pixels (for ``paint``)."""
-        height = self.canvas.get_width_height()[1]
-        (x0, y0), (x1, y1) = self.ax.get_window_extent().get_points()
-        return AxesPixels(height, x0, y0, x1, y1, int(np.ceil(x0)), int(np.floor(x1)),
-                          int(np.ceil(height - y1)), int(np.floor(height - y0)))  # fmt: skip
-
-    def full(self, view: View, dpi: int = 100) -> bytes:
-        """The chart drawn whole, at print quality (for the downloads): the image that
-        ``paint`` stands in for in a frame is drawn as an image here."""
-        self.update(view)
-        for artist in self.dynamic:
-            artist.set_animated(False)
-        if self.painted is not None:
-            self.painted.set_visible(True)
-        try:
-            buf = io.BytesIO()
-            self.fig.savefig(buf, format="png", dpi=dpi)
-            return buf.getvalue()
-        finally:
-            if self.painted is not None:
-                self.painted.set_visible(False)
-
-    @staticmethod
-    def _fit(ax, peak: float) -> float:
-        """Set the y-axis for counts up to ``peak`` (see ``nice_limit``); its top."""
-        top = nice_limit(peak)
-        if ax.get_ylim() != (0, top):
-            ax.set_ylim(0, top)
-        return top
 
 
 class IncomeHeatmap(LiveChart):
@@ -259,7 +103,7 @@ class IncomeHeatmap(LiveChart):
         ))  # fmt: skip
         inner = INCOME_BIN_EDGES[1:-1]
         ticks = [k + 1 for k, e in enumerate(inner) if abs(e) in (10, 100, 1_000, 10_000)]
-        ax.set_yticks(ticks, [_money_label(inner[k - 1]) for k in ticks])
+        ax.set_yticks(ticks, [money_label(inner[k - 1]) for k in ticks])
         ax.set_ylim(0, n_bins)
         ax.set_xlim(0, self.weeks)
         ax.set_xlabel(t("chart.week", lang))
@@ -323,10 +167,10 @@ class NetHistogram(LiveChart):
             self._bar_outlines(np.zeros(len(centres))), facecolors=colours, edgecolors="white",
         ), autolim=False))  # fmt: skip
         ax.set_xscale("symlog", **SYMLOG)
-        _money_axis(ax.xaxis)
+        money_axis(ax.xaxis)
         ax.set_xlim(NET_EDGES[0], NET_EDGES[-1])
         ax.set_ylim(0, 1)
-        ax.yaxis.set_major_formatter(lambda y, _: fmt_pct(y, lang))
+        share_axis(ax.yaxis, lang)
         ax.set_xlabel(t("chart.cumulative_net_eur", lang))
         ax.set_ylabel(t("chart.share_of_joined", lang))
         self.text = self.add(ax.text(
@@ -403,7 +247,7 @@ class SurvivalChart(LiveChart):
         ax.axvline(52, color="grey", lw=0.8, ls=":")
         ax.set_ylim(0, 1)
         ax.set_xlim(0, max(self.weeks, 1))
-        ax.yaxis.set_major_formatter(lambda y, _: fmt_pct(y, lang))
+        share_axis(ax.yaxis, lang)
         ax.set_xlabel(t("chart.weeks_since_joining", lang))
         ax.set_ylabel(t("chart.share_active", lang))
         ax.set_title(t("chart.survival_title", lang))
@@ -469,7 +313,7 @@ class SaturationChart(LiveChart):
                       for c, col, lw, key in spec}  # fmt: skip
         ax.set_ylim(0, 1)
         ax.set_xlim(0, self.weeks)
-        ax.yaxis.set_major_formatter(lambda y, _: fmt_pct(y, lang))
+        share_axis(ax.yaxis, lang)
         ax.set_xlabel(t("chart.week", lang))
         ax.set_ylabel(t("chart.share_of_population", lang))
         ax.set_title(t("chart.saturation_title", lang))
@@ -495,8 +339,8 @@ class LorenzChart(LiveChart):
         self.curve = self.add(ax.plot([], [], color=PURPLE, lw=2, label=t("chart.lorenz", lang))[0])
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
-        ax.xaxis.set_major_formatter(lambda y, _: fmt_pct(y, lang))
-        ax.yaxis.set_major_formatter(lambda y, _: fmt_pct(y, lang))
+        share_axis(ax.xaxis, lang)
+        share_axis(ax.yaxis, lang)
         ax.set_xlabel(t("chart.share_of_people", lang))
         ax.set_ylabel(t("chart.share_of_money", lang))
         ax.legend(loc="upper left", fontsize=8)
@@ -517,9 +361,8 @@ ALL_CHARTS: dict[str, type[LiveChart]] = {
     "survival": SurvivalChart,
     "saturation": SaturationChart,
     "lorenz": LorenzChart,
+    "tree": RecruitmentTree,
 }
-# the recruitment tree (dashboards/tree.py) builds on LiveChart and adds itself
-from dashboards import tree  # noqa: E402, F401
 
 
 def render(name: str, view: View, lang: str) -> bytes:
@@ -545,10 +388,9 @@ def png(fig: Figure, dpi: int = DPI) -> bytes:
 def band_chart(bands: list[pd.DataFrame], names: list[str], column: str, lang: str) -> Figure:
     """A weekly column's median and 90 % band for each experiment."""
     fig, ax = _figure(6.0, 3.4)
-    for frame, name, colour in zip(bands, names, [BLUE, LOSS], strict=False):
+    for frame, name, colour in zip(bands, names, SERIES, strict=False):
         b = frame[frame.column == column]
-        ax.fill_between(b.week, b.p5, b.p95, color=colour, alpha=0.2)
-        ax.plot(b.week, b.p50, color=colour, lw=2, label=name)
+        band(ax, b.week, b.p5, b.p50, b.p95, colour, label=name)
     label = t(f"column.{column}", lang)
     ax.set_xlabel(t("chart.week", lang))
     ax.set_ylabel(label)
@@ -558,22 +400,9 @@ def band_chart(bands: list[pd.DataFrame], names: list[str], column: str, lang: s
     return fig
 
 
-def outcome_bars(outcomes: list[pd.DataFrame], names: list[str], lang: str) -> Figure:
+def outcomes_chart(outcomes: list[pd.DataFrame], names: list[str], lang: str) -> Figure:
     """Loss / break-even / profit shares of each experiment, with 90 % ranges."""
     fig, ax = _figure(6.0, 3.4)
-    keys = metrics.OUTCOME_SHARES
-    x = np.arange(len(keys))
-    width = 0.8 / max(len(outcomes), 1)
-    for i, (frame, name) in enumerate(zip(outcomes, names, strict=True)):
-        spread = describe(frame, keys)
-        mean, lo, hi = (spread[c].to_numpy() for c in ("mean", "p5", "p95"))
-        ax.bar(x + i * width, mean, width, yerr=[mean - lo, hi - mean], capsize=3, label=name,
-               color=[BLUE, LOSS][i % 2], alpha=0.85)  # fmt: skip
-    ax.set_xticks(x + width * (len(outcomes) - 1) / 2, [t(f"column.{k}", lang) for k in keys])
-    ax.set_ylim(0, 1)
-    ax.yaxis.set_major_formatter(lambda y, _: fmt_pct(y, lang))
-    ax.set_ylabel(t("chart.share_of_joined", lang))
-    ax.set_title(t("chart.outcomes_title", lang))
-    ax.legend(fontsize=8)
+    outcome_bars(ax, [describe(frame, OUTCOME_SHARES) for frame in outcomes], names, lang)
     fit_texts(fig)
     return fig

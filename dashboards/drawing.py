@@ -20,7 +20,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from dashboards.charts import ALL_CHARTS, DPI, LiveChart
+from dashboards.charts import ALL_CHARTS
+from dashboards.live import DPI, LiveChart
 from dashboards.view import View, run_of, snapshot
 from sim.lifeline import before_threads_end
 from sim.model import NetworkMarketingModel

@@ -1,4 +1,5 @@
-"""Follow mode: the teacher's run live on every student's screen.
+"""Rooms: the teacher's run live on every student's screen (the tab's actions, to share a
+run, follow and leave a room, are in ``dashboards/follow.py``).
 
 A teacher opens a room ("Show this run to the class") and gets a code of four characters;
 every frame the teacher's page shows from then on (a Step, Play, Reset, another scenario)
@@ -20,12 +21,10 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections.abc import Callable
 from urllib.parse import parse_qsl
 
 import solara
 
-from dashboards import drawing
 from dashboards.address import MAX_QUERY
 from dashboards.view import View
 from sim.scenario import cut
@@ -35,7 +34,6 @@ CODE_LENGTH = 4
 MAX_ROOMS = 200  # a server for a school, not for the internet: old rooms make way
 FORGET_AFTER = 24 * 3600.0  # seconds without a frame
 FOLLOWERS_CPU = 0.5  # cores that the followers of a playing room may take together
-FOLLOW_THREAD = "networker-sim follower"
 
 
 class Room:
@@ -142,16 +140,6 @@ hosting = solara.reactive(None)  # the Room this tab shows its run to
 following = solara.reactive(None)  # the Room whose run this tab shows
 missing = solara.reactive(None)  # a code asked for that names no open room
 from_address = solara.reactive(None)  # the code of the tab's address, once it was followed
-_follower = solara.reactive(0)  # which follow loop may run (as state._player for Play)
-
-
-def follow_address(search: str | None) -> None:
-    """Follow the room that the tab's address names (``?follow=CODE``), once per tab: a
-    student who left it stays on their own."""
-    code = code_in_address(search)
-    if code and from_address.value != code and following.value is None:
-        from_address.value = code
-        follow(code)
 
 
 def share(view: View) -> None:
@@ -159,89 +147,3 @@ def share(view: View) -> None:
     room = hosting.value
     if room is not None:
         room.publish(view)
-
-
-def start_sharing() -> None:
-    from dashboards import state
-
-    room = open_room()
-    if state.view.value is not None:
-        room.publish(state.view.value)
-    hosting.value = room
-
-
-def stop_sharing() -> None:
-    room = hosting.value
-    if room is not None:
-        close_room(room)
-    hosting.value = None
-
-
-def follow(code: str) -> None:
-    """Show the run of room ``code`` from now on (or say that there is no such room)."""
-    from dashboards import state
-
-    room = find(code)
-    if room is None or not room.open:
-        missing.value = shown_code(code)
-        return
-    if hosting.value is not None:
-        stop_sharing()
-    state.playing.value = False
-    state.model.value = None  # the tab's own run stops; leaving goes on from the teacher's
-    missing.value = None
-    follower = _follower.value + 1
-    _follower.value = follower
-    following.value = room
-    drawing.start_drawing(follow_loop, room, follower, name=FOLLOW_THREAD)
-
-
-def leave() -> None:
-    """Stop following: the tab's own run goes on from the teacher's frame shown (the
-    scenario, settings and seed go into the controls; the first Step builds the model)."""
-    from dashboards import state
-
-    following.value = None
-    _follower.value += 1
-    view = state.view.value
-    if view is not None and view.params is not None:
-        state.take_over(view)
-
-
-def follow_loop(room: Room, follower: int, session_alive: Callable[[], bool] | None = None) -> None:
-    """Show each new frame of ``room`` in this tab until it leaves or the room closes.
-
-    Runs in a thread that carries the tab's session (like Play): setting the view renders
-    this tab's page, and a frame published meanwhile replaces the one before it."""
-    from dashboards import state
-
-    alive = session_alive or state.session_alive
-    with room._changed:
-        room.followers += 1
-    try:
-        seen, ready_at = -1, 0.0
-        while following.value is room and _follower.value == follower and alive():
-            if drawing.ENDING.is_set():  # the server ends
-                break
-            wait = ready_at - time.monotonic()
-            if wait > 0:
-                drawing.ENDING.wait(min(wait, 1.0))
-                continue
-            frame, view = room.next_frame(seen, timeout=1.0)
-            if not room.open:
-                following.value = None
-                missing.value = room.code
-                break
-            if view is None:
-                continue
-            if not state.page_connected():  # nobody to send it to: look again later
-                ready_at = time.monotonic() + 1.0
-                continue
-            started = time.perf_counter()
-            state.show(view)  # renders this tab's page, in this thread
-            seen = frame
-            took = time.perf_counter() - started
-            ready_at = time.monotonic() + pace(took, room.followers)
-    finally:
-        with room._changed:
-            room.followers -= 1

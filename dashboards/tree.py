@@ -22,11 +22,11 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import LinearSegmentedColormap, SymLogNorm
 
-from dashboards import charts
-from dashboards.charts import BLUE, EVEN, LOSS, PROFIT, LiveChart, _money_label
+from dashboards.live import LiveChart
 from dashboards.view import View
 from sim.compensation import depths, subtree_sums
 from sim.i18n import fmt_eur, fmt_int, fmt_pct, t
+from sim.present import BLUE, EVEN, LOSS, PROFIT, money_label
 
 # +-100 EUR (about break-even) in the grey middle; beyond +-10,000 the darkest colour
 NET_NORM = SymLogNorm(linthresh=100.0, linscale=0.6, vmin=-10_000, vmax=10_000, base=10)
@@ -166,7 +166,7 @@ class RecruitmentTree(LiveChart):
         side.legend(loc="lower right", fontsize=7, handlelength=1)
         colorbar = fig.colorbar(ScalarMappable(NET_NORM, NET_COLOURS), cax=bar)
         ticks = [-10_000, -1_000, -100, 0, 100, 1_000, 10_000]
-        colorbar.set_ticks(ticks, labels=[_money_label(x) for x in ticks])
+        colorbar.set_ticks(ticks, labels=[money_label(x) for x in ticks])
         colorbar.ax.tick_params(labelsize=7)
         bar.set_title(t("tree.net", lang), fontsize=8, loc="center")
         fig.text(0.075, 0.1, t("tree.width", lang), fontsize=8, color="#444", va="top")
@@ -251,7 +251,3 @@ class RecruitmentTree(LiveChart):
         canvas = np.asarray(self.canvas.buffer_rgba())
         canvas[r0 : r0 + rows, c0:c1, :3] = self.picture[row[:rows]][:, column]
         canvas[r0 : r0 + rows, c0:c1, 3] = 255
-
-
-# drawn with the other charts (dashboards/drawing.py), downloadable with all
-charts.ALL_CHARTS["tree"] = RecruitmentTree

@@ -1,7 +1,8 @@
 """Figures of simulation against evidence, written by ``networker-sim validate --out``.
 
 Plain matplotlib ``Figure`` objects (no pyplot state), saved as PNG. They only draw: the
-statistics they show come from ``sim.metrics``.
+statistics they show come from ``sim.metrics``, the targets from the validation table;
+colours and the outcome bars are those of the dashboard and the handout (``sim/present.py``).
 """
 
 from __future__ import annotations
@@ -18,41 +19,35 @@ from sim.metrics import (
     replicate_band,
     survival_curves,
 )
-from sim.validation import TARGETS
+from sim.present import BLUE, EVEN, LOSS, band, outcome_bars
 
-BLUE, GREY, RED = "#1a5276", "#95a5a6", "#c0392b"
+GREY, RED = EVEN, LOSS  # the evidence: a survey's band in grey, a published line in red
 
 
 def outcome_shares(table: pd.DataFrame) -> Figure:
     """Simulated loss / break-even / profit shares (mean, 90 % range) against the survey."""
     fig = Figure(figsize=(6.4, 3.6), dpi=100, layout="constrained")
     ax = fig.add_subplot()
-    rows = table.set_index("target").loc[["C1", "C2", "C3"]]
-    x = np.arange(3)
-    ax.bar(x, rows["mean"], 0.5, color=BLUE, label="simulated (mean)",
-           yerr=[rows["mean"] - rows["p5"], rows["p95"] - rows["mean"]], capsize=4)  # fmt: skip
+    rows = table.set_index("target").loc[["C1", "C2", "C3"]]  # in the order of OUTCOME_SHARES
+    outcome_bars(ax, [rows], None, "en")
     for i, row in enumerate(rows.itertuples()):
         ax.fill_between([i - 0.4, i + 0.4], row.lo, row.hi, color=GREY, alpha=0.35,
                         label="AARP 2018 band" if i == 0 else None)  # fmt: skip
-    ax.set_xticks(x, ["net loss\n(< -€100)", "about break-even\n(±€100)", "profit\n(> €100)"])
-    ax.set_ylim(0, 1)
-    ax.set_ylabel("share of everyone who joined")
     ax.set_title("Outcomes of everyone who joined: simulation and survey")
     ax.legend(fontsize=8)
     return fig
 
 
-def survival(curves: np.ndarray) -> Figure:
+def survival(curves: np.ndarray, c4: tuple[float, float]) -> Figure:
     """Share still active by weeks since joining (median and 90 % band over replicates),
-    with the one-year band of target C4."""
+    with the one-year band of target C4 (its first-year dropout from ``c4[0]`` to ``c4[1]``)."""
     fig = Figure(figsize=(6.4, 3.6), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     weeks = np.arange(curves.shape[1])
     lo, mid, hi = replicate_band(curves)
-    ax.fill_between(weeks, lo, hi, color=BLUE, alpha=0.2, label="90 % of replicates")
-    ax.plot(weeks, mid, color=BLUE, lw=2, label="simulated (median)")
-    c4 = next(t for t in TARGETS if t.id == "C4")
-    ax.errorbar([YEAR_WEEKS], [1 - (c4.lo + c4.hi) / 2], yerr=[[(c4.hi - c4.lo) / 2]],
+    band(ax, weeks, lo, mid, hi, label="simulated (median)", band_label="90 % of replicates")
+    c4_lo, c4_hi = c4
+    ax.errorbar([YEAR_WEEKS], [1 - (c4_lo + c4_hi) / 2], yerr=[[(c4_hi - c4_lo) / 2]],
                 color=RED, capsize=6, lw=2, label="C4: AARP 2018 / Young Living 2018")  # fmt: skip
     ax.set_ylim(0, 1)
     ax.set_xlim(0, weeks[-1])
@@ -85,9 +80,11 @@ def gross_income(values: np.ndarray) -> Figure:
 def write_validation_figures(folder: Path, table: pd.DataFrame, networkers: pd.DataFrame,
                              weeks: int) -> list[str]:  # fmt: skip
     """Save the three figures; return their file names."""
+    row = table.set_index("target").loc["C4"]
+    c4 = (float(row.lo), float(row.hi))
     figures = {
         "outcome_shares.png": outcome_shares(table),
-        "survival.png": survival(survival_curves(networkers, weeks)),
+        "survival.png": survival(survival_curves(networkers, weeks), c4),
         # per person (gross over their own time active): the replicates pool as they are
         "gross_income.png": gross_income(gross_per_year_of_full_year_members(networkers, weeks)),
     }

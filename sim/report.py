@@ -26,7 +26,6 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import NullLocator
 
 from sim.experiments import describe, run_experiment
 from sim.i18n import LANGS, count, fmt_eur, fmt_int, fmt_num, fmt_pct, fmt_value, t
@@ -40,6 +39,18 @@ from sim.metrics import (
     survival_curves,
 )
 from sim.model import run
+from sim.present import (
+    BAND_ALPHA,
+    BLUE,
+    LIGHT_BLUE,
+    LIGHTS,
+    MONEY_TICKS,
+    SYMLOG,
+    band,
+    money_axis,
+    outcome_bars,
+    share_axis,
+)
 from sim.results import (
     owned_tempdir,
     versions,
@@ -47,10 +58,6 @@ from sim.results import (
 from sim.scenario import Scenario, param_specs
 
 FORMATS = ("pdf", "html")
-LIGHTS = {"green": "#27ae60", "amber": "#e67e22", "red": "#c0392b", "n/a": "#95a5a6"}
-BLUE, LIGHT_BLUE, PALE_BLUE = "#1a5276", "#85c1e9", "#d6eaf8"
-LOSS, EVEN, PROFIT = "#c0392b", "#95a5a6", "#27ae60"
-MONEY_TICKS = (-10_000, -1_000, -100, -10, 0, 10, 100, 1_000, 10_000)
 # PDF needs a creation date; a fixed one keeps the bytes the same from run to run.
 CREATION_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 RULES = (
@@ -354,10 +361,6 @@ def _png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def _money_label(x: float, lang: str) -> str:
-    return ("\u2212" if x < 0 else "") + fmt_int(abs(x), lang)
-
-
 def income_chart(weekly: pd.DataFrame, lang: str) -> Figure:
     """Median, 25-75 % and 10-90 % bands of active networkers' monthly net income, by week."""
     fig = Figure(figsize=(7.0, 3.1), layout="constrained")
@@ -365,18 +368,19 @@ def income_chart(weekly: pd.DataFrame, lang: str) -> Figure:
     w = weekly.week.to_numpy()
     col = {q: weekly[f"monthly_net_p{q}"].to_numpy(dtype=float) for q in (10, 25, 50, 75, 90)}
     ax.fill_between(
-        w, col[10], col[90], color=PALE_BLUE, lw=0, label=t("report.band_p10_p90", lang)
-    )
+        w, col[10], col[90], color=BLUE, alpha=BAND_ALPHA, lw=0,
+        label=t("report.band_p10_p90", lang),
+    )  # fmt: skip
+    # the middle half darker: the dashboard's light blue over the band
     ax.fill_between(
-        w, col[25], col[75], color=LIGHT_BLUE, lw=0, label=t("report.band_p25_p75", lang)
-    )
-    ax.plot(w, col[50], color=BLUE, lw=1.8, label=t("chart.median", lang))
+        w, col[25], col[75], color=LIGHT_BLUE, alpha=0.4, lw=0,
+        label=t("report.band_p25_p75", lang),
+    )  # fmt: skip
+    ax.plot(w, col[50], color=BLUE, lw=2, label=t("chart.median", lang))
     ax.axhline(0, color="black", lw=0.6)
-    ax.set_yscale("symlog", linthresh=10.0, linscale=0.5)
+    ax.set_yscale("symlog", **SYMLOG)
     lo, hi = np.nanmin(col[10], initial=0.0), np.nanmax(col[90], initial=0.0)
-    ticks = [x for x in MONEY_TICKS if lo * 1.5 - 10 <= x <= hi * 1.5 + 10]
-    ax.set_yticks(ticks, [_money_label(x, lang) for x in ticks])
-    ax.yaxis.set_minor_locator(NullLocator())
+    money_axis(ax.yaxis, [x for x in MONEY_TICKS if lo * 1.5 - 10 <= x <= hi * 1.5 + 10])
     ax.set_ylim(min(lo * 1.3, -12.0), max(hi * 1.3, 12.0))
     ax.set_xlim(0, max(int(w.max()) if len(w) else 1, 1))
     ax.set_xlabel(t("chart.week", lang))
@@ -391,21 +395,8 @@ def outcome_chart(outcomes: pd.DataFrame, lang: str) -> Figure:
     """Loss / break-even / profit shares of everyone who joined, mean and 90 % of runs."""
     fig = Figure(figsize=(3.45, 2.9), layout="constrained")
     ax = fig.add_subplot()
-    keys = OUTCOME_SHARES
-    spread = describe(outcomes, keys)
-    mean, lo, hi = (spread[c].to_numpy() for c in ("mean", "p5", "p95"))
-    x = np.arange(len(keys))
-    ax.bar(x, mean, 0.6, color=[LOSS, EVEN, PROFIT], yerr=[mean - lo, hi - mean], capsize=3)
-    for i in x:
-        ax.text(
-            i, hi[i] + 0.03, fmt_pct(mean[i], lang), ha="center", va="bottom", fontweight="bold"
-        )
-    labels = ("report.loss_label", "report.even_label", "report.profit_label")
-    ax.set_xticks(x, [t(k, lang) for k in labels])
-    ax.set_ylim(0, 1)
-    ax.yaxis.set_major_formatter(lambda y, _: fmt_pct(y, lang))
-    ax.set_ylabel(t("chart.share_of_joined", lang))
-    ax.set_title(t("chart.outcomes_title", lang), wrap=True)
+    outcome_bars(ax, [describe(outcomes, OUTCOME_SHARES)], None, lang)
+    ax.title.set_wrap(True)  # half the width of a page
     return fig
 
 
@@ -422,8 +413,7 @@ def survival_chart(
     end = max(int(np.count_nonzero(followed >= 50 * runs)), 2)
     grid = np.arange(end)
     lo, mid, hi = replicate_band(curves[:, :end])
-    ax.fill_between(grid, lo, hi, color=PALE_BLUE, lw=0)
-    ax.plot(grid, mid, color=BLUE, lw=1.8)
+    band(ax, grid, lo, mid, hi)
     if end > YEAR_WEEKS and first_year == first_year:
         ax.axvline(YEAR_WEEKS, color="grey", lw=0.8, ls=":")
         ax.annotate(
@@ -436,7 +426,7 @@ def survival_chart(
         )
     ax.set_ylim(0, 1.02)
     ax.set_xlim(0, end - 1)
-    ax.yaxis.set_major_formatter(lambda y, _: fmt_pct(y, lang))
+    share_axis(ax.yaxis, lang)
     ax.set_xlabel(t("chart.weeks_since_joining", lang))
     ax.set_ylabel(t("chart.share_active", lang))
     ax.set_title(t("chart.survival_title", lang))

@@ -1,8 +1,9 @@
-"""The files the tool reads besides its code: the scenario library, the lessons, the
-dashboard, and the README (its validation table is shown on the About page).
+"""The files the tool reads besides its code: the scenario library, the lessons, and the
+README (its validation table is shown on the About page). The dashboard is a package of
+its own (``dashboards``), installed beside ``sim``.
 
 They are edited where a reader of the repository looks for them, in its top-level folders
-``scenarios/``, ``lessons/`` and ``dashboards/``, and they travel inside the package: a
+``scenarios/`` and ``lessons/``, and they travel inside the package: a
 built wheel holds them in ``sim/_data/`` (see ``[tool.hatch.build.targets.wheel]`` in
 pyproject.toml), where ``importlib.resources`` finds them wherever the package is installed.
 A clone of the repository (uv's editable install puts the clone on ``sys.path`` and copies
@@ -31,7 +32,7 @@ from pathlib import Path
 
 from sim.i18n import LocalizedError, Msg
 
-PACKAGED = "_data"  # in a wheel: sim/_data/scenarios, sim/_data/lessons, sim/_data/dashboards
+PACKAGED = "_data"  # in a wheel: sim/_data/scenarios, sim/_data/lessons
 DISTRIBUTION = "networker-sim"
 
 
@@ -61,8 +62,8 @@ def checkout() -> Path | None:
 
 
 def shipped(name: str) -> Path:
-    """The folder ``scenarios``, ``lessons`` or ``dashboards``: the package's own copy in an
-    installed package, the one being edited in a clone."""
+    """The folder ``scenarios`` or ``lessons``: the package's own copy in an installed
+    package, the one being edited in a clone."""
     packaged = package() / PACKAGED / name
     root = checkout()
     if packaged.exists() or root is None:

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from dashboards import address, rooms, state
+from dashboards import address, follow, rooms, state
 from sim.scenario import (
     MAX_NESTING,
     SCENARIO_DIR,
@@ -169,7 +169,7 @@ def test_opening_any_address_shows_a_setup_and_reads_no_file_it_names(search: st
     _opened = []
     try:
         state.open_address(search)
-        rooms.follow_address(search)
+        follow.follow_address(search)
     finally:
         opened, _opened = _opened, None
     assert state.scenario_name.value in NAMES

@@ -27,7 +27,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from sim.cli import build_parser, main, resolve
+from sim.cli import main
+from sim.cli.args import build_parser, resolve
 from sim.model import run as run_model
 from sim.results import write_run
 from sim.scenario import SCENARIO_DIR, list_scenarios, load_scenario

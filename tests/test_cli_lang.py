@@ -20,7 +20,9 @@ import pytest
 
 import sim.model
 from sim import validation
-from sim.cli import ARGPARSE_MESSAGES, SWEEP_COLUMNS, build_parser, lang_from_argv, main
+from sim.cli import main
+from sim.cli.args import ARGPARSE_MESSAGES, build_parser, lang_from_argv
+from sim.cli.many_runs import SWEEP_COLUMNS
 from sim.experiments import OUTCOMES, replicate_seeds
 from sim.i18n import LANGS, catalog, t
 from sim.scenario import PLANS, SCENARIO_DIR, ScenarioError, list_scenarios, load_scenario
@@ -252,7 +254,7 @@ def test_json_stays_english_and_unchanged(outputs: dict) -> None:
 
 
 def test_every_table_outcome_has_a_label_in_both_languages() -> None:
-    from sim.cli import outcome_label
+    from sim.cli.shared import outcome_label
 
     for outcome in {*OUTCOMES, *SWEEP_COLUMNS, *SENSITIVITY_TARGETS}:
         labels = {lang: outcome_label(outcome, lang) for lang in LANGS}
@@ -460,11 +462,16 @@ def test_the_print_scan_finds_english() -> None:
 
 
 def test_cli_prints_no_english_literals() -> None:
-    found = untranslated_prints((ROOT / "sim" / "cli.py").read_text("utf-8"))
+    found = [f"{path.name}: {literal}" for path in sorted((ROOT / "sim" / "cli").glob("*.py"))
+             for literal in untranslated_prints(path.read_text("utf-8"))]  # fmt: skip
     assert not found, f"print() with text that is not from the catalogs: {found}"
 
 
-@pytest.mark.parametrize("module", ["cli", "scenario", "experiments", "results", "sensitivity"])
+@pytest.mark.parametrize(
+    "module",
+    [*(f"cli/{p.stem}" for p in sorted((ROOT / "sim" / "cli").glob("*.py"))),
+     "scenario", "experiments", "results", "sensitivity"],
+)  # fmt: skip
 def test_errors_are_raised_with_catalog_messages(module: str) -> None:
     """An error raised with an f-string would reach a German reader in English."""
     source = (ROOT / "sim" / f"{module}.py").read_text("utf-8")

@@ -542,7 +542,7 @@ def test_compare_charts_draw_two_experiments() -> None:
         fig = dash_charts.band_chart([e.bands for e in exps], names, column, "de")
         assert dash_charts.png(fig).startswith(b"\x89PNG")
         assert [line.get_label() for line in fig.axes[0].get_lines()] == names
-    bars = dash_charts.outcome_bars([e.outcomes for e in exps], names, "en")
+    bars = dash_charts.outcomes_chart([e.outcomes for e in exps], names, "en")
     assert dash_charts.png(bars).startswith(b"\x89PNG")
     assert len(bars.axes[0].patches) == 6  # three outcome shares for each experiment
 

@@ -535,7 +535,7 @@ def test_every_chart_text_fits_its_chart(lang):
     for column in ("active", "cumulative_net_p50"):
         fig = charts.band_chart([e.bands for e in exps], names, column, lang)
         assert _outside(fig) == [], column
-    assert _outside(charts.outcome_bars([e.outcomes for e in exps], names, lang)) == []
+    assert _outside(charts.outcomes_chart([e.outcomes for e in exps], names, lang)) == []
 
 
 def test_survival_curves_say_how_many_people_they_rest_on():

@@ -81,12 +81,13 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
 def test_the_wheel_carries_the_data_inside_the_package(installed):
     names = zipfile.ZipFile(installed.wheel).namelist()
     for name in ("sim/_data/scenarios/baseline.toml", "sim/_data/lessons/de/README.md",
-                 "sim/_data/dashboards/app.py", "sim/_data/dashboards/components/me.py",
-                 "sim/locales/de/cli.toml", "sim/cli.py"):  # fmt: skip
+                 "dashboards/app.py", "dashboards/components/me.py", "dashboards/assets/custom.css",
+                 "sim/locales/de/cli.toml", "sim/cli/__init__.py",
+                 "sim/cli/__main__.py"):  # fmt: skip
         assert name in names
-    # nothing beside the package: no top-level scenarios/, dashboards/ or README in site-packages
+    # the two packages and nothing else: no top-level scenarios/ or README in site-packages
     tops = {n.split("/")[0] for n in names if not n.startswith("networker_sim-")}
-    assert tops == {"sim"}
+    assert tops == {"sim", "dashboards"}
 
 
 def test_scenarios_run_and_a_scenario_by_path(installed):

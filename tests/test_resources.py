@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ def test_a_clone_reads_the_folders_it_edits():
     assert resources.checkout() == REPO
     assert SCENARIO_DIR == REPO / "scenarios"
     assert LESSONS_DIR == REPO / "lessons"
-    assert resources.shipped("dashboards") == REPO / "dashboards"
+    assert Path(find_spec("dashboards.app").origin) == REPO / "dashboards" / "app.py"
     assert {name for name, _ in list_scenarios()} == {p.stem for p in SCENARIO_DIR.glob("*.toml")}
     assert published_block() is not None  # the README's validation table, for the About page
 

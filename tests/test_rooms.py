@@ -9,7 +9,7 @@ import threading
 import ipyvuetify as v
 import test_dashboard as dash
 
-from dashboards import drawing, rooms, state
+from dashboards import drawing, follow, rooms, state
 from sim.i18n import t
 from sim.model import NetworkMarketingModel
 
@@ -84,7 +84,7 @@ def test_a_tab_follows_the_teacher_and_leaves_to_go_on_alone(page):
     room = rooms.open_room()
     teacher = teachers_model()
     room.publish(drawing.view_at(teacher))
-    rooms.follow(room.code)
+    follow.follow(room.code)
     dash.wait_for(lambda: dash.button(rc, t("room.leave")), "the follower's panel")
     assert not rc.find(v.Btn, children=[t("ui.step")]).widgets  # no controls of its own
     for _ in range(2):
@@ -105,7 +105,7 @@ def test_a_tab_follows_the_teacher_and_leaves_to_go_on_alone(page):
 
 def test_a_code_that_names_no_room_says_so(page):
     box, _ = page
-    rooms.follow("QQQQ")
+    follow.follow("QQQQ")
     assert rooms.following.value is None
     dash.wait_for(lambda: t("room.unknown", code="QQQQ") in dash.all_texts(box),
                   "the message that there is no such room")  # fmt: skip
@@ -124,7 +124,7 @@ def test_the_address_code_is_decoded_and_shown_safely(page):
         ("follow=" + "Z" * 500, "Z" * 57 + "..."),
     ]:
         rooms.from_address.value = rooms.missing.value = None
-        rooms.follow_address(raw)
+        follow.follow_address(raw)
         assert rooms.missing.value == shown, raw
 
 

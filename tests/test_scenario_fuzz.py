@@ -20,7 +20,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from sim.cli import UsageError, main
+from sim.cli import main
+from sim.cli.args import UsageError
 from sim.scenario import (
     SCENARIO_DIR,
     SCENARIO_KEYS,

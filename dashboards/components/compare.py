@@ -92,7 +92,7 @@ def ComparePage():
         )
     with solara.ColumnsResponsive(12, medium=[5, 7]):
         solara.Image(
-            charts.png(charts.outcome_bars([exp_a.outcomes, exp_b.outcomes], labels, lang)),
+            charts.png(charts.outcomes_chart([exp_a.outcomes, exp_b.outcomes], labels, lang)),
             width="100%",
         )
         table = compare(exp_a.outcomes, exp_b.outcomes, TABLE)

@@ -15,6 +15,7 @@ from dashboards.components.md import Md
 from dashboards.components.upload import ScenarioUpload
 from dashboards.view import View
 from sim.i18n import fmt_int, fmt_num, t
+from sim.present import NOTE
 
 settings_open = solara.reactive(False)  # on a phone: the settings are shown
 
@@ -91,7 +92,7 @@ def _Described(view: View | None, lang: str):
                     style={"font-size": "0.9em", "font-weight": "bold"})  # fmt: skip
     if changed:
         solara.Text(t("share.changed", lang, changes=changed),
-                    style={"font-size": "0.85em", "color": "#7d3c98"})  # fmt: skip
+                    style={"font-size": "0.85em", "color": NOTE})  # fmt: skip
 
 
 @solara.component

@@ -13,10 +13,10 @@ from urllib.parse import quote
 import numpy as np
 import solara
 
-from dashboards.charts import EVEN, LOSS, PROFIT
 from dashboards.view import View
 from sim.i18n import fmt_int, t
 from sim.metrics import OUTCOME_SHARES, outcome_shares
+from sim.present import EVEN, LOSS, PROFIT
 
 OUTCOMES = ("loss", "even", "profit")  # in the order of sim.metrics.OUTCOME_SHARES
 COLOURS = dict(zip(OUTCOMES, (LOSS, EVEN, PROFIT), strict=True))

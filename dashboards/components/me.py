@@ -13,8 +13,9 @@ import solara.lab
 from matplotlib.figure import Figure
 
 from dashboards import state
-from dashboards.charts import BLUE, LOSS, MARGINS, PROFIT, fit_texts, png
+from dashboards.charts import png
 from dashboards.components.md import Md
+from dashboards.live import MARGINS, fit_texts
 from sim.experiments import local_executor
 from sim.i18n import count, fmt_pct, t
 from sim.lifeline import stop_at_exit
@@ -26,6 +27,7 @@ from sim.me import (
     promise_text,
     reasons_text,
 )
+from sim.present import BAND_ALPHA, BLUE, LOSS, NOTE, PROFIT
 from sim.profile import EXPERIENCE, Profile, ProfileError
 from sim.scenario import Scenario
 
@@ -83,7 +85,7 @@ def fan_chart(o: Outlook, lang: str) -> Figure:
     m = [0, *o.horizons]
     net = [o.horizons[k]["net"] for k in o.horizons]
     lo, mid, hi = ([0.0] + [n[q] for n in net] for q in ("p10", "p50", "p90"))
-    ax.fill_between(m, lo, hi, color=BLUE, alpha=0.2, label=t("me_page.p10_p90", lang))
+    ax.fill_between(m, lo, hi, color=BLUE, alpha=BAND_ALPHA, label=t("me_page.p10_p90", lang))
     ax.plot(m, mid, color=BLUE, lw=2, marker="o", label=t("me_page.median", lang))
     ax.axhline(0, color="black", lw=0.6)
     ax.set_xlabel(t("me_page.months", lang))
@@ -184,6 +186,6 @@ def _Setup(scenario: Scenario, lang: str):
     changed = state.changed_settings(scenario, lang)
     if changed:
         solara.Text(t("me_setup.changed", lang, changes=changed),
-                    style={"font-size": "0.85em", "color": "#7d3c98"})  # fmt: skip
+                    style={"font-size": "0.85em", "color": NOTE})  # fmt: skip
     solara.Button(t("me_setup.change_it", lang), text=True, color="primary",
                   on_click=lambda: state.tab.set(state.TAB_SIMULATION))  # fmt: skip

@@ -6,20 +6,19 @@ from collections.abc import Callable
 
 import solara
 
-from dashboards import charts, drawing, state
+from dashboards import charts, drawing, live, state
 from dashboards.components.md import Md
 from dashboards.view import View
 from sim.i18n import fmt_int, fmt_num, fmt_pct, t
+from sim.present import LIGHTS
 from sim.scenario import scenario_to_toml
-
-LIGHTS = {"green": "#27ae60", "amber": "#f39c12", "red": "#c0392b", "n/a": "#95a5a6"}
 
 
 @solara.component
 def ChartImage(name: str, view: View, lang: str):
     """One chart as a PNG image, drawn once for its run, week, language and sharpness and
     shared with every session that shows the same (``dashboards.drawing``)."""
-    dpi = charts.SHARP_DPI if state.presentation.value else charts.DPI
+    dpi = live.SHARP_DPI if state.presentation.value else live.DPI
     data = solara.use_memo(
         lambda: drawing.chart_png(name, view, lang, dpi), [name, view, lang, dpi]
     )

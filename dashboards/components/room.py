@@ -6,7 +6,7 @@ from __future__ import annotations
 import solara
 import solara.lab
 
-from dashboards import rooms, state
+from dashboards import follow, rooms, state
 from dashboards.components.md import Md
 from dashboards.view import View
 from sim.i18n import t
@@ -21,24 +21,24 @@ def RoomPanel(view: View | None):
     code, set_code = solara.use_state("")
 
     # an address with ?follow=CODE follows that room as soon as the page is open
-    solara.use_effect(lambda: rooms.follow_address(router.search), [router.search])
+    solara.use_effect(lambda: follow.follow_address(router.search), [router.search])
     with solara.Column(gap="4px", style={"margin-top": "16px"}):
         Md(f"**{t('room.title', lang)}**")
         if followed is not None:
             Md(t("room.following", lang, code=followed.code))
             if view is not None:
                 solara.Text(t("ui.week_of", lang, week=view.week, weeks=view.weeks))
-            solara.Button(t("room.leave", lang), on_click=rooms.leave, color="secondary")
+            solara.Button(t("room.leave", lang), on_click=follow.leave, color="secondary")
         elif hosted is not None:
             Md(t("room.hosting", lang, code=hosted.code, link=_link(router.path, hosted.code)))
             solara.Text(t("room.watching", lang, n=hosted.followers), style={"font-size": "0.9em"})
-            solara.Button(t("room.stop", lang), on_click=rooms.stop_sharing, color="secondary")
+            solara.Button(t("room.stop", lang), on_click=follow.stop_sharing, color="secondary")
         else:
-            solara.Button(t("room.share", lang), on_click=rooms.start_sharing, color="secondary")
+            solara.Button(t("room.share", lang), on_click=follow.start_sharing, color="secondary")
             with solara.Row(gap="6px", style={"align-items": "baseline"}):
                 solara.InputText(t("room.code", lang), value=code, on_value=set_code,
                                  continuous_update=True)  # fmt: skip
-                solara.Button(t("room.follow", lang), on_click=lambda: rooms.follow(code),
+                solara.Button(t("room.follow", lang), on_click=lambda: follow.follow(code),
                               disabled=not code.strip())  # fmt: skip
         if missing is not None and followed is None:
             solara.Warning(t("room.unknown", lang, code=missing))

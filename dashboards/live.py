@@ -1,0 +1,168 @@
+"""The dashboard's live charts: axes, ticks and labels are drawn once; each frame only the
+data (lines, bars, the heat map's image, a few texts) is drawn onto that background and the
+pixels are encoded as PNG ("blitting"). That keeps a redraw in the milliseconds, so Play
+stays smooth. The axes are fixed in advance (the whole horizon, shares from 0 to 1); where a
+count needs a taller axis, the axis takes the next step of 1-2-5 and that background is
+drawn once and kept. A frame therefore depends on the view alone, never on the frames drawn
+before it: one chart object can draw for every viewer and every run (``dashboards.drawing``
+shares them).
+
+Figures are ``matplotlib.figure.Figure`` objects with their own Agg canvas (no pyplot
+state), so they can be drawn in any thread. The charts themselves are in
+``dashboards/charts.py`` and ``dashboards/tree.py``.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import ClassVar, NamedTuple
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from dashboards.view import View
+
+DPI = 80
+SHARP_DPI = 160  # presentation mode: a projector shows the charts large
+MARGINS = {"left": 0.13, "right": 0.97, "bottom": 0.15, "top": 0.9}
+
+
+def nice_limit(peak: float) -> float:
+    """The axis top for counts up to ``peak``: the first of 10, 20, 50, 100, 200, ... with
+    a fifth of headroom. A function of the peak alone, so every frame of the same data
+    looks the same, and the axis changes a few times in a run, not every week."""
+    need = max(float(peak) * 1.2, 10.0)
+    scale = 10.0 ** np.floor(np.log10(need))
+    return float(next(m * scale for m in (1, 2, 5, 10) if m * scale >= need))
+
+
+def fit_texts(fig: Figure) -> None:
+    """Shrink titles and axis labels that would stick out of the figure (German words are
+    long) until they fit: smaller type rather than a cut-off word."""
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    renderer = canvas.get_renderer()
+    box = fig.bbox
+    # (text, its extent's coordinates that must lie within the figure): a label's place
+    # across its axis is settled only when drawn, its place along it already is
+    for ax in fig.axes:
+        for text, along in ((ax.title, "x"), (ax.xaxis.label, "x"), (ax.yaxis.label, "y")):
+            while text.get_text() and text.get_fontsize() > 6:
+                extent = text.get_window_extent(renderer)
+                lo, hi = (extent.x0, extent.x1) if along == "x" else (extent.y0, extent.y1)
+                top = box.x1 if along == "x" else box.y1
+                if lo >= -0.5 and hi <= top + 0.5:
+                    break
+                text.set_fontsize(text.get_fontsize() - 0.5)
+
+
+class AxesPixels(NamedTuple):
+    """The axes on the canvas: the canvas height, the axes' corners (x0, y0 at the bottom
+    left, y upwards) and the whole pixel columns c0..c1 and rows r0..r1 (rows downwards)."""
+
+    height: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    c0: int
+    c1: int
+    r0: int
+    r1: int
+
+
+class LiveChart:
+    """A chart whose static parts are drawn once per layout and whose data is redrawn per
+    frame. ``update`` returns the layout a view needs (a hashable value, e.g. the axis
+    limits); a background is drawn once per layout and kept."""
+
+    size = (6.4, 3.4)
+    margins: ClassVar[dict] = {}
+    painted = None  # an image artist hidden in frames, which ``paint`` draws instead
+    layouts_kept = 8  # backgrounds kept per chart (each is one image of the chart)
+
+    def __init__(self, weeks: int, lang: str, dpi: int = DPI):
+        self.weeks, self.lang = weeks, lang
+        self.fig = Figure(figsize=self.size, dpi=dpi)
+        self.fig.subplots_adjust(**{**MARGINS, **self.margins})
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.dynamic: list = []  # artists drawn every frame
+        self._backgrounds: dict = {}  # layout -> the static parts drawn for it
+        self.build()
+        fit_texts(self.fig)
+
+    def build(self) -> None:
+        """Create axes, static decoration and the dynamic artists (``animated=True``)."""
+        raise NotImplementedError
+
+    def update(self, view: View) -> object:
+        """Put the view's data into the dynamic artists and set the axes it needs; return
+        that layout (hashable; None where the axes never change)."""
+        raise NotImplementedError
+
+    def add(self, artist):
+        artist.set_animated(True)
+        self.dynamic.append(artist)
+        return artist
+
+    def frame(self, view: View) -> bytes:
+        """The chart for ``view`` as PNG bytes: the same bytes for the same view, whatever
+        was drawn before."""
+        layout = self.update(view)
+        background = self._backgrounds.get(layout)
+        if background is None:
+            self.canvas.draw()  # static parts only: dynamic artists are animated
+            background = self.canvas.copy_from_bbox(self.fig.bbox)
+            if len(self._backgrounds) >= self.layouts_kept:
+                self._backgrounds.pop(next(iter(self._backgrounds)))
+            self._backgrounds[layout] = background
+        else:
+            self.canvas.restore_region(background)
+        self.paint()
+        for artist in self.dynamic:
+            if artist.get_visible():
+                self.fig.draw_artist(artist)
+        width, height = self.canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba())
+        # 256 colours are plenty for a chart and the PNG of a palette image is made in half
+        # the time and is half the size (the page sends it to every viewer)
+        image = image.convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE)
+        buf = io.BytesIO()
+        image.save(buf, format="png", compress_level=1)
+        return buf.getvalue()
+
+    def paint(self) -> None:
+        """Draw data straight into the pixels, before the dynamic artists (the heat map,
+        the tree): ``painted`` is the image artist it stands in for."""
+
+    def axes_pixels(self) -> AxesPixels:
+        """Where the axes lie on the canvas, in pixels (for ``paint``)."""
+        height = self.canvas.get_width_height()[1]
+        (x0, y0), (x1, y1) = self.ax.get_window_extent().get_points()
+        return AxesPixels(height, x0, y0, x1, y1, int(np.ceil(x0)), int(np.floor(x1)),
+                          int(np.ceil(height - y1)), int(np.floor(height - y0)))  # fmt: skip
+
+    def full(self, view: View, dpi: int = 100) -> bytes:
+        """The chart drawn whole, at print quality (for the downloads): the image that
+        ``paint`` stands in for in a frame is drawn as an image here."""
+        self.update(view)
+        for artist in self.dynamic:
+            artist.set_animated(False)
+        if self.painted is not None:
+            self.painted.set_visible(True)
+        try:
+            buf = io.BytesIO()
+            self.fig.savefig(buf, format="png", dpi=dpi)
+            return buf.getvalue()
+        finally:
+            if self.painted is not None:
+                self.painted.set_visible(False)
+
+    @staticmethod
+    def _fit(ax, peak: float) -> float:
+        """Set the y-axis for counts up to ``peak`` (see ``nice_limit``); its top."""
+        top = nice_limit(peak)
+        if ax.get_ylim() != (0, top):
+            ax.set_ylim(0, top)
+        return top

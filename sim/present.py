@@ -1,0 +1,101 @@
+"""One way to present: the palette, the money labels of chart axes and the charts drawn in
+more than one place, shared by the dashboard (``dashboards/``), the handout
+(``sim/report.py``) and the validation figures (``sim/figures.py``).
+
+A chart function here draws onto an ``Axes`` it is given: the figure's size, resolution and
+type sizes belong to the medium (a projector, an A4 page), what the chart shows and in
+which colours does not. Labels come from the message catalogs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from matplotlib.ticker import NullLocator
+
+from sim import metrics
+from sim.i18n import fmt_pct, t
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
+
+# ---- the palette ------------------------------------------------------------------------------
+
+BLUE, LIGHT_BLUE, PURPLE, ORANGE, GREY = "#1a5276", "#2e86c1", "#8e44ad", "#e67e22", "#7f8c8d"
+LOSS, EVEN, PROFIT = "#c0392b", "#95a5a6", "#27ae60"
+OUTCOME_COLOURS = {metrics.LOSS: LOSS, metrics.BREAK_EVEN: EVEN, metrics.PROFIT: PROFIT}
+REASON_COLOURS = {"discouraged": ORANGE, "financial": LOSS, "life": GREY, "no_market": PURPLE}
+LIGHTS = {"green": PROFIT, "amber": "#f39c12", "red": LOSS, "n/a": EVEN}  # pyramid risk
+NOTE = "#7d3c98"  # a note beside a control: a setting changed, a profile adjusted
+SERIES = (BLUE, LOSS)  # experiments side by side: the first, the second
+BAND_ALPHA = 0.2  # a range (90 % of runs, 10th to 90th percentile) in its line's colour
+
+# ---- money on an axis -------------------------------------------------------------------------
+
+MONEY_TICKS = np.array([-10_000, -1_000, -100, -10, 0, 10, 100, 1_000, 10_000], dtype=float)
+SYMLOG = {"linthresh": 10.0, "linscale": 0.5}  # a signed-log money axis
+
+
+def money_label(x: float) -> str:
+    """A tick of a money axis: "1k" for a thousand, a minus sign (U+2212) below zero; the
+    same in every language."""
+    sign = "\u2212" if x < 0 else ""
+    x = abs(x)
+    return f"{sign}{x / 1000:g}k" if x >= 1000 else f"{sign}{x:g}"
+
+
+def money_axis(axis: Axis, ticks=MONEY_TICKS) -> None:
+    """Plain-text ticks on a signed-log money axis (the default ticks use slow mathtext)."""
+    axis.set_ticks(ticks, [money_label(x) for x in ticks])
+    axis.set_minor_locator(NullLocator())
+
+
+def share_axis(axis: Axis, lang: str) -> None:
+    """A share from 0 to 1, in per cent."""
+    axis.set_major_formatter(lambda y, _: fmt_pct(y, lang))
+
+
+# ---- charts drawn in more than one place ------------------------------------------------------
+
+
+def outcome_bars(ax: Axes, spreads: list[pd.DataFrame], names: list[str] | None, lang: str) -> None:
+    """Loss / break-even / profit shares of everyone who joined: the mean of the runs, with
+    a whisker over 90 % of them, the mean written above each bar.
+
+    Args:
+        ax: where to draw.
+        spreads: one table per experiment, rows in the order of ``metrics.OUTCOME_SHARES``,
+            with the columns ``mean``, ``p5`` and ``p95`` (``experiments.describe``).
+        names: the experiments' names for the legend; a single experiment without a name is
+            coloured by outcome (red, grey, green), several by experiment.
+        lang: the language of the labels.
+    """
+    x = np.arange(len(metrics.OUTCOME_SHARES))
+    n = max(len(spreads), 1)
+    width = 0.6 if n == 1 else 0.8 / n
+    for i, spread in enumerate(spreads):
+        mean, lo, hi = (spread[c].to_numpy(dtype=float) for c in ("mean", "p5", "p95"))
+        colour = [LOSS, EVEN, PROFIT] if n == 1 and not names else SERIES[i % len(SERIES)]
+        at = x + (i - (n - 1) / 2) * width
+        ax.bar(at, mean, width, yerr=[mean - lo, hi - mean], capsize=3, color=colour,
+               alpha=0.85, label=names[i] if names else None)  # fmt: skip
+        for xi, m, h in zip(at, mean, hi, strict=True):
+            ax.text(xi, min(h + 0.02, 0.97), fmt_pct(m, lang), ha="center", va="bottom",
+                    fontsize="small", fontweight="bold")  # fmt: skip
+    ax.set_xticks(x, [t(f"chart.outcome_{k}", lang) for k in ("loss", "even", "profit")])
+    ax.set_ylim(0, 1)
+    share_axis(ax.yaxis, lang)
+    ax.set_ylabel(t("chart.share_of_joined", lang))
+    ax.set_title(t("chart.outcomes_title", lang))
+    if names:
+        ax.legend(fontsize=8, loc="upper right")
+
+
+def band(ax: Axes, x, lo, mid, hi, colour: str = BLUE, label: str | None = None,
+         band_label: str | None = None) -> None:  # fmt: skip
+    """A median line over its range (90 % of runs, or percentiles) in the same colour."""
+    ax.fill_between(x, lo, hi, color=colour, alpha=BAND_ALPHA, lw=0, label=band_label)
+    ax.plot(x, mid, color=colour, lw=2, label=label)
