@@ -13,6 +13,7 @@ and new ones begin (``rewire``), refusals fade and people come and go from other
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -47,6 +48,40 @@ class ExitReason(IntEnum):
 
 
 NEVER = np.iinfo(np.int32).max
+
+
+class Column(NamedTuple):
+    """A per-person (or per-networker) array, declared once, beside the rules that write it
+    (as Starsim's ``define_states``): whoever holds such arrays (``Population``, the ledger
+    of ``sim.records``) makes them from their declarations, and the compiled rules receive
+    them by this name (``sim.networker.World``).
+
+    Attributes:
+        name: the array's one name, from the scenario key to the exported table.
+        dtype: its numpy type.
+        initial: the value of a new row.
+        meaning: what it holds, in a line.
+    """
+
+    name: str
+    dtype: type
+    initial: float
+    meaning: str
+
+    def new(self, n: int) -> np.ndarray:
+        """``n`` new rows."""
+        return np.full(n, self.initial, dtype=self.dtype)
+
+
+def declared(*columns: Column) -> dict[str, Column]:
+    """Declarations by name (a name declared twice is an error)."""
+    out = {c.name: c for c in columns}
+    if len(out) != len(columns):
+        names = [c.name for c in columns]
+        raise ValueError(f"declared twice: {sorted({x for x in names if names.count(x) > 1})}")
+    return out
+
+
 WEEKS_PER_YEAR = 52
 MONTHS_PER_YEAR = 13  # months of four weeks (docs/model.md §2.1)
 
@@ -60,7 +95,7 @@ def weekly_chance(per_year: float, periods: int = WEEKS_PER_YEAR) -> float:
 @njit(cache=True, _nrt=False)
 def mark_former(state, former_friends, indptr, indices, person) -> None:
     """``person`` leaves the business: a former networker, whom their acquaintances know
-    as one who dropped out (it colours what they think of the next pitch)."""
+    as one who dropped out (it colours what they think of the next pitch; docs/model.md §2.3)."""
     state[person] = FORMER
     for i in range(indptr[person], indptr[person + 1]):
         former_friends[indices[i]] += 1
@@ -68,6 +103,7 @@ def mark_former(state, former_friends, indptr, indices, person) -> None:
 
 @njit(cache=True, _nrt=False)
 def _mark_formers(state, former_friends, indptr, indices, people) -> None:
+    """``mark_former`` for each of ``people`` (docs/model.md §2.3)."""
     for person in people:
         mark_former(state, former_friends, indptr, indices, person)
 
@@ -75,7 +111,7 @@ def _mark_formers(state, former_friends, indptr, indices, people) -> None:
 @njit(cache=True)
 def _shuffled_rows(indptr, indices, rows, keys):
     """The rows of the graph concatenated, each ordered by its part of ``keys`` (ties in
-    the graph's order)."""
+    the graph's order; docs/model.md §2.4)."""
     out = np.empty(len(keys), dtype=indices.dtype)
     order = np.empty(64, dtype=np.int64)
     top = 0
@@ -132,7 +168,7 @@ def social_graph(
 def _search_sorted_right(cdf, guide, u):
     """``cdf.searchsorted(u, side="right")``, each search narrowed by a guide table:
     ``guide[j]`` is where ``j / len(cdf)`` would go (the same answers, without a search
-    over the whole array for each of millions of draws)."""
+    over the whole array for each of millions of draws; docs/model.md §2.2)."""
     m = len(cdf)
     out = np.empty(len(u), dtype=np.int64)
     for k in range(len(u)):
@@ -153,7 +189,8 @@ def _search_sorted_right(cdf, guide, u):
 @njit(cache=True)
 def _undirected_csr(n, k_local, src, dst):
     """CSR of the ring ties (each person to the next ``k_local``) and the ties
-    ``src[i]``-``dst[i]``, both ways, without self-ties and duplicates, each row sorted."""
+    ``src[i]``-``dst[i]``, both ways, without self-ties and duplicates, each row sorted
+    (docs/model.md §2.2)."""
     ptr = np.zeros(n + 1, dtype=np.int64)
     for i in range(n):
         ptr[i + 1] = 2 * k_local
@@ -202,21 +239,25 @@ def _undirected_csr(n, k_local, src, dst):
     return indptr, idx[:top].copy()
 
 
+# Every person's state (docs/model.md §2.3), one array each, written by the rules of this
+# module (``Population``, ``renew``, ``mark_former``) and by the compiled contact rules of
+# ``sim.networker`` (which receive them by name).
+PEOPLE = declared(
+    Column("state", np.int8, PROSPECT, "one ``State`` per person"),
+    Column("seller", np.int32, -1, "the networker id serving a customer, or -1"),
+    Column("networker", np.int32, -1, "the networker id of one who is or was a networker, or -1"),
+    Column("refusals", np.int8, 0, "how often the person said no (they fade, §2.3)"),
+    Column("available_from", np.int32, 0, "the week from which they may be approached again"),
+    Column("approached", np.bool_, False, "whether anyone ever pitched to the person"),
+    Column("former_friends", np.int32, 0, "how many of their acquaintances dropped out"),
+)
+
+
 class Population:
-    """People's states and the social graph.
+    """People's states (``PEOPLE``, each an attribute) and the social graph (CSR:
+    ``indptr``, ``indices``, with every person's ``degree``)."""
 
-    Attributes:
-        state: one ``State`` per person.
-        seller: the networker id serving a customer, or -1.
-        networker: the networker id of a person who is or was a networker, or -1.
-        refusals: how often the person said no.
-        available_from: the week from which the person may be approached again.
-        approached: whether anyone ever pitched to the person.
-        former_friends: how many of the person's acquaintances have dropped out.
-    """
-
-    ARRAYS = ("indptr", "indices", "degree", "state", "seller", "networker", "refusals",
-              "available_from", "approached", "former_friends")  # fmt: skip
+    ARRAYS = ("indptr", "indices", "degree", *PEOPLE)
 
     def __init__(
         self,
@@ -240,13 +281,8 @@ class Population:
         )
         self.degree = np.diff(self.indptr).astype(np.int32)
         self.guide = owner_guide(self.indptr)
-        self.state = np.zeros(n, dtype=np.int8)
-        self.seller = np.full(n, -1, dtype=np.int32)
-        self.networker = np.full(n, -1, dtype=np.int32)
-        self.refusals = np.zeros(n, dtype=np.int8)
-        self.available_from = np.zeros(n, dtype=np.int32)
-        self.approached = np.zeros(n, dtype=bool)
-        self.former_friends = np.zeros(n, dtype=np.int32)
+        for name, column in PEOPLE.items():
+            setattr(self, name, column.new(n))
         # some are in another network-marketing business already (docs/model.md §2.3)
         self.state[rng.random(n) < params.other_business_share] = ELSEWHERE
 
@@ -363,13 +399,15 @@ class Population:
 
 @njit(cache=True, _nrt=False)
 def _ring_distance(a: int, b: int, n: int) -> int:
+    """How far apart ``a`` and ``b`` live on the ring of ``n`` people (docs/model.md
+    §2.2)."""
     d = abs(a - b)
     return min(d, n - d)
 
 
 @njit(cache=True, _nrt=False)
 def _position(indptr, indices, row: int, person: int) -> int:
-    """Where ``person`` sits in ``row`` of the graph, or -1."""
+    """Where ``person`` sits in ``row`` of the graph, or -1 (docs/model.md §2.2)."""
     for i in range(indptr[row], indptr[row + 1]):
         if indices[i] == person:
             return i
@@ -388,7 +426,7 @@ def owner_guide(indptr: np.ndarray) -> np.ndarray:
 
 @njit(cache=True, _nrt=False)
 def _owner(indptr, guide, entry: int) -> int:
-    """The row that holds ``entry`` of the graph."""
+    """The row that holds ``entry`` of the graph (docs/model.md §2.2)."""
     row = guide[entry // GUIDE_STEP]
     while indptr[row + 1] <= entry:
         row += 1
@@ -397,7 +435,8 @@ def _owner(indptr, guide, entry: int) -> int:
 
 @njit(cache=True, _nrt=False)
 def _tied(indptr, indices, a: int, b: int) -> bool:
-    """Whether ``a`` and ``b`` are acquainted (the shorter of their rows is searched)."""
+    """Whether ``a`` and ``b`` are acquainted (the shorter of their rows is searched)
+    (docs/model.md §2.2)."""
     if indptr[a + 1] - indptr[a] <= indptr[b + 1] - indptr[b]:
         return _position(indptr, indices, a, b) >= 0
     return _position(indptr, indices, b, a) >= 0
@@ -405,6 +444,8 @@ def _tied(indptr, indices, a: int, b: int) -> bool:
 
 @njit(cache=True, _nrt=False)
 def _met(met, k: int, person: int, other: int) -> int:
+    """Write that ``person`` met ``other`` into row ``k`` of ``met`` (docs/model.md §2.2);
+    returns the next row."""
     met[k, 0] = person
     met[k, 1] = other
     return k + 1
@@ -412,7 +453,8 @@ def _met(met, k: int, person: int, other: int) -> int:
 
 @njit(cache=True, _nrt=False)
 def _other_tie(rng, indptr, guide, indices, k_local: int, n: int, m: int) -> int:
-    """A random entry of the graph that is a tie beyond the ring's neighbourhood, or -1."""
+    """A random entry of the graph that is a tie beyond the ring's neighbourhood, or -1
+    (docs/model.md §2.2)."""
     for _ in range(32):
         e = int(rng.random() * m)
         if _ring_distance(_owner(indptr, guide, e), indices[e], n) > k_local:
@@ -427,7 +469,7 @@ def rewire(rng, indptr, guide, indices, state, former_friends, k_local, swaps, m
     them a-d and c-b (a degree-preserving double-edge swap). Ties to the ``k_local`` nearest
     people on the ring (neighbourhood, family) are left alone, so that the graph keeps its
     clustering. Word of mouth follows (``former_friends``). Writes who met whom into ``met``
-    (one row each way) and returns how many rows it wrote."""
+    (one row each way) and returns how many rows it wrote (docs/model.md §2.2)."""
     n = len(indptr) - 1
     m = len(indices)
     k = 0
@@ -469,7 +511,7 @@ def renew(people, state, seller, networker, refusals, available_from, approached
     """``people`` leave the market and newcomers take their places in the social graph (a
     new neighbour moves in): prospects who were never approached, whom everyone they are
     tied to meets anew. Their acquaintances no longer count a former networker who left.
-    Writes who met whom into ``met`` and returns how many rows it wrote."""
+    Writes who met whom into ``met`` and returns how many rows it wrote (docs/model.md §2.2)."""
     k = 0
     for p in people:
         if state[p] == FORMER:
