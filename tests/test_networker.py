@@ -221,6 +221,18 @@ def test_part_timer_with_a_day_job_has_only_evening_hours():
     assert agent.contact_hours() == pytest.approx(15.0)
 
 
+def test_a_part_timer_who_went_full_time_keeps_no_day_job():
+    """``part_time`` is the trait at joining; ``day_job`` is what it means now (S10)."""
+    model = small_model({"market.evening_hours": 15.0, "market.daytime_reachable_share": 0.3})
+    agent = founder(model)
+    agent.hours = 25.0
+    agent.part_time = True
+    assert agent.day_job
+    model.ledger.fulltime_week[agent.nid] = 0
+    assert agent.part_time and not agent.day_job
+    assert agent.contact_hours() == pytest.approx(15.0 + 0.3 * 10.0)
+
+
 # ---- whom to approach ----------------------------------------------------------------------
 
 
