@@ -15,7 +15,7 @@ the collapse of a pyramid all come out of these rules.
 from __future__ import annotations
 
 import gc
-from collections import OrderedDict
+from collections import ChainMap, OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -108,6 +108,16 @@ class NetworkMarketingModel(mesa.Model):
         self.rates = m.product_appeal * np.array(
             [m.sale_rate_cold, m.recruit_rate_cold, m.sale_rate_warm, m.recruit_rate_warm]
         )
+        # the constants of the compiled rules (``World``): the scenario's parameters of those
+        # names, and a few derived ones; ``world`` adds the arrays and the week
+        sections = ChainMap(*(vars(s) for s in (params.population, params.networker, m,
+                                                params.experienced)))  # fmt: skip
+        self.constants = {name: sections[name] for name in World._fields if name in sections}
+        self.constants.update(
+            rates=self.rates, size=params.population.size,
+            learning=1.0 / params.networker.learning_contacts,
+            training_hours=params.training.hours_per_week,
+        )  # fmt: skip
         self.following: dict[int, list[Networker]] = {}
         self.enrolment_sponsors: list[int] = []  # this month's enrolments, for the plan
         self.placement = compensation.placement(params.compensation)
@@ -242,15 +252,9 @@ class NetworkMarketingModel(mesa.Model):
     def world(self) -> World:
         """The arrays the compiled rules work on, as they are now, and the week's constants:
         each ``World`` field filled by its name from the population's arrays, the ledger's
-        columns, the markets' arrays and the scenario's sections (``by_name``)."""
-        p, pop = self.params, self.population
-        return by_name(
-            World, pop.arrays(), self.ledger.cols, self.markets.arrays(),
-            p.population, p.networker, p.market, p.experienced,
-            rates=self.rates, week=self.week, size=pop.size,
-            learning=1.0 / p.networker.learning_contacts,
-            training_hours=p.training.hours_per_week,
-        )  # fmt: skip
+        columns, the markets' arrays and the scenario's (``constants``; ``by_name``)."""
+        return by_name(World, self.population.arrays(), self.ledger.cols, self.markets.arrays(),
+                       self.constants, week=self.week)  # fmt: skip
 
     def settle(self) -> None:
         """What the compiled rules did: enrol the recruits, book the sales, retire those

@@ -107,28 +107,19 @@ TRAITS = declared(
 )
 
 
-_MISSING = object()
-
-
 def by_name(cls: type, *sources: Any, **given: Any) -> Any:
     """``cls`` (a NamedTuple) with every field taken by its name: from ``given``, else from
     the first of ``sources`` (mappings, or objects such as a scenario's section) that has
     it. This is how the compiled rules receive state and parameters: by name, never by
     position."""
-
-    def find(name: str) -> Any:
-        if name in given:
-            return given[name]
-        for source in sources:
-            if isinstance(source, Mapping):
-                value = source.get(name, _MISSING)
-            else:
-                value = getattr(source, name, _MISSING)
-            if value is not _MISSING:
-                return value
-        raise TypeError(f"nothing gives {cls.__name__}.{name}")
-
-    return cls(**{name: find(name) for name in cls._fields})
+    found: dict[str, Any] = {}
+    for source in reversed(sources):  # the first source wins
+        found.update(source if isinstance(source, Mapping) else vars(source))
+    found.update(given)
+    try:
+        return cls(**{name: found[name] for name in cls._fields})
+    except KeyError as missing:
+        raise TypeError(f"nothing gives {cls.__name__}.{missing.args[0]}") from None
 
 
 class TraitParams(NamedTuple):
