@@ -36,7 +36,6 @@ from sim.networker import (
     Traits,
     World,
     _compact,
-    by_name,
     contact_hours_of,
     contact_week,
     draw_contact_counts,
@@ -53,6 +52,7 @@ from sim.population import (
     ExitReason,
     Population,
     State,
+    by_name,
 )
 from sim.records import Ledger, WeeklySeries, income_snapshot, networker_table
 from sim.scenario import Scenario, load_scenario

@@ -20,9 +20,8 @@ it writes as events, which the model settles right after (``NetworkMarketingMode
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
 import numpy as np
@@ -38,6 +37,7 @@ from sim.population import (
     PROSPECT,
     Column,
     ExitReason,
+    by_name,
     declared,
     mark_former,
 )
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COLD_TRIES", "CONTACTS", "TRAITS", "ExitReason", "Networker", "TraitParams", "Traits",
-    "World", "by_name", "draw_traits",
+    "World", "draw_traits",
 ]  # fmt: skip
 
 COLD_TRIES = 8  # random draws to find a stranger who may be approached
@@ -105,21 +105,6 @@ TRAITS = declared(
     Column("experienced", np.bool_, False, "brings experience from another company (S8)"),
     Column("trained", np.bool_, False, "took the company's training (S2)"),
 )
-
-
-def by_name(cls: type, *sources: Any, **given: Any) -> Any:
-    """``cls`` (a NamedTuple) with every field taken by its name: from ``given``, else from
-    the first of ``sources`` (mappings, or objects such as a scenario's section) that has
-    it. This is how the compiled rules receive state and parameters: by name, never by
-    position."""
-    found: dict[str, Any] = {}
-    for source in reversed(sources):  # the first source wins
-        found.update(source if isinstance(source, Mapping) else vars(source))
-    found.update(given)
-    try:
-        return cls(**{name: found[name] for name in cls._fields})
-    except KeyError as missing:
-        raise TypeError(f"nothing gives {cls.__name__}.{missing.args[0]}") from None
 
 
 class TraitParams(NamedTuple):
@@ -519,7 +504,7 @@ def quit_now(w: World, nid: int, kind: int) -> None:
     """``nid`` leaves in the middle of the week: out of the business for everyone at once;
     the model settles the rest (downline, customers, records; docs/model.md §3.5)."""
     person = w.person[nid]
-    mark_former(w.state, w.former_friends, w.indptr, w.indices, person)
+    mark_former(w, person)
     _event(w, kind, person, nid)
 
 

@@ -12,8 +12,9 @@ and new ones begin (``rewire``), refusals fade and people come and go from other
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import IntEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from numba import njit
@@ -54,7 +55,7 @@ class Column(NamedTuple):
     """A per-person (or per-networker) array, declared once, beside the rules that write it
     (as Starsim's ``define_states``): whoever holds such arrays (``Population``, the ledger
     of ``sim.records``) makes them from their declarations, and the compiled rules receive
-    them by this name (``sim.networker.World``).
+    them by this name (``People``, ``sim.networker.World``; ``by_name``).
 
     Attributes:
         name: the array's one name, from the scenario key to the exported table.
@@ -82,6 +83,21 @@ def declared(*columns: Column) -> dict[str, Column]:
     return out
 
 
+def by_name(cls: type, *sources: Any, **given: Any) -> Any:
+    """``cls`` (a NamedTuple) with every field taken by its name: from ``given``, else from
+    the first of ``sources`` (mappings, or objects such as a scenario's section) that has
+    it. This is how the compiled rules receive state and parameters: by name, never by
+    position."""
+    found: dict[str, Any] = {}
+    for source in reversed(sources):  # the first source wins
+        found.update(source if isinstance(source, Mapping) else vars(source))
+    found.update(given)
+    try:
+        return cls(**{name: found[name] for name in cls._fields})
+    except KeyError as missing:
+        raise TypeError(f"nothing gives {cls.__name__}.{missing.args[0]}") from None
+
+
 WEEKS_PER_YEAR = 52
 MONTHS_PER_YEAR = 13  # months of four weeks (docs/model.md §2.1)
 
@@ -92,20 +108,36 @@ def weekly_chance(per_year: float, periods: int = WEEKS_PER_YEAR) -> float:
     return 1.0 - float(np.exp(-per_year / periods))
 
 
+class People(NamedTuple):
+    """What the compiled rules of the market receive, by name: every person's state
+    (``PEOPLE``) and the social graph (CSR, with its ``owner_guide``)."""
+
+    state: np.ndarray
+    seller: np.ndarray
+    networker: np.ndarray
+    refusals: np.ndarray
+    available_from: np.ndarray
+    approached: np.ndarray
+    former_friends: np.ndarray
+    indptr: np.ndarray
+    indices: np.ndarray
+    guide: np.ndarray
+
+
 @njit(cache=True, _nrt=False)
-def mark_former(state, former_friends, indptr, indices, person) -> None:
+def mark_former(p: People, person: int) -> None:
     """``person`` leaves the business: a former networker, whom their acquaintances know
     as one who dropped out (it colours what they think of the next pitch; docs/model.md §2.3)."""
-    state[person] = FORMER
-    for i in range(indptr[person], indptr[person + 1]):
-        former_friends[indices[i]] += 1
+    p.state[person] = FORMER
+    for i in range(p.indptr[person], p.indptr[person + 1]):
+        p.former_friends[p.indices[i]] += 1
 
 
 @njit(cache=True, _nrt=False)
-def _mark_formers(state, former_friends, indptr, indices, people) -> None:
+def _mark_formers(p: People, people: np.ndarray) -> None:
     """``mark_former`` for each of ``people`` (docs/model.md §2.3)."""
     for person in people:
-        mark_former(state, former_friends, indptr, indices, person)
+        mark_former(p, person)
 
 
 @njit(cache=True)
@@ -290,6 +322,10 @@ class Population:
         """The market's arrays (``ARRAYS``), not copied."""
         return {name: getattr(self, name) for name in self.ARRAYS}
 
+    def people(self) -> People:
+        """The market's arrays as the compiled rules receive them, not copied."""
+        return by_name(People, self.arrays(), guide=self.guide)
+
     def acquaintances(self, person: int) -> np.ndarray:
         return self.indices[self.indptr[person] : self.indptr[person + 1]]
 
@@ -303,7 +339,7 @@ class Population:
         return _shuffled_rows(self.indptr, self.indices, np.asarray(people), keys), lengths
 
     def mark_former(self, people: np.ndarray) -> None:
-        _mark_formers(self.state, self.former_friends, self.indptr, self.indices, people)
+        _mark_formers(self.people(), people)
 
     def add_networkers(self, people: np.ndarray, nids: np.ndarray) -> None:
         """``people`` join as networkers ``nids``."""
@@ -359,11 +395,9 @@ class Population:
             swaps = int(rng.binomial(others, weekly_chance(p.tie_rewiring_yearly)) // 2)
         degree = self.degree[leaving].sum() if len(leaving) else 0
         met = np.empty((int(degree) + 4 * swaps, 2), dtype=np.int64)
-        k = renew(leaving, self.state, self.seller, self.networker, self.refusals,
-                  self.available_from, self.approached, self.former_friends, self.indptr,
-                  self.indices, week, met)  # fmt: skip
-        k += rewire(rng, self.indptr, self.guide, self.indices, self.state,
-                    self.former_friends, self.k_local, swaps, met[k:])  # fmt: skip
+        people = self.people()
+        k = renew(people, leaving, week, met)
+        k += rewire(rng, people, self.k_local, swaps, met[k:])
         return met[:k]
 
     def month(self, rng: np.random.Generator, week: int) -> None:
@@ -463,13 +497,15 @@ def _other_tie(rng, indptr, guide, indices, k_local: int, n: int, m: int) -> int
 
 
 @njit(cache=True)
-def rewire(rng, indptr, guide, indices, state, former_friends, k_local, swaps, met) -> int:
+def rewire(rng, p: People, k_local: int, swaps: int, met: np.ndarray) -> int:
     """End ``2 * swaps`` ties beyond the neighbourhood and begin as many new ones, keeping
     everyone's number of acquaintances: each swap takes two such ties a-b and c-d and makes
     them a-d and c-b (a degree-preserving double-edge swap). Ties to the ``k_local`` nearest
     people on the ring (neighbourhood, family) are left alone, so that the graph keeps its
     clustering. Word of mouth follows (``former_friends``). Writes who met whom into ``met``
     (one row each way) and returns how many rows it wrote (docs/model.md §2.2)."""
+    indptr, guide, indices = p.indptr, p.guide, p.indices
+    state, former_friends = p.state, p.former_friends
     n = len(indptr) - 1
     m = len(indices)
     k = 0
@@ -506,27 +542,29 @@ def rewire(rng, indptr, guide, indices, state, former_friends, k_local, swaps, m
 
 
 @njit(cache=True)
-def renew(people, state, seller, networker, refusals, available_from, approached,
-          former_friends, indptr, indices, week, met) -> int:  # fmt: skip
+def renew(p: People, people: np.ndarray, week: int, met: np.ndarray) -> int:
     """``people`` leave the market and newcomers take their places in the social graph (a
     new neighbour moves in): prospects who were never approached, whom everyone they are
     tied to meets anew. Their acquaintances no longer count a former networker who left.
     Writes who met whom into ``met`` and returns how many rows it wrote (docs/model.md §2.2)."""
+    state, seller, networker, refusals = p.state, p.seller, p.networker, p.refusals
+    available_from, approached, former_friends = p.available_from, p.approached, p.former_friends
+    indptr, indices = p.indptr, p.indices
     k = 0
-    for p in people:
-        if state[p] == FORMER:
-            for i in range(indptr[p], indptr[p + 1]):
+    for person in people:
+        if state[person] == FORMER:
+            for i in range(indptr[person], indptr[person + 1]):
                 former_friends[indices[i]] -= 1
-        state[p] = PROSPECT
-        seller[p] = -1
-        networker[p] = -1
-        refusals[p] = 0
-        available_from[p] = week
-        approached[p] = False
+        state[person] = PROSPECT
+        seller[person] = -1
+        networker[person] = -1
+        refusals[person] = 0
+        available_from[person] = week
+        approached[person] = False
         formers = 0
-        for i in range(indptr[p], indptr[p + 1]):
+        for i in range(indptr[person], indptr[person + 1]):
             x = indices[i]
             formers += int(state[x] == FORMER)
-            k = _met(met, k, x, p)
-        former_friends[p] = formers
+            k = _met(met, k, x, person)
+        former_friends[person] = formers
     return k

@@ -482,7 +482,8 @@ def test_every_ledger_column_is_declared_by_one_concern():
 def test_the_compiled_rules_receive_every_array_by_its_name():
     """``World``'s arrays are the population's, the ledger's and the markets' arrays of the
     same names, its constants the scenario's parameters of the same names."""
-    from sim.networker import World, by_name
+    from sim.networker import World
+    from sim.population import by_name
 
     model = small_model()
     world = model.world()
