@@ -200,10 +200,10 @@ class World(NamedTuple):
     """The arrays a week of contacts reads and writes, and the week's constants, each under
     its one name (``NetworkMarketingModel.world`` fills them by name, ``by_name``).
 
-    People (by person): the states of ``sim.population.PEOPLE`` and the social graph
-    ``indptr``/``indices``/``degree``. Networkers (by networker id): the ledger's columns of
-    those names (``TRAITS``, ``CONTACTS`` and, from ``sim.records``, ``person``,
-    ``fulltime_week`` and ``paying``); a networker's warm market is
+    People (by person): their states (``sim.population.PEOPLE``, those the rules read) and
+    the social graph ``indptr``/``indices``/``degree``. Networkers (by networker id): the
+    ledger's columns of those names (``TRAITS``, ``CONTACTS`` and, from ``sim.records``,
+    ``person``, ``fulltime_week`` and ``paying``); a networker's warm market is
     ``warm[warm_next:warm_end]``, in the order they approach it; acquaintances put aside for
     later sit in a heap per networker (``heap_start``/``heap_len``/``heap_cap`` into the
     pool ``pool_free``/``pool_person``, ordered by the week they are free again).

@@ -93,7 +93,7 @@ def by_name(cls: type, *sources: Any, **given: Any) -> Any:
         found.update(source if isinstance(source, Mapping) else vars(source))
     found.update(given)
     try:
-        return cls(**{name: found[name] for name in cls._fields})
+        return cls._make(map(found.__getitem__, cls._fields))  # faster than keywords
     except KeyError as missing:
         raise TypeError(f"nothing gives {cls.__name__}.{missing.args[0]}") from None
 
