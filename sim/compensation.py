@@ -69,7 +69,7 @@ def cents(x: np.ndarray) -> np.ndarray:
 
 @njit(cache=True)
 def depths(parent: np.ndarray) -> np.ndarray:
-    """Depth of every node below its root (roots have depth 0)."""
+    """Depth of every node below its root, roots at 0 (docs/model.md §4.2)."""
     depth = np.full(len(parent), -1, dtype=np.int64)
     path = np.empty(len(parent) + 1, dtype=np.int64)
     for node in range(len(parent)):
@@ -98,7 +98,8 @@ def subtree_sums(parent: np.ndarray, values: np.ndarray, depth: np.ndarray | Non
 @njit(cache=True)
 def _add_up(parent: np.ndarray, total: np.ndarray, depth: np.ndarray) -> None:
     """Add each node's total to its parent's, the deepest level first and, within a level,
-    in the order of the nodes: a subtree is final before it is added to the one above."""
+    in the order of the nodes: a subtree is final before it is added to the one above
+    (docs/model.md §4.3)."""
     levels = depth.max() + 1
     start = np.zeros(levels + 1, dtype=np.int64)
     for d in depth:

@@ -51,7 +51,8 @@ def gini(x: np.ndarray, is_sorted: bool = False) -> float:
 
 @njit(cache=True)
 def sorted_gini(x: np.ndarray) -> float:
-    """``gini`` of values sorted ascending (compiled: the weekly records call it too)."""
+    """``gini`` of values sorted ascending (compiled: the weekly records call it too)
+    (docs/model.md §5.1)."""
     n = len(x)
     scale = 0.0
     for v in x:
@@ -104,7 +105,8 @@ def percentiles(
 
 @njit(cache=True)
 def sorted_percentiles(x: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """``percentiles`` of values sorted ascending and free of NaN, for each of ``q``."""
+    """``percentiles`` of values sorted ascending and free of NaN, for each of ``q``
+    (docs/model.md §5.1)."""
     out = np.empty(len(q))
     n = len(x)
     for k in range(len(q)):
@@ -159,7 +161,8 @@ def outcome_shares_of(loss: int, profit: int, n: int) -> dict[str, float]:
 @njit(cache=True)
 def sorted_outcome_counts(net: np.ndarray) -> tuple[int, int]:
     """How many of ``net`` (sorted ascending) are a loss and a profit: the same bounds as
-    ``outcome``, strictly below -100 and strictly above +100, by two binary searches."""
+    ``outcome``, strictly below -100 and strictly above +100, by two binary searches
+    (docs/model.md §5.1)."""
     loss = np.searchsorted(net, -BREAK_EVEN_EUR, side="left")
     profit = len(net) - np.searchsorted(net, BREAK_EVEN_EUR, side="right")
     return int(loss), int(profit)

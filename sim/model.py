@@ -15,7 +15,7 @@ the collapse of a pyramid all come out of these rules.
 from __future__ import annotations
 
 import gc
-from collections import OrderedDict
+from collections import ChainMap, OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -51,6 +51,7 @@ from sim.population import (
     ExitReason,
     Population,
     State,
+    by_name,
 )
 from sim.records import Ledger, WeeklySeries, income_snapshot, networker_table
 from sim.results import RunResult
@@ -107,6 +108,16 @@ class NetworkMarketingModel(mesa.Model):
         self.rates = m.product_appeal * np.array(
             [m.sale_rate_cold, m.recruit_rate_cold, m.sale_rate_warm, m.recruit_rate_warm]
         )
+        # the constants of the compiled rules (``World``): the scenario's parameters of those
+        # names, and a few derived ones; ``world`` adds the arrays and the week
+        sections = ChainMap(*(vars(s) for s in (params.population, params.networker, m,
+                                                params.experienced)))  # fmt: skip
+        self.constants = {name: sections[name] for name in World._fields if name in sections}
+        self.constants.update(
+            rates=self.rates, size=params.population.size,
+            learning=1.0 / params.networker.learning_contacts,
+            training_hours=params.training.hours_per_week,
+        )  # fmt: skip
         self.following: dict[int, list[Networker]] = {}
         self.enrolment_sponsors: list[int] = []  # this month's enrolments, for the plan
         self.placement = compensation.placement(params.compensation)
@@ -215,23 +226,12 @@ class NetworkMarketingModel(mesa.Model):
     def contact_hours(self, ids: np.ndarray) -> np.ndarray:
         """Hours this week in which customers can be reached (S9), for networkers ``ids``
         (``sim.networker.reachable_hours``)."""
-        m, cols = self.params.market, self.ledger.cols
-        return contact_hours_of(
-            np.asarray(ids, dtype=np.int64), cols["hours"], cols["training_weeks"],
-            cols["part_time"], cols["fulltime_week"], self.params.training.hours_per_week,
-            m.evening_hours, m.daytime_reachable_share,
-        )  # fmt: skip
+        return contact_hours_of(self.world(), np.asarray(ids, dtype=np.int64))
 
     def contact_counts(self, ids: np.ndarray) -> np.ndarray:
         """This week's number of contacts of networkers ``ids``, drawn at once
         (``sim.networker.draw_contact_counts``); a week of their training passes."""
-        m, cols, nw = self.params.market, self.ledger.cols, self.params.networker
-        return draw_contact_counts(
-            self.rng, np.asarray(ids, dtype=np.int64), cols["hours"], cols["training_weeks"],
-            cols["part_time"], cols["fulltime_week"], cols["paying"], cols["dry_weeks"],
-            self.params.training.hours_per_week, m.evening_hours, m.daytime_reachable_share,
-            m.contacts_per_hour, nw.paid_prospecting,
-        )  # fmt: skip
+        return draw_contact_counts(self.world(), self.rng, np.asarray(ids, dtype=np.int64))
 
     def contacts(self, working: np.ndarray, counts: np.ndarray | None = None) -> None:
         """Everyone's contacts of the week: counts drawn at once, then made networker by
@@ -250,33 +250,11 @@ class NetworkMarketingModel(mesa.Model):
         self.settle()
 
     def world(self) -> World:
-        """The arrays the compiled rules work on, as they are now."""
-        pop, cols, mk, p = self.population, self.ledger.cols, self.markets, self.params
-        return World(
-            state=pop.state, available_from=pop.available_from, refusals=pop.refusals,
-            approached=pop.approached, degree=pop.degree, former_friends=pop.former_friends,
-            seller=pop.seller, indptr=pop.indptr, indices=pop.indices,
-            person=cols["person"], skill=cols["current_skill"], paying=cols["paying"],
-            skill_learned=cols["skill"], tolerance_learned=cols["tolerance"],
-            experienced=cols["experienced"],
-            failures=cols["failures"], tolerance=cols["patience"], builder=cols["builder"],
-            dry_weeks=cols["dry_weeks"], contacts=cols["contacts"],
-            warm=mk.warm, warm_next=cols["warm_next"], warm_end=cols["warm_end"],
-            heap_start=cols["heap_start"], heap_len=cols["heap_len"], heap_cap=cols["heap_cap"],
-            pool_free=mk.pool_free, pool_person=mk.pool_person, events=mk.events,
-            counters=mk.counters, rates=self.rates, week=self.week, size=pop.size,
-            max_refusals=p.population.max_refusals, cooldown=p.population.cooldown_weeks,
-            word_of_mouth=p.population.word_of_mouth,
-            recruiting_focus=p.networker.recruiting_focus,
-            product_user_focus=p.networker.product_user_recruiting_focus,
-            cold_refusal_weight=p.networker.cold_refusal_weight,
-            referrals=p.market.referrals,
-            learning=1.0 / p.networker.learning_contacts,
-            skill_factor=p.experienced.skill_factor,
-            tolerance_factor=p.experienced.tolerance_factor,
-            confidence_gain=p.networker.confidence_gain,
-            no_market_weeks=p.networker.no_market_weeks,
-        )  # fmt: skip
+        """The arrays the compiled rules work on, as they are now, and the week's constants:
+        each ``World`` field filled by its name from the population's arrays, the ledger's
+        columns, the markets' arrays and the scenario's (``constants``; ``by_name``)."""
+        return by_name(World, self.population.arrays(), self.ledger.cols, self.markets.arrays(),
+                       self.constants, week=self.week)  # fmt: skip
 
     def settle(self) -> None:
         """What the compiled rules did: enrol the recruits, book the sales, retire those
@@ -379,7 +357,7 @@ class NetworkMarketingModel(mesa.Model):
             part_time=t.part_time,
             hours=t.hours,
             tolerance=t.tolerance,
-            patience=t.tolerance,
+            current_tolerance=t.tolerance,
             skill=t.skill,
             current_skill=t.skill,
             loss_tolerance=t.loss_tolerance,
@@ -626,10 +604,11 @@ class NetworkMarketingModel(mesa.Model):
             "active_builders": int(np.count_nonzero(active & lg.builder)),
             "new_recruits": self.recruits_this_week,
             "contacts": self.contacts_this_week,
-            "dropouts_discouraged": int(self.exits_this_week[ExitReason.DISCOURAGED]),
-            "dropouts_financial": int(self.exits_this_week[ExitReason.FINANCIAL]),
-            "dropouts_life": int(self.exits_this_week[ExitReason.LIFE]),
-            "dropouts_no_market": int(self.exits_this_week[ExitReason.NO_MARKET]),
+            **{
+                f"dropouts_{r.label}": int(self.exits_this_week[r])
+                for r in ExitReason
+                if r is not ExitReason.ACTIVE
+            },
             "prospects": int(counts[PROSPECT]),
             "customers": int(counts[CUSTOMER]),
             "networkers": int(counts[State.NETWORKER]),

@@ -33,14 +33,20 @@ from sim.population import (
     FORMER,
     NETWORKER,
     PROSPECT,
+    Column,
     ExitReason,
+    by_name,
+    declared,
     mark_former,
 )
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
 
-__all__ = ["COLD_TRIES", "ExitReason", "Networker", "Traits", "World", "draw_traits"]
+__all__ = [
+    "COLD_TRIES", "CONTACTS", "TRAITS", "ExitReason", "Networker", "TraitParams", "Traits",
+    "World", "draw_traits",
+]  # fmt: skip
 
 COLD_TRIES = 8  # random draws to find a stranger who may be approached
 MAX_REFERRALS = 8  # acquaintances one new customer or recruit introduces, at most
@@ -58,7 +64,7 @@ class Traits:
 
     Attributes:
         builder: builds a business (True) or joined to buy at the discount (False).
-        part_time: keeps a day job.
+        part_time: part-time at joining: keeps a day job (until going full-time, S10).
         hours: hours per week.
         tolerance: refusals in a row they take before quitting (S7).
         skill: multiplier on the success of every pitch.
@@ -84,119 +90,172 @@ class Traits:
         return np.size(self.hours)
 
 
+# What a networker brings (docs/model.md §2.4), one ledger column each (``sim.records``),
+# fixed at joining but for ``hours`` (full-time: ``sim.model.go_full_time``, S10).
+TRAITS = declared(
+    Column("builder", np.bool_, False, "builds a business (True) or buys at the discount"),
+    Column("part_time", np.bool_, False, "part-time at joining: a day job until full-time"),
+    Column("hours", np.float64, 0.0, "hours per week (as now: full-time ones work more)"),
+    Column("tolerance", np.float64, 0.0, "refusals in a row taken, at joining (S7)"),
+    Column("skill", np.float64, 0.0, "multiplier on the success of every pitch, at joining"),
+    Column("loss_tolerance", np.float64, 0.0, "EUR of cumulative loss taken before quitting"),
+    Column("experienced", np.bool_, False, "brings experience from another company (S8)"),
+    Column("trained", np.bool_, False, "took the company's training (S2)"),
+)
+
+
+class TraitParams(NamedTuple):
+    """The scenario's parameters of ``draw_traits``, each under its scenario key's name
+    (``networker.*``; the factors ``experienced.*``)."""
+
+    builder_share: float
+    part_time_share: float
+    hours_median: float
+    hours_sigma: float
+    hours_max_part_time: float
+    product_user_hours: float
+    fulltime_hours: float
+    persistent_share: float
+    persistent_tolerance_mean: float
+    tolerance_mean: float
+    skill_sigma: float
+    skill_factor: float
+    tolerance_factor: float
+    loss_tolerance_median: float
+    loss_tolerance_sigma: float
+
+
 def draw_traits(params: Scenario, rng: np.random.Generator, experienced: np.ndarray) -> Traits:
     """The traits of newcomers, one per element of ``experienced``, from the model's RNG."""
-    nw, ex = params.networker, params.experienced
     experienced = np.asarray(experienced, dtype=bool)
-    return Traits(*_draw_traits(
-        rng, experienced, nw.builder_share, nw.part_time_share, nw.hours_median,
-        nw.hours_sigma, nw.hours_max_part_time, nw.product_user_hours, nw.fulltime_hours,
-        nw.persistent_share, nw.persistent_tolerance_mean, nw.tolerance_mean, nw.skill_sigma,
-        ex.skill_factor, ex.tolerance_factor, nw.loss_tolerance_median, nw.loss_tolerance_sigma,
-    ))  # fmt: skip
+    p = by_name(TraitParams, params.networker, params.experienced)
+    return Traits(*_draw_traits(rng, experienced, p))
 
 
 @njit(cache=True)
-def _draw_traits(
-    rng, experienced, builder_share, part_time_share, hours_median, hours_sigma,
-    hours_max_part_time, product_user_hours, fulltime_hours, persistent_share,
-    persistent_tolerance_mean, tolerance_mean, skill_sigma, skill_factor, tolerance_factor,
-    loss_median, loss_sigma,
-):  # fmt: skip
-    """``draw_traits``: each trait drawn for all newcomers in turn (the order of the draws
-    is part of what a seed reproduces)."""
+def _draw_traits(rng, experienced, p: TraitParams):
+    """``draw_traits`` (docs/model.md §2.4): each trait drawn for all newcomers in turn (the
+    order of the draws is part of what a seed reproduces)."""
     n = len(experienced)
     builder = np.empty(n, dtype=np.bool_)
     for i in range(n):  # experienced recruits always build a business (S8)
-        builder[i] = rng.random() < builder_share or experienced[i]
+        builder[i] = rng.random() < p.builder_share or experienced[i]
     part_time = np.empty(n, dtype=np.bool_)
     for i in range(n):
-        part_time[i] = rng.random() < part_time_share
+        part_time[i] = rng.random() < p.part_time_share
     hours = np.empty(n)
     for i in range(n):  # part-timers: log-normal around the median, capped
-        part_hours = min(hours_max_part_time, hours_median * rng.lognormal(0.0, hours_sigma))
+        part_hours = min(p.hours_max_part_time, p.hours_median * rng.lognormal(0.0, p.hours_sigma))
         if not builder[i]:
-            hours[i] = product_user_hours
+            hours[i] = p.product_user_hours
         else:
-            hours[i] = part_hours if part_time[i] else fulltime_hours
+            hours[i] = part_hours if part_time[i] else p.fulltime_hours
     persistent = np.empty(n, dtype=np.bool_)
     for i in range(n):
-        persistent[i] = rng.random() < persistent_share
+        persistent[i] = rng.random() < p.persistent_share
     # refusals taken in a row (S7): most around the mean, a persistent few far more
     long_tail = np.empty(n)
     for i in range(n):
-        long_tail[i] = 1.0 + rng.exponential(max(persistent_tolerance_mean - 1.0, 1e-9))
+        long_tail[i] = 1.0 + rng.exponential(max(p.persistent_tolerance_mean - 1.0, 1e-9))
     tolerance = np.empty(n)
     for i in range(n):
-        usual = 1.0 + rng.poisson(max(tolerance_mean - 1.0, 0.0))
+        usual = 1.0 + rng.poisson(max(p.tolerance_mean - 1.0, 0.0))
         tolerance[i] = np.floor(long_tail[i] if persistent[i] else usual)
         if experienced[i]:
-            tolerance[i] *= tolerance_factor
+            tolerance[i] *= p.tolerance_factor
     skill = np.empty(n)
     for i in range(n):
-        skill[i] = rng.lognormal(0.0, skill_sigma)
+        skill[i] = rng.lognormal(0.0, p.skill_sigma)
         if experienced[i]:
-            skill[i] *= skill_factor
+            skill[i] *= p.skill_factor
     loss = np.empty(n)
     for i in range(n):  # the loss they accept before they quit for money
-        loss[i] = loss_median * rng.lognormal(0.0, loss_sigma)
+        loss[i] = p.loss_tolerance_median * rng.lognormal(0.0, p.loss_tolerance_sigma)
     return builder, part_time, hours, tolerance, skill, loss
 
 
-class World(NamedTuple):
-    """The arrays a week of contacts reads and writes, and the week's constants.
+# A networker's contacts and refusals (docs/model.md §3.1-§3.5), one ledger column each
+# (``sim.records``), written by the compiled rules below and by ``Markets``.
+CONTACTS = declared(
+    Column("current_skill", np.float64, 0.0, "``skill`` as it is now, grown with experience"),
+    Column("current_tolerance", np.float64, 0.0,
+           "refusals in a row taken now: ``tolerance`` grown by experience and successes"),
+    Column("failures", np.float64, 0.0, "the current run of refusals (a stranger's weighted)"),
+    Column("dry_weeks", np.int32, 0, "weeks in a row of finding nobody to pitch"),
+    Column("contacts", np.int64, 0, "contacts made so far"),
+    Column("training_weeks", np.int32, 0, "weeks of training still to come"),
+    Column("warm_start", np.int64, 0, "their warm market: ``Markets.warm[warm_start:warm_end]``"),
+    Column("warm_next", np.int64, 0, "the next of their warm market to approach"),
+    Column("warm_end", np.int64, 0, "the end of their warm market"),
+    Column("heap_start", np.int64, 0, "acquaintances put aside: a heap in the ``Markets`` pool"),
+    Column("heap_len", np.int32, 0, "how many acquaintances are put aside"),
+    Column("heap_cap", np.int32, 0, "the heap's room in the pool"),
+)  # fmt: skip
 
-    People (by person): ``state``, ``available_from``, ``refusals``, ``approached``,
-    ``degree``, ``former_friends``, ``seller`` and the social graph ``indptr``/``indices``.
-    Networkers (by networker id): ``person``, ``skill`` (as it is now; at joining:
-    ``skill_learned``, with ``tolerance_learned`` what experience builds on), ``paying``,
-    ``failures``,
-    ``tolerance`` (as it is now), ``builder``, ``dry_weeks``, ``contacts``; their warm market
-    is ``warm[warm_next:warm_end]``, in the order they approach it; acquaintances put aside
-    for later sit in a heap per networker (``heap_start``/``heap_len``/``heap_cap`` into
-    the pool ``pool_free``/``pool_person``, ordered by the week they are free again).
+
+class World(NamedTuple):
+    """The arrays a week of contacts reads and writes, and the week's constants, each under
+    its one name (``NetworkMarketingModel.world`` fills them by name, ``by_name``).
+
+    People (by person): their states (``sim.population.PEOPLE``, those the rules read) and
+    the social graph ``indptr``/``indices``/``degree``. Networkers (by networker id): the
+    ledger's columns of those names (``TRAITS``, ``CONTACTS`` and, from ``sim.records``,
+    ``person``, ``fulltime_week`` and ``paying``); a networker's warm market is
+    ``warm[warm_next:warm_end]``, in the order they approach it; acquaintances put aside for
+    later sit in a heap per networker (``heap_start``/``heap_len``/``heap_cap`` into the
+    pool ``pool_free``/``pool_person``, ordered by the week they are free again).
     ``events`` collects what the model settles; ``counters`` holds the pool's top and the
-    number of events.
+    number of events (``Markets``). The constants are the scenario's parameters of the same
+    name, but for ``rates``, ``learning`` (per contact: ``1 / learning_contacts``) and
+    ``training_hours`` (``training.hours_per_week``).
     """
 
+    # people
     state: np.ndarray
     available_from: np.ndarray
     refusals: np.ndarray
     approached: np.ndarray
-    degree: np.ndarray
     former_friends: np.ndarray
     seller: np.ndarray
+    degree: np.ndarray
     indptr: np.ndarray
     indices: np.ndarray
+    # networkers
     person: np.ndarray
-    skill: np.ndarray
-    skill_learned: np.ndarray
-    tolerance_learned: np.ndarray
-    experienced: np.ndarray
-    paying: np.ndarray
-    failures: np.ndarray
-    tolerance: np.ndarray
     builder: np.ndarray
+    part_time: np.ndarray
+    hours: np.ndarray
+    experienced: np.ndarray
+    skill: np.ndarray
+    tolerance: np.ndarray
+    current_skill: np.ndarray
+    current_tolerance: np.ndarray
+    failures: np.ndarray
     dry_weeks: np.ndarray
     contacts: np.ndarray
-    warm: np.ndarray
+    training_weeks: np.ndarray
+    fulltime_week: np.ndarray
+    paying: np.ndarray
     warm_next: np.ndarray
     warm_end: np.ndarray
     heap_start: np.ndarray
     heap_len: np.ndarray
     heap_cap: np.ndarray
+    # the warm markets, the pool and the events (Markets)
+    warm: np.ndarray
     pool_free: np.ndarray
     pool_person: np.ndarray
     events: np.ndarray
     counters: np.ndarray
+    # the week's constants
     rates: np.ndarray  # success rates: [cold sale, cold recruit, warm sale, warm recruit]
     week: int
     size: int
     max_refusals: int
-    cooldown: int
+    cooldown_weeks: int
     word_of_mouth: float
     recruiting_focus: float
-    product_user_focus: float
+    product_user_recruiting_focus: float
     cold_refusal_weight: float
     referrals: float
     learning: float
@@ -204,6 +263,11 @@ class World(NamedTuple):
     tolerance_factor: float
     confidence_gain: float
     no_market_weeks: int
+    paid_prospecting: float
+    contacts_per_hour: float
+    evening_hours: float
+    daytime_reachable_share: float
+    training_hours: float
 
 
 POOL_TOP, N_EVENTS = 0, 1
@@ -222,6 +286,8 @@ INLINE = {**COMPILED, "inline": "always"}
 
 @njit(**INLINE)
 def _event(w: World, kind: int, person: int, nid: int) -> None:
+    """Leave an event for the model to settle: an enrolment or a sale (docs/model.md
+    §3.4), or a networker who quits (§3.5)."""
     k = w.counters[N_EVENTS]
     w.events[k, 0] = kind
     w.events[k, 1] = person
@@ -231,19 +297,22 @@ def _event(w: World, kind: int, person: int, nid: int) -> None:
 
 @njit(**INLINE)
 def _heap_less(w: World, i: int, j: int) -> bool:
+    """Whether pool entry ``i`` is free before ``j`` (earliest week, then person;
+    docs/model.md §3.2)."""
     fi, fj = w.pool_free[i], w.pool_free[j]
     return fi < fj or (fi == fj and w.pool_person[i] < w.pool_person[j])
 
 
 @njit(**INLINE)
 def _heap_swap(w: World, i: int, j: int) -> None:
+    """Swap pool entries ``i`` and ``j`` (docs/model.md §3.2)."""
     w.pool_free[i], w.pool_free[j] = w.pool_free[j], w.pool_free[i]
     w.pool_person[i], w.pool_person[j] = w.pool_person[j], w.pool_person[i]
 
 
 @njit(**INLINE)
 def heap_push(w: World, nid: int, free: int, person: int) -> None:
-    """Put ``person`` aside for networker ``nid`` until week ``free``."""
+    """Put ``person`` aside for networker ``nid`` until week ``free`` (docs/model.md §3.2)."""
     start, n = w.heap_start[nid], w.heap_len[nid]
     if n == w.heap_cap[nid]:  # full: move to the top of the pool with twice the room
         cap = max(4, 2 * n)
@@ -267,7 +336,8 @@ def heap_push(w: World, nid: int, free: int, person: int) -> None:
 
 @njit(**INLINE)
 def heap_pop(w: World, nid: int) -> int:
-    """The person put aside by ``nid`` who is free earliest, taken out of the heap."""
+    """The person put aside by ``nid`` who is free earliest, taken out of the heap
+    (docs/model.md §3.2)."""
     start, n = w.heap_start[nid], w.heap_len[nid] - 1
     person = w.pool_person[start]
     w.heap_len[nid] = n
@@ -288,7 +358,7 @@ def heap_pop(w: World, nid: int) -> int:
 
 @njit(**INLINE)
 def approachable(w: World, person: int) -> bool:
-    """Not in cool-down after a refusal, and not refused too often."""
+    """Not in cool-down after a refusal, and not refused too often (docs/model.md §2.3)."""
     return w.available_from[person] <= w.week and w.refusals[person] < w.max_refusals
 
 
@@ -296,11 +366,11 @@ def approachable(w: World, person: int) -> bool:
 def defer(w: World, nid: int, person: int) -> None:
     """Keep an acquaintance for later, unless they refused for good: a prospect in
     cool-down until it ends, a customer or someone in another business until they could be
-    a prospect again (a customer who stops buying is in cool-down first)."""
+    a prospect again (a customer who stops buying is in cool-down first; docs/model.md §3.2)."""
     if w.refusals[person] >= w.max_refusals:
         return
     taken = w.state[person] == CUSTOMER or w.state[person] == ELSEWHERE
-    free = w.week + w.cooldown if taken else w.available_from[person]
+    free = w.week + w.cooldown_weeks if taken else w.available_from[person]
     heap_push(w, nid, free, person)
 
 
@@ -313,7 +383,7 @@ def next_contact(w: World, rng: np.random.Generator, nid: int) -> tuple[int, boo
     prospects again later). Acquaintances in cool-down wait in the networker's heap and are
     approached again, earliest first, once it has passed; so do new acquaintances
     (``meet``). Product users approach only people they know. Returns the person (or -1 if
-    nobody could be found) and whether it is warm.
+    nobody could be found) and whether it is warm (docs/model.md §3.2).
     """
     while w.warm_next[nid] < w.warm_end[nid]:
         person = w.warm[w.warm_next[nid]]
@@ -344,7 +414,8 @@ def next_contact(w: World, rng: np.random.Generator, nid: int) -> tuple[int, boo
 
 @njit(**INLINE)
 def word_of_mouth(w: World, person: int) -> float:
-    """Acceptance factor: falls with the share of acquaintances who dropped out."""
+    """Acceptance factor: falls with the share of acquaintances who dropped out
+    (docs/model.md §2.3)."""
     deg = w.degree[person]
     if deg == 0:
         return 1.0
@@ -353,12 +424,13 @@ def word_of_mouth(w: World, person: int) -> float:
 
 @njit(**INLINE)
 def refuse(w: World, person: int) -> None:
-    """``person`` says no: a cool-down, or never again after too many refusals."""
+    """``person`` says no: a cool-down, or never again after too many refusals
+    (docs/model.md §2.3)."""
     w.refusals[person] += 1
     if w.refusals[person] >= w.max_refusals:
         w.available_from[person] = np.iinfo(np.int32).max
     else:
-        w.available_from[person] = w.week + w.cooldown
+        w.available_from[person] = w.week + w.cooldown_weeks
 
 
 @njit(**INLINE)
@@ -368,14 +440,15 @@ def pitch(w: World, rng: np.random.Generator, nid: int, person: int, warm: bool)
     Returns SUCCESS, REFUSED (the prospect goes into cool-down), or NEITHER if the person
     turned out to be in the business already (a stranger who is a networker, a former
     networker or another networker's customer). A recruit becomes a networker at once, so
-    that nobody else approaches them; the model enrols them when it settles the events.
+    that nobody else approaches them; the model enrols them when it settles the events
+    (docs/model.md §3.4).
     """
     w.approached[person] = True
     if w.state[person] != PROSPECT:
         return NEITHER
-    focus = w.recruiting_focus if w.builder[nid] else w.product_user_focus
+    focus = w.recruiting_focus if w.builder[nid] else w.product_user_recruiting_focus
     recruit = rng.random() < focus
-    chance = w.rates[2 * int(warm) + int(recruit)] * w.skill[nid] * word_of_mouth(w, person)
+    chance = w.rates[2 * int(warm) + int(recruit)] * w.current_skill[nid] * word_of_mouth(w, person)
     if rng.random() < chance:
         if recruit:
             w.state[person] = NETWORKER
@@ -400,8 +473,8 @@ def learn(w: World, nid: int, before: int) -> None:
     recruit has learnt it all already."""
     if w.experienced[nid] or w.contacts[nid] * w.learning >= 1.0:
         return
-    w.skill[nid] += w.skill_learned[nid] * (w.skill_factor - 1.0) * w.learning
-    w.tolerance[nid] += w.tolerance_learned[nid] * (w.tolerance_factor - 1.0) * w.learning
+    w.current_skill[nid] += w.skill[nid] * (w.skill_factor - 1.0) * w.learning
+    w.current_tolerance[nid] += w.tolerance[nid] * (w.tolerance_factor - 1.0) * w.learning
 
 
 @njit(**INLINE)
@@ -426,17 +499,17 @@ def refer(w: World, rng: np.random.Generator, nid: int, person: int) -> None:
 @njit(**INLINE)
 def quit_now(w: World, nid: int, kind: int) -> None:
     """``nid`` leaves in the middle of the week: out of the business for everyone at once;
-    the model settles the rest (downline, customers, records)."""
+    the model settles the rest (downline, customers, records; docs/model.md §3.5)."""
     person = w.person[nid]
-    mark_former(w.state, w.former_friends, w.indptr, w.indices, person)
+    mark_former(w, person)
     _event(w, kind, person, nid)
 
 
 @njit(**INLINE)
 def record_success(w: World, nid: int) -> None:
-    """A yes ends the run of failures and builds a little confidence."""
+    """A yes ends the run of failures and builds a little confidence (docs/model.md §3.5)."""
     w.failures[nid] = 0
-    w.tolerance[nid] += w.confidence_gain
+    w.current_tolerance[nid] += w.confidence_gain
 
 
 @njit(**INLINE)
@@ -446,12 +519,12 @@ def record_refusal(w: World, nid: int, warm: bool = True) -> bool:
 
     Only business builders are discouraged this way; product users joined to buy and
     leave for other reasons (docs/model.md section 2). A builder whose business pays more
-    than it costs (``paying``, set at each month's close) shrugs refusals off.
+    than it costs (``paying``, set at each month's close) shrugs refusals off (docs/model.md §3.5).
     """
     if w.paying[nid]:
         return False
     w.failures[nid] += 1.0 if warm else w.cold_refusal_weight
-    if w.builder[nid] and w.failures[nid] >= w.tolerance[nid]:
+    if w.builder[nid] and w.failures[nid] >= w.current_tolerance[nid]:
         quit_now(w, nid, QUIT_DISCOURAGED)
         return True
     return False
@@ -459,7 +532,8 @@ def record_refusal(w: World, nid: int, warm: bool = True) -> bool:
 
 @njit(**INLINE)
 def count_dry_week(w: World, nid: int, dry: bool) -> None:
-    """Weeks in a row of finding nobody to pitch; enough of them and a builder leaves."""
+    """Weeks in a row of finding nobody to pitch; enough of them and a builder leaves
+    (docs/model.md §3.5)."""
     if not dry:
         w.dry_weeks[nid] = 0
         return
@@ -471,7 +545,7 @@ def count_dry_week(w: World, nid: int, dry: bool) -> None:
 @njit(**INLINE)
 def make_contacts(w: World, rng: np.random.Generator, nid: int, n: int) -> int:
     """``n`` contacts of networker ``nid``: whom, what, and the outcome of each (docs/model.md
-    section 3). Returns the number of contacts made."""
+    §3.2-§3.5). Returns the number of contacts made."""
     made = pitched = 0
     for _ in range(n):
         person, warm = next_contact(w, rng, nid)
@@ -504,56 +578,55 @@ def reachable_hours(
 ) -> float:
     """Hours of a week in which customers can be reached (S9). Part-timers keep their day
     job: they work in the evening, when customers are at home. Full-timers also work by
-    day, when only some customers can be reached. Training takes its hours first."""
+    day, when only some customers can be reached. Training takes its hours first
+    (docs/model.md §3.1)."""
     if training:
         hours = max(0.0, hours - training_hours)
     at_home = min(hours, evening)
     return at_home if day_job else at_home + daytime_share * (hours - at_home)
 
 
+@njit(**INLINE)
+def contact_hours(w: World, nid: int) -> float:
+    """``reachable_hours`` of networker ``nid`` this week: a part-timer keeps the day job
+    until going full-time (``fulltime_week``, S10; docs/model.md §3.1)."""
+    day_job = w.part_time[nid] and w.fulltime_week[nid] < 0
+    return reachable_hours(w.hours[nid], w.training_weeks[nid] > 0, day_job, w.training_hours,
+                           w.evening_hours, w.daytime_reachable_share)  # fmt: skip
+
+
 @njit(cache=True)
-def draw_contact_counts(
-    rng, ids, hours, training_weeks, part_time, fulltime_week, paying, dry_weeks,
-    training_hours, evening, daytime_share, per_hour, paid_prospecting,
-):  # fmt: skip
+def draw_contact_counts(w: World, rng: np.random.Generator, ids: np.ndarray) -> np.ndarray:
     """This week's number of contacts of networkers ``ids``: Poisson, with a mean of their
     reachable hours times the contacts per hour, less while the business pays (they
-    prospect less) and after weeks of finding nobody (docs/model.md section 3). A week of
+    prospect less) and after weeks of finding nobody (docs/model.md §3.1). A week of
     training passes."""
     counts = np.empty(len(ids), dtype=np.int64)
     for k in range(len(ids)):
         nid = ids[k]
-        day_job = part_time[nid] and fulltime_week[nid] < 0
-        rate = per_hour * reachable_hours(
-            hours[nid], training_weeks[nid] > 0, day_job, training_hours, evening, daytime_share
-        )
-        training_weeks[nid] = max(training_weeks[nid] - 1, 0)
-        if paying[nid]:
-            rate *= paid_prospecting
-        rate /= 1 + dry_weeks[nid]
+        rate = w.contacts_per_hour * contact_hours(w, nid)
+        w.training_weeks[nid] = max(w.training_weeks[nid] - 1, 0)
+        if w.paying[nid]:
+            rate *= w.paid_prospecting
+        rate /= 1 + w.dry_weeks[nid]
         counts[k] = rng.poisson(rate)
     return counts
 
 
 @njit(cache=True)
-def contact_hours_of(
-    ids, hours, training_weeks, part_time, fulltime_week, training_hours, evening, daytime_share
-):
-    """``reachable_hours`` of networkers ``ids``."""
+def contact_hours_of(w: World, ids: np.ndarray) -> np.ndarray:
+    """``contact_hours`` of networkers ``ids`` (docs/model.md §3.1)."""
     out = np.empty(len(ids), dtype=np.float64)
     for k in range(len(ids)):
-        nid = ids[k]
-        day_job = part_time[nid] and fulltime_week[nid] < 0
-        out[k] = reachable_hours(
-            hours[nid], training_weeks[nid] > 0, day_job, training_hours, evening, daytime_share
-        )
+        out[k] = contact_hours(w, ids[k])
     return out
 
 
 @njit(**INLINE)
 def room_needed(w: World, nid: int, n: int) -> int:
     """Pool room the networker's ``n`` contacts may take, at most: every acquaintance
-    they pass over, pop or refuse may be put aside, and each move doubles the heap."""
+    they pass over, pop or refuse may be put aside, and each move doubles the heap
+    (docs/model.md §3.2)."""
     pushes = w.heap_len[nid] + (w.warm_end[nid] - w.warm_next[nid]) + n * (1 + MAX_REFERRALS)
     return 4 * (w.heap_len[nid] + pushes) + 8
 
@@ -566,7 +639,7 @@ def contact_week(
 
     Stops early, before a networker whose contacts might not fit in the pool or the events
     buffer; returns (where it stopped, the contacts made) so that the model can grow them
-    and go on from there.
+    and go on from there (docs/model.md §3.1).
     """
     made = 0
     for i in range(start, len(nids)):
@@ -598,8 +671,9 @@ def meet(w: World, nids: np.ndarray, people: np.ndarray, start: int) -> int:
 # ---- the agent -----------------------------------------------------------------------------
 
 
-def _column(name: str, doc: str, kind: type = float) -> property:
-    """An attribute read from and written to the networker's ledger row."""
+def _column(name: str, kind: type = float) -> property:
+    """An attribute read from and written to the networker's ledger row (the column's
+    declaration says what it means)."""
 
     def get(self: Networker):
         return kind(self.model.ledger.cols[name][self.nid])
@@ -607,7 +681,7 @@ def _column(name: str, doc: str, kind: type = float) -> property:
     def put(self: Networker, value) -> None:
         self.model.ledger.cols[name][self.nid] = value
 
-    return property(get, put, doc=doc)
+    return property(get, put, doc={**TRAITS, **CONTACTS}[name].meaning)
 
 
 class Networker(mesa.Agent):
@@ -626,17 +700,17 @@ class Networker(mesa.Agent):
     # sim.model.NetworkMarketingModel, which imports this module: named by its base here
     model: mesa.Model
 
-    builder = _column("builder", "Builds a business (True) or buys at the discount.", bool)
-    hours = _column("hours", "Hours per week.")
-    skill = _column(
-        "current_skill", "Multiplier on the success of every pitch (it grows with experience)."
-    )
-    experienced = _column("experienced", "Brings experience from another company.", bool)
-    failures = _column("failures", "The current run of refusals (a stranger's weighted).")
-    dry_weeks = _column("dry_weeks", "Weeks in a row of finding nobody to pitch.", int)
-    training_weeks = _column("training_weeks", "Weeks of training still to come.", int)
-    tolerance = _column("patience", "Refusals in a row the networker takes now (it grows "
-                        "with successes).")  # fmt: skip
+    builder = _column("builder", bool)
+    part_time = _column("part_time", bool)
+    hours = _column("hours")
+    experienced = _column("experienced", bool)
+    skill = _column("skill")
+    tolerance = _column("tolerance")
+    current_skill = _column("current_skill")
+    current_tolerance = _column("current_tolerance")
+    failures = _column("failures")
+    dry_weeks = _column("dry_weeks", int)
+    training_weeks = _column("training_weeks", int)
 
     def __init__(self, model: mesa.Model, nid: int, person: int):
         super().__init__(model)
@@ -655,14 +729,10 @@ class Networker(mesa.Agent):
         return bool(self.model.ledger.cols["exit_week"][self.nid] < 0)
 
     @property
-    def part_time(self) -> bool:
+    def day_job(self) -> bool:
         """Keeps a day job: part-time at joining and not gone full-time since (S10)."""
         cols = self.model.ledger.cols
         return bool(cols["part_time"][self.nid] and cols["fulltime_week"][self.nid] < 0)
-
-    @part_time.setter
-    def part_time(self, value: bool) -> None:
-        self.model.ledger.cols["part_time"][self.nid] = value
 
     @property
     def sponsor(self) -> Networker | None:
@@ -729,7 +799,7 @@ class Networker(mesa.Agent):
         return out
 
     def make_contacts(self, n: int) -> int:
-        """``n`` contacts: whom, what, and the outcome of each (docs/model.md section 3)."""
+        """``n`` contacts: whom, what, and the outcome of each (docs/model.md §3.2-§3.5)."""
         return self._run(make_contacts, n)
 
     def next_contact(self) -> tuple[int, bool]:
@@ -755,6 +825,8 @@ class Networker(mesa.Agent):
 
 @njit(**COMPILED)
 def _compact(old_free, old_person, heap_start, heap_len, heap_cap, live, new_free, new_person):
+    """Pack the heaps of networkers ``live`` into the new pool, each with room to
+    grow (docs/model.md §3.2); returns the pool's new top."""
     top = 0
     for nid in live:
         n, start = heap_len[nid], heap_start[nid]
@@ -775,6 +847,8 @@ class Markets:
     ``events`` holds what the compiled rules did, until the model settles it.
     """
 
+    ARRAYS = ("warm", "pool_free", "pool_person", "events", "counters")
+
     def __init__(self):
         self.warm = np.zeros(1 << 12, dtype=np.int32)
         self.warm_top = 0
@@ -782,6 +856,10 @@ class Markets:
         self.pool_person = np.zeros(1 << 12, dtype=np.int32)
         self.events = np.zeros((1 << 12, 3), dtype=np.int64)
         self.counters = np.zeros(2, dtype=np.int64)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Its arrays (``ARRAYS``), not copied: the ones the compiled rules receive."""
+        return {name: getattr(self, name) for name in self.ARRAYS}
 
     def adopt(self, start) -> None:
         """Take over the warm markets and heaps of an established company (``sim.model.Start``;

@@ -12,7 +12,9 @@ and new ones begin (``rewire``), refusals fade and people come and go from other
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import IntEnum
+from typing import Any, NamedTuple
 
 import numpy as np
 from numba import njit
@@ -47,6 +49,55 @@ class ExitReason(IntEnum):
 
 
 NEVER = np.iinfo(np.int32).max
+
+
+class Column(NamedTuple):
+    """A per-person (or per-networker) array, declared once, beside the rules that write it
+    (as Starsim's ``define_states``): whoever holds such arrays (``Population``, the ledger
+    of ``sim.records``) makes them from their declarations, and the compiled rules receive
+    them by this name (``People``, ``sim.networker.World``; ``by_name``).
+
+    Attributes:
+        name: the array's one name, from the scenario key to the exported table.
+        dtype: its numpy type.
+        initial: the value of a new row.
+        meaning: what it holds, in a line.
+    """
+
+    name: str
+    dtype: type
+    initial: float
+    meaning: str
+
+    def new(self, n: int) -> np.ndarray:
+        """``n`` new rows."""
+        return np.full(n, self.initial, dtype=self.dtype)
+
+
+def declared(*columns: Column) -> dict[str, Column]:
+    """Declarations by name (a name declared twice is an error)."""
+    out = {c.name: c for c in columns}
+    if len(out) != len(columns):
+        names = [c.name for c in columns]
+        raise ValueError(f"declared twice: {sorted({x for x in names if names.count(x) > 1})}")
+    return out
+
+
+def by_name(cls: type, *sources: Any, **given: Any) -> Any:
+    """``cls`` (a NamedTuple) with every field taken by its name: from ``given``, else from
+    the first of ``sources`` (mappings, or objects such as a scenario's section) that has
+    it. This is how the compiled rules receive state and parameters: by name, never by
+    position."""
+    found: dict[str, Any] = {}
+    for source in reversed(sources):  # the first source wins
+        found.update(source if isinstance(source, Mapping) else vars(source))
+    found.update(given)
+    try:
+        return cls._make(map(found.__getitem__, cls._fields))  # faster than keywords
+    except KeyError as missing:
+        raise TypeError(f"nothing gives {cls.__name__}.{missing.args[0]}") from None
+
+
 WEEKS_PER_YEAR = 52
 MONTHS_PER_YEAR = 13  # months of four weeks (docs/model.md §2.1)
 
@@ -57,25 +108,42 @@ def weekly_chance(per_year: float, periods: int = WEEKS_PER_YEAR) -> float:
     return 1.0 - float(np.exp(-per_year / periods))
 
 
+class People(NamedTuple):
+    """What the compiled rules of the market receive, by name: every person's state
+    (``PEOPLE``) and the social graph (CSR, with its ``owner_guide``)."""
+
+    state: np.ndarray
+    seller: np.ndarray
+    networker: np.ndarray
+    refusals: np.ndarray
+    available_from: np.ndarray
+    approached: np.ndarray
+    former_friends: np.ndarray
+    indptr: np.ndarray
+    indices: np.ndarray
+    guide: np.ndarray
+
+
 @njit(cache=True, _nrt=False)
-def mark_former(state, former_friends, indptr, indices, person) -> None:
+def mark_former(p: People, person: int) -> None:
     """``person`` leaves the business: a former networker, whom their acquaintances know
-    as one who dropped out (it colours what they think of the next pitch)."""
-    state[person] = FORMER
-    for i in range(indptr[person], indptr[person + 1]):
-        former_friends[indices[i]] += 1
+    as one who dropped out (it colours what they think of the next pitch; docs/model.md §2.3)."""
+    p.state[person] = FORMER
+    for i in range(p.indptr[person], p.indptr[person + 1]):
+        p.former_friends[p.indices[i]] += 1
 
 
 @njit(cache=True, _nrt=False)
-def _mark_formers(state, former_friends, indptr, indices, people) -> None:
+def _mark_formers(p: People, people: np.ndarray) -> None:
+    """``mark_former`` for each of ``people`` (docs/model.md §2.3)."""
     for person in people:
-        mark_former(state, former_friends, indptr, indices, person)
+        mark_former(p, person)
 
 
 @njit(cache=True)
 def _shuffled_rows(indptr, indices, rows, keys):
     """The rows of the graph concatenated, each ordered by its part of ``keys`` (ties in
-    the graph's order)."""
+    the graph's order; docs/model.md §2.4)."""
     out = np.empty(len(keys), dtype=indices.dtype)
     order = np.empty(64, dtype=np.int64)
     top = 0
@@ -132,7 +200,7 @@ def social_graph(
 def _search_sorted_right(cdf, guide, u):
     """``cdf.searchsorted(u, side="right")``, each search narrowed by a guide table:
     ``guide[j]`` is where ``j / len(cdf)`` would go (the same answers, without a search
-    over the whole array for each of millions of draws)."""
+    over the whole array for each of millions of draws; docs/model.md §2.2)."""
     m = len(cdf)
     out = np.empty(len(u), dtype=np.int64)
     for k in range(len(u)):
@@ -153,7 +221,8 @@ def _search_sorted_right(cdf, guide, u):
 @njit(cache=True)
 def _undirected_csr(n, k_local, src, dst):
     """CSR of the ring ties (each person to the next ``k_local``) and the ties
-    ``src[i]``-``dst[i]``, both ways, without self-ties and duplicates, each row sorted."""
+    ``src[i]``-``dst[i]``, both ways, without self-ties and duplicates, each row sorted
+    (docs/model.md §2.2)."""
     ptr = np.zeros(n + 1, dtype=np.int64)
     for i in range(n):
         ptr[i + 1] = 2 * k_local
@@ -202,21 +271,25 @@ def _undirected_csr(n, k_local, src, dst):
     return indptr, idx[:top].copy()
 
 
+# Every person's state (docs/model.md §2.3), one array each, written by the rules of this
+# module (``Population``, ``renew``, ``mark_former``) and by the compiled contact rules of
+# ``sim.networker`` (which receive them by name).
+PEOPLE = declared(
+    Column("state", np.int8, PROSPECT, "one ``State`` per person"),
+    Column("seller", np.int32, -1, "the networker id serving a customer, or -1"),
+    Column("networker", np.int32, -1, "the networker id of one who is or was a networker, or -1"),
+    Column("refusals", np.int8, 0, "how often the person said no (they fade, §2.3)"),
+    Column("available_from", np.int32, 0, "the week from which they may be approached again"),
+    Column("approached", np.bool_, False, "whether anyone ever pitched to the person"),
+    Column("former_friends", np.int32, 0, "how many of their acquaintances dropped out"),
+)
+
+
 class Population:
-    """People's states and the social graph.
+    """People's states (``PEOPLE``, each an attribute) and the social graph (CSR:
+    ``indptr``, ``indices``, with every person's ``degree``)."""
 
-    Attributes:
-        state: one ``State`` per person.
-        seller: the networker id serving a customer, or -1.
-        networker: the networker id of a person who is or was a networker, or -1.
-        refusals: how often the person said no.
-        available_from: the week from which the person may be approached again.
-        approached: whether anyone ever pitched to the person.
-        former_friends: how many of the person's acquaintances have dropped out.
-    """
-
-    ARRAYS = ("indptr", "indices", "degree", "state", "seller", "networker", "refusals",
-              "available_from", "approached", "former_friends")  # fmt: skip
+    ARRAYS = ("indptr", "indices", "degree", *PEOPLE)
 
     def __init__(
         self,
@@ -240,19 +313,18 @@ class Population:
         )
         self.degree = np.diff(self.indptr).astype(np.int32)
         self.guide = owner_guide(self.indptr)
-        self.state = np.zeros(n, dtype=np.int8)
-        self.seller = np.full(n, -1, dtype=np.int32)
-        self.networker = np.full(n, -1, dtype=np.int32)
-        self.refusals = np.zeros(n, dtype=np.int8)
-        self.available_from = np.zeros(n, dtype=np.int32)
-        self.approached = np.zeros(n, dtype=bool)
-        self.former_friends = np.zeros(n, dtype=np.int32)
+        for name, column in PEOPLE.items():
+            setattr(self, name, column.new(n))
         # some are in another network-marketing business already (docs/model.md §2.3)
         self.state[rng.random(n) < params.other_business_share] = ELSEWHERE
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The market's arrays (``ARRAYS``), not copied."""
         return {name: getattr(self, name) for name in self.ARRAYS}
+
+    def people(self) -> People:
+        """The market's arrays as the compiled rules receive them, not copied."""
+        return by_name(People, self.arrays(), guide=self.guide)
 
     def acquaintances(self, person: int) -> np.ndarray:
         return self.indices[self.indptr[person] : self.indptr[person + 1]]
@@ -267,7 +339,7 @@ class Population:
         return _shuffled_rows(self.indptr, self.indices, np.asarray(people), keys), lengths
 
     def mark_former(self, people: np.ndarray) -> None:
-        _mark_formers(self.state, self.former_friends, self.indptr, self.indices, people)
+        _mark_formers(self.people(), people)
 
     def add_networkers(self, people: np.ndarray, nids: np.ndarray) -> None:
         """``people`` join as networkers ``nids``."""
@@ -323,11 +395,9 @@ class Population:
             swaps = int(rng.binomial(others, weekly_chance(p.tie_rewiring_yearly)) // 2)
         degree = self.degree[leaving].sum() if len(leaving) else 0
         met = np.empty((int(degree) + 4 * swaps, 2), dtype=np.int64)
-        k = renew(leaving, self.state, self.seller, self.networker, self.refusals,
-                  self.available_from, self.approached, self.former_friends, self.indptr,
-                  self.indices, week, met)  # fmt: skip
-        k += rewire(rng, self.indptr, self.guide, self.indices, self.state,
-                    self.former_friends, self.k_local, swaps, met[k:])  # fmt: skip
+        people = self.people()
+        k = renew(people, leaving, week, met)
+        k += rewire(rng, people, self.k_local, swaps, met[k:])
         return met[:k]
 
     def month(self, rng: np.random.Generator, week: int) -> None:
@@ -363,13 +433,15 @@ class Population:
 
 @njit(cache=True, _nrt=False)
 def _ring_distance(a: int, b: int, n: int) -> int:
+    """How far apart ``a`` and ``b`` live on the ring of ``n`` people (docs/model.md
+    §2.2)."""
     d = abs(a - b)
     return min(d, n - d)
 
 
 @njit(cache=True, _nrt=False)
 def _position(indptr, indices, row: int, person: int) -> int:
-    """Where ``person`` sits in ``row`` of the graph, or -1."""
+    """Where ``person`` sits in ``row`` of the graph, or -1 (docs/model.md §2.2)."""
     for i in range(indptr[row], indptr[row + 1]):
         if indices[i] == person:
             return i
@@ -388,7 +460,7 @@ def owner_guide(indptr: np.ndarray) -> np.ndarray:
 
 @njit(cache=True, _nrt=False)
 def _owner(indptr, guide, entry: int) -> int:
-    """The row that holds ``entry`` of the graph."""
+    """The row that holds ``entry`` of the graph (docs/model.md §2.2)."""
     row = guide[entry // GUIDE_STEP]
     while indptr[row + 1] <= entry:
         row += 1
@@ -397,7 +469,8 @@ def _owner(indptr, guide, entry: int) -> int:
 
 @njit(cache=True, _nrt=False)
 def _tied(indptr, indices, a: int, b: int) -> bool:
-    """Whether ``a`` and ``b`` are acquainted (the shorter of their rows is searched)."""
+    """Whether ``a`` and ``b`` are acquainted (the shorter of their rows is searched)
+    (docs/model.md §2.2)."""
     if indptr[a + 1] - indptr[a] <= indptr[b + 1] - indptr[b]:
         return _position(indptr, indices, a, b) >= 0
     return _position(indptr, indices, b, a) >= 0
@@ -405,6 +478,8 @@ def _tied(indptr, indices, a: int, b: int) -> bool:
 
 @njit(cache=True, _nrt=False)
 def _met(met, k: int, person: int, other: int) -> int:
+    """Write that ``person`` met ``other`` into row ``k`` of ``met`` (docs/model.md §2.2);
+    returns the next row."""
     met[k, 0] = person
     met[k, 1] = other
     return k + 1
@@ -412,7 +487,8 @@ def _met(met, k: int, person: int, other: int) -> int:
 
 @njit(cache=True, _nrt=False)
 def _other_tie(rng, indptr, guide, indices, k_local: int, n: int, m: int) -> int:
-    """A random entry of the graph that is a tie beyond the ring's neighbourhood, or -1."""
+    """A random entry of the graph that is a tie beyond the ring's neighbourhood, or -1
+    (docs/model.md §2.2)."""
     for _ in range(32):
         e = int(rng.random() * m)
         if _ring_distance(_owner(indptr, guide, e), indices[e], n) > k_local:
@@ -421,13 +497,15 @@ def _other_tie(rng, indptr, guide, indices, k_local: int, n: int, m: int) -> int
 
 
 @njit(cache=True)
-def rewire(rng, indptr, guide, indices, state, former_friends, k_local, swaps, met) -> int:
+def rewire(rng, p: People, k_local: int, swaps: int, met: np.ndarray) -> int:
     """End ``2 * swaps`` ties beyond the neighbourhood and begin as many new ones, keeping
     everyone's number of acquaintances: each swap takes two such ties a-b and c-d and makes
     them a-d and c-b (a degree-preserving double-edge swap). Ties to the ``k_local`` nearest
     people on the ring (neighbourhood, family) are left alone, so that the graph keeps its
     clustering. Word of mouth follows (``former_friends``). Writes who met whom into ``met``
-    (one row each way) and returns how many rows it wrote."""
+    (one row each way) and returns how many rows it wrote (docs/model.md §2.2)."""
+    indptr, guide, indices = p.indptr, p.guide, p.indices
+    state, former_friends = p.state, p.former_friends
     n = len(indptr) - 1
     m = len(indices)
     k = 0
@@ -464,27 +542,29 @@ def rewire(rng, indptr, guide, indices, state, former_friends, k_local, swaps, m
 
 
 @njit(cache=True)
-def renew(people, state, seller, networker, refusals, available_from, approached,
-          former_friends, indptr, indices, week, met) -> int:  # fmt: skip
+def renew(p: People, people: np.ndarray, week: int, met: np.ndarray) -> int:
     """``people`` leave the market and newcomers take their places in the social graph (a
     new neighbour moves in): prospects who were never approached, whom everyone they are
     tied to meets anew. Their acquaintances no longer count a former networker who left.
-    Writes who met whom into ``met`` and returns how many rows it wrote."""
+    Writes who met whom into ``met`` and returns how many rows it wrote (docs/model.md §2.2)."""
+    state, seller, networker, refusals = p.state, p.seller, p.networker, p.refusals
+    available_from, approached, former_friends = p.available_from, p.approached, p.former_friends
+    indptr, indices = p.indptr, p.indices
     k = 0
-    for p in people:
-        if state[p] == FORMER:
-            for i in range(indptr[p], indptr[p + 1]):
+    for person in people:
+        if state[person] == FORMER:
+            for i in range(indptr[person], indptr[person + 1]):
                 former_friends[indices[i]] -= 1
-        state[p] = PROSPECT
-        seller[p] = -1
-        networker[p] = -1
-        refusals[p] = 0
-        available_from[p] = week
-        approached[p] = False
+        state[person] = PROSPECT
+        seller[person] = -1
+        networker[person] = -1
+        refusals[person] = 0
+        available_from[person] = week
+        approached[person] = False
         formers = 0
-        for i in range(indptr[p], indptr[p + 1]):
+        for i in range(indptr[person], indptr[person + 1]):
             x = indices[i]
             formers += int(state[x] == FORMER)
-            k = _met(met, k, x, p)
-        former_friends[p] = formers
+            k = _met(met, k, x, person)
+        former_friends[person] = formers
     return k

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -17,62 +18,59 @@ from sim.metrics import (
     sorted_percentiles,
     top_share,
 )
-from sim.population import ExitReason
+from sim.networker import CONTACTS, TRAITS
+from sim.population import Column, ExitReason, declared
 
-# Ledger columns and their dtypes. Money is in EUR, cumulative over the networker's career.
-LEDGER_COLUMNS: dict[str, type] = {
-    "person": np.int32,
-    "sponsor": np.int32,  # current sponsor (rolled up on exits), -1 for none: the one tree
-    "first_sponsor": np.int32,  # who enrolled the networker, -1 for founders
-    "join_week": np.int32,
-    "exit_week": np.int32,  # -1 while active
-    "exit_reason": np.int8,  # ExitReason
-    "builder": np.bool_,
-    "part_time": np.bool_,  # at joining
-    "fulltime_week": np.int32,  # week of going full-time, -1 if never
-    "experienced": np.bool_,
-    "trained": np.bool_,
-    "hours": np.float64,  # hours per week (current)
-    "training_weeks": np.int32,  # weeks of training still to come
-    "tolerance": np.float64,  # at joining
-    "skill": np.float64,  # at joining
-    "current_skill": np.float64,  # grown with experience (docs/model.md §3.5)
-    "loss_tolerance": np.float64,
-    "recruits": np.int32,  # personally enrolled
-    "downline_at_exit": np.int32,
-    "customers_at_exit": np.int32,  # current ones: Population.customers_of
-    "contacts": np.int64,
-    "hours_worked": np.float64,
-    "retail_margin": np.float64,
-    "commission": np.float64,
-    "recruiting_reward": np.float64,
-    "joining_costs": np.float64,  # starter kit, entry fee, training fee
-    "fees": np.float64,
-    "purchases": np.float64,  # own purchases at wholesale
-    "qualifying_purchases": np.float64,  # the part bought only to stay qualified
-    "expenses": np.float64,
-    "months_above": np.int32,  # months in a row above the full-time threshold
-    "net_at_month_start": np.float64,
-    "last_month_net": np.float64,  # NaN until a month was completed
-    "gross_at_month_start": np.float64,
-    "outlay_at_month_start": np.float64,  # business_costs at the last month's close
-    "paying": np.bool_,  # last month's business paid more than it cost (docs/model.md §3.5)
-    "failures": np.float64,  # the current run of refusals (a stranger's weighted)
-    "dry_weeks": np.int32,  # weeks in a row of finding nobody to pitch
-    "retail_wholesale_month": np.float64,  # customers' orders this month, wholesale value
-    "patience": np.float64,  # refusals in a row taken now: tolerance grown by successes
-    "group": np.int32,  # active networkers in the subtree, itself included (while active)
-    "warm_start": np.int64,  # the warm market: Markets.warm[warm_start:warm_end]
-    "warm_next": np.int64,
-    "warm_end": np.int64,
-    "heap_start": np.int64,  # acquaintances put aside: a heap in the Markets pool
-    "heap_len": np.int32,
-    "heap_cap": np.int32,
-}
+# A networker's career and place in the tree (docs/model.md §2.5, §3.9-§3.11), one ledger
+# column each: the tree written by ``Ledger.add`` and ``Ledger.roll_up`` (the compiled rules
+# below), the rest by the model's enrolments, exits and going full-time (``sim.model``).
+CAREER = declared(
+    Column("person", np.int32, 0, "the person in the population"),
+    Column("sponsor", np.int32, -1, "the sponsor now (rolled up on exits), -1 for none"),
+    Column("first_sponsor", np.int32, -1, "who enrolled the networker, -1 for founders"),
+    Column("join_week", np.int32, 0, "the week of joining"),
+    Column("exit_week", np.int32, -1, "the week of leaving, -1 while active"),
+    Column("exit_reason", np.int8, 0, "why they left (``ExitReason``)"),
+    Column("fulltime_week", np.int32, -1, "the week of going full-time (S10), -1 if never"),
+    Column("months_above", np.int32, 0, "months in a row above the full-time threshold"),
+    Column("recruits", np.int32, 0, "networkers personally enrolled"),
+    Column("group", np.int32, 0, "active networkers in the subtree, itself included"),
+    Column("downline_at_exit", np.int32, 0, "everyone below them when they left"),
+    Column("customers_at_exit", np.int32, 0, "their customers when they left"),
+)
+
+# A networker's money (docs/model.md §3.5-§3.8), EUR over the career, one ledger column each:
+# written by the model's weekly and monthly schedule (``sim.model``), added up by the money
+# rules below (``Money``).
+MONEY = declared(
+    Column("retail_margin", np.float64, 0.0, "the margin on sales to their customers"),
+    Column("commission", np.float64, 0.0, "commissions on volume"),
+    Column("recruiting_reward", np.float64, 0.0, "rewards for enrolments"),
+    Column("joining_costs", np.float64, 0.0, "starter kit, entry fee, training fee"),
+    Column("fees", np.float64, 0.0, "monthly fees"),
+    Column("purchases", np.float64, 0.0, "own purchases at wholesale"),
+    Column("qualifying_purchases", np.float64, 0.0, "the part bought only to stay qualified"),
+    Column("expenses", np.float64, 0.0, "travel, samples, phone: with the hours with people"),
+    Column("hours_worked", np.float64, 0.0, "hours worked so far"),
+    Column("retail_wholesale_month", np.float64, 0.0,
+           "their customers' orders this month, at wholesale"),
+    Column("net_at_month_start", np.float64, 0.0, "net income at the last month's close"),
+    Column("last_month_net", np.float64, np.nan, "the last month's net income, NaN before"),
+    Column("gross_at_month_start", np.float64, 0.0, "gross income at the last month's close"),
+    Column("outlay_at_month_start", np.float64, 0.0,
+           "``business_costs`` at the last month's close"),
+    Column("paying", np.bool_, False,
+           "the last month's business paid more than it cost (docs/model.md §3.5)"),
+)  # fmt: skip
+
+# The ledger: every concern's columns, by name.
+LEDGER_COLUMNS: dict[str, Column] = {**CAREER, **TRAITS, **CONTACTS, **MONEY}
 
 
 @njit(cache=True, _nrt=False)
 def _join(sponsor: np.ndarray, group: np.ndarray, nids: np.ndarray) -> None:
+    """Networkers ``nids`` join the tree below their ``sponsor``: each upline's ``group``
+    grows by one (docs/model.md §2.5)."""
     for nid in nids:
         group[nid] = 1
         up = sponsor[nid]
@@ -83,6 +81,8 @@ def _join(sponsor: np.ndarray, group: np.ndarray, nids: np.ndarray) -> None:
 
 @njit(cache=True, _nrt=False)
 def _leave(sponsor: np.ndarray, group: np.ndarray, leaving: np.ndarray, sizes: np.ndarray):
+    """Networkers ``leaving`` leave the tree: each upline's ``group`` shrinks by one, and
+    ``sizes`` gets the downline each had (docs/model.md §3.11)."""
     for i in range(len(leaving)):
         nid = leaving[i]
         sizes[i] = group[nid] - 1
@@ -95,7 +95,8 @@ def _leave(sponsor: np.ndarray, group: np.ndarray, leaving: np.ndarray, sizes: n
 @njit(cache=True, _nrt=False)
 def _move_up(sponsor: np.ndarray, gone: np.ndarray) -> None:
     """Point every node whose sponsor is ``gone`` to the nearest sponsor above who is not
-    (the ones gone too: a former networker's sponsor is the upline it left)."""
+    (the ones gone too: a former networker's sponsor is the upline it left; docs/model.md
+    §3.11)."""
     for node in range(len(sponsor)):
         up = sponsor[node]
         while up >= 0 and gone[up]:
@@ -103,16 +104,19 @@ def _move_up(sponsor: np.ndarray, gone: np.ndarray) -> None:
         sponsor[node] = up
 
 
-_NEW_ROW = {"exit_week": -1, "fulltime_week": -1, "last_month_net": np.nan}  # not zero
+# what a new row holds where it is not zero (an array grows with zeros)
+_NEW_ROW = {name: c.initial for name, c in LEDGER_COLUMNS.items() if c.initial != 0}
 
 
 class Ledger:
     """One row per networker who ever joined, as growable numpy columns.
 
-    The ledger owns every fact about a networker: money, hours, the run of refusals, the
-    warm market's bounds, and the sponsor tree (``sponsor``, with the size of every active
-    subtree in ``group``, both written only by ``add`` and ``roll_up``). A networker is
-    active until the model books their exit (``exit_week``).
+    The ledger owns every fact about a networker, one column each, as each concern declares
+    it beside its rules (``LEDGER_COLUMNS``: career and tree, traits, contacts and refusals,
+    money): money, hours, the run of refusals, the warm market's bounds, and the sponsor
+    tree (``sponsor``, with the size of every active subtree in ``group``, both written only
+    by ``add`` and ``roll_up``). A networker is active until the model books their exit
+    (``exit_week``). ``ledger.hours`` and the like are the columns, as long as ``n``.
     """
 
     def __init__(
@@ -125,13 +129,13 @@ class Ledger:
         self.n = 0
         self.value_share = value_share
         self.cols: dict[str, np.ndarray] = {
-            name: np.zeros(capacity, dtype=dt) for name, dt in LEDGER_COLUMNS.items()
+            name: np.zeros(capacity, dtype=c.dtype) for name, c in LEDGER_COLUMNS.items()
         }
         if cols is not None:
             self.n = n = len(cols["person"])
             self.cols = {
-                name: np.concatenate([cols[name], np.zeros(max(capacity, n), dtype=dt)])
-                for name, dt in LEDGER_COLUMNS.items()
+                name: np.concatenate([cols[name], np.zeros(max(capacity, n), dtype=c.dtype)])
+                for name, c in LEDGER_COLUMNS.items()
             }
 
     @property
@@ -173,10 +177,10 @@ class Ledger:
         _move_up(sponsor[: self.n], gone)
         return sizes
 
-    def money(self) -> tuple[np.ndarray, ...]:
-        """The columns the money rules read: ``_gross`` and ``_costs``."""
-        c, n = self.cols, self.n
-        return tuple(c[name][:n] for name in MONEY_COLUMNS)
+    def money(self) -> Money:
+        """The columns the money rules read (``_gross`` and ``_costs``), by name."""
+        n = self.n
+        return Money(*(self.cols[name][:n] for name in Money._fields))
 
     @property
     def gross(self) -> np.ndarray:
@@ -202,106 +206,152 @@ class Ledger:
         return _net_each(self.money(), self.value_share)
 
 
-# The money of a networker (row ``i`` of the ledger's money columns, in this order), compiled:
-# the weekly records add it up for everyone who ever joined, every week.
-MONEY_COLUMNS = (
-    "retail_margin", "commission", "recruiting_reward",
-    "joining_costs", "fees", "purchases", "expenses",
-)  # fmt: skip
+class Money(NamedTuple):
+    """The money of every networker, the ledger's ``MONEY`` columns of these names: what the
+    compiled money rules read (the weekly records add it up for everyone who ever joined,
+    every week)."""
+
+    retail_margin: np.ndarray
+    commission: np.ndarray
+    recruiting_reward: np.ndarray
+    joining_costs: np.ndarray
+    fees: np.ndarray
+    purchases: np.ndarray
+    expenses: np.ndarray
 
 
 @njit(inline="always")
-def _gross(m: tuple, value_share: float, i: int) -> float:
-    return m[0][i] + m[1][i] + m[2][i]
+def _gross(m: Money, value_share: float, i: int) -> float:
+    """Money received (docs/model.md §5.2): retail margin, commissions and rewards."""
+    return m.retail_margin[i] + m.commission[i] + m.recruiting_reward[i]
 
 
 @njit(inline="always")
-def _costs(m: tuple, value_share: float, i: int) -> float:
-    return m[3][i] + m[4][i] + m[5][i] * (1.0 - value_share) + m[6][i]
+def _costs(m: Money, value_share: float, i: int) -> float:
+    """Money spent, less the share of own purchases counted as value received
+    (docs/model.md §3.7)."""
+    return m.joining_costs[i] + m.fees[i] + m.purchases[i] * (1.0 - value_share) + m.expenses[i]
 
 
 @njit(inline="always")
-def _net(m: tuple, value_share: float, i: int) -> float:
+def _net(m: Money, value_share: float, i: int) -> float:
+    """Net income (docs/model.md §5.2): ``_gross`` less ``_costs``."""
     return _gross(m, value_share, i) - _costs(m, value_share, i)
 
 
 # one compiled loop per rule (a rule passed as an argument is compiled anew in every process)
 @njit(cache=True)
-def _gross_each(m: tuple, value_share: float) -> np.ndarray:
-    out = np.empty(len(m[0]))
+def _gross_each(m: Money, value_share: float) -> np.ndarray:
+    """``_gross`` of everyone (docs/model.md §5.2)."""
+    out = np.empty(len(m.retail_margin))
     for i in range(len(out)):
         out[i] = _gross(m, value_share, i)
     return out
 
 
 @njit(cache=True)
-def _costs_each(m: tuple, value_share: float) -> np.ndarray:
-    out = np.empty(len(m[0]))
+def _costs_each(m: Money, value_share: float) -> np.ndarray:
+    """``_costs`` of everyone (docs/model.md §3.7)."""
+    out = np.empty(len(m.retail_margin))
     for i in range(len(out)):
         out[i] = _costs(m, value_share, i)
     return out
 
 
 @njit(cache=True)
-def _net_each(m: tuple, value_share: float) -> np.ndarray:
-    out = np.empty(len(m[0]))
+def _net_each(m: Money, value_share: float) -> np.ndarray:
+    """``_net`` of everyone (docs/model.md §5.2)."""
+    out = np.empty(len(m.retail_margin))
     for i in range(len(out)):
         out[i] = _net(m, value_share, i)
     return out
 
 
-def _column_view(name: str) -> property:
+def _column_view(column: Column) -> property:
+    name = column.name
+
     def view(self: Ledger) -> np.ndarray:
         return self.cols[name][: self.n]
 
-    return property(view, doc=f"The ``{name}`` column of the networkers so far.")
+    return property(view, doc=f"``{name}``: {column.meaning}.")
 
 
-for _name in LEDGER_COLUMNS:  # ``ledger.hours`` and the like: a column, as long as ``n``
-    setattr(Ledger, _name, _column_view(_name))
+for _name, _column in LEDGER_COLUMNS.items():  # ``ledger.hours`` and the like
+    setattr(Ledger, _name, _column_view(_column))
 
 
-# Weekly series: one value per week (docs/model.md section 5). Money flows are EUR in that week;
-# commissions, orders and monthly costs fall in the week that closes a month.
-SERIES = (
-    ["week", "active", "active_builders", "new_recruits", "contacts"]
-    + ["dropouts_discouraged", "dropouts_financial", "dropouts_life", "dropouts_no_market"]
-    + ["prospects", "customers", "networkers", "formers", "elsewhere", "ever_joined"]
-    + ["saturation_approached", "saturation_joined"]
-    + ["retail_volume", "own_purchase_volume", "commissions", "recruiting_rewards"]
-    + ["networker_costs", "company_revenue"]
-    + [f"monthly_net_p{q}" for q in PERCENTILES]
-    + [f"cumulative_net_p{q}" for q in PERCENTILES]
-    + ["share_net_loss", "share_break_even", "share_profit", "gini_net_income"]
-    + ["top1_commission_share"]
-)
+# The weekly series (docs/model.md §5.1), one value per week, in the order of the weekly
+# table; counts are whole numbers. Money flows are EUR in that week; commissions, orders and
+# monthly costs fall in the week that closes a month. The model writes them by name
+# (``NetworkMarketingModel.record``), the income distribution comes from ``income_snapshot``.
+def _count(name: str, meaning: str) -> Column:
+    return Column(name, np.int64, 0, meaning)
 
 
-COUNTS = frozenset(SERIES[: SERIES.index("ever_joined") + 1])  # whole numbers
+def _value(name: str, meaning: str) -> Column:
+    return Column(name, np.float64, 0.0, meaning)
+
+
+WEEKLY = declared(
+    _count("week", "the week of the view, from 1"),
+    _count("active", "active networkers"),
+    _count("active_builders", "active business builders"),
+    _count("new_recruits", "networkers who joined and paid to"),
+    _count("contacts", "contacts made"),
+    *(_count(f"dropouts_{r.label}", f"networkers who left: {r.label}")
+      for r in ExitReason if r is not ExitReason.ACTIVE),
+    _count("prospects", "people who are prospects"),
+    _count("customers", "people who are customers"),
+    _count("networkers", "people who are networkers"),
+    _count("formers", "people who are former networkers"),
+    _count("elsewhere", "people in another network-marketing business"),
+    _count("ever_joined", "everyone who was a member at any time of the view so far"),
+    _value("saturation_approached", "share of the people ever pitched to"),
+    _value("saturation_joined", "``ever_joined`` as a share of the people"),
+    _value("retail_volume", "customers' orders at wholesale"),
+    _value("own_purchase_volume", "networkers' own purchases"),
+    _value("commissions", "commissions paid"),
+    _value("recruiting_rewards", "recruiting rewards paid"),
+    _value("networker_costs", "what the networkers spent"),
+    _value("company_revenue", "what the company took in"),
+    *(_value(f"monthly_net_p{q}", f"{q}th percentile of the active's last month net")
+      for q in PERCENTILES),
+    *(_value(f"cumulative_net_p{q}", f"{q}th percentile of the net income of all ever joined")
+      for q in PERCENTILES),
+    _value("share_net_loss", "share of all ever joined with a net loss"),
+    _value("share_break_even", "share of all ever joined about break-even"),
+    _value("share_profit", "share of all ever joined with a profit"),
+    _value("gini_net_income", "Gini of the net income of all ever joined"),
+    _value("top1_commission_share", "share of commissions and rewards the top 1 % receive"),
+)  # fmt: skip
 
 
 @dataclass
 class WeeklySeries:
-    """Preallocated columns, one row per week."""
+    """Preallocated columns (``WEEKLY``), one row per week."""
 
     weeks: int
 
     def __post_init__(self):
-        self.data = {name: np.zeros(self.weeks) for name in SERIES}
+        self.data = {name: np.zeros(self.weeks) for name in WEEKLY}
         # counts of active networkers per monthly-net-income bin, one row per week
         self.income_hist = np.zeros((self.weeks, len(INCOME_BIN_EDGES) - 1), dtype=np.int32)
 
     def record(self, week: int, values: dict[str, float], income_hist: np.ndarray) -> None:
+        """Week ``week``'s ``values``, one for every series declared (``WEEKLY``)."""
+        if values.keys() != self.data.keys():
+            raise ValueError(f"not the weekly series: {sorted(values.keys() ^ self.data.keys())}")
         row = week - 1
         for name, value in values.items():
             self.data[name][row] = value
         self.income_hist[row] = income_hist
 
     def frame(self, upto: int | None = None) -> pd.DataFrame:
-        data = self.data
+        counts = {name for name, c in WEEKLY.items() if c.dtype is np.int64}
         return pd.DataFrame(
-            {k: v[:upto].astype(np.int64) if k in COUNTS else v[:upto] for k, v in data.items()}
-        )
+            {k: v[:upto].astype(np.int64) if k in counts else v[:upto]
+             for k, v in self.data.items()}
+        )  # fmt: skip
 
 
 _PERCENTILES = np.asarray(PERCENTILES, dtype=np.float64)
@@ -332,9 +382,10 @@ def income_snapshot(
 
 
 @njit(cache=True)
-def _income_columns(money, value_share, last_month_net, active):
+def _income_columns(money: Money, value_share, last_month_net, active):
     """Everyone's net income and rewards (commissions and recruiting rewards), and the
-    active networkers' last monthly net where they have one, in one pass."""
+    active networkers' last monthly net where they have one, in one pass (docs/model.md
+    §5.1)."""
     n = len(active)
     net = np.empty(n)
     rewards = np.empty(n)
@@ -342,7 +393,7 @@ def _income_columns(money, value_share, last_month_net, active):
     m = 0
     for i in range(n):
         net[i] = _net(money, value_share, i)
-        rewards[i] = money[1][i] + money[2][i]
+        rewards[i] = money.commission[i] + money.recruiting_reward[i]
         if active[i] and not np.isnan(last_month_net[i]):
             monthly[m] = last_month_net[i]
             m += 1

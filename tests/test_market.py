@@ -56,8 +56,7 @@ def test_rewiring_keeps_everyones_number_of_acquaintances_and_the_neighbourhood(
     ring = {(a, b) for a, b in before
             if min(abs(a - b), pop.size - abs(a - b)) <= pop.k_local}  # fmt: skip
     met = np.empty((4 * 500, 2), dtype=np.int64)
-    k = rewire(np.random.default_rng(1), pop.indptr, pop.guide, pop.indices, pop.state,
-               pop.former_friends, pop.k_local, 500, met)  # fmt: skip
+    k = rewire(np.random.default_rng(1), pop.people(), pop.k_local, 500, met)
     after = edges(pop)
     assert len(before - after) >= 500, "most swaps were made"
     assert np.array_equal(np.diff(pop.indptr), pop.degree), "degrees kept"
@@ -83,9 +82,7 @@ def test_a_newcomer_takes_the_place_of_someone_who_left_the_market():
     pop.former_friends[:] = former_friends_recounted(pop)
     friends = pop.acquaintances(leaver).copy()
     met = np.empty((len(friends), 2), dtype=np.int64)
-    k = renew(np.array([leaver]), pop.state, pop.seller, pop.networker, pop.refusals,
-              pop.available_from, pop.approached, pop.former_friends, pop.indptr,
-              pop.indices, 30, met)  # fmt: skip
+    k = renew(pop.people(), np.array([leaver]), 30, met)
     assert pop.state[leaver] == PROSPECT and pop.refusals[leaver] == 0
     assert not pop.approached[leaver] and pop.available_from[leaver] == 30
     np.testing.assert_array_equal(pop.former_friends, former_friends_recounted(pop))

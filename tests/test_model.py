@@ -446,3 +446,57 @@ def test_a_run_gives_the_collector_back_as_it_found_it():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+# ---- state declared once, beside its rules (docs/model.md §2.4, §5.1) -----------------------
+
+
+def test_every_ledger_column_is_declared_by_one_concern():
+    from sim.networker import CONTACTS, TRAITS
+    from sim.records import CAREER, LEDGER_COLUMNS, MONEY, Ledger
+
+    concerns = [CAREER, TRAITS, CONTACTS, MONEY]
+    assert sum(len(c) for c in concerns) == len(LEDGER_COLUMNS)
+    ledger = Ledger(0.0)
+    nids = ledger.add(2, person=[5, 6], sponsor=-1)
+    for name, column in LEDGER_COLUMNS.items():
+        assert ledger.cols[name].dtype == column.dtype, name
+        assert column.meaning and Ledger.__dict__[name].__doc__.startswith(f"``{name}``")
+        if name not in ("person", "group"):  # a new row holds what its column declares
+            # (but its person, and the tree it joins: ``group`` counts itself)
+            np.testing.assert_array_equal(getattr(ledger, name)[nids], column.new(2))
+
+
+def test_the_compiled_rules_receive_every_array_by_its_name():
+    """``World``'s arrays are the population's, the ledger's and the markets' arrays of the
+    same names, its constants the scenario's parameters of the same names."""
+    from sim.networker import World
+    from sim.population import by_name
+
+    model = small_model()
+    world = model.world()
+    sources = {**model.population.arrays(), **model.ledger.cols, **model.markets.arrays()}
+    for name in World._fields:
+        if name in sources:
+            assert getattr(world, name) is sources[name], name
+    p = model.params
+    assert world.current_tolerance is model.ledger.cols["current_tolerance"]
+    assert world.cooldown_weeks == p.population.cooldown_weeks
+    assert world.product_user_recruiting_focus == p.networker.product_user_recruiting_focus
+    assert world.skill_factor == p.experienced.skill_factor  # not the training's
+    with pytest.raises(TypeError, match=r"nothing gives World\.rates"):
+        by_name(World, sources, p.population)
+
+
+def test_every_weekly_series_is_written_and_counts_are_whole_numbers():
+    from sim.records import WEEKLY, WeeklySeries
+
+    model = small_model()
+    model.step()
+    frame = model.series.frame(model.week)
+    assert list(frame.columns) == list(WEEKLY)
+    counts = [name for name, c in WEEKLY.items() if c.dtype is np.int64]
+    assert counts[0] == "week" and counts[-1] == "ever_joined"
+    assert all(frame[name].dtype == np.int64 for name in counts)
+    with pytest.raises(ValueError, match="not the weekly series"):
+        WeeklySeries(1).record(1, {"week": 1}, np.zeros(0))

@@ -49,8 +49,8 @@ def founder(model: NetworkMarketingModel, *, builder: bool = True, tolerance: fl
     """The model's one founder, set up as a builder or product user with a known tolerance."""
     agent = model.networkers[0]
     agent.builder = builder
-    agent.tolerance = tolerance
-    agent.skill = 1.0
+    agent.current_tolerance = tolerance
+    agent.current_skill = 1.0
     agent.failures = 0
     return agent
 
@@ -127,7 +127,7 @@ def test_success_resets_the_run_and_raises_tolerance_by_confidence_gain():
     agent.record_success()
 
     assert agent.failures == 0
-    assert agent.tolerance == pytest.approx(3.5)
+    assert agent.current_tolerance == pytest.approx(3.5)
     # Now 3.5: three more failures in a row are survived, the fourth ends it.
     assert [agent.record_refusal() for _ in range(3)] == [False, False, False]
     assert agent.active
@@ -140,7 +140,7 @@ def test_confidence_gain_accumulates_over_successes():
     agent = founder(model, tolerance=3.0)
     for _ in range(4):
         agent.record_success()
-    assert agent.tolerance == pytest.approx(3.0 + 4 * 2.0)
+    assert agent.current_tolerance == pytest.approx(3.0 + 4 * 2.0)
     assert agent.failures == 0
 
 
@@ -219,6 +219,18 @@ def test_part_timer_with_a_day_job_has_only_evening_hours():
     agent.hours = 25.0
     agent.part_time = True
     assert agent.contact_hours() == pytest.approx(15.0)
+
+
+def test_a_part_timer_who_went_full_time_keeps_no_day_job():
+    """``part_time`` is the trait at joining; ``day_job`` is what it means now (S10)."""
+    model = small_model({"market.evening_hours": 15.0, "market.daytime_reachable_share": 0.3})
+    agent = founder(model)
+    agent.hours = 25.0
+    agent.part_time = True
+    assert agent.day_job
+    model.ledger.fulltime_week[agent.nid] = 0
+    assert agent.part_time and not agent.day_job
+    assert agent.contact_hours() == pytest.approx(15.0 + 0.3 * 10.0)
 
 
 # ---- whom to approach ----------------------------------------------------------------------
@@ -530,8 +542,8 @@ def test_experience_makes_a_networker_as_good_as_an_experienced_recruit():
     skills, tolerances = [], []
     for _ in range(60):
         assert agent.make_contacts(1) == 1
-        skills.append(agent.skill)
-        tolerances.append(agent.tolerance)
+        skills.append(agent.current_skill)
+        tolerances.append(agent.current_tolerance)
     assert skills[0] == pytest.approx(1.0 + 0.5 / 40)
     assert all(b >= a for a, b in itertools.pairwise(skills)), "never falls"
     assert skills[-1] == pytest.approx(1.5) and tolerances[-1] == pytest.approx(40.0)
@@ -543,7 +555,7 @@ def test_an_experienced_recruit_has_nothing_left_to_learn():
     agent = founder(model, tolerance=10.0)
     agent.experienced = True
     agent.make_contacts(20)
-    assert agent.skill == 1.0 and agent.tolerance == 10.0
+    assert agent.current_skill == 1.0 and agent.current_tolerance == 10.0
 
 
 def test_a_new_customer_introduces_acquaintances_as_warm_contacts():
