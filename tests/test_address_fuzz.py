@@ -125,6 +125,7 @@ def addresses(draw: st.DrawFn) -> str:
 # ---- the address ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @FAST
 @given(search=st.one_of(addresses(), st.text(max_size=300)))
 @example(search="scenario=%2Fetc%2Fpasswd&follow=%2Fetc%2Fshadow")
@@ -156,6 +157,7 @@ def _note_open(event: str, args: tuple) -> None:
 sys.addaudithook(_note_open)
 
 
+@pytest.mark.slow
 @SLOW
 @given(search=addresses())
 @example(search="scenario=" + quote(str(CANARY), safe="") + "&seed=3")
@@ -217,6 +219,7 @@ def nested_files(draw: st.DrawFn) -> bytes:
     return bom + f"{header}\n{key} = {value}\n".encode()
 
 
+@pytest.mark.slow
 @FAST
 @given(data=nested_files())
 @example(data=b"[population]\nsize = " + b"[" * 600 + b"]" * 600 + b"\n")

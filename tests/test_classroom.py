@@ -24,6 +24,8 @@ from support import CHROMIUM, ROOT, dashboard_server, describe, in_session, wait
 from dashboards.charts import ALL_CHARTS
 from sim.i18n import t
 
+pytestmark = pytest.mark.slow  # a real browser and a server: minutes
+
 browser = ui.browser  # the module's Chromium (a fixture)
 server = ui.server  # the module's dashboard (a fixture)
 CLASS = 24  # students of the load test: the issue asks for at least 24 browser contexts

@@ -174,6 +174,7 @@ def test_environment_variable_sets_the_language(monkeypatch: pytest.MonkeyPatch)
 # ---- every command in German ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_command_runs_in_both_languages(outputs: dict, name: str) -> None:
     for lang in LANGS:
@@ -184,6 +185,7 @@ def test_command_runs_in_both_languages(outputs: dict, name: str) -> None:
     assert outputs[name, "en"].out != outputs[name, "de"].out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_german_output_has_no_english_leftovers(outputs: dict, name: str) -> None:
     en, de = outputs[name, "en"].out, outputs[name, "de"].out
@@ -192,6 +194,7 @@ def test_german_output_has_no_english_leftovers(outputs: dict, name: str) -> Non
     assert not leftovers, f"English words left in the German output of {name}: {leftovers}"
 
 
+@pytest.mark.slow
 def test_run_in_german(outputs: dict) -> None:
     de = outputs["run", "de"].out
     assert de.startswith("Szenario ")
@@ -205,6 +208,7 @@ def test_run_in_german(outputs: dict) -> None:
     assert risk.split()[-1] in {"GRÜN", "GELB", "ROT"}
 
 
+@pytest.mark.slow
 def test_english_run_table_keeps_its_labels(outputs: dict) -> None:
     en = outputs["run", "en"].out
     assert en.startswith("Scenario ")
@@ -212,6 +216,7 @@ def test_english_run_table_keeps_its_labels(outputs: dict) -> None:
     assert "not legal advice" in en
 
 
+@pytest.mark.slow
 def test_scenarios_in_german_use_description_de(outputs: dict) -> None:
     lines = outputs["scenarios", "de"].out.strip().splitlines()
     listed = {line.split()[0]: line.split(maxsplit=1)[1] for line in lines}
@@ -219,6 +224,7 @@ def test_scenarios_in_german_use_description_de(outputs: dict) -> None:
     assert dict(list_scenarios("en"))["baseline"] != listed["baseline"]
 
 
+@pytest.mark.slow
 def test_params_in_german(outputs: dict) -> None:
     de = outputs["params", "de"].out
     assert t("param.networker.tolerance_mean.doc", "de") in de
@@ -227,6 +233,7 @@ def test_params_in_german(outputs: dict) -> None:
     assert "[50 .. 5.000.000 Menschen]" in de
 
 
+@pytest.mark.slow
 def test_experiment_tables_in_german(outputs: dict) -> None:
     mc = outputs["montecarlo", "de"].out
     assert "baseline: 2 Wiederholungen (Master-Seed 42)" in mc
@@ -243,6 +250,7 @@ def test_experiment_tables_in_german(outputs: dict) -> None:
     assert t("cli.target.C7", "de") in val
 
 
+@pytest.mark.slow
 def test_json_stays_english_and_unchanged(outputs: dict) -> None:
     en = call(["run", "baseline", *SMALL, "--json"])
     de = call(["--lang", "de", "run", "baseline", *SMALL, "--json"])

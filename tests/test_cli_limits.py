@@ -122,6 +122,7 @@ def everything_large(monkeypatch):
     monkeypatch.setattr(workload, "LARGE_SECONDS", -1.0)
 
 
+@pytest.mark.slow
 def test_a_large_job_runs_when_confirmed(capsys, monkeypatch, everything_large):
     argv = ["montecarlo", "baseline", *SMALL, "--runs", "2", "--workers", "1", "--json"]
     assert main(argv) == 2  # no terminal

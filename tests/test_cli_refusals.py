@@ -259,6 +259,7 @@ REFUSED = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", REFUSED)
 def test_refused_with_one_message_exit_2(cli: Batch, case: str) -> None:
     res = cli.results[case]
@@ -275,6 +276,7 @@ def test_refused_with_one_message_exit_2(cli: Batch, case: str) -> None:
     assert res.stdout == ""
 
 
+@pytest.mark.slow
 def test_refusals_leave_nothing_behind(cli: Batch) -> None:
     root = cli.root
     assert not (root / "m1").exists() and not (root / "m2").exists()
@@ -285,6 +287,7 @@ def test_refusals_leave_nothing_behind(cli: Batch) -> None:
     assert leftovers == [], "working folders left beside the results"
 
 
+@pytest.mark.slow
 def test_a_mount_point_keeps_its_result(cli: Batch) -> None:
     root = cli.root
     if cli.results["out_mount_point"] is None:
@@ -293,6 +296,7 @@ def test_a_mount_point_keeps_its_result(cli: Batch) -> None:
     assert sorted(p.name for p in root.iterdir() if p.name.startswith(".mounted")) == []
 
 
+@pytest.mark.slow
 def test_unknown_language_warns_once_and_runs_in_english(cli: Batch) -> None:
     res = cli.results["lang_unknown"]
     assert res.returncode == 0, res.stderr
@@ -304,6 +308,7 @@ def test_unknown_language_warns_once_and_runs_in_english(cli: Batch) -> None:
     assert res.stdout.startswith("Scenario ")
 
 
+@pytest.mark.slow
 def test_unknown_language_is_not_mentioned_when_lang_is_given(cli: Batch) -> None:
     res = cli.results["lang_unknown_overridden"]
     assert res.returncode == 0, res.stderr
@@ -311,6 +316,7 @@ def test_unknown_language_is_not_mentioned_when_lang_is_given(cli: Batch) -> Non
     assert res.stdout.startswith("Szenario ")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", ["empty_scenario", "comments_scenario"])
 def test_blank_scenario_runs_the_defaults_with_a_note(cli: Batch, case: str) -> None:
     res = cli.results[case]

@@ -80,6 +80,7 @@ CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(CASES))
 def test_answers_without_loading_the_simulation(case, tmp_path, request):
     argv, code = CASES[case]
@@ -96,6 +97,7 @@ def test_answers_without_loading_the_simulation(case, tmp_path, request):
     assert out["heavy"] == [], f"`networker-sim {' '.join(argv)}` loaded {out['heavy']}"
 
 
+@pytest.mark.slow
 def test_the_probe_sees_a_simulation_load(tmp_path, request):
     """The probe itself works: a command that simulates does load the model."""
     argv = ["run", "baseline", "--set", "population.size=100", "--weeks", "1"]

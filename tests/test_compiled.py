@@ -12,6 +12,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 CHECK = """
 import json, sys
 from numba.core.registry import CPUDispatcher
@@ -27,6 +29,7 @@ print(json.dumps(missed))
 """
 
 
+@pytest.mark.slow
 def test_a_fresh_process_loads_every_compiled_rule_from_the_cache():
     out = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, check=True)
     missed = json.loads(out.stdout.strip().splitlines()[-1])

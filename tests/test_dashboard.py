@@ -235,6 +235,7 @@ def test_the_charts_show_the_current_view(page):
     assert images(box)[0] == charts.IncomeHeatmap(view.weeks, "en").frame(view)
 
 
+@pytest.mark.slow
 def test_play_advances_weeks_and_pause_stops(page):
     box, rc = page
     button(rc, "Play").click()
@@ -265,6 +266,7 @@ def test_step_is_disabled_while_playing(page):
 # ---- settings --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_scenario_picker_loads_the_scenarios_values(page):
     box, rc = page
     expected = load_scenario("retail_focused")
@@ -289,6 +291,7 @@ def test_scenario_picker_loads_the_scenarios_values(page):
     assert population.v_model == fmt_int(expected.population.size)
 
 
+@pytest.mark.slow
 def test_a_setting_waits_for_reset(page):
     box, rc = page
     model = state.model.value
@@ -358,6 +361,7 @@ def _error_alerts(box) -> list[str]:
     return [text_of(w) for w in controls_column(box).children if isinstance(w, v.Alert)]
 
 
+@pytest.mark.slow
 def test_an_invalid_combination_shows_an_error_and_keeps_the_model(page):
     box, rc = page
     button(rc, "Step").click()
@@ -400,6 +404,7 @@ def test_an_invalid_seed_shows_an_error_and_keeps_the_model(page, seed):
     assert _error_alerts(box) == [f"{t('ui.invalid')} {t('ui.seed_invalid')}"]
 
 
+@pytest.mark.slow
 def test_a_valid_seed_is_used(page):
     box, rc = page
     enter_text(rc, t("ui.seed"), " 7 ")
@@ -432,6 +437,7 @@ def test_the_about_page_lists_every_parameter(page, lang):
     assert missing == []
 
 
+@pytest.mark.slow
 def test_the_scenario_download_loads_and_equals_the_model(page, tmp_path):
     box, rc = page
     _, widget = slider(box, "costs.starter_kit")
@@ -489,6 +495,7 @@ def test_charts_follow_a_new_horizon_after_reset(page):
     assert images(box)[0] == charts.IncomeHeatmap(view.weeks, "en").frame(view)
 
 
+@pytest.mark.slow
 def test_stepping_past_the_old_horizon_after_a_longer_one():
     box, rc = solara.render(Page(), handle_error=False)
     try:
@@ -526,6 +533,7 @@ def test_the_key_numbers_count_the_members_at_week_0_as_active(page):
     assert t("numbers.active", active=fmt_int(founders), week=0) in text
 
 
+@pytest.mark.slow
 def test_compare_charts_draw_two_experiments() -> None:
     """The Compare page's charts, from two real (tiny) experiments."""
     from dashboards import charts as dash_charts
@@ -547,6 +555,7 @@ def test_compare_charts_draw_two_experiments() -> None:
     assert len(bars.axes[0].patches) == 6  # three outcome shares for each experiment
 
 
+@pytest.mark.slow
 def test_me_page_answers_in_both_languages_and_refines() -> None:
     """The "What would happen to me?" page: labels from the catalogs, a first answer
     from part of the futures, then the whole answer (issue 6)."""
@@ -610,6 +619,7 @@ def test_opening_the_page_starts_no_pool_the_first_question_one(pools_started, p
     assert all(pool is pools[0] for pool in pools)
 
 
+@pytest.mark.slow
 def test_lessons_page_shows_the_generated_lesson_and_loads_its_scenario(page):
     """Lessons (issue 7): a lesson's text in the chosen language, and one click loads its
     scenario into the simulation page."""

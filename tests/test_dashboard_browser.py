@@ -38,6 +38,8 @@ from dashboards.state import DEFAULT_SCENARIO, SLIDERS
 from sim.i18n import fmt_int, fmt_num, t
 from sim.scenario import load_scenario, scenario_to_toml
 
+pytestmark = pytest.mark.slow  # a real browser and a server: minutes
+
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 except ImportError:  # no Playwright: the browser fixture skips every test here

@@ -39,6 +39,8 @@ from sim.scenario import (
     scenario_to_toml,
 )
 
+pytestmark = pytest.mark.slow  # a real browser and a server: minutes
+
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 1000}
 TABS = ("app.tab_simulation", "app.tab_me", "app.tab_compare", "lessons.tab", "app.tab_about")

@@ -89,6 +89,7 @@ def test_an_overlong_address_is_not_read():
     ]
 
 
+@pytest.mark.slow
 def test_opening_an_address_shows_its_setup(page):
     box, _ = page
     state.open_address("scenario=retail_focused&costs.starter_kit=600&"
@@ -110,6 +111,7 @@ def test_opening_an_address_shows_its_setup(page):
                                                                    "simulation", "de")  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 def test_an_invalid_address_shows_the_message_and_the_rest(page, lang):
     state.lang.value = lang
@@ -149,6 +151,7 @@ def opened_files():
         _opened = None
 
 
+@pytest.mark.slow
 def test_the_address_names_only_library_scenarios(page, tmp_path):
     """A path in ``?scenario=`` used to be read: /etc/shadow answered "malformed TOML", a
     missing file "not found", another TOML file its key names (issue 20). Now any value
@@ -188,6 +191,7 @@ def test_deep_nesting_in_the_address_is_a_message(page):
     assert state.model.value.params.name == "pyramid"
 
 
+@pytest.mark.slow
 def test_an_invalid_seed_in_the_address_gives_the_scenarios_own(page):
     state.step(1)
     state.open_address("scenario=pyramid&seed=abc&tab=compare")
@@ -198,6 +202,7 @@ def test_an_invalid_seed_in_the_address_gives_the_scenarios_own(page):
     assert state.tab.value == state.TAB_COMPARE
 
 
+@pytest.mark.slow
 def test_a_bare_address_leaves_the_page_as_it_is(page):
     state.step(2)
     model = state.model.value
@@ -209,6 +214,7 @@ def test_a_bare_address_leaves_the_page_as_it_is(page):
 # ---- a changed scenario says so ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_downloaded_scenario_names_its_changes(page):
     """Issue 14: after switching to binary the file still said 'baseline ... unilevel'."""
     box, rc = page
@@ -228,6 +234,7 @@ def test_the_downloaded_scenario_names_its_changes(page):
     assert f"{t('share.changed', changes=f'{t("ui.plan")} = {t("plan.binary")}')}" in all_texts(box)
 
 
+@pytest.mark.slow
 def test_a_new_seed_alone_keeps_the_scenarios_name(page):
     _, rc = page
     state.seed_text.value = "5"
@@ -244,6 +251,7 @@ def _file(**changes) -> bytes:
     return scenario_to_toml(scenario).replace('"retail_focused"', '"my_company"').encode()
 
 
+@pytest.mark.slow
 def test_an_uploaded_file_runs_with_every_value_it_holds(page):
     data = _file(**{"costs.starter_kit": 222.0, "population.size": 5000,
                     "market.order_value": 55.5, "simulation.seed": 3})  # fmt: skip
@@ -264,6 +272,7 @@ def test_an_uploaded_file_runs_with_every_value_it_holds(page):
     assert state.model.value.params.name == "my_company"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize(
     "data",
@@ -313,6 +322,7 @@ def test_an_upload_shows_its_own_message_whatever_goes_wrong(page, monkeypatch):
     assert state.model.value is model
 
 
+@pytest.mark.slow
 def test_a_large_upload_is_refused_before_it_is_read(page):
     reads = []
     receive({"name": "big.toml", "size": 1 << 20}, lambda n: reads.append(n) or b"")
@@ -349,6 +359,7 @@ def test_out_of_100_adds_up_and_follows_the_outcome_shares():
     assert sum(hundred_panel.hundred([], []).values()) == 0
 
 
+@pytest.mark.slow
 def test_out_of_100_is_the_first_thing_on_the_simulation_page(page):
     box, rc = page
     for _ in range(6):
@@ -401,6 +412,7 @@ def test_quitters_are_pale_and_profit_is_green():
     assert (quit_ > active).all()  # mixed with white
 
 
+@pytest.mark.slow
 def test_the_tree_chart_grows_with_the_company(page):
     box, rc = page
     chart = charts.ALL_CHARTS["tree"](state.view.value.weeks, "en")
@@ -438,6 +450,7 @@ def test_the_tree_follows_the_records_sponsor_of_enrolment():
 # ---- the pyramid light, the Me page, the Compare page -------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_verdict_before_any_rule_applies(page, lang):
     box, _ = page
@@ -449,6 +462,7 @@ def test_no_verdict_before_any_rule_applies(page, lang):
     assert t("risk.verdict_green", lang) not in texts
 
 
+@pytest.mark.slow
 def test_the_me_page_answers_for_the_settings_on_screen(page, monkeypatch):
     """Issue 14: with a 600 EUR starter kit set, the answer was the default one."""
     box, rc = page
@@ -516,6 +530,7 @@ def _outside(fig) -> list[str]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_chart_text_fits_its_chart(lang):
     """Issue 14: a German chart title was cut ("...90-%-Berei")."""
@@ -557,6 +572,7 @@ def _png_widths(box) -> list[int]:
     return [Image.open(io.BytesIO(png)).size[0] for png in images(box)]
 
 
+@pytest.mark.slow
 def test_presentation_mode_draws_sharp_charts(page):
     box, _ = page
     n = len(charts.ALL_CHARTS)  # the simulation page's charts come first

@@ -30,6 +30,7 @@ def views_of(weeks: list[int], population: int = 2_000) -> dict[int, object]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(charts.ALL_CHARTS))
 def test_a_chart_depends_on_its_view_alone(name):
     """Whatever a shared chart object drew before (a later week, with taller axes, more
@@ -91,6 +92,7 @@ def test_the_heat_map_moves_with_each_of_the_first_steps():
     assert len(set(frames)) == 5
 
 
+@pytest.mark.slow
 def test_every_chart_shows_the_week_of_the_heat_map_after_play(page):
     """Issue 14: survival, saturation and Lorenz lagged the heat map by up to 110 weeks
     while playing; now every chart is drawn from the same view."""
@@ -117,6 +119,7 @@ def test_weeks_per_frame_follows_the_speed_at_once(speed, frame_cost, weeks):
     assert state.weeks_per_frame(speed, frame_cost) == weeks
 
 
+@pytest.mark.slow
 def test_slow_motion_after_a_fast_speed_shows_every_week(page):
     """Issue 14: slow motion stayed choppy after a fast speed (the weeks per frame came
     down one per frame, a frame lasting up to 26 s); now the next frame is a week."""

@@ -89,6 +89,7 @@ def test_replicate_seeds_come_from_seedsequence_spawn() -> None:
     assert replicate_seeds(7, 3) == expected
 
 
+@pytest.mark.slow
 def test_reference_uses_the_replicate_seeds(reference: Experiment) -> None:
     out = reference.outcomes
     assert len(out) == RUNS
@@ -101,6 +102,7 @@ def test_reference_uses_the_replicate_seeds(reference: Experiment) -> None:
     assert out.ever_joined.nunique() > 1
 
 
+@pytest.mark.slow
 def test_master_seed_defaults_to_the_scenario_seed(scenario: Scenario) -> None:
     exp = run_experiment(scenario, 2, workers=1)
     assert exp.master_seed == scenario.simulation.seed
@@ -110,17 +112,20 @@ def test_master_seed_defaults_to_the_scenario_seed(scenario: Scenario) -> None:
 # ---- the same results whatever runs them ---------------------------------------------------
 
 
+@pytest.mark.slow
 def test_same_outcomes_with_a_process_pool(scenario: Scenario, reference: Experiment) -> None:
     exp = run_experiment(scenario, RUNS, master_seed=MASTER_SEED, workers=2)
     assert_same_experiment(exp, reference)
 
 
+@pytest.mark.slow
 def test_same_outcomes_with_any_executor(scenario: Scenario, reference: Experiment) -> None:
     with ThreadPoolExecutor(4) as pool:
         exp = run_experiment(scenario, RUNS, master_seed=MASTER_SEED, executor=pool)
     assert_same_experiment(exp, reference)
 
 
+@pytest.mark.slow
 def test_same_outcomes_with_an_explicit_inline_executor(
     scenario: Scenario, reference: Experiment
 ) -> None:
@@ -128,6 +133,7 @@ def test_same_outcomes_with_an_explicit_inline_executor(
     assert_same_experiment(exp, reference)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("batch_size", [1, 3])
 def test_same_outcomes_whatever_the_batch_size(
     scenario: Scenario, reference: Experiment, batch_size: int
@@ -136,6 +142,7 @@ def test_same_outcomes_whatever_the_batch_size(
     assert_same_experiment(exp, reference)
 
 
+@pytest.mark.slow
 def test_fewer_runs_are_the_first_replicates(scenario: Scenario, reference: Experiment) -> None:
     exp = run_experiment(scenario, 3, master_seed=MASTER_SEED, workers=1)
     assert_frame_equal(exp.outcomes, reference.outcomes.iloc[:3])
@@ -203,6 +210,7 @@ def failing_run(monkeypatch: pytest.MonkeyPatch, bad_seeds: set[int]) -> None:
     monkeypatch.setattr(sim.model, "run", run)
 
 
+@pytest.mark.slow
 def test_a_failing_replicate_is_reported_and_the_others_are_saved(
     scenario: Scenario, reference: Experiment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -239,6 +247,7 @@ def test_a_failing_replicate_is_reported_and_the_others_are_saved(
     assert_frame_equal(again.outcomes, reference.outcomes)
 
 
+@pytest.mark.slow
 def test_failures_of_a_sweep_name_the_parameters(
     scenario: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -282,6 +291,7 @@ def count_run_batch(monkeypatch: pytest.MonkeyPatch) -> list[list[Any]]:
     return calls
 
 
+@pytest.mark.slow
 def test_interrupted_experiment_keeps_finished_batches_and_resumes(
     scenario: Scenario, reference: Experiment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -316,6 +326,7 @@ def test_interrupted_experiment_keeps_finished_batches_and_resumes(
     assert_frame_equal(exp.outcomes, reference.outcomes.iloc[:4])
 
 
+@pytest.mark.slow
 def test_a_finished_experiment_is_not_recomputed_and_more_runs_extend_it(
     scenario: Scenario, reference: Experiment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -342,6 +353,7 @@ def test_resume_with_fewer_runs_gives_that_many_replicates(
     assert len(exp.outcomes) == 2 == manifest["replicates_finished"]
 
 
+@pytest.mark.slow
 def test_a_folder_holding_another_experiment_is_refused(
     scenario: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -376,6 +388,7 @@ def test_a_folder_that_is_not_an_experiment_is_refused(scenario: Scenario, tmp_p
     assert (out / "notes.txt").read_text() == "keep me\n"
 
 
+@pytest.mark.slow
 def test_interrupt_while_writing_a_part_then_resume(
     scenario: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -437,6 +450,7 @@ def test_what_a_killed_writer_left_is_known_and_removed_on_resume(
     assert no_tmp_files(out) == []
 
 
+@pytest.mark.slow
 def test_resume_after_interrupt_inside_a_batch_does_not_duplicate(
     scenario: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -500,6 +514,7 @@ def swept(scenario: Scenario, tmp_path_factory: pytest.TempPathFactory) -> Exper
     return run_experiment(scenario, 2, points, master_seed=MASTER_SEED, workers=1, out=out)
 
 
+@pytest.mark.slow
 def test_outcomes_table(swept: Experiment) -> None:
     assert swept.folder is not None
     saved = pd.read_parquet(swept.folder / "outcomes.parquet")
@@ -518,6 +533,7 @@ def test_outcomes_table(swept: Experiment) -> None:
     assert by_point[1] > by_point[0]
 
 
+@pytest.mark.slow
 def test_bands_table(swept: Experiment) -> None:
     assert swept.folder is not None
     bands = pd.read_parquet(swept.folder / "bands.parquet")
@@ -533,6 +549,7 @@ def test_bands_table(swept: Experiment) -> None:
     assert ((ok.p5 <= ok["mean"] + 1e-9) & (ok["mean"] <= ok.p95 + 1e-9)).all()
 
 
+@pytest.mark.slow
 def test_pooled_networkers_has_every_replicate(swept: Experiment) -> None:
     pooled = swept.pooled_networkers()
     assert {(p, r) for p, r in zip(pooled.point, pooled.replicate, strict=True)} == {
@@ -548,6 +565,7 @@ def test_pooled_networkers_has_every_replicate(swept: Experiment) -> None:
     assert len(some) == len(pooled)
 
 
+@pytest.mark.slow
 def test_manifest(swept: Experiment, scenario: Scenario) -> None:
     assert swept.folder is not None
     m = json.loads((swept.folder / "manifest.json").read_text())
@@ -602,6 +620,7 @@ def track_batches(monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], list[str]
     return refs, events
 
 
+@pytest.mark.slow
 def test_saved_batches_are_released(
     scenario: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -623,6 +642,7 @@ def test_saved_batches_are_released(
     assert max(alive) <= 3, alive
 
 
+@pytest.mark.slow
 def test_one_worker_interleaves_runs_and_saves(
     scenario: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -640,6 +660,7 @@ def test_one_worker_interleaves_runs_and_saves(
     assert most <= 2, events
 
 
+@pytest.mark.slow
 def test_a_larger_executor_is_fully_used(
     scenario: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -745,6 +766,7 @@ def test_compare_one_replicate_is_never_beyond_noise() -> None:
     assert np.isnan(t.loc[0, "p_value"])
 
 
+@pytest.mark.slow
 def test_compare_on_real_experiments(scenario: Scenario, reference: Experiment) -> None:
     pyramid = load_scenario("pyramid", SMALL)
     other = run_experiment(pyramid, RUNS, master_seed=MASTER_SEED, workers=1)
@@ -903,6 +925,7 @@ def test_sensitivity_unknown_method(scenario: Scenario) -> None:
         sensitivity(scenario, bounds, "fast", runs=1, workers=1)
 
 
+@pytest.mark.slow
 def test_sensitivity_integer_parameters_are_rounded(scenario: Scenario) -> None:
     bounds = parse_params("training.months=1:12,costs.monthly_fee=0:100", scenario)
     res = sensitivity(scenario, bounds, "morris", trajectories=2, runs=1, workers=1)
@@ -910,6 +933,7 @@ def test_sensitivity_integer_parameters_are_rounded(scenario: Scenario) -> None:
     assert all(type(m) is int and 1 <= m <= 12 for m in months)
 
 
+@pytest.mark.slow
 def test_sensitivity_master_seed_zero(scenario: Scenario) -> None:
     bounds = parse_params("costs.monthly_fee=0:300,training.fee", scenario)
     res = sensitivity(scenario, bounds, trajectories=2, runs=1, workers=1, master_seed=0)

@@ -141,6 +141,7 @@ def cli(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 # ---- montecarlo ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_montecarlo_json(cli: Batch) -> None:
     r = cli["mc_json"]
     assert r.returncode == 0, r.stderr
@@ -160,11 +161,13 @@ def test_montecarlo_json(cli: Batch) -> None:
     assert 0 <= data["outcomes"]["share_net_loss"]["mean"] <= 1
 
 
+@pytest.mark.slow
 def test_montecarlo_same_result_on_one_and_two_workers(cli: Batch) -> None:
     assert cli["mc_progress"].returncode == 0, cli["mc_progress"].stderr
     assert strict_json(cli["mc_progress"].stdout) == strict_json(cli["mc_json"].stdout)
 
 
+@pytest.mark.slow
 def test_montecarlo_progress_bar_with_time_left(cli: Batch) -> None:
     err = cli["mc_progress"].stderr
     assert "replicates" in err
@@ -173,6 +176,7 @@ def test_montecarlo_progress_bar_with_time_left(cli: Batch) -> None:
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_montecarlo_text_table(cli: Batch) -> None:
     r = cli["mc_text"]
     assert r.returncode == 0, r.stderr
@@ -188,6 +192,7 @@ def test_montecarlo_text_table(cli: Batch) -> None:
     assert f"Results written to {cli.root / 'mc'}/" in r.stdout
 
 
+@pytest.mark.slow
 def test_montecarlo_folder(cli: Batch) -> None:
     out = cli.root / "mc"
     outcomes = pd.read_parquet(out / "outcomes.parquet")
@@ -204,6 +209,7 @@ def test_montecarlo_folder(cli: Batch) -> None:
     assert (out / "bands.parquet").is_file()
 
 
+@pytest.mark.slow
 def test_montecarlo_same_command_resumes(cli: Batch) -> None:
     r = cli["mc_resume"]
     assert r.returncode == 0, r.stderr
@@ -212,6 +218,7 @@ def test_montecarlo_same_command_resumes(cli: Batch) -> None:
     assert manifest["resumed_from"] == 4
 
 
+@pytest.mark.slow
 def test_montecarlo_other_seed_in_the_same_folder_is_refused(cli: Batch) -> None:
     r = cli["mc_other_seed"]
     assert r.returncode == 2
@@ -225,6 +232,7 @@ def test_montecarlo_other_seed_in_the_same_folder_is_refused(cli: Batch) -> None
 # ---- compare -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_compare_json_has_beyond_noise_booleans(cli: Batch) -> None:
     r = cli["compare_json"]
     assert r.returncode == 0, r.stderr
@@ -245,6 +253,7 @@ def test_compare_json_has_beyond_noise_booleans(cli: Batch) -> None:
     assert outcomes["retail_share"]["difference"] < 0
 
 
+@pytest.mark.slow
 def test_compare_text_names_the_differences_beyond_noise(cli: Batch) -> None:
     r = cli["compare_text"]
     assert r.returncode == 0, r.stderr
@@ -270,6 +279,7 @@ def test_compare_text_names_the_differences_beyond_noise(cli: Batch) -> None:
 # ---- sweep ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_sweep_json_has_every_point(cli: Batch) -> None:
     r = cli["sweep_json"]
     assert r.returncode == 0, r.stderr
@@ -285,6 +295,7 @@ def test_sweep_json_has_every_point(cli: Batch) -> None:
     assert high < low  # more tolerance, fewer give up discouraged
 
 
+@pytest.mark.slow
 def test_sweep_text_two_vary_is_the_cartesian_product(cli: Batch) -> None:
     r = cli["sweep_text"]
     assert r.returncode == 0, r.stderr
@@ -298,6 +309,7 @@ def test_sweep_text_two_vary_is_the_cartesian_product(cli: Batch) -> None:
 # ---- sensitivity ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_sensitivity_json_ranks_each_target(cli: Batch) -> None:
     r = cli["sens_json"]
     assert r.returncode == 0, r.stderr
@@ -329,6 +341,7 @@ BAD = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(BAD))
 def test_bad_input_exit_2_one_message(cli: Batch, case: str) -> None:
     r = cli[case]
@@ -342,11 +355,13 @@ def test_bad_input_exit_2_one_message(cli: Batch, case: str) -> None:
         assert fragment in lines[0]
 
 
+@pytest.mark.slow
 def test_bad_input_writes_nothing(cli: Batch) -> None:
     assert not (cli.root / "bad" / "runs0").exists()
     assert not (cli.root / "bad" / "vary").exists()
 
 
+@pytest.mark.slow
 def test_bad_workers_writes_nothing(cli: Batch) -> None:
     assert cli["workers_negative"].returncode == 2
     assert not (cli.root / "bad" / "w").exists()
@@ -367,6 +382,7 @@ def inject_failure(monkeypatch: pytest.MonkeyPatch, bad: Any) -> None:
     monkeypatch.setattr(sim.model, "run", run)
 
 
+@pytest.mark.slow
 def test_failed_replicate_exit_1_names_the_seed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -66,6 +66,7 @@ def test_gone_within_counts_recent_joiners_for_the_weeks_they_were_seen():
     assert len(runs.in_view()) == 6
 
 
+@pytest.mark.slow
 def test_each_lesson_says_which_scenarios_show_a_launch(small_numbers):
     """Issue 21: the baseline is an established company; saturation is what a launch shows.
     Every scenario a lesson lists says which it is, from its ``company_age_years``."""
@@ -196,6 +197,7 @@ def test_lessons_command_lists_the_lessons(capsys):
     assert "de/01-give-up.md" in lines[0]
 
 
+@pytest.mark.slow
 def test_lessons_write_reruns_the_scenarios_into_the_folder(tmp_path, monkeypatch, capsys):
     import sim.lessons
     from sim.cli import main

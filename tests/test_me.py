@@ -60,6 +60,7 @@ def test_more_tolerance_keeps_people_active_longer():
     assert last(futures[40])["active"]["share"] >= last(futures[2])["active"]["share"]
 
 
+@pytest.mark.slow
 def test_higher_monthly_costs_mean_lower_net_income():
     # The baseline counts own purchases as value received (they are volume that pays the
     # upline, so a higher required purchase can even raise a recruiter's net); counted as
@@ -74,6 +75,7 @@ def test_higher_monthly_costs_mean_lower_net_income():
     assert nets[0.0].mean() - nets[300.0].mean() > 3 * se
 
 
+@pytest.mark.slow
 def test_joining_a_saturated_market_late_brings_fewer_recruits():
     # a launch saturates its market (an established company's market has renewed)
     sc = small(**{"simulation.weeks": 300, "simulation.company_age_years": 0})
@@ -99,6 +101,7 @@ def _enrol_twins(model: NetworkMarketingModel, profile: Profile) -> tuple[int, i
     return focal.nid, ordinary.nid
 
 
+@pytest.mark.slow
 def test_focal_networkers_behave_like_ordinary_ones():
     sc = small(**{"simulation.weeks": 60})
     profile = Profile(hours=6, tolerance=6, friends=30)

@@ -196,6 +196,7 @@ def finished(request) -> Finished:
     return run_model(load_scenario(request.param).with_overrides(SMALL))
 
 
+@pytest.mark.slow
 def test_run_is_not_trivial(finished):
     _, res = finished
     assert len(res.weekly) == 104
@@ -375,6 +376,7 @@ def test_different_seeds_give_different_results():
 # ---- the other plans end to end ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("plan", ["binary", "stairstep_breakaway"])
 def test_other_plans_run_end_to_end(plan):
     scenario = load_scenario("baseline").with_overrides({**SMALL, "compensation.plan": plan})

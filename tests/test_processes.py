@@ -25,9 +25,12 @@ from support import CLI, Result, describe, in_session, run_command, wait_for, wo
 
 from sim.results import LEFTOVER, MANIFEST, PARTS
 
-pytestmark = pytest.mark.skipif(
-    not Path("/proc/self/stat").exists(), reason="finds the processes through /proc (Linux)"
-)
+pytestmark = [
+    pytest.mark.slow,  # commands started, killed and resumed: minutes
+    pytest.mark.skipif(
+        not Path("/proc/self/stat").exists(), reason="finds the processes through /proc (Linux)"
+    ),
+]
 
 SMALL = ["--set", "population.size=2000", "--weeks", "52", "--seed", "11"]
 EXPERIMENT = ["montecarlo", "baseline", *SMALL, "--runs", "12", "--workers", "2"]

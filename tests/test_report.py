@@ -74,6 +74,7 @@ def mean(outcomes: pd.DataFrame, column: str) -> float:
 # ---- the PDF ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_pdf_has_a_few_a4_pages(pdfs, lang):
     reader = PdfReader(io.BytesIO(pdfs[lang]))
@@ -175,6 +176,7 @@ def test_every_parameter_is_listed_with_its_source(pdfs):
     assert plain(t("report.default_was", "de", value="3,5 Kontakte")) in text  # 4.7 in baseline
 
 
+@pytest.mark.slow
 def test_same_inputs_give_the_same_bytes(pdfs, scenario):
     """Two runs of everything (replicates, charts, layout) agree to the byte."""
     again = build_report(scenario, "de", "pdf", runs=RUNS, workers=1)
@@ -182,6 +184,7 @@ def test_same_inputs_give_the_same_bytes(pdfs, scenario):
     assert b"/CreationDate (D:20000101000000Z)" in again  # fixed, not the clock
 
 
+@pytest.mark.slow
 def test_another_master_seed_gives_other_numbers(scenario, pdfs):
     other = handout(scenario, "de", runs=RUNS, master_seed=7, workers=1)
     assert render_pdf(other) != pdfs["de"]
@@ -352,6 +355,7 @@ def test_write_report_works_without_hard_links(tmp_path, monkeypatch):
 # ---- the command line ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_report_command_writes_a_german_pdf(tmp_path, capsys):
     from sim.cli import main
 

@@ -155,6 +155,7 @@ def load_text(folder: Path, text: str) -> Scenario | None:
         return None
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=scenario_data())
 def test_any_scenario_data_loads_or_is_refused(folder: Path, data: dict[str, Any]) -> None:
@@ -172,6 +173,7 @@ toml_fragments = st.one_of(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(text=st.one_of(st.text(max_size=200), st.lists(toml_fragments, max_size=12).map("".join)))
 def test_any_text_as_a_scenario_file_loads_or_is_refused(folder: Path, text: str) -> None:
@@ -211,6 +213,7 @@ def apply_set(items: list[str]) -> Scenario | None:
         return None
 
 
+@pytest.mark.slow
 @FUZZ
 @given(items=st.lists(set_items(), min_size=1, max_size=4))
 def test_any_set_item_applies_or_is_refused(items: list[str]) -> None:

@@ -102,6 +102,7 @@ def test_statements_must_be_those_of_the_source_text(tmp_path):
         load_scenario(str(path))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", SEEDS)
 def test_evening_side_job_more_hours_do_not_buy_more_contacts(seed):
     """S9: past the evening window, an extra hour adds (almost) no contact."""
@@ -116,6 +117,7 @@ def test_evening_side_job_more_hours_do_not_buy_more_contacts(seed):
     assert n.net_per_hour.median() < r.scenario.reference.minimum_wage
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", SEEDS)
 def test_experienced_leaders_are_the_showcase_earners(seed):
     """S8: the leaders' median net is far above everyone else's, and they are on stage."""
@@ -128,6 +130,7 @@ def test_experienced_leaders_are_the_showcase_earners(seed):
     assert top.experienced.mean() > 10 * n.experienced.mean()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", SEEDS)
 def test_training_keeps_builders_longer_and_costs_them_money(seed):
     """S2: trained builders give up less often; the fee is not earned back."""
@@ -153,6 +156,7 @@ def test_small_town_runs_out_of_recruits(seed):
     assert r.weekly.saturation_approached.iloc[-1] > 0.9
 
 
+@pytest.mark.slow
 def test_a_larger_market_with_the_same_founders_saturates_later():
     """Town and city launched with the same founders; the city's median recruit joins
     later (both from the launch: the established baseline has no launch in its view).
@@ -170,6 +174,7 @@ def test_a_larger_market_with_the_same_founders_saturates_later():
     assert all(w > 0 for w in later) and np.mean(later) > 10, later
 
 
+@pytest.mark.slow
 def test_binary_plan_pays_the_members_of_week_0_far_more_often_than_newcomers():
     """Against the unilevel baseline with the same seeds: in the established company, the
     members at week 0 are paid a commission more often under the binary plan, and those
@@ -233,6 +238,7 @@ def test_a_builders_career_in_the_baseline_is_believable():
     assert earners_discouraged_share(pooled, weeks) <= 0.2
 
 
+@pytest.mark.slow
 def test_the_tolerance_rule_drives_builders_dropout():
     """C10 over the seeds: builders' first-year dropout falls by far as tolerance rises."""
     for seed in SEEDS:
