@@ -10,7 +10,7 @@ under every plan and lives in the model, not here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numba import njit
@@ -222,6 +222,17 @@ PLAN_FUNCTIONS = {
 def pay(tree: Downline, vol: Volumes, plan: Compensation) -> Payouts:
     """Pay one month by the scenario's plan."""
     return PLAN_FUNCTIONS[plan.plan](tree, vol, plan)
+
+
+def breakage(tree: Downline, vol: Volumes, plan: Compensation, paid: Payouts) -> float:
+    """What the plan keeps because people did not qualify (docs/model.md §5.3): what it
+    would pay this month if every active networker qualified, minus what it ``paid``.
+
+    Every plan pays a qualified node at least as much as an unqualified one, so the
+    breakage is never negative; a plan without qualification has none.
+    """
+    everyone = pay(tree, vol, replace(plan, qualifier_volume=0.0))
+    return round(everyone.total - paid.total, 2)
 
 
 def joining_fee(plan: Compensation) -> float:

@@ -434,6 +434,29 @@ def gross_per_year_of_full_year_members(networkers: pd.DataFrame, weeks: int) ->
     return (networkers.gross_income[full] * YEAR_WEEKS / tenure[full]).to_numpy()
 
 
+def payout_ratio(totals: dict[str, float]) -> float:
+    """Commissions and recruiting rewards over the company's revenue (docs/model.md §5.3):
+    the share of every euro the company took in that its plan paid out. The retail margin
+    is not in it: customers pay it to their seller, not the company."""
+    paid = totals["commissions"] + totals["recruiting_rewards"]
+    return _ratio(paid, totals["company_revenue"])
+
+
+def own_purchase_share(totals: dict[str, float]) -> float:
+    """Participants' own purchases (starter kits, entry fees, required and own-use
+    purchases) over all volume, theirs and their customers' (docs/model.md §5.3): the
+    complement of the pyramid-risk indicator's retail share."""
+    participant = totals["participant_purchases"]
+    return _ratio(participant, totals["retail_volume"] + participant)
+
+
+def company_margin(totals: dict[str, float]) -> float:
+    """What the company keeps of its revenue after the cost of the goods, the commissions
+    and the recruiting rewards (docs/model.md §5.3)."""
+    paid = totals["commissions"] + totals["recruiting_rewards"]
+    return totals["company_revenue"] - totals["product_cost"] - paid
+
+
 def indicators(totals: dict[str, float], networkers: pd.DataFrame) -> dict[str, float]:
     """The values the pyramid-risk indicator judges, from a run's totals."""
     rewards = totals["commissions"] + totals["recruiting_rewards"]
@@ -518,6 +541,15 @@ def summarize(
         "median_customers": _num(ind["median_customers"]),
         "company_revenue": _num(totals["company_revenue"]),
         "commissions_paid": _num(totals["commissions"] + totals["recruiting_rewards"]),
+        # where each euro of the company's revenue went (docs/model.md §5.3)
+        "product_cost": _num(totals["product_cost"]),
+        "commissions": _num(totals["commissions"]),
+        "recruiting_rewards": _num(totals["recruiting_rewards"]),
+        "company_margin": _num(company_margin(totals)),
+        "breakage": _num(totals["breakage"]),
+        "payout_ratio": _num(payout_ratio(totals)),
+        "own_purchase_share": _num(own_purchase_share(totals)),
+        "retail_margin": _num(networkers.retail_margin.sum()),
         "pyramid_risk": verdict,
         "pyramid_risk_reasons": parts,
         "note": NOT_LEGAL_ADVICE,

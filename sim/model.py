@@ -24,7 +24,7 @@ import mesa
 import numpy as np
 
 from sim import compensation
-from sim.metrics import summarize
+from sim.metrics import own_purchase_share, payout_ratio, summarize
 from sim.networker import (
     ENROL,
     QUIT_DISCOURAGED,
@@ -131,6 +131,8 @@ class NetworkMarketingModel(mesa.Model):
                 "vemma_pass",
                 "vemma_paid",
                 "company_revenue",
+                "product_cost",
+                "breakage",
             ],
             0.0,
         )
@@ -167,7 +169,9 @@ class NetworkMarketingModel(mesa.Model):
         self.costs_this_week = 0.0
         self.retail_this_week = 0.0
         self.purchases_this_week = 0.0
+        self.goods_this_week = 0.0  # the wholesale price of the goods the company sold
         self.paid_this_week = (0.0, 0.0)
+        self.breakage_this_week = 0.0
 
     def step(self) -> None:
         """One week: followings arrive, everyone makes contacts, maybe a month closes."""
@@ -376,6 +380,7 @@ class NetworkMarketingModel(mesa.Model):
         total = float(joining.sum())
         if pays:
             self.recruits_this_week += k
+            self.goods_this_week += p.costs.starter_kit * k
             self.totals["participant_purchases"] += entry * k
             self.totals["qualifying_purchases"] += entry * k
         self.revenue_this_week += total
@@ -422,6 +427,7 @@ class NetworkMarketingModel(mesa.Model):
         np.add.at(lg.retail_wholesale_month, nids, value * (1 - margin))
         wholesale = float(value.sum() * (1 - margin))
         self.retail_this_week += wholesale
+        self.goods_this_week += wholesale
         self.revenue_this_week += wholesale
         self.totals["retail_volume"] += wholesale
 
@@ -482,6 +488,7 @@ class NetworkMarketingModel(mesa.Model):
         self.costs_this_week += spent
         self.revenue_this_week += spent
         self.purchases_this_week += float(purchase.sum())
+        self.goods_this_week += float(purchase.sum())
         self.totals["participant_purchases"] += float(purchase.sum())
         self.totals["qualifying_purchases"] += float(qualifying.sum())
         # 8. commissions on the month's personal volume
@@ -496,6 +503,9 @@ class NetworkMarketingModel(mesa.Model):
         self.paid_this_week = (commissions, rewards)
         self.totals["commissions"] += commissions
         self.totals["recruiting_rewards"] += rewards
+        # breakage: no draw, no rule, only what the plan kept (docs/model.md §5.3)
+        self.breakage_this_week = compensation.breakage(tree, volumes, p.compensation, paid)
+        self.totals["breakage"] += self.breakage_this_week
         self.vemma_test(tree, personal, paid)
         # Amway's 10-customer rule is a condition for being paid: count the paid ones
         paid_ids = ids[(paid.commission + paid.recruiting_reward)[ids] > 0]
@@ -586,6 +596,9 @@ class NetworkMarketingModel(mesa.Model):
         pop, lg = self.population, self.ledger
         active = lg.active
         counts = pop.counts()
+        product_cost = self.params.compensation.product_cost_share * self.goods_this_week
+        self.totals["product_cost"] += product_cost
+        self.totals["company_revenue"] += self.revenue_this_week
         if not self.detailed:  # a warm-up: the few figures of its history
             for name, value in (
                 ("week", self.week),
@@ -623,6 +636,11 @@ class NetworkMarketingModel(mesa.Model):
             "recruiting_rewards": self.paid_this_week[1],
             "networker_costs": self.costs_this_week,
             "company_revenue": self.revenue_this_week,
+            "product_cost": product_cost,
+            "company_margin": self.revenue_this_week - product_cost - sum(self.paid_this_week),
+            "breakage": self.breakage_this_week,
+            "payout_ratio": payout_ratio(self.totals),
+            "own_purchase_share": own_purchase_share(self.totals),
         }
         income, hist = income_snapshot(lg, active)
         values.update(income)
@@ -650,7 +668,8 @@ class NetworkMarketingModel(mesa.Model):
         weekly = self.series.frame(self.week)
         networkers = networker_table(lg, downline_now, self.population.customer_counts(lg.n))
         totals = self.indicator_totals()
-        totals["company_revenue"] = float(weekly.company_revenue.sum())
+        for name in ("company_revenue", "product_cost", "breakage"):
+            totals[name] = float(weekly[name].sum())
         totals["population"] = self.population.size
         summary = summarize(self.params.name, self.seed, self.week, networkers, totals)
         return RunResult(self.params, self.seed, weekly, networkers, totals, summary)

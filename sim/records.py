@@ -314,6 +314,11 @@ WEEKLY = declared(
     _value("recruiting_rewards", "recruiting rewards paid"),
     _value("networker_costs", "what the networkers spent"),
     _value("company_revenue", "what the company took in"),
+    _value("product_cost", "the company's cost of the goods it sold"),
+    _value("company_margin", "company revenue less product cost, commissions and rewards"),
+    _value("breakage", "what the plan kept because people did not qualify"),
+    _value("payout_ratio", "commissions and rewards so far over company revenue so far"),
+    _value("own_purchase_share", "participants' own purchases so far over all volume so far"),
     *(_value(f"monthly_net_p{q}", f"{q}th percentile of the active's last month net")
       for q in PERCENTILES),
     *(_value(f"cumulative_net_p{q}", f"{q}th percentile of the net income of all ever joined")

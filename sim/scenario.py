@@ -546,6 +546,15 @@ class Compensation:
         "docs/model.md §6: most of it paid up the line",
         length=(1, 30),
     )
+    product_cost_share: float = p(
+        0.22,
+        0,
+        1,
+        "",
+        "The company's cost of the goods it sells, as a share of their wholesale price",
+        "assumption, near the gross margins large direct sellers report (Herbalife's 10-K: "
+        "gross profit about 78-80 % of net sales; not checked against one year's filing)",
+    )
 
 
 @dataclass(frozen=True)

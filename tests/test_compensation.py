@@ -20,6 +20,7 @@ from sim.compensation import (
     Payouts,
     Volumes,
     binary,
+    breakage,
     cents,
     depths,
     pay,
@@ -306,3 +307,42 @@ def test_pay_dispatches_on_the_plan_name(plan_fn):
     assert_array_equal(got.commission, want.commission)
     assert_array_equal(got.recruiting_reward, want.recruiting_reward)
     assert got.total > 0
+
+
+# ---- breakage: what the plan keeps because people did not qualify ----------------------------
+
+
+def test_breakage_of_the_unilevel_plan_is_the_unqualified_networkers_pay():
+    rates = plan(plan="unilevel", unilevel_rates=(0.10, 0.05), qualifier_volume=100.0)
+    vol = volumes([100, 90, 300, 50, 400])  # B (90) and D (50) do not qualify
+    paid = unilevel(tree(), vol, rates)  # A 29, C 40 (the example above)
+    # Everyone qualified: A 29; B 0.10 * 300 + 0.05 * 400 = 50; C 40; D, E nothing below.
+    # 119 - 69 = 50: B's pay; D would have earned nothing.
+    assert breakage(tree(), vol, rates, paid) == 50.0
+
+
+def test_breakage_of_the_stairstep_plan():
+    comp = replace(STAIRSTEP, qualifier_volume=200)
+    paid = stairstep_breakaway(tree(), volumes(STAIR_VOL), comp)
+    # B (150 < 200) loses its 140 (0.20 * 1250 - 0.10 * 1100); the others are paid as if
+    # all qualified (test_stairstep_tier_differential_and_breakaway): 375 - 235 = 140.
+    assert paid.total == pytest.approx(235.0)
+    assert breakage(tree(), volumes(STAIR_VOL), comp, paid) == 140.0
+
+
+def test_breakage_of_the_binary_plan_in_cents():
+    vol = volumes([100, 90, 300, 250, 50, 100])  # B buys 90 < 100
+    comp = replace(BINARY, binary_rate=0.07)
+    paid = binary(binary_tree(), vol, comp)
+    # B's weaker leg is E's 50: 0.07 * 50 = 3.50 kept; A is paid 0.07 * 350 = 24.50.
+    assert paid.total == pytest.approx(24.5)
+    assert breakage(binary_tree(), vol, comp, paid) == 3.5
+
+
+def test_no_breakage_when_everyone_qualifies_or_the_plan_asks_for_no_volume():
+    rates = plan(plan="unilevel", unilevel_rates=(0.10, 0.05), qualifier_volume=100.0)
+    vol = volumes([100, 200, 300, 100, 400])
+    assert breakage(tree(), vol, rates, unilevel(tree(), vol, rates)) == 0.0
+    fees = plan(plan="recruitment_fee", fee_shares=(200.0, 100.0))
+    vol = volumes([0, 0, 0, 0, 0], enrolments=[E, D])
+    assert breakage(tree(), vol, fees, recruitment_fee(tree(), vol, fees)) == 0.0

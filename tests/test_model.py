@@ -282,6 +282,43 @@ def test_money_is_conserved_to_the_cent(finished):
     )
 
 
+def test_where_each_euro_goes_adds_up_every_month(finished):
+    model, res = finished
+    w, s = res.weekly, res.summary
+    comp = model.params.compensation
+    # the company's cost of goods: retail orders, own purchases and starter kits
+    goods = (
+        w.retail_volume + w.own_purchase_volume + model.params.costs.starter_kit * w.new_recruits
+    )
+    np.testing.assert_allclose(w.product_cost, comp.product_cost_share * goods, atol=1e-6)
+    # every month, each euro of revenue went to goods, commissions, rewards or the margin
+    parts = ["product_cost", "commissions", "recruiting_rewards", "company_margin"]
+    month = (w.week - 1) // 4
+    by_month = w.groupby(month)[[*parts, "company_revenue"]].sum()
+    np.testing.assert_allclose(by_month[parts].sum(axis=1), by_month.company_revenue, atol=0.005)
+    assert sum(s[k] for k in parts) == pytest.approx(s["company_revenue"])
+    # breakage is kept in the week that closes a month, and never negative
+    assert (w.breakage >= 0).all()
+    assert (w.breakage[w.week % 4 != 0] == 0).all()
+    assert s["breakage"] == pytest.approx(w.breakage.sum())
+    assert s["own_purchase_share"] == pytest.approx(1 - s["retail_share"])
+    ratio = w.payout_ratio.dropna()
+    assert s["payout_ratio"] == pytest.approx(ratio.iloc[-1])
+    if comp.plan != "recruitment_fee":  # a lawful plan pays less than it takes in
+        assert ((ratio >= 0) & (ratio <= 1)).all()
+        assert 0 <= s["payout_ratio"] <= 1
+
+
+def test_breakage_when_the_autoship_does_not_qualify():
+    # the qualifier above the required purchase: those without customers are not paid
+    _, res = run_model(
+        load_scenario("baseline").with_overrides({**SMALL, "compensation.qualifier_volume": 150})
+    )
+    w = res.weekly
+    assert w.breakage.sum() > 0
+    assert (w.breakage >= 0).all()
+
+
 def test_every_exit_is_recorded_once_with_a_consistent_reason(finished):
     model, res = finished
     nw, w = res.networkers, res.weekly
