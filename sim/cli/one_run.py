@@ -11,7 +11,7 @@ from typing import Any
 
 from sim.cli.args import resolve
 from sim.cli.shared import outcome_value
-from sim.i18n import DEFAULT_LANG, fmt_int, fmt_num, fmt_pct, fmt_value, t
+from sim.i18n import DEFAULT_LANG, fmt_eur, fmt_int, fmt_num, fmt_pct, fmt_value, t
 from sim.scenario import Unit, list_scenarios, param_specs
 
 
@@ -137,9 +137,35 @@ def format_summary(
     marks = {"green": "ok ", "amber": "!  ", "red": "!! ", "n/a": "-  "}
     lines += [f"  {marks[r['level']]}{risk_reason(r, lang)}" for r in s["pyramid_risk_reasons"]]
     lines.append(f"  {t('risk.not_legal_advice', lang)}")
+    lines += where_the_money_went(s, lang)
     if elapsed is not None:
         lines.append(label("elapsed", seconds=fmt_num(elapsed, lang)))
     return "\n".join(lines)
+
+
+def where_the_money_went(s: dict[str, Any], lang: str = DEFAULT_LANG) -> list[str]:
+    """The company's revenue split into goods, commissions, rewards and margin; the payout
+    ratio, the breakage and the own-purchase share (docs/model.md §5.3)."""
+    revenue = s["company_revenue"]
+
+    def part(key: str) -> str:
+        share = s[key] / revenue if revenue else None
+        name = t(f"cli.money.{key}", lang)
+        return t("cli.money.part", lang, name=name, eur=fmt_eur(s[key], lang),
+                 share=fmt_pct(share, lang, 1))  # fmt: skip
+
+    def share(key: str) -> str:
+        return t(f"cli.money.{key}", lang, share=fmt_pct(s[key], lang, 1))
+
+    def eur(key: str) -> str:
+        return t(f"cli.money.{key}", lang, eur=fmt_eur(s[key], lang))
+
+    parts = ("product_cost", "commissions", "recruiting_rewards", "company_margin")
+    rows = [*(part(key) for key in parts), share("payout_ratio"), eur("breakage"),
+            share("own_purchase_share"), eur("retail_margin")]  # fmt: skip
+    return ["", t("cli.money.title", lang, revenue=fmt_eur(revenue, lang))] + [
+        f"  {row}" for row in rows
+    ]
 
 
 def risk_reason(part: dict[str, Any], lang: str = DEFAULT_LANG) -> str:
