@@ -74,6 +74,8 @@ def _Charts(view, lang: str, present: bool):
             if not present:
                 ChartImage("lorenz", view, lang)
             PyramidPanel(view, lang)
+        with solara.ColumnsResponsive(12, medium=[12] if present else [8]):
+            ChartImage("money", view, lang)  # where each euro of the company's revenue went
         if not present:
             Downloads(view, lang)
 

@@ -23,12 +23,20 @@ from dashboards.tree import RecruitmentTree
 from dashboards.view import View
 from sim.experiments import describe
 from sim.i18n import fmt_int, fmt_num, fmt_pct, t
-from sim.metrics import INCOME_BIN_EDGES, OUTCOME_SHARES, lorenz, outcome, survival_by_cohort
+from sim.metrics import (
+    INCOME_BIN_EDGES,
+    OUTCOME_SHARES,
+    lorenz,
+    money_by_month,
+    outcome,
+    survival_by_cohort,
+)
 from sim.model import WEEKS_PER_MONTH
 from sim.present import (
     BLUE,
     LIGHT_BLUE,
     LOSS,
+    MONEY_COLOURS,
     ORANGE,
     OUTCOME_COLOURS,
     PROFIT,
@@ -39,6 +47,7 @@ from sim.present import (
     band,
     money_axis,
     money_label,
+    money_title,
     outcome_bars,
     share_axis,
 )
@@ -353,6 +362,56 @@ class LorenzChart(LiveChart):
                               gini=fmt_num(view.gini_gross(), self.lang, 2)))  # fmt: skip
 
 
+class MoneyChart(LiveChart):
+    """Where each euro of the company's revenue went, month by month (the handout's
+    ``money_bars``, drawn as one collection per part): the cost of the goods, commissions,
+    recruiting rewards and what the company kept; the payout ratio and the breakage so far
+    in the title."""
+
+    size = (6.4, 3.4)
+    margins: ClassVar[dict] = {"left": 0.14}
+
+    def build(self) -> None:
+        lang = self.lang
+        ax = self.ax = self.fig.add_subplot()
+        self.months = max(self.weeks // WEEKS_PER_MONTH, 1)
+        self.bars = {
+            part: self.add(ax.add_collection(PolyCollection(
+                [], facecolors=colour, edgecolors="none", label=t(f"chart.money_{part}", lang),
+            ), autolim=False))
+            for part, colour in MONEY_COLOURS.items()
+        }  # fmt: skip
+        ax.set_xlim(0.5, self.months + 0.5)
+        ax.set_ylim(0, 10)
+        ax.yaxis.set_major_formatter(lambda y, _: money_label(y))
+        ax.set_xlabel(t("chart.month", lang))
+        ax.set_ylabel(t("chart.eur_per_month", lang))
+        ax.legend(handles=list(self.bars.values()), fontsize=7, loc="upper left")
+        self.title = self.add(ax.set_title(""))
+        self.title.set_fontsize(9)
+
+    def update(self, view: View) -> float:
+        months = money_by_month(view.series, WEEKS_PER_MONTH)
+        x = months.month.to_numpy(dtype=float)
+        bottom = np.zeros(len(months))
+        for part, bars in self.bars.items():
+            height = np.maximum(months[part].to_numpy(dtype=float), 0.0)
+            bars.set_verts(self._outlines(x, bottom, bottom + height))
+            bottom += height
+        s = view.series
+        ratio = s.payout_ratio.iloc[-1] if len(s) else float("nan")
+        breakage = s.breakage.sum() if len(s) else 0.0
+        self.title.set_text(money_title({"payout_ratio": ratio, "breakage": breakage}, self.lang))
+        return self._fit(self.ax, bottom.max(initial=0.0))
+
+    @staticmethod
+    def _outlines(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        left, right = x - 0.45, x + 0.45
+        xs = np.stack([left, left, right, right], axis=1)
+        ys = np.stack([lo, hi, hi, lo], axis=1)
+        return np.stack([xs, ys], axis=2)
+
+
 # the charts of the simulation page, each drawn from the page's one view
 ALL_CHARTS: dict[str, type[LiveChart]] = {
     "income_heatmap": IncomeHeatmap,
@@ -361,6 +420,7 @@ ALL_CHARTS: dict[str, type[LiveChart]] = {
     "survival": SurvivalChart,
     "saturation": SaturationChart,
     "lorenz": LorenzChart,
+    "money": MoneyChart,
     "tree": RecruitmentTree,
 }
 

@@ -457,6 +457,18 @@ def company_margin(totals: dict[str, float]) -> float:
     return totals["company_revenue"] - totals["product_cost"] - paid
 
 
+# where each euro of the company's revenue went, in the order the charts stack them
+MONEY_PARTS = ("product_cost", "commissions", "recruiting_rewards", "company_margin")
+
+
+def money_by_month(weekly: pd.DataFrame, weeks_per_month: int) -> pd.DataFrame:
+    """The company's revenue and where it went (``MONEY_PARTS``), and the breakage, summed
+    by month (the month a week falls in, from 1; docs/model.md §5.3)."""
+    month = (weekly.week.to_numpy() - 1) // weeks_per_month + 1
+    columns = ["company_revenue", *MONEY_PARTS, "breakage"]
+    return weekly[columns].groupby(month).sum().rename_axis("month").reset_index()
+
+
 def indicators(totals: dict[str, float], networkers: pd.DataFrame) -> dict[str, float]:
     """The values the pyramid-risk indicator judges, from a run's totals."""
     rewards = totals["commissions"] + totals["recruiting_rewards"]

@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.ticker import NullLocator
 
 from sim import metrics
-from sim.i18n import fmt_pct, t
+from sim.i18n import fmt_eur, fmt_pct, t
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,6 +31,7 @@ REASON_COLOURS = {"discouraged": ORANGE, "financial": LOSS, "life": GREY, "no_ma
 LIGHTS = {"green": PROFIT, "amber": "#f39c12", "red": LOSS, "n/a": EVEN}  # pyramid risk
 NOTE = "#7d3c98"  # a note beside a control: a setting changed, a profile adjusted
 SERIES = (BLUE, LOSS)  # experiments side by side: the first, the second
+MONEY_COLOURS = dict(zip(metrics.MONEY_PARTS, (GREY, BLUE, ORANGE, PURPLE), strict=True))
 BAND_ALPHA = 0.2  # a range (90 % of runs, 10th to 90th percentile) in its line's colour
 
 # ---- money on an axis -------------------------------------------------------------------------
@@ -99,3 +100,33 @@ def band(ax: Axes, x, lo, mid, hi, colour: str = BLUE, label: str | None = None,
     """A median line over its range (90 % of runs, or percentiles) in the same colour."""
     ax.fill_between(x, lo, hi, color=colour, alpha=BAND_ALPHA, lw=0, label=band_label)
     ax.plot(x, mid, color=colour, lw=2, label=label)
+
+
+def money_title(summary: dict, lang: str) -> str:
+    """The title of the chart of where each euro went: the payout ratio and the breakage
+    (``summary``: a run's summary, or any dict with those two keys)."""
+    return t("chart.money_title", lang, ratio=fmt_pct(summary["payout_ratio"], lang),
+             breakage=fmt_eur(summary["breakage"], lang))  # fmt: skip
+
+
+def money_bars(ax: Axes, months: pd.DataFrame, lang: str) -> None:
+    """Where each euro of the company's revenue went, month by month: the cost of the goods,
+    commissions, recruiting rewards and what the company kept, stacked (a month in which
+    the company paid out more than it kept shows no margin).
+
+    Args:
+        ax: where to draw.
+        months: ``metrics.money_by_month`` of a run's weekly series.
+        lang: the language of the labels.
+    """
+    bottom = np.zeros(len(months))
+    for part, colour in MONEY_COLOURS.items():
+        height = np.maximum(months[part].to_numpy(dtype=float), 0.0)
+        ax.bar(months.month, height, 1.0, bottom=bottom, color=colour, lw=0,
+               label=t(f"chart.money_{part}", lang))  # fmt: skip
+        bottom += height
+    ax.set_xlim(0.5, max(len(months), 1) + 0.5)
+    ax.set_xlabel(t("chart.month", lang))
+    ax.set_ylabel(t("chart.eur_per_month", lang))
+    ax.yaxis.set_major_formatter(lambda y, _: money_label(y))
+    ax.legend(fontsize=7, loc="upper left")
