@@ -30,15 +30,17 @@ from matplotlib.figure import Figure
 from sim.experiments import describe, run_experiment
 from sim.i18n import LANGS, count, fmt_eur, fmt_int, fmt_num, fmt_pct, fmt_value, t
 from sim.metrics import (
+    MONEY_PARTS,
     OUTCOME_SHARES,
     RISK_RULES,
     YEAR_WEEKS,
     kaplan_meier,
+    money_by_month,
     pyramid_risk,
     replicate_band,
     survival_curves,
 )
-from sim.model import run
+from sim.model import WEEKS_PER_MONTH, run
 from sim.present import (
     BAND_ALPHA,
     BLUE,
@@ -48,6 +50,8 @@ from sim.present import (
     SYMLOG,
     band,
     money_axis,
+    money_bars,
+    money_title,
     outcome_bars,
     share_axis,
 )
@@ -137,6 +141,9 @@ class Handout:
     income: Chart
     outcomes: Chart
     survival: Chart
+    money_intro: str
+    money: list[str]
+    money_chart: Chart
     verdict: str
     verdict_text: str
     risk_intro: str
@@ -433,6 +440,31 @@ def survival_chart(
     return fig
 
 
+def money_chart(weekly: pd.DataFrame, summary: dict, lang: str) -> Figure:
+    """Where each euro of the company's revenue went in one run, month by month."""
+    fig = Figure(figsize=(7.0, 2.9), layout="constrained")
+    ax = fig.add_subplot()
+    money_bars(ax, money_by_month(weekly, WEEKS_PER_MONTH), lang)
+    ax.set_title(money_title(summary, lang))
+    return fig
+
+
+def where_the_money_went(outcomes: pd.DataFrame, lang: str) -> list[str]:
+    """The company's revenue and where it went, the payout ratio, the breakage and the
+    own-purchase share: means over the runs, in words (docs/model.md §5.3)."""
+    revenue = _mean(outcomes, "company_revenue")
+    share = {k: _mean(outcomes, k) / revenue if revenue else float("nan") for k in MONEY_PARTS}
+    return [
+        t("report.money_split", lang, revenue=fmt_eur(revenue, lang),
+          **{k: fmt_pct(v, lang) for k, v in share.items()}),
+        t("report.money_payout", lang, ratio=fmt_pct(_mean(outcomes, "payout_ratio"), lang)),
+        t("report.money_breakage", lang, breakage=fmt_eur(_mean(outcomes, "breakage"), lang)),
+        t("report.money_own_purchases", lang,
+          share=fmt_pct(_mean(outcomes, "own_purchase_share"), lang),
+          margin=fmt_eur(_mean(outcomes, "retail_margin"), lang)),
+    ]  # fmt: skip
+
+
 def _chart(draw, *args, title: str, caption: str) -> Chart:
     with matplotlib.rc_context(_RC):
         fig = draw(*args)
@@ -476,7 +508,8 @@ def handout(
         pooled = exp.pooled_networkers(["join_week", "exit_week"])
     outcomes = exp.outcomes
     seed = representative_seed(outcomes)
-    weekly = run(scenario, seed=seed).weekly
+    pictured = run(scenario, seed=seed)
+    weekly = pictured.weekly
     weeks, size = scenario.simulation.weeks, scenario.population.size
     verdict, risk_rows = risk_panel(outcomes, lang)
     counts = outcomes.pyramid_risk.value_counts()
@@ -525,6 +558,16 @@ def handout(
             lang,
             title=t("chart.survival_title", lang),
             caption=t("report.caption_survival", lang),
+        ),
+        money_intro=t("report.money_intro", lang, runs=fmt_int(runs, lang)),
+        money=where_the_money_went(outcomes, lang),
+        money_chart=_chart(
+            money_chart,
+            weekly,
+            pictured.summary,
+            lang,
+            title=t("chart.money_name", lang),
+            caption=t("report.caption_money", lang, seed=seed),
         ),
         verdict=verdict,
         verdict_text=t(f"risk.verdict_{verdict}", lang),
@@ -683,6 +726,12 @@ def render_pdf(h: Handout) -> bytes:
     pdf.set_xy(pdf.l_margin, max(pdf.get_y(), y + tall + 12))
     pdf.ln(2)
 
+    heading(t("report.h_money", lang), room=40 + width * h.money_chart.aspect)
+    text(h.money_intro, 8.5, "I", grey=80, after=1.5)
+    bullets(h.money)
+    pdf.set_y(pdf.get_y() + image(h.money_chart, pdf.l_margin, pdf.get_y(), width) + 1)
+    text(h.money_chart.caption, 7.5, grey=80, after=3)
+
     heading(t("risk.title", lang), room=60)
     pdf.set_font(FONT, "B", 11)
     pdf.set_text_color(LIGHTS[h.verdict])
@@ -840,6 +889,10 @@ def render_html(h: Handout) -> bytes:
 <h2>{e(t("report.h_charts", lang))}</h2>
 {figure(h.income)}
 <div class="pair">{figure(h.outcomes)}{figure(h.survival)}</div>
+<h2>{e(t("report.h_money", lang))}</h2>
+<p class="small"><em>{e(h.money_intro)}</em></p>
+<ul>{"".join(f"<li>{e(m)}</li>" for m in h.money)}</ul>
+{figure(h.money_chart)}
 <h2>{e(t("risk.title", lang))}</h2>
 <p class="verdict" style="color:{LIGHTS[h.verdict]}">● {e(h.verdict_text)}</p>
 <p class="small">{e(h.risk_intro)}</p>

@@ -78,7 +78,7 @@ def mean(outcomes: pd.DataFrame, column: str) -> float:
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_pdf_has_a_few_a4_pages(pdfs, lang):
     reader = PdfReader(io.BytesIO(pdfs[lang]))
-    assert 2 <= len(reader.pages) <= 6
+    assert 2 <= len(reader.pages) <= 7  # a page each: words, charts, money, risk, sources
     width, height = (float(x) for x in reader.pages[0].mediabox[2:])
     assert (round(width), round(height)) == (595, 842)  # A4 in points
 
@@ -150,6 +150,20 @@ def test_findings_are_the_numbers_of_the_runs(pdfs, outcomes, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
+def test_where_each_euro_went_is_the_mean_of_the_runs(pdfs, outcomes, lang):
+    text = pdf_text(pdfs[lang])
+    revenue = mean(outcomes, "company_revenue")
+    parts = ("product_cost", "commissions", "recruiting_rewards", "company_margin")
+    shares = {k: fmt_pct(mean(outcomes, k) / revenue, lang) for k in parts}
+    split = t("report.money_split", lang, revenue=fmt_eur(revenue, lang), **shares)
+    assert plain(split) in text
+    ratio = fmt_pct(mean(outcomes, "payout_ratio"), lang)
+    assert plain(t("report.money_payout", lang, ratio=ratio)) in text
+    breakage = fmt_eur(mean(outcomes, "breakage"), lang)
+    assert plain(t("report.money_breakage", lang, breakage=breakage)) in text
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
 def test_verdict_is_the_rules_applied_to_the_mean_of_the_runs(pdfs, outcomes, lang):
     verdict, _ = pyramid_risk({key: mean(outcomes, key) for key in RISK_RULES})
     text = pdf_text(pdfs[lang])
@@ -197,7 +211,9 @@ def test_another_master_seed_gives_other_numbers(scenario, pdfs):
 def test_html_is_one_file_that_fetches_nothing(html_de):
     assert html_de.startswith("<!DOCTYPE html>")
     assert '<html lang="de">' in html_de
-    assert html_de.count('<img src="data:image/png;base64,') == 3
+    assert (
+        html_de.count('<img src="data:image/png;base64,') == 4
+    )  # income, outcomes, survival, money
     links = re.findall(r"""(?:src|href)\s*=\s*["']?([^"'\s>]+)""", html_de, re.IGNORECASE)
     assert links and all(link.startswith("data:") for link in links), links
     assert "<script" not in html_de.lower()
