@@ -158,7 +158,7 @@ def outcome_value(col: str, x: Any, lang: str = DEFAULT_LANG) -> str:
         return fmt_num(x, lang, 2)
     if (
         col.startswith(("share_", "pyramid_risk_"))
-        or col.endswith("_share")
+        or col.endswith(("_share", "_ratio"))
         or col in ("annual_turnover", "active")  # "active": C11's changes and ratios
     ):
         return fmt_pct(x, lang, 1)
