@@ -386,7 +386,8 @@ class MoneyChart(LiveChart):
         ax.yaxis.set_major_formatter(lambda y, _: money_label(y))
         ax.set_xlabel(t("chart.month", lang))
         ax.set_ylabel(t("chart.eur_per_month", lang))
-        ax.legend(handles=list(self.bars.values()), fontsize=7, loc="upper left")
+        ax.legend(handles=list(self.bars.values()), fontsize=7, loc="upper center",
+                  ncols=len(self.bars), frameon=False)  # fmt: skip
         self.title = self.add(ax.set_title(""))
         self.title.set_fontsize(9)
 

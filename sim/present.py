@@ -122,11 +122,12 @@ def money_bars(ax: Axes, months: pd.DataFrame, lang: str) -> None:
     bottom = np.zeros(len(months))
     for part, colour in MONEY_COLOURS.items():
         height = np.maximum(months[part].to_numpy(dtype=float), 0.0)
-        ax.bar(months.month, height, 1.0, bottom=bottom, color=colour, lw=0,
+        ax.bar(months.month, height, 0.9, bottom=bottom, color=colour, lw=0,
                label=t(f"chart.money_{part}", lang))  # fmt: skip
         bottom += height
     ax.set_xlim(0.5, max(len(months), 1) + 0.5)
+    ax.set_ylim(0, max(bottom.max(initial=0.0) * 1.25, 1.0))  # room for the legend
     ax.set_xlabel(t("chart.month", lang))
     ax.set_ylabel(t("chart.eur_per_month", lang))
     ax.yaxis.set_major_formatter(lambda y, _: money_label(y))
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=7, loc="upper center", ncols=len(MONEY_COLOURS), frameon=False)
