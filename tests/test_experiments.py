@@ -342,6 +342,7 @@ def test_a_finished_experiment_is_not_recomputed_and_more_runs_extend_it(
     assert_same_experiment(more, reference)
 
 
+@pytest.mark.slow
 def test_resume_with_fewer_runs_gives_that_many_replicates(
     scenario: Scenario, tmp_path: Path
 ) -> None:

@@ -197,6 +197,7 @@ def test_binary_plan_pays_the_members_of_week_0_far_more_often_than_newcomers():
     assert sum(gap(b) for b in binary) > sum(gap(u) for u in uni) + 0.1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", SEEDS)
 def test_hype_launch_many_join_fast_most_quit_fast(seed):
     """S6: recruitment peaks within the first quarter; most are gone within 13 weeks, far
