@@ -102,7 +102,7 @@ def main() -> None:
     args = parser.parse_args()
     from dashboards import charts
 
-    print("ms per Step, median (max); a Step = model week + snapshot + the seven charts")
+    print("ms per Step, median (max); a Step = model week + snapshot + every chart")
     names = tuple(charts.ALL_CHARTS)
     short = tuple(SHORT.get(name, name) for name in names)
     print(f"{'people':>9} {'Step':>12} {'model':>10} {'snapshot':>10} "

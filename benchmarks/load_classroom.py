@@ -4,7 +4,7 @@ Starts ``networker-sim dashboard`` on a free port, then opens it in N browser co
 one headless Chromium at the same moment (each context is a student with their own
 session), and measures what each student waits for:
 
-- page load: from opening the address until all seven charts show and Step can be pressed;
+- page load: from opening the address until all its charts show and Step can be pressed;
 - Step: from the click until the page shows the next week and its charts are redrawn.
   Every student presses Step ``--steps`` times, with a short pause between presses, all
   students at the same time.
@@ -36,7 +36,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CHARTS = 7  # images on the simulation page (dashboards.charts.ALL_CHARTS)
+from dashboards.charts import ALL_CHARTS
+
+CHARTS = len(ALL_CHARTS)  # images on the simulation page
 PAGE_TARGET = 15.0  # seconds: the server's answer to every student's page (issue 14)
 STEP_TARGET = 2.0  # seconds: the server's answer to a Step, median, the class stepping
 # milliseconds between looks at the page; Playwright's default looks at every animation

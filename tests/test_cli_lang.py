@@ -67,6 +67,7 @@ SHARED_WORDS = {
     "mu", "sigma", "ok", "true", "false", "an", "in", "en", "de", "run", "me", "Provision",
     "Handout", "Destatis", "bpb", "Sozialbericht", "Mollenhorst", "Volker", "Flap", "Social",
     "Networks", "MLM", "ln",
+    "breakage",  # a column key of the experiment tables (keys are the same in every language)
 }  # fmt: skip
 # Whole words: not a part of a key (share_net_loss), a path or a dotted name.
 WORD = re.compile(r"(?<![\w./'-])[^\W\d_]{2,}(?![\w./'-])")
