@@ -231,6 +231,8 @@ def breakage(tree: Downline, vol: Volumes, plan: Compensation, paid: Payouts) ->
     Every plan pays a qualified node at least as much as an unqualified one, so the
     breakage is never negative; a plan without qualification has none.
     """
+    if np.array_equal(_qualified(tree, vol, plan), tree.active):
+        return 0.0  # everyone qualified: the plan paid all it would (no second payout run)
     everyone = pay(tree, vol, replace(plan, qualifier_volume=0.0))
     return round(everyone.total - paid.total, 2)
 
