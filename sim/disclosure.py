@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.i18n import DEFAULT_LANG, fmt_eur, fmt_int, fmt_pct, t
 from sim.scenario import Scenario, history_key
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ D3_TOP_EUR = 100_000 * EUR_PER_USD  # Herbalife 2013: at least one member earns 
 # The pictograph's categories (Bosley et al. 2025, J. Consumer Policy 48), by net income in
 # the year: a loss, nothing (within a cent of zero), a gain below GAINED_MUCH, and more.
 PICTOGRAPH = ("lost", "nothing", "gained_little", "gained_more")
+MARKS = dict(zip(PICTOGRAPH, "xo+#", strict=True))  # the pictograph as text
 
 
 @dataclass(frozen=True)
@@ -452,6 +454,39 @@ def targets(company_paid: np.ndarray) -> tuple[Target, ...]:
         Target("D2", d2, lo2, hi2, bool(lo2 <= d2 <= hi2)),
         Target("D3", d3, D3_TOP_EUR, None, bool(d3 >= D3_TOP_EUR)),
     )
+
+
+# ---- in words ------------------------------------------------------------------------------
+
+
+def rank_title(title: str, ladder: bool, lang: str = DEFAULT_LANG) -> str:
+    """A rank's name: the ladder's own title, or the implicit paid rank's in ``lang``."""
+    return title if ladder else t("disclosure.rank_paid", lang)
+
+
+def pictograph_rows(counts: tuple[int, ...]) -> list[str]:
+    """The pictograph of 100 as 10 rows of 10 marks, the categories in order."""
+    marks = "".join(mark * n for mark, n in zip(MARKS.values(), counts, strict=True))
+    return [marks[i : i + 10] for i in range(0, 100, 10)]
+
+
+def pictograph_labels(lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """The names of the pictograph's categories (``PICTOGRAPH``) in ``lang``."""
+    limit = fmt_eur(GAINED_MUCH, lang)
+    return {key: t(f"disclosure.{key}", lang, limit=limit) for key in MARKS}
+
+
+def target_line(x: Target, lang: str = DEFAULT_LANG) -> str:
+    """A target D1-D3 in words: what it counts, its value, its band and whether it holds."""
+    if x.key == "D3":
+        value, low, high = fmt_eur(x.value, lang), fmt_eur(x.low, lang), ""
+    else:
+        value, low = fmt_pct(x.value, lang, 1), fmt_pct(x.low, lang)
+        high = fmt_pct(x.high, lang) if x.high is not None else ""
+    limit = t("disclosure.usd", lang, usd=fmt_int(1000, lang), eur=fmt_eur(D1_LIMIT_EUR, lang))
+    verdict = t(f"disclosure.{'holds' if x.holds else 'fails'}", lang)
+    text = t(f"disclosure.{x.key}", lang, value=value, low=low, high=high, limit=limit)
+    return f"{text}: {verdict}"
 
 
 # ---- kept once computed --------------------------------------------------------------------

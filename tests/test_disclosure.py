@@ -15,7 +15,7 @@ import pytest
 
 from sim import disclosure as disc
 from sim.cli import main
-from sim.cli.disclosure import format_disclosure, pictograph_rows
+from sim.cli.disclosure import format_disclosure
 from sim.disclosure import (
     Disclosure,
     Source,
@@ -25,6 +25,7 @@ from sim.disclosure import (
     disclosure_key,
     largest_remainder,
     pictograph_counts,
+    pictograph_rows,
     read_disclosure,
     recruiter_story,
     shipped_path,

@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 from sim.cli.args import UsageError, resolve
+from sim.disclosure import MARKS, pictograph_labels, pictograph_rows, rank_title, target_line
 from sim.i18n import DEFAULT_LANG, Msg, fmt_eur, fmt_int, fmt_pct, t
 
-MARKS = {"lost": "x", "nothing": "o", "gained_little": "+", "gained_more": "#"}
 COLUMN = 58  # the width of the company's column in the text
 OUT_SUFFIXES = (".csv", ".json")
 
@@ -108,39 +108,6 @@ def wrap(text: str, width: int = COLUMN) -> list[str]:
     import textwrap
 
     return textwrap.wrap(text, width, subsequent_indent="  ") or [""]
-
-
-def rank_title(title: str, ladder: bool, lang: str = DEFAULT_LANG) -> str:
-    """A rank's name: the ladder's own title, or the implicit paid rank's in ``lang``."""
-    return title if ladder else t("disclosure.rank_paid", lang)
-
-
-def pictograph_rows(counts: tuple[int, ...]) -> list[str]:
-    """The pictograph of 100 as 10 rows of 10 marks, the categories in order."""
-    marks = "".join(mark * n for mark, n in zip(MARKS.values(), counts, strict=True))
-    return [marks[i : i + 10] for i in range(0, 100, 10)]
-
-
-def pictograph_labels(lang: str = DEFAULT_LANG) -> dict[str, str]:
-    from sim.disclosure import GAINED_MUCH
-
-    limit = fmt_eur(GAINED_MUCH, lang)
-    return {key: t(f"disclosure.{key}", lang, limit=limit) for key in MARKS}
-
-
-def target_line(x, lang: str = DEFAULT_LANG) -> str:
-    from sim.disclosure import D1_LIMIT_EUR
-
-    if x.key == "D3":
-        value, low, high = fmt_eur(x.value, lang), fmt_eur(x.low, lang), ""
-    else:
-        value, low = fmt_pct(x.value, lang, 1), fmt_pct(x.low, lang)
-        high = fmt_pct(x.high, lang) if x.high is not None else ""
-    limit = f"$1,000 ({fmt_eur(D1_LIMIT_EUR, lang)})" if lang == "en" else (
-        f"1.000 $ ({fmt_eur(D1_LIMIT_EUR, lang)})")  # fmt: skip
-    verdict = t(f"disclosure.{'holds' if x.holds else 'fails'}", lang)
-    text = t(f"disclosure.{x.key}", lang, value=value, low=low, high=high, limit=limit)
-    return f"{text}: {verdict}"
 
 
 def format_disclosure(d, source: str, lang: str = DEFAULT_LANG, seconds: str = "") -> str:
