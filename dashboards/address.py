@@ -29,7 +29,14 @@ from sim.scenario import (
     unknown_scenario,
 )
 
-TABS = ("simulation", "me", "compare", "lessons", "about")  # in the order of state.TAB_*
+TABS = (
+    "simulation",
+    "me",
+    "compare",
+    "disclosure",
+    "lessons",
+    "about",
+)  # in the order of state.TAB_*
 OWN = ("scenario", "name", "seed", "tab", "lang", "present")
 MAX_QUERY = 16 * 1024  # characters: every parameter changed fits in a fifth of it
 SHOWN_CHANGES = 8  # a description lists this many changes, then "and N more"

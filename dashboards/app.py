@@ -18,6 +18,7 @@ from dashboards import address, rooms, serving, state
 from dashboards.components.about import AboutPage
 from dashboards.components.compare import ComparePage
 from dashboards.components.controls import Controls
+from dashboards.components.disclosure import DisclosurePage
 from dashboards.components.hundred import HundredPanel
 from dashboards.components.lessons import LessonsPage
 from dashboards.components.md import Md
@@ -127,6 +128,8 @@ def Page():
                 MePage()
             with solara.lab.Tab(t("app.tab_compare", lang)):
                 ComparePage()
+            with solara.lab.Tab(t("app.tab_disclosure", lang)):
+                DisclosurePage()
             with solara.lab.Tab(t("lessons.tab", lang)):
                 LessonsPage()
             with solara.lab.Tab(t("app.tab_about", lang)):

@@ -129,7 +129,7 @@ def _num(x: float, lang: str) -> str:
 
 # the language `networker-sim dashboard --lang de` asked for; each browser tab can switch
 lang = solara.reactive(start_lang())
-TAB_SIMULATION, TAB_ME, TAB_COMPARE, TAB_LESSONS, TAB_ABOUT = range(5)
+TAB_SIMULATION, TAB_ME, TAB_COMPARE, TAB_DISCLOSURE, TAB_LESSONS, TAB_ABOUT = range(6)
 tab = solara.reactive(TAB_SIMULATION)  # the page shown: a lesson can switch to the simulation
 scenario_name = solara.reactive(DEFAULT_SCENARIO)  # the library scenario the setup starts from
 settings = solara.reactive(settings_of(load_scenario(DEFAULT_SCENARIO)))

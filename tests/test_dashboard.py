@@ -319,8 +319,8 @@ def test_the_language_switch_changes_the_labels(page):
     assert not rc.find(v.Btn, children=["Step"]).widgets
     assert [text_of(tab) for tab in rc.find(v.Tab).widgets] == [
         t(key, "de")
-        for key in ("app.tab_simulation", "app.tab_me", "app.tab_compare", "lessons.tab",
-                    "app.tab_about")
+        for key in ("app.tab_simulation", "app.tab_me", "app.tab_compare",
+                    "app.tab_disclosure", "lessons.tab", "app.tab_about")
     ]  # fmt: skip
     assert week_text(box) == t("ui.week_of", "de", week=0, weeks=state.view.value.weeks)
     label, _ = slider(box, "costs.starter_kit", "de")
