@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import threading
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -223,7 +224,7 @@ def fit(
 
     Args:
         runs: replicates per evaluation, the same seeds each time.
-        start, steps: Sobol points (the base's own values come first), then Nelder-Mead
+        start, steps: Sobol points (after the base's own values), then Nelder-Mead
             evaluations at most.
         progress: called with (evaluations done, evaluations planned).
         cancel: set it to stop; ``FitCancelled`` is raised at the next evaluation.
@@ -240,7 +241,7 @@ def fit(
     lo = np.array([v[0] for v in FITTED.values()])
     hi = np.array([v[1] for v in FITTED.values()])
     logs = np.array([k in LOG_SCALE for k in FITTED])
-    planned = start + steps
+    planned = 1 + start + steps
     seen: dict[tuple, tuple[float, pd.DataFrame, np.ndarray, int]] = {}
 
     def to_box(u: np.ndarray) -> np.ndarray:  # the search's unit cube -> parameter values
@@ -269,7 +270,9 @@ def fit(
             return seen[key][0]
 
         first = to_unit(base_point(scenario))
-        sample = [first, *qmc.Sobol(len(lo), seed=seed).random(max(start - 1, 0))]
+        with warnings.catch_warnings():  # a count not a power of 2 is balanced less well
+            warnings.simplefilter("ignore", UserWarning)
+            sample = [first, *qmc.Sobol(len(lo), seed=seed).random(start)]
         start_score = evaluate(first)
         best = min(sample, key=evaluate)
         if steps > 0:

@@ -32,7 +32,6 @@ from sim.resources import shipped
 from sim.scenario import (
     MAX_SCENARIO_BYTES,
     ScenarioError,
-    check_size,
     cut,
     one_line,
     shown,
@@ -146,8 +145,7 @@ def read_statement(path: Path | str) -> Statement:
     path = Path(path)
     origin = one_line(path)
     try:
-        size = path.stat().st_size
-        check_size(size, origin)
+        check_table_size(path.stat().st_size, origin)
         with open(path, "rb") as f:
             data = f.read(MAX_SCENARIO_BYTES + 1)
     except OSError as exc:
@@ -168,7 +166,7 @@ def statement_from_bytes(data: bytes, filename: str, toml: bool | None = None) -
     origin = upload_origin(filename) if "/" in filename or "\\" in filename else cut(filename)
     if toml is None:
         toml = str(filename).lower().endswith(".toml")
-    check_size(len(data), origin)
+    check_table_size(len(data), origin)
     if toml:
         try:
             table = toml_from_bytes(data, origin)
@@ -182,6 +180,13 @@ def statement_from_bytes(data: bytes, filename: str, toml: bool | None = None) -
     except UnicodeDecodeError as exc:
         raise StatementError(Msg("cli.error.cannot_read", path=origin, detail=exc)) from None
     return _from_csv(text, origin)
+
+
+def check_table_size(size: int, origin: str) -> None:
+    """Refuse a table larger than ``MAX_SCENARIO_BYTES`` (a table of 30 ranks needs a
+    tenth of it): before it is read, where its size is known."""
+    if size > MAX_SCENARIO_BYTES:
+        raise _error("too_large", origin, size=size, limit=MAX_SCENARIO_BYTES)
 
 
 def _from_toml(table: dict[str, Any], origin: str) -> Statement:
