@@ -52,10 +52,13 @@ class Volumes:
 
 @dataclass(frozen=True)
 class Payouts:
-    """What each node receives: commissions on volume, and rewards for enrolments."""
+    """What each node receives: commissions on volume (rank bonuses and leadership pools
+    included), and rewards for enrolments; and the rank each was paid as (-1 for none; all
+    -1 under a plan without ranks)."""
 
     commission: np.ndarray
     recruiting_reward: np.ndarray
+    rank: np.ndarray | None = None
 
     @property
     def total(self) -> float:
@@ -116,6 +119,127 @@ def _add_up(parent: np.ndarray, total: np.ndarray, depth: np.ndarray) -> None:
             total[parent[node]] += total[node]
 
 
+@dataclass(frozen=True)
+class Climb:
+    """The month's ranks and groups, computed bottom-up (docs/model.md §4.6).
+
+    Attributes:
+        rank: each node's paid-as rank, -1 for none (all -1 without a ladder).
+        group: each node's group volume: its own and its downline's personal volume, less
+            the groups below that broke away.
+        broke: whether the node's group broke away from its sponsor's (stairstep only).
+    """
+
+    rank: np.ndarray
+    group: np.ndarray
+    broke: np.ndarray
+
+
+def climb(tree: Downline, vol: Volumes, plan: Compensation) -> Climb:
+    """Every node's rank and group volume this month, deepest first: the highest rank whose
+    own volume, group volume and legs it reaches (docs/model.md §4.6).
+
+    Under the stairstep plan a group breaks away when its head reaches ``breakaway_rank``,
+    or, with -1, when its group volume reaches the top tier; it then no longer counts
+    towards the group above. A leg is a frontline member whose subtree (breakaway or not)
+    holds someone at the leg's rank or above.
+    """
+    ladder = [np.asarray(getattr(plan, name)) for name in _LADDER]
+    stairstep = plan.plan == "stairstep_breakaway"
+    top_tier = plan.stairstep_thresholds[-1] if stairstep else np.inf
+    breakaway_rank = plan.breakaway_rank if stairstep else -1
+    rank, group, broke = _climb(
+        np.asarray(tree.sponsor, dtype=np.int64), tree.active,
+        np.asarray(vol.personal, dtype=np.float64), depths(tree.sponsor),
+        *(a.astype(t) for a, t in zip(ladder, _LADDER_TYPES, strict=True)),
+        float(top_tier), int(breakaway_rank),
+    )  # fmt: skip
+    return Climb(rank, group, broke)
+
+
+# the ladder's requirements, as ``_climb`` reads them
+_LADDER = ("rank_personal_volume", "rank_group_volume", "rank_legs", "rank_leg_rank")
+_LADDER_TYPES = (np.float64, np.float64, np.int64, np.int64)
+
+
+@njit(cache=True)
+def _climb(sponsor, active, personal, depth, need_pv, need_gv, need_legs, leg_rank,
+           top_tier, breakaway_rank):  # fmt: skip
+    """``climb``'s ranks, groups and breakaways, in one pass from the deepest level up and,
+    within a level, in the order of the nodes (as ``_add_up``: the same sums to the bit)."""
+    n, ranks = len(sponsor), len(need_pv)
+    rank = np.full(n, -1, dtype=np.int8)
+    top = np.full(n, -1, dtype=np.int8)  # the highest rank in each subtree
+    group = personal.copy()
+    broke = np.zeros(n, dtype=np.bool_)
+    kinds = 0  # legs[node, k]: frontline legs holding someone at rank k or above
+    for r in range(ranks):
+        if need_legs[r] > 0:
+            kinds = max(kinds, leg_rank[r] + 1)
+    legs = np.zeros((n if kinds else 0, kinds), dtype=np.int32)
+    levels = depth.max() + 1 if n else 0
+    start = np.zeros(levels + 1, dtype=np.int64)
+    for d in depth:
+        start[levels - d] += 1  # the deepest level at the front
+    for k in range(levels):
+        start[k + 1] += start[k]
+    order = np.empty(n, dtype=np.int64)
+    for node in range(n):
+        k = levels - 1 - depth[node]
+        order[start[k]] = node
+        start[k] += 1
+    for node in order:
+        if active[node]:
+            r = ranks - 1
+            while r >= 0:
+                if (
+                    personal[node] >= need_pv[r]
+                    and group[node] >= need_gv[r]
+                    and (need_legs[r] == 0 or legs[node, leg_rank[r]] >= need_legs[r])
+                ):
+                    break
+                r -= 1
+            rank[node] = r
+            top[node] = max(top[node], r)
+        if breakaway_rank >= 0:
+            broke[node] = rank[node] >= breakaway_rank
+        else:
+            broke[node] = group[node] >= top_tier
+        up = sponsor[node]
+        if depth[node] > 0:
+            if not broke[node]:
+                group[up] += group[node]
+            top[up] = max(top[up], top[node])
+            for k in range(min(top[node] + 1, kinds)):
+                legs[up, k] += 1
+    return rank, group, broke
+
+
+def has_ranks(plan: Compensation) -> bool:
+    """Whether the plan has a rank ladder."""
+    return len(plan.rank_titles) > 0
+
+
+def _rank_money(rank: np.ndarray, qualified: np.ndarray, vol: Volumes, plan: Compensation):
+    """Rank bonuses and leadership pools of the month (docs/model.md §4.6), if qualified.
+
+    Each rank's pool, its share of the company's volume, is split equally among everyone
+    holding that rank or a higher one, each share cut to whole cents (the split never pays
+    more than the pool); the shares of the unqualified, and a pool nobody holds, stay with
+    the company.
+    """
+    held = rank >= 0
+    bonus = np.asarray(plan.rank_bonus, dtype=np.float64)
+    pay = np.where(held, bonus[np.maximum(rank, 0)], 0.0)
+    volume = float(vol.personal.sum())
+    for r, share in enumerate(plan.rank_pool_share):
+        holders = np.count_nonzero(rank >= r)
+        if share > 0 and holders:
+            each = np.floor(round(share * volume * 100 / holders, 6)) / 100
+            pay[rank >= r] += each
+    return pay * qualified
+
+
 def _qualified(tree: Downline, vol: Volumes, plan: Compensation) -> np.ndarray:
     return tree.active & (vol.personal >= plan.qualifier_volume)
 
@@ -136,17 +260,25 @@ def unilevel(tree: Downline, vol: Volumes, plan: Compensation) -> Payouts:
     """
     qualified = _qualified(tree, vol, plan)
     pay = plan.personal_rate * vol.personal * qualified  # a bonus on one's own volume
+    rank = None
+    paid_levels = qualified  # without ranks: every level to the qualified
+    if has_ranks(plan):  # the depth a rank unlocks: rank_levels of it, none below the ladder
+        rank = climb(tree, vol, plan).rank
+        depth = np.concatenate([np.asarray(plan.rank_levels, dtype=np.int64), [0]])[rank]
+        pay += _rank_money(rank, qualified, vol, plan)
     src = np.flatnonzero(vol.personal > 0)
     up = tree.sponsor[src]
-    for rate in plan.unilevel_rates:
+    for level, rate in enumerate(plan.unilevel_rates):
         keep = up >= 0
         src, up = src[keep], up[keep]
         if len(src) == 0:
             break
-        ok = qualified[up]
+        if rank is not None:
+            paid_levels = qualified & (depth > level)
+        ok = paid_levels[up]
         np.add.at(pay, up[ok], rate * vol.personal[src[ok]])
         up = tree.sponsor[up]
-    return Payouts(cents(pay), cents(_fast_start(tree, vol, plan)))
+    return Payouts(cents(pay), cents(_fast_start(tree, vol, plan)), _ranks_of(rank, tree))
 
 
 def stairstep_breakaway(tree: Downline, vol: Volumes, plan: Compensation) -> Payouts:
@@ -155,30 +287,21 @@ def stairstep_breakaway(tree: Downline, vol: Volumes, plan: Compensation) -> Pay
     A downline member whose group volume reaches the top tier breaks away: the group no
     longer counts towards the upline's tier, and the upline earns an override on it.
     """
-    n = len(tree.sponsor)
     thresholds = np.asarray(plan.stairstep_thresholds)
     rates = np.concatenate([[0.0], np.asarray(plan.stairstep_rates)])
-    depth = depths(tree.sponsor)
-    group = vol.personal.astype(np.float64).copy()
-    broke = np.zeros(n, dtype=bool)
-    order = np.argsort(-depth, kind="stable")
-    bounds = np.flatnonzero(np.diff(depth[order])) + 1
-    for level in np.split(order, bounds):
-        if len(level) == 0:
-            continue
-        broke[level] = group[level] >= thresholds[-1]
-        if depth[level[0]] == 0:
-            continue
-        stay = level[~broke[level]]
-        np.add.at(group, tree.sponsor[stay], group[stay])
+    ranked = climb(tree, vol, plan)
+    group, broke = ranked.group, ranked.broke
     rate = rates[np.searchsorted(thresholds, group, side="right")]
     pay = rate * group
     child = np.flatnonzero(tree.sponsor >= 0)
     stay, away = child[~broke[child]], child[broke[child]]
     np.subtract.at(pay, tree.sponsor[stay], rate[stay] * group[stay])
     np.add.at(pay, tree.sponsor[away], plan.breakaway_override * group[away])
-    pay = np.maximum(pay, 0.0) * _qualified(tree, vol, plan)
-    return Payouts(cents(pay), cents(_fast_start(tree, vol, plan)))
+    qualified = _qualified(tree, vol, plan)
+    pay = np.maximum(pay, 0.0) * qualified
+    if has_ranks(plan):
+        pay += _rank_money(ranked.rank, qualified, vol, plan)
+    return Payouts(cents(pay), cents(_fast_start(tree, vol, plan)), ranked.rank)
 
 
 def binary(tree: Downline, vol: Volumes, plan: Compensation) -> Payouts:
@@ -190,8 +313,13 @@ def binary(tree: Downline, vol: Volumes, plan: Compensation) -> Payouts:
     legs = np.zeros((n, 2))
     child = np.flatnonzero(tree.binary_parent >= 0)
     np.add.at(legs, (tree.binary_parent[child], tree.binary_side[child]), sub[child])
-    pay = plan.binary_rate * legs.min(axis=1) * _qualified(tree, vol, plan)
-    return Payouts(cents(pay), cents(_fast_start(tree, vol, plan)))
+    qualified = _qualified(tree, vol, plan)
+    pay = plan.binary_rate * legs.min(axis=1) * qualified
+    rank = None
+    if has_ranks(plan):  # ranks along the sponsor tree, as the plan counts them
+        rank = climb(tree, vol, plan).rank
+        pay += _rank_money(rank, qualified, vol, plan)
+    return Payouts(cents(pay), cents(_fast_start(tree, vol, plan)), _ranks_of(rank, tree))
 
 
 def recruitment_fee(tree: Downline, vol: Volumes, plan: Compensation) -> Payouts:
@@ -208,7 +336,14 @@ def recruitment_fee(tree: Downline, vol: Volumes, plan: Compensation) -> Payouts
         np.add.at(reward, up, amount)
         up = tree.sponsor[up]
     reward = reward * tree.active + _fast_start(tree, vol, plan)
-    return Payouts(np.zeros(len(tree.sponsor)), cents(reward))
+    # ranks, if the scenario has a ladder, are recorded; a pyramid scheme pays none of them
+    rank = climb(tree, vol, plan).rank if has_ranks(plan) else None
+    return Payouts(np.zeros(len(tree.sponsor)), cents(reward), _ranks_of(rank, tree))
+
+
+def _ranks_of(rank: np.ndarray | None, tree: Downline) -> np.ndarray:
+    """The ranks computed, or -1 for everyone (a plan without ranks)."""
+    return np.full(len(tree.sponsor), -1, dtype=np.int8) if rank is None else rank
 
 
 PLAN_FUNCTIONS = {
@@ -227,6 +362,11 @@ def pay(tree: Downline, vol: Volumes, plan: Compensation) -> Payouts:
 def breakage(tree: Downline, vol: Volumes, plan: Compensation, paid: Payouts) -> float:
     """What the plan keeps because people did not qualify (docs/model.md §5.3): what it
     would pay this month if every active networker qualified, minus what it ``paid``.
+
+    "Qualified" is ``qualifier_volume``: with a rank ladder, everyone keeps the rank they
+    reached (a rank is earned with volume and legs, not waived), so depth a low rank does
+    not unlock, and a pool nobody holds, are the plan's design, not breakage; a rank bonus
+    or pool share withheld from an unqualified holder is breakage.
 
     Every plan pays a qualified node at least as much as an unqualified one, so the
     breakage is never negative; a plan without qualification has none.

@@ -45,6 +45,8 @@ def allowed(spec: dict[str, Any]) -> str:
     if spec["lo"] is None:
         return "true / false"
     text = f"{toml_value(spec['lo'])} to {toml_value(spec['hi'])}"
+    if spec["unit"] == "characters":  # a list of texts: each text's length
+        text = f"texts of {text} characters"
     if "length" in spec:
         lo, hi = spec["length"]
         text += f"; {lo} to {hi} values"

@@ -101,9 +101,11 @@ def fmt_eur(x: float | None, lang: str = DEFAULT_LANG, digits: int = 0) -> str:
 COMPACT_FROM = 10**15
 
 
-def fmt_value(x: float, lang: str = DEFAULT_LANG) -> str:
+def fmt_value(x: float | str, lang: str = DEFAULT_LANG) -> str:
     """A parameter value: whole numbers with thousands separators, others as written;
-    huge ones (and inf, nan) compact, e.g. 1e+308."""
+    huge ones (and inf, nan) compact, e.g. 1e+308; a text (a rank's title) as it is."""
+    if isinstance(x, str):
+        return x
     if isinstance(x, numbers.Integral) and abs(x) >= COMPACT_FROM:
         digits = str(abs(int(x)))  # float(x) would overflow beyond 1e308
         mantissa = f"{digits[0]}.{digits[1:6]}".rstrip("0").rstrip(".")

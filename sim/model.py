@@ -496,6 +496,8 @@ class NetworkMarketingModel(mesa.Model):
         paid = compensation.pay(tree, volumes, p.compensation)
         lg.commission[:] += paid.commission
         lg.recruiting_reward[:] += paid.recruiting_reward
+        lg.rank[ids] = paid.rank[ids]  # the former keep the rank of their last month
+        np.maximum(lg.highest_rank, lg.rank, out=lg.highest_rank)
         commissions, rewards = float(paid.commission.sum()), float(paid.recruiting_reward.sum())
         self.paid_this_week = (commissions, rewards)
         self.totals["commissions"] += commissions

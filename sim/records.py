@@ -37,7 +37,10 @@ CAREER = declared(
     Column("group", np.int32, 0, "active networkers in the subtree, itself included"),
     Column("downline_at_exit", np.int32, 0, "everyone below them when they left"),
     Column("customers_at_exit", np.int32, 0, "their customers when they left"),
-)
+    Column("rank", np.int8, -1,
+           "the paid-as rank of the last month closed as a member (§4.6), -1 for none"),
+    Column("highest_rank", np.int8, -1, "the highest rank ever reached, -1 for none"),
+)  # fmt: skip
 
 # A networker's money (docs/model.md §3.5-§3.8), EUR over the career, one ledger column each:
 # written by the model's weekly and monthly schedule (``sim.model``), added up by the money
@@ -432,6 +435,8 @@ def networker_table(
             "tolerance": ledger.tolerance,
             "skill": ledger.skill,
             "recruits": ledger.recruits,
+            "highest_rank": ledger.highest_rank,
+            "last_rank": ledger.rank,
             "downline": np.where(active, downline_now, ledger.downline_at_exit),
             "customers": np.where(active, customers_now, ledger.customers_at_exit),
             "contacts": ledger.contacts,

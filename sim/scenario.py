@@ -22,6 +22,8 @@ from sim.resources import shipped
 
 SCENARIO_DIR = shipped("scenarios")  # the scenario library: package data (sim/resources.py)
 PLANS = ("unilevel", "stairstep_breakaway", "binary", "recruitment_fee")
+MAX_RANKS = 20  # ranks of a ladder, at most (published plans have 8 to 15)
+RANK_TITLE_CHARS = 40  # characters of a rank's title, at most
 
 
 class ScenarioError(LocalizedError, ValueError):
@@ -555,6 +557,93 @@ class Compensation:
         "assumption, near the gross margins large direct sellers report (Herbalife's 10-K: "
         "gross profit about 78-80 % of net sales; not checked against one year's filing)",
     )
+    # The rank ladder (docs/model.md §4.6): parallel lists, one entry per rank, the lowest
+    # rank first; all empty means a plan without ranks.
+    rank_titles: tuple[str, ...] = p(
+        [],
+        1,
+        RANK_TITLE_CHARS,
+        "characters",
+        "Ranks: the title of each rank, the lowest first (none: a plan without ranks)",
+        "assumption (every real plan has titles; the library's plans cite theirs)",
+        length=(0, MAX_RANKS),
+    )
+    rank_personal_volume: tuple[float, ...] = p(
+        [],
+        0,
+        1_000_000,
+        "EUR/month",
+        "Ranks: own monthly volume (PV) each rank needs",
+        "assumption (published plans ask 50-250 EUR a month, e.g. doTERRA, Young Living)",
+        length=(0, MAX_RANKS),
+    )
+    rank_group_volume: tuple[float, ...] = p(
+        [],
+        0,
+        1e9,
+        "EUR/month",
+        "Ranks: monthly group volume (own and downline, less groups that broke away) each "
+        "rank needs",
+        "assumption (published plans ask from a few hundred EUR up to millions a month)",
+        length=(0, MAX_RANKS),
+    )
+    rank_legs: tuple[int, ...] = p(
+        [],
+        0,
+        100,
+        "",
+        "Ranks: frontline legs each rank needs, each with someone at rank_leg_rank or above",
+        "assumption (published plans ask up to 6-8 qualified legs, e.g. Amway's Diamond)",
+        length=(0, MAX_RANKS),
+    )
+    rank_leg_rank: tuple[int, ...] = p(
+        [],
+        0,
+        MAX_RANKS - 1,
+        "",
+        "Ranks: the rank (its index, from 0) a qualifying leg must hold someone at",
+        "assumption (docs/model.md §4.6)",
+        length=(0, MAX_RANKS),
+    )
+    rank_levels: tuple[int, ...] = p(
+        [],
+        0,
+        30,
+        "",
+        "Ranks: unilevel levels paid at each rank (depth unlocked by rank; at most the "
+        "levels of unilevel_rates)",
+        "assumption (Young Living and doTERRA unlock levels by rank)",
+        length=(0, MAX_RANKS),
+    )
+    rank_bonus: tuple[float, ...] = p(
+        [],
+        0,
+        1_000_000,
+        "EUR/month",
+        "Ranks: bonus paid each month the rank is held, if qualified",
+        "assumption (rank bonuses of published plans, e.g. Herbalife's, Amway's)",
+        length=(0, MAX_RANKS),
+    )
+    rank_pool_share: tuple[float, ...] = p(
+        [],
+        0,
+        0.05,
+        "",
+        "Ranks: share of the company's monthly volume pooled for a rank, split equally among "
+        "everyone holding it or a higher one",
+        "assumption (leadership pools of 1-2 %: doTERRA's Diamond pool, Herbalife's Mark "
+        "Hughes bonus)",
+        length=(0, MAX_RANKS),
+    )
+    breakaway_rank: int = p(
+        -1,
+        -1,
+        MAX_RANKS - 1,
+        "",
+        "Stairstep: the rank at which a downline member breaks away (-1: when its group "
+        "volume reaches the top tier)",
+        "assumption (Herbalife: a Supervisor breaks away; Amway: the top tier)",
+    )
 
 
 @dataclass(frozen=True)
@@ -742,16 +831,15 @@ def _coerce(sec: str, name: str, value: Any, origin: str) -> Any:
     typ = _type_of(cls, name)
     key = f"{sec}.{name}"
     if get_origin(typ) is tuple:
+        item_t = get_args(typ)[0]
         if not isinstance(value, list | tuple):
-            raise ScenarioError(
-                Msg("cli.error.not_a_list", origin=origin, key=key, value=shown(value))
-            )
+            kind = "cli.error.not_a_text_list" if item_t is str else "cli.error.not_a_list"
+            raise ScenarioError(Msg(kind, origin=origin, key=key, value=shown(value)))
         lo_n, hi_n = meta["length"]
         if not lo_n <= len(value) <= hi_n:
             raise ScenarioError(
                 Msg("cli.error.list_length", origin=origin, key=key, lo=lo_n, hi=hi_n)
             )
-        item_t = get_args(typ)[0]
         return tuple(_scalar(key, v, item_t, meta, origin) for v in value)
     return _scalar(key, value, typ, meta, origin)
 
@@ -762,6 +850,14 @@ def _scalar(key: str, value: Any, typ: type, meta: dict[str, Any], origin: str) 
             raise ScenarioError(
                 Msg("cli.error.not_a_bool", origin=origin, key=key, value=shown(value))
             )
+        return value
+    if typ is str and not meta.get("choices"):  # a text: its length in characters
+        if not isinstance(value, str) or not meta["lo"] <= len(value) <= meta["hi"]:
+            raise ScenarioError(
+                Msg("cli.error.not_a_text", origin=origin, key=key, value=shown(value),
+                    lo=meta["lo"], hi=meta["hi"]),
+                key=key,
+            )  # fmt: skip
         return value
     if typ is str:
         choices = meta.get("choices")
@@ -833,6 +929,7 @@ def _check_cross(s: Scenario, origin: str) -> None:
             total=sum(c.fee_shares),
             fee=c.entry_fee,
         )
+    _check_ladder(c, origin)
     if s.population.founders > s.population.size:
         raise ScenarioError(
             # the values as written in the file (no thousands separators): key = value
@@ -847,6 +944,45 @@ def _check_cross(s: Scenario, origin: str) -> None:
             founders=s.population.founders,
             size=s.population.size,
         )
+
+
+RANK_LISTS = ("rank_titles", "rank_personal_volume", "rank_group_volume", "rank_legs",
+              "rank_leg_rank", "rank_levels", "rank_bonus", "rank_pool_share")  # fmt: skip
+# what a higher rank must ask at least as much of as the rank below it
+RANK_NON_DECREASING = ("rank_personal_volume", "rank_group_volume", "rank_legs", "rank_levels")
+
+
+def _check_ladder(c: Compensation, origin: str) -> None:
+    """The rank ladder's rules across its lists (docs/model.md §4.6): one entry per rank in
+    every list, unique titles, requirements that do not fall up the ladder, and leg ranks
+    and the breakaway rank that are ranks of the ladder."""
+    ranks = len(c.rank_titles)
+
+    def fail(name: str, msg: str, **values) -> ScenarioError:
+        key = f"compensation.{name}"
+        return ScenarioError(Msg(f"cli.error.{msg}", origin=origin, key=key, **values), key=key,
+                             kind="ladder")  # fmt: skip
+
+    for name in RANK_LISTS[1:]:
+        if len(getattr(c, name)) != ranks:
+            raise fail(name, "rank_lengths", n=len(getattr(c, name)), ranks=ranks)
+    seen: set[str] = set()
+    for title in c.rank_titles:
+        if title in seen:
+            raise fail("rank_titles", "rank_title_twice", title=shown(title))
+        seen.add(title)
+    for name in RANK_NON_DECREASING:
+        values = getattr(c, name)
+        for r in range(1, ranks):
+            if values[r] < values[r - 1]:
+                raise fail(name, "rank_order", value=values[r], title=shown(c.rank_titles[r]),
+                           below=values[r - 1], lower=shown(c.rank_titles[r - 1]))  # fmt: skip
+    for r in range(ranks):
+        if c.rank_legs[r] > 0 and c.rank_leg_rank[r] >= r:
+            raise fail("rank_leg_rank", "rank_leg_rank", value=c.rank_leg_rank[r],
+                       title=shown(c.rank_titles[r]), index=r)  # fmt: skip
+    if c.breakaway_rank >= ranks:
+        raise fail("breakaway_rank", "breakaway_rank", value=c.breakaway_rank, hi=ranks - 1)
 
 
 STATEMENTS = tuple(f"S{i}" for i in range(1, 12))  # docs/model.md §1: S1 .. S11

@@ -22,8 +22,10 @@ from sim.compensation import (
     binary,
     breakage,
     cents,
+    climb,
     depths,
     pay,
+    placement,
     recruitment_fee,
     stairstep_breakaway,
     subtree_sums,
@@ -346,3 +348,130 @@ def test_no_breakage_when_everyone_qualifies_or_the_plan_asks_for_no_volume():
     fees = plan(plan="recruitment_fee", fee_shares=(200.0, 100.0))
     vol = volumes([0, 0, 0, 0, 0], enrolments=[E, D])
     assert breakage(tree(), vol, fees, recruitment_fee(tree(), vol, fees)) == 0.0
+
+
+# ---- ranks (docs/model.md §4.6) ----------------------------------------------------------------
+
+LADDER = dict(
+    rank_titles=("Bronze", "Silver", "Gold"),
+    rank_personal_volume=(100.0, 100.0, 100.0),
+    rank_group_volume=(100.0, 500.0, 1000.0),
+    rank_legs=(0, 0, 2),
+    rank_leg_rank=(0, 0, 1),  # Gold: two legs holding a Silver
+    rank_levels=(1, 2, 3),
+    rank_bonus=(0.0, 10.0, 50.0),
+    rank_pool_share=(0.0, 0.0, 0.0),
+)
+
+
+def test_ranks_need_pv_gv_and_legs_each():
+    # A(0) - B(1) - C(2) - E(4), A - D(3); PV 100 each, C 400: groups E 100, C 500, B 600,
+    # D 100, A 800
+    ranked = climb(tree(), volumes([100, 100, 400, 100, 100]), plan(**LADDER))
+    assert ranked.rank.tolist() == [1, 1, 1, 0, 0]
+    assert_cents(ranked.group, [800, 600, 500, 100, 100])
+    low_pv = climb(tree(), volumes([50, 100, 400, 100, 100]), plan(**LADDER))
+    assert low_pv.rank[A] == -1  # the group is there, the own volume is not
+
+
+def test_a_leg_counts_once_however_many_ranks_it_holds_and_at_any_depth():
+    # B's leg holds two Silvers (B and C), D's leg none: one qualifying leg, no Gold
+    one_leg = climb(tree(), volumes([100, 500, 500, 100, 100]), plan(**LADDER))
+    assert one_leg.rank.tolist() == [1, 1, 1, 0, 0]
+    # D a Silver too: two legs with a Silver (C's two levels down in B's leg); A Gold
+    two = climb(tree(), volumes([100, 100, 500, 500, 100]), plan(**LADDER))
+    assert two.rank.tolist() == [2, 1, 1, 1, 0]
+
+
+def test_inactive_nodes_hold_no_rank_and_no_leg():
+    act = [True, True, True, False, True]
+    ranked = climb(tree(act), volumes([100, 100, 500, 0, 100]), plan(**LADDER))
+    assert ranked.rank[D] == -1 and ranked.rank[A] == 1
+
+
+def test_unilevel_depth_unlocked_by_rank_and_none_below_the_ladder():
+    comp = plan(**LADDER, unilevel_rates=(0.10, 0.10, 0.10))
+    # ranks: A Silver (2 levels), B Silver (2), C Silver, D Bronze, E Bronze
+    paid = unilevel(tree(), volumes([100, 100, 400, 100, 100]), comp)
+    # A: level 1 B 100 + D 100, level 2 C 400 (E at level 3 is locked): 20 + 40 + bonus 10
+    # B: C 400 + E 100 = 50 + 10; C: E 100 = 10 + 10
+    assert_cents(paid.commission, [70.0, 60.0, 20.0, 0.0, 0.0])
+    below = unilevel(tree(), volumes([100, 100, 400, 100, 100]),
+                     replace(comp, rank_personal_volume=(150.0, 150.0, 150.0)))  # fmt: skip
+    assert below.rank.tolist() == [-1, -1, 1, -1, -1]  # C alone reaches a rank: Silver
+    assert_cents(below.commission, [0.0, 0.0, 20.0, 0.0, 0.0])  # below it: no level at all
+
+
+def test_a_ladder_that_asks_nothing_and_pays_nothing_changes_no_payout():
+    free = dict(LADDER, rank_personal_volume=(0.0,) * 3, rank_group_volume=(0.0,) * 3,
+                rank_legs=(0, 0, 0), rank_levels=(5, 5, 5), rank_bonus=(0.0,) * 3)  # fmt: skip
+    five, six = volumes([100, 400, 7500, 100, 90], [B]), volumes([100, 400, 7500, 100, 90, 60])
+    for fn, t, vol in ((unilevel, tree(), five), (stairstep_breakaway, tree(), five),
+                       (binary, binary_tree(), six)):  # fmt: skip
+        bare, ranked = fn(t, vol, plan()), fn(t, vol, plan(**free))
+        assert_array_equal(bare.commission, ranked.commission)
+        assert_array_equal(bare.recruiting_reward, ranked.recruiting_reward)
+        assert (bare.rank == -1).all() and (ranked.rank == 2).all()
+
+
+def test_stairstep_breaks_away_at_a_rank():
+    comp = plan(**LADDER, plan="stairstep_breakaway", breakaway_rank=1)
+    # C (group 500, Silver) breaks away: B's group is 100, A's 100 + 100 + 100 = 300
+    ranked = climb(tree(), volumes([100, 100, 400, 100, 100]), comp)
+    assert ranked.broke.tolist() == [False, False, True, False, False]
+    assert_cents(ranked.group, [300, 100, 500, 100, 100])
+    assert ranked.rank.tolist() == [0, 0, 1, 0, 0]  # A and B lost Silver to the breakaway
+    paid = stairstep_breakaway(tree(), volumes([100, 100, 400, 100, 100]), comp)
+    # C: 3 % x 500 - E's 0 = 15 + Silver bonus 10; B: group 100 pays no tier, override
+    # 4 % x 500 = 20; A: 3 % x 300 = 9
+    assert_cents(paid.commission, [9.0, 20.0, 25.0, 0.0, 0.0])
+
+
+def test_rank_bonus_and_pool_only_to_the_qualified_and_the_pool_split_in_whole_cents():
+    comp = plan(**dict(LADDER, rank_pool_share=(0.01, 0.0, 0.0)), unilevel_rates=(0.0,))
+    vol = volumes([100, 100, 400, 100, 300])  # the company's volume: 1,000; pool €10.00
+    paid = unilevel(tree(), vol, comp)
+    # five hold Bronze or more: €2.00 each; Silvers A, B, C get the €10 bonus
+    assert_cents(paid.commission, [12.0, 12.0, 12.0, 2.0, 2.0])
+    three = unilevel(tree([True, True, True, False, False]), volumes([100, 100, 800, 0, 0]),
+                     comp)  # fmt: skip
+    assert_cents(three.commission, [3.33 + 10, 3.33 + 10, 3.33 + 10, 0, 0])  # 10 / 3, cut
+    # A, B, D, E unqualified (a qualifier of 350): their bonus and pool share stay with the company
+    unq = unilevel(tree(), vol, replace(comp, qualifier_volume=350.0))
+    assert_cents(unq.commission, [0.0, 0.0, 12.0, 0.0, 0.0])
+    assert breakage(tree(), vol, replace(comp, qualifier_volume=350.0), unq) == 28.0
+
+
+def test_a_pool_nobody_holds_stays_with_the_company_and_is_no_breakage():
+    comp = plan(**dict(LADDER, rank_pool_share=(0.0, 0.0, 0.02)), qualifier_volume=0.0)
+    vol = volumes([100, 100, 400, 100, 100])  # nobody is Gold
+    paid = unilevel(tree(), vol, comp)
+    assert paid.rank.max() < 2
+    assert breakage(tree(), vol, comp, paid) == 0.0
+
+
+def test_recruitment_fee_records_ranks_and_pays_none_of_them():
+    comp = plan(**LADDER, plan="recruitment_fee")
+    paid = recruitment_fee(tree(), volumes([100, 100, 400, 100, 100]), comp)
+    assert paid.rank.tolist() == [1, 1, 1, 0, 0]
+    assert paid.commission.sum() == 0 and paid.recruiting_reward.sum() == 0
+
+
+@pytest.mark.parametrize("name", ["unilevel", "stairstep_breakaway", "binary"])
+def test_breakage_with_ranks_is_never_negative(name):
+    rng = np.random.default_rng(7)
+    comp = plan(**dict(LADDER, rank_pool_share=(0.01, 0.0, 0.02)), plan=name,
+                breakaway_rank=1 if name == "stairstep_breakaway" else -1)  # fmt: skip
+    for _ in range(40):
+        n = int(rng.integers(2, 40))
+        sponsor = np.array([-1] + [int(rng.integers(0, i)) for i in range(1, n)])
+        active = rng.random(n) < 0.9
+        active[0] = True
+        sponsor[~active] = -1  # an inactive node is kept for its index only
+        sponsor = np.where(active[np.maximum(sponsor, 0)], sponsor, -1)
+        placed = placement(comp)
+        placed.place_many(np.arange(n), sponsor)
+        t = placed.downline(sponsor, active)
+        vol = Volumes(rng.choice([0.0, 50.0, 100.0, 300.0, 900.0], n) * active, NO_ENROLMENTS)
+        paid = pay(t, vol, comp)
+        assert breakage(t, vol, comp, paid) >= 0.0

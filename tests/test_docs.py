@@ -186,3 +186,42 @@ def test_retail_margin_example():
     plan = Compensation()
     margin = 40 * plan.retail_margin
     assert in_text(section("4.1"), f"€{margin:.0f}, and €{40 - margin:.0f} of personal volume")
+
+
+# the ladder of docs/model.md §4.6: Bronze, Silver, Gold
+LADDER = dict(
+    rank_titles=("Bronze", "Silver", "Gold"),
+    rank_personal_volume=(100.0, 100.0, 100.0),
+    rank_group_volume=(100.0, 500.0, 1000.0),
+    rank_legs=(0, 0, 2),
+    rank_leg_rank=(0, 0, 0),
+    rank_levels=(1, 2, 3),
+    rank_bonus=(0.0, 0.0, 50.0),
+    rank_pool_share=(0.0, 0.01, 0.01),
+)
+RANKED = [-1, 0, 0, 1, 3]  # A sponsored B and C, B sponsored D, D sponsored E
+
+
+def shown5(amounts: np.ndarray) -> str:
+    return ", ".join(f"{'ABCDE'[i]} €{x:,.2f}" for i, x in enumerate(amounts))
+
+
+def test_rank_examples():
+    text = section("4.6")
+    month = pay("unilevel", RANKED, [100, 400, 350, 150, 100], **LADDER)
+    assert month.rank.tolist() == [2, 1, 0, 0, 0]
+    assert month.commission.tolist() == [138.0, 22.5, 0.0, 8.0, 0.0]
+    assert in_text(text, f"Paid: {shown5(month.commission)}")
+    lost = pay("unilevel", RANKED, [100, 100, 350, 150, 100], **LADDER)
+    assert lost.rank.tolist() == [1, 0, 0, 0, 0]
+    assert lost.commission.tolist() == [51.5, 12.0, 0.0, 8.0, 0.0]
+    assert in_text(text, "A €51.50") and in_text(text, "B €12.00, C €0.00, D €8.00, E €0.00")
+    away = pay("stairstep_breakaway", RANKED, [100, 400, 350, 150, 100], breakaway_rank=1,
+               **LADDER)  # fmt: skip
+    assert away.rank.tolist() == [0, 1, 0, 0, 0]
+    assert away.commission.tolist() == [29.0, 23.0, 10.5, 7.5, 0.0]
+    assert in_text(text, f"Paid: {shown5(away.commission)}")
+    two_legs = pay("binary", RANKED, [100, 400, 350, 150, 100], **LADDER)
+    assert two_legs.rank.tolist() == [2, 1, 0, 0, 0]
+    assert two_legs.commission.tolist() == [101.5, 5.5, 0.0, 0.0, 0.0]
+    assert in_text(text, f"Paid: {shown5(two_legs.commission)}")

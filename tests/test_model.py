@@ -539,3 +539,39 @@ def test_every_weekly_series_is_written_and_counts_are_whole_numbers():
     assert all(frame[name].dtype == np.int64 for name in counts)
     with pytest.raises(ValueError, match="not the weekly series"):
         WeeklySeries(1).record(1, {"week": 1}, np.zeros(0))
+
+
+# ---- ranks (docs/model.md §4.6) ----------------------------------------------------------------
+
+
+def test_ranks_are_recorded_each_month_lost_and_the_highest_kept():
+    ladder = {
+        "compensation.rank_titles": ["Member", "Leader", "Director"],
+        "compensation.rank_personal_volume": [100.0, 100.0, 100.0],
+        "compensation.rank_group_volume": [150.0, 400.0, 1500.0],
+        "compensation.rank_legs": [0, 1, 2],
+        "compensation.rank_leg_rank": [0, 0, 1],
+        "compensation.rank_levels": [1, 3, 5],
+        "compensation.rank_bonus": [0.0, 5.0, 40.0],
+        "compensation.rank_pool_share": [0.0, 0.0, 0.01],
+    }
+    scenario = load_scenario("hype_launch").with_overrides(
+        {"population.size": 3000, "simulation.weeks": 60, **ladder}
+    )
+    model = NetworkMarketingModel(scenario, seed=4)
+    seen_max = np.full(0, -1, dtype=np.int8)
+    lost = 0
+    for week in range(1, 61):
+        model.step()
+        if week % 4:
+            continue
+        lg = model.ledger
+        seen_max = np.concatenate([seen_max, np.full(lg.n - len(seen_max), -1, np.int8)])
+        np.maximum(seen_max, lg.rank, out=seen_max)
+        np.testing.assert_array_equal(lg.highest_rank, seen_max)
+        lost += int(np.count_nonzero(lg.active & (lg.rank < lg.highest_rank)))
+    assert lost > 0, "nobody ever lost a rank"
+    nw = model.result().networkers
+    assert {"highest_rank", "last_rank"} <= set(nw.columns)
+    assert nw.highest_rank.max() == 2 and (nw.highest_rank >= nw.last_rank).all()
+    assert nw.last_rank.min() == -1

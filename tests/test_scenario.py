@@ -673,3 +673,95 @@ def test_library_names_are_names_only() -> None:
         with pytest.raises(ScenarioError) as exc:
             library_path(value)
         assert str(exc.value).startswith("unknown scenario")
+
+
+# ---- the rank ladder (docs/model.md §4.6) ------------------------------------------------------
+
+LADDER_TOML = """[compensation]
+rank_titles = ["Bronze", "Silver", "Gold"]
+rank_personal_volume = [100.0, 100.0, 100.0]
+rank_group_volume = [100.0, 500.0, 1000.0]
+rank_legs = [0, 0, 2]
+rank_leg_rank = [0, 0, 1]
+rank_levels = [1, 2, 3]
+rank_bonus = [0.0, 0.0, 50.0]
+rank_pool_share = [0.0, 0.0, 0.01]
+"""
+
+
+def ladder_file(tmp_path: Path, change: str = "") -> Path:
+    """A scenario file with the ladder above, one line of it replaced by ``change``."""
+    lines = LADDER_TOML.splitlines()
+    if change:
+        key = change.split(" = ")[0]
+        lines = [change if line.startswith(f"{key} = ") else line for line in lines]
+        if not any(line.startswith(f"{key} = ") for line in LADDER_TOML.splitlines()):
+            lines.append(change)
+    path = tmp_path / "ladder.toml"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+def test_a_ladder_loads_and_no_ladder_is_the_default(tmp_path: Path) -> None:
+    comp = load_scenario(str(ladder_file(tmp_path))).compensation
+    assert comp.rank_titles == ("Bronze", "Silver", "Gold")
+    assert comp.rank_legs == (0, 0, 2) and comp.rank_bonus == (0.0, 0.0, 50.0)
+    assert all(isinstance(x, int) for x in comp.rank_levels)
+    for name in ("rank_titles", "rank_bonus", "rank_levels"):
+        assert SPECS[f"compensation.{name}"]["default"] == ()
+    assert SPECS["compensation.breakaway_rank"]["default"] == -1
+
+
+@pytest.mark.parametrize(
+    ("change", "fragments"),
+    [
+        ('rank_titles = ["Bronze", "Silver"]',
+         ["compensation.rank_personal_volume has 3 entries", "rank_titles 2"]),
+        ('rank_titles = ["Bronze", "Silver", "Bronze"]', ["'Bronze' appears twice"]),
+        ('rank_titles = ["Bronze", "", "Gold"]', ["'' is not allowed", "1 to 40 characters"]),
+        ('rank_titles = ["Bronze", 2, "Gold"]', ["rank_titles: 2 is not allowed"]),
+        ('rank_titles = "Bronze"', ["rank_titles must be a list of texts"]),
+        ("rank_group_volume = [100.0, 1000.0, 500.0]",
+         ["rank_group_volume: 500 for rank 'Gold' is less than 1,000 for rank 'Silver'"]),
+        ("rank_levels = [2, 1, 3]", ["rank_levels: 1 for rank 'Silver' is less than 2"]),
+        ("rank_leg_rank = [0, 0, 2]",
+         ["rank_leg_rank = 2 for rank 'Gold': a leg must hold a lower rank"]),
+        ("rank_legs = [1, 1, 2]",  # the lowest rank has no rank below it for its legs
+         ["rank_leg_rank = 0 for rank 'Bronze'", "from 0 to below 0"]),
+        ("breakaway_rank = 3", ["breakaway_rank = 3 is out of range", "0 to 2"]),
+        ("rank_pool_share = [0.0, 0.0, 0.5]", ["rank_pool_share = 0.5 is out of range"]),
+        ("rank_legs = [0, 0, 1.5]", ["must be a whole number"]),
+    ],
+)  # fmt: skip
+def test_ladder_errors_name_the_file_the_key_and_the_rule(
+    tmp_path: Path, change: str, fragments: list[str]
+) -> None:
+    path = ladder_file(tmp_path, change)
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(str(path))
+    message = str(exc.value)
+    assert message.startswith(str(path)), message
+    for fragment in fragments:
+        assert fragment in message, message
+    assert exc.value.message("de") != message  # German too
+
+
+def test_a_ladder_error_exits_with_2_and_one_line(tmp_path: Path, capsys) -> None:
+    from sim.cli import main
+
+    path = ladder_file(tmp_path, 'rank_titles = ["Bronze", "Silver", "Bronze"]')
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "compensation.rank_titles" in err and not out.exists()
+
+
+def test_a_ladder_by_set_too() -> None:
+    lists = ("rank_personal_volume", "rank_group_volume", "rank_legs", "rank_leg_rank",
+             "rank_levels", "rank_bonus", "rank_pool_share")  # fmt: skip
+    one_rank = {f"compensation.{k}": [0] for k in lists}
+    s = load_scenario("pyramid", {"compensation.rank_titles": ["A"], **one_rank})
+    assert s.compensation.rank_titles == ("A",)
+    with pytest.raises(ScenarioError, match="rank_personal_volume has 0 entries"):
+        load_scenario("pyramid", {"compensation.rank_titles": ["A"]})
