@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gc
 from collections import ChainMap, OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
@@ -55,7 +55,7 @@ from sim.population import (
 )
 from sim.records import Ledger, WeeklySeries, income_snapshot, networker_table
 from sim.results import RunResult
-from sim.scenario import Scenario, load_scenario
+from sim.scenario import Scenario, history_key, load_scenario
 
 WEEKS_PER_MONTH = 4
 WEEKS_PER_YEAR = 52
@@ -783,19 +783,13 @@ def warm_up_seed(seed: int) -> int:
     return int(np.random.SeedSequence([int(seed), 0x5741524D]).generate_state(1)[0])
 
 
-def history_key(scenario: Scenario) -> Scenario:
-    """What an established company's history depends on: the scenario without its texts,
-    its horizon and its seed (the seed is given apart)."""
-    sim = replace(scenario.simulation, weeks=1, seed=0)
-    return replace(scenario, name="", description="", description_de="", statements=(),
-                   source="", simulation=sim)  # fmt: skip
-
-
 _STARTS: OrderedDict[tuple[Scenario, int], Start] = OrderedDict()
 START_CACHE_BYTES = 1 << 30  # established companies kept in a process, at most
 
 
-def establish(scenario: Scenario, seed: int) -> Start:
+def establish(
+    scenario: Scenario, seed: int, progress: Callable[[int, int], None] | None = None
+) -> Start:
     """The company of ``scenario`` at the start of its view (docs/model.md §2.7): launched
     with its founders ``simulation.company_age_years`` years before week 0 and run to it
     with every rule of the model, from a seed of its own (``warm_up_seed``).
@@ -803,6 +797,7 @@ def establish(scenario: Scenario, seed: int) -> Start:
     The same scenario and seed give the same company, so a process keeps the last few it
     built (``START_CACHE_BYTES``): a dashboard's Reset and every future of ``me`` start
     from it without running the history again, with exactly the result a fresh one gives.
+    ``progress`` (weeks done, weeks) is called every 52 weeks of a history it runs.
     """
     key = (history_key(scenario), int(seed))
     if key in _STARTS:
@@ -813,8 +808,10 @@ def establish(scenario: Scenario, seed: int) -> Start:
     model = NetworkMarketingModel(replace(scenario, simulation=launch), warm_up_seed(seed),
                                   detailed=False)  # fmt: skip
     with collector_spared():
-        for _ in range(weeks):
+        for week in range(1, weeks + 1):
             model.step()
+            if progress is not None and week % WEEKS_PER_YEAR == 0:
+                progress(week, weeks)
     start = Start.of(model)
     if start.nbytes <= START_CACHE_BYTES // 4:
         _STARTS[key] = start

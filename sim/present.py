@@ -32,6 +32,9 @@ LIGHTS = {"green": PROFIT, "amber": "#f39c12", "red": LOSS, "n/a": EVEN}  # pyra
 NOTE = "#7d3c98"  # a note beside a control: a setting changed, a profile adjusted
 SERIES = (BLUE, LOSS)  # experiments side by side: the first, the second
 MONEY_COLOURS = dict(zip(metrics.MONEY_PARTS, (GREY, BLUE, ORANGE, PURPLE), strict=True))
+# the income disclosure's pictograph of 100 members (``sim.disclosure.PICTOGRAPH``)
+PICTOGRAPH_COLOURS = {"lost": LOSS, "nothing": EVEN, "gained_little": PROFIT,
+                      "gained_more": BLUE}  # fmt: skip
 BAND_ALPHA = 0.2  # a range (90 % of runs, 10th to 90th percentile) in its line's colour
 
 # ---- money on an axis -------------------------------------------------------------------------
@@ -131,3 +134,20 @@ def money_bars(ax: Axes, months: pd.DataFrame, lang: str) -> None:
     ax.set_ylabel(t("chart.eur_per_month", lang))
     ax.yaxis.set_major_formatter(lambda y, _: money_label(y))
     ax.legend(fontsize=7, loc="upper center", ncols=len(MONEY_COLOURS), frameon=False)
+
+
+def pictograph_svg(counts: tuple[int, ...], title: str, cell: int = 14) -> str:
+    """The disclosure's 100 members as an inline SVG: 10 rows of 10 squares, the
+    categories of ``PICTOGRAPH_COLOURS`` in order, row by row (``counts`` sums to 100)."""
+    colours = [c for c, n in zip(PICTOGRAPH_COLOURS.values(), counts, strict=True)
+               for _ in range(n)]  # fmt: skip
+    size = 10 * cell
+    squares = "".join(
+        f'<rect x="{(i % 10) * cell + 1}" y="{(i // 10) * cell + 1}" width="{cell - 2}" '
+        f'height="{cell - 2}" rx="2" fill="{colour}"/>'
+        for i, colour in enumerate(colours)
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
+        f'viewBox="0 0 {size} {size}" role="img"><title>{title}</title>{squares}</svg>'
+    )

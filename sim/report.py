@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 import numpy as np
@@ -47,12 +47,14 @@ from sim.present import (
     LIGHT_BLUE,
     LIGHTS,
     MONEY_TICKS,
+    PICTOGRAPH_COLOURS,
     SYMLOG,
     band,
     money_axis,
     money_bars,
     money_title,
     outcome_bars,
+    pictograph_svg,
     share_axis,
 )
 from sim.results import (
@@ -60,6 +62,9 @@ from sim.results import (
     versions,
 )
 from sim.scenario import Scenario, param_specs
+
+if TYPE_CHECKING:
+    from sim.disclosure import Disclosure
 
 FORMATS = ("pdf", "html")
 # PDF needs a creation date; a fixed one keeps the bytes the same from run to run.
@@ -151,6 +156,7 @@ class Handout:
     rules: list[str]
     params_intro: str
     params: list[ParamRow]
+    disclosure: Disclosure | None = None  # the scenario's income disclosure, two ways
 
 
 def _mean(outcomes: pd.DataFrame, column: str) -> float:
@@ -482,6 +488,7 @@ def handout(
     master_seed: int | None = None,
     workers: int | None = None,
     executor: Executor | None = None,
+    disclosure: Disclosure | None = None,
 ) -> Handout:
     """Run the replicates and the representative run; say what they show in ``lang``.
 
@@ -586,6 +593,7 @@ def handout(
             total=fmt_int(len(params), lang),
         ),
         params=params,
+        disclosure=disclosure,
     )
 
 
@@ -597,6 +605,7 @@ def build_report(
     master_seed: int | None = None,
     workers: int | None = None,
     executor: Executor | None = None,
+    disclosure: Disclosure | None = None,
 ) -> bytes:
     """The handout of ``scenario`` as a PDF (A4) or as one self-contained HTML file.
 
@@ -608,6 +617,8 @@ def build_report(
         master_seed: where the replicate seeds come from (default: the scenario's seed).
         workers: size of the local process pool (default: the number of cores).
         executor: any ``concurrent.futures.Executor`` instead of the local pool.
+        disclosure: the scenario's income disclosure (``sim.disclosure``), shown in a
+            section of the HTML file; none: no such section.
 
     Returns:
         The document's bytes; the same inputs give the same bytes.
@@ -617,7 +628,7 @@ def build_report(
         RuntimeError: a replicate failed (the message names its seed).
     """
     _check(lang, fmt)
-    content = handout(scenario, lang, runs, master_seed, workers, executor)
+    content = handout(scenario, lang, runs, master_seed, workers, executor, disclosure)
     return render_pdf(content) if fmt == "pdf" else render_html(content)
 
 
@@ -822,6 +833,11 @@ tr { break-inside: avoid; }
 tr.assumption td { background: #fdf2e0; }
 td .key { color: #666; font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt; }
 .advice { font-weight: bold; }
+.framings { display: flex; gap: 1.2em; }
+.framings > div { flex: 1 1 0; border: 1px solid #ccc; padding: .2em .8em; }
+.framings h3 { margin-top: .4em; }
+.legend span.box { display: inline-block; width: .9em; height: .9em; margin-right: .3em;
+                   vertical-align: -.1em; border-radius: 2px; }
 @page { size: A4; margin: 14mm 15mm 16mm; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 9.5pt; }
@@ -898,6 +914,7 @@ def render_html(h: Handout) -> bytes:
 <p class="small">{e(h.risk_intro)}</p>
 <table><thead><tr>{heads}</tr></thead><tbody>{risk_rows}</tbody></table>
 <p class="advice">{e(t("risk.not_legal_advice", lang))}</p>
+{disclosure_section(h.disclosure, lang)}
 <h2>{e(t("report.h_sources", lang))}</h2>
 <h3>{e(t("about.assumptions_title", lang))}</h3>
 <ul>{"".join(f"<li>{e(r)}</li>" for r in h.rules)}</ul>
@@ -909,3 +926,78 @@ def render_html(h: Handout) -> bytes:
 </html>
 """
     return page.encode("utf-8")
+
+
+def disclosure_section(d: Disclosure | None, lang: str) -> str:
+    """The income disclosure, two ways: the company's framing and the truth side by side,
+    the pictograph of 100 members as inline SVG with its legend, the recruiter's story."""
+    if d is None:
+        return ""
+    from sim.disclosure import pictograph_labels, rank_title, target_line
+
+    def e(s: str) -> str:
+        return html.escape(keep_together(s))
+
+    def eur(x: float) -> str:
+        return fmt_eur(x, lang)
+
+    def k(key: str, **values: Any) -> str:
+        return e(t(f"disclosure.{key}", lang, **values))
+
+    c, tr, r = d.company, d.truth, d.recruiter
+    cols = ("rank", "members", "share", "mean", "median", "low", "high")
+    heads = "".join(f"<th>{k(f'report_{col}')}</th>" for col in cols)
+    rows = "".join(
+        f"<tr><td>{e(rank_title(x.title, bool(d.ladder), lang))}</td>"
+        f"<td>{fmt_int(x.members, lang)}</td><td>{e(fmt_pct(x.share_of_active, lang))}</td>"
+        + "".join(f"<td>{e(eur(v))}</td>" for v in (x.mean, x.median, x.low, x.high))
+        + "</tr>"
+        for x in c.ranks
+    )
+    labels = list(pictograph_labels(lang).items())
+    legend = "".join(
+        f'<li><span class="box" style="background:{PICTOGRAPH_COLOURS[key]}"></span>'
+        f"{e(label)} ({n})</li>"
+        for (key, label), n in zip(labels, tr.pictograph, strict=True)
+    )
+    picture = pictograph_svg(tr.pictograph, e(t("disclosure.pictograph_head", lang)))
+    truth = [
+        k("truth_members", n=fmt_int(tr.members, lang)),
+        k("truth_moves", joined=fmt_int(tr.joined, lang), left=fmt_int(tr.left, lang)),
+        k("truth_net") + " " + k("truth_net_values", median=eur(tr.median_net),
+                                       mean=eur(tr.mean_net)),
+        k("truth_nothing", share=fmt_pct(tr.share_nothing, lang)),
+        k("truth_lost", share=fmt_pct(tr.share_lost, lang)),
+    ]  # fmt: skip
+    return f"""<section class="disclosure">
+<h2>{k("h_disclosure")}</h2>
+<p class="small">{k("report_intro", people=fmt_int(d.people, lang))}</p>
+<div class="framings">
+<div><h3>{k("company_head")}</h3>
+<p>{k("company_active", n=fmt_int(c.active_end, lang))}<br>
+{k("company_ranked", n=fmt_int(c.ranked, lang), share=fmt_pct(c.ranked_share, lang))}</p>
+<table><caption class="small">{k("report_company_caption")}</caption>
+<thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table>
+<p class="small">{k("company_fine_print", left=fmt_int(c.left_excluded, lang))}</p></div>
+<div><h3>{k("truth_head")}</h3>
+<p>{"<br>".join(truth)}</p>
+<p class="small">{k("truth_costs")}</p>
+<p><strong>{k("pictograph_head")}</strong></p>
+{picture}
+<ul class="legend">{legend}</ul></div>
+</div>
+<h3>{k("recruiter_head")}</h3>
+<p>{
+        k(
+            "recruiter_top",
+            n=fmt_int(r.people, lang),
+            members=fmt_int(tr.members, lang),
+            gross=eur(r.mean_gross),
+            net=eur(r.mean_net),
+            threshold=eur(r.threshold_gross),
+        )
+    }
+{k("recruiter_best", gross=eur(r.highest_gross), net=eur(r.highest_net))}</p>
+<h3>{k("targets_head")}</h3>
+<ul>{"".join(f"<li>{e(target_line(x, lang))}</li>" for x in d.targets)}</ul>
+</section>"""

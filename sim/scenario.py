@@ -1273,6 +1273,14 @@ def resolve_path(name_or_path: str) -> Path:
     raise unknown_scenario(name_or_path)
 
 
+def history_key(scenario: Scenario) -> Scenario:
+    """What an established company's history depends on (``sim.model.establish``): the
+    scenario without its texts, its horizon and its seed (the seed is given apart)."""
+    sim = replace(scenario.simulation, weeks=1, seed=0)
+    return replace(scenario, name="", description="", description_de="", statements=(),
+                   source="", simulation=sim)  # fmt: skip
+
+
 def load_scenario(name_or_path: str, overrides: dict[str, Any] | None = None) -> Scenario:
     """Load, validate and override a scenario file.
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from sim.cli.args import build_parser, lang_env_warning, lang_from_argv
 from sim.cli.dashboard import cmd_dashboard
+from sim.cli.disclosure import cmd_disclosure
 from sim.cli.handouts import cmd_lessons, cmd_report
 from sim.cli.many_runs import cmd_compare, cmd_montecarlo, cmd_sensitivity, cmd_sweep
 from sim.cli.me import cmd_me
@@ -45,6 +46,7 @@ COMMANDS = {
     "sensitivity": cmd_sensitivity,
     "me": cmd_me,
     "own-company": cmd_own_company,
+    "disclosure": cmd_disclosure,
 }
 
 

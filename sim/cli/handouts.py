@@ -28,10 +28,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     check_report_path(out, args.overwrite, fmt)
     cap_workers(args)
     check_workload(args, [scenario], args.runs)
+    from sim.cli.disclosure import Progress
+    from sim.disclosure import company_people, stored_disclosure
     from sim.report import build_report  # the input is good: now load the model and charts
 
+    # the income disclosure at company scale: as shipped or cached, else computed once
+    progress = Progress(args.lang, company_people(scenario))
+    disclosure = stored_disclosure(scenario, progress=progress)[0] if fmt == "html" else None
+    progress.end()
     try:
-        data = build_report(scenario, args.lang, fmt, runs=args.runs, workers=args.workers)
+        data = build_report(scenario, args.lang, fmt, runs=args.runs, workers=args.workers,
+                            disclosure=disclosure)  # fmt: skip
     except RuntimeError as exc:  # a failed replicate: the model, not the input
         print(t("cli.error.prefix", args.lang, message=exc), file=sys.stderr)
         return 1
