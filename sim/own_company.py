@@ -8,12 +8,18 @@ statement (``sim.published``), so that "What would happen to me?" answers for it
    most statements count it. A member's **income** is what the company paid them in the
    year: commissions and rewards, no retail margin, no costs (the statements' framing).
    Members are those active at the year's end.
-2. The rank ladder is set by the statement's shares: each rank starts at the group volume
-   that puts as many simulated members at or above it as the statement does (quantiles of
-   the simulated group volume), so the shares match by construction.
-3. A few plan and market parameters (``FITTED``) are searched so that the average income
-   of each rank matches: the score is the root mean square, over the rows with at least
-   ``MIN_MEMBERS`` simulated members, of ln((1 + fitted) / (1 + published)). As in
+2. The rank ladder (``compensation.rank_*``, docs/model.md §4.6) is set by the
+   statement's shares: each rank starts at the group volume that puts as many simulated
+   members at or above it as the statement does (quantiles of the simulated group volume
+   of a year without a ladder). The ladder asks nothing else (no own volume, no legs, no
+   bonus, no pool) and unlocks every level of the plan; below it nobody is paid on
+   levels, as in the published plans.
+3. The same year runs again with that ladder: each member's row is the highest rank the
+   model gave them in the year (``ledger.rank``), so the shares and incomes shown are the
+   fitted scenario's own. A few plan and market parameters (``FITTED``) are searched so
+   that the average income of each rank matches: the score is the root mean square, over
+   the rows with at least ``MIN_MEMBERS`` simulated members, of
+   ln((1 + fitted) / (1 + published)). As in
    ``sim.calibration``: a scrambled Sobol sample of the box (with the base scenario's own
    values as its first point), then Nelder-Mead from the best; every evaluation runs the
    same seeds (common random numbers). The same statement, base, runs and seed give the
@@ -36,12 +42,12 @@ import pandas as pd
 from sim.experiments import local_executor, replicate_seeds
 from sim.i18n import DEFAULT_LANG, Msg, t
 from sim.published import Statement
-from sim.scenario import Scenario, load_scenario, param_specs, toml_value
+from sim.scenario import Scenario, load_scenario, toml_value
 
 FIT_PEOPLE = 50_000  # about 530 members a run, a run in 5 s on one core (see module doc)
 WEEKS = 52  # the statement's year
 MIN_MEMBERS = 3  # a rank's average over fewer simulated members is not scored
-DEFAULT_RUNS, DEFAULT_START, DEFAULT_STEPS = 4, 8, 16
+DEFAULT_RUNS, DEFAULT_START, DEFAULT_STEPS = 2, 8, 16
 
 # what is searched: (low, high, how it enters the scenario, why this range)
 FITTED: dict[str, tuple[float, float, str]] = {
@@ -66,20 +72,22 @@ class FitCancelled(Exception):
 
 def year_end(scenario: Scenario, seed: int) -> pd.DataFrame:
     """The members at the end of one year of ``scenario``'s view: their highest monthly
-    group volume of the year (EUR, wholesale) and what the company paid them in the year.
+    group volume of the year (EUR, wholesale), what the company paid them in the year, and
+    the highest rank of the plan's ladder they held in a month (-1: none, or no ladder).
 
     The run is the model's own (``NetworkMarketingModel``); the group volume is read after
     each month's orders, from the same personal volume the plan pays on, and changes no
     draw: the year is the one ``run`` gives for the same scenario and seed.
     """
     from sim import compensation
-    from sim.model import NetworkMarketingModel, collector_spared
+    from sim.model import WEEKS_PER_MONTH, NetworkMarketingModel, collector_spared
 
     one_year = scenario.with_overrides({"simulation.weeks": WEEKS}, origin="own-company")
     model = NetworkMarketingModel(one_year, seed=seed, detailed=False)
     lg = model.ledger
     paid_before = (lg.commission + lg.recruiting_reward).copy()
     best = np.zeros(lg.n)
+    highest = np.full(lg.n, -1)
     orders = model.customer_orders_and_churn
 
     def orders_then_volume() -> None:
@@ -93,13 +101,19 @@ def year_end(scenario: Scenario, seed: int) -> pd.DataFrame:
 
     model.customer_orders_and_churn = orders_then_volume  # read, never change, the month
     with collector_spared():
-        for _ in range(WEEKS):
+        for week in range(1, WEEKS + 1):
             model.step()
+            if week % WEEKS_PER_MONTH == 0:  # the month's paid-as rank, just computed
+                highest = np.pad(highest, (0, lg.n - len(highest)), constant_values=-1)
+                highest = np.maximum(highest, lg.rank)
     members = np.flatnonzero(lg.active)
     paid = lg.commission + lg.recruiting_reward
     paid[: len(paid_before)] -= paid_before
     best = np.pad(best, (0, lg.n - len(best)))
-    return pd.DataFrame({"group_volume": best[members], "income": paid[members]})
+    highest = np.pad(highest, (0, lg.n - len(highest)), constant_values=-1)
+    return pd.DataFrame(
+        {"group_volume": best[members], "income": paid[members], "rank": highest[members]}
+    )
 
 
 # ---- the ladder and the score --------------------------------------------------------------
@@ -122,10 +136,18 @@ def ladder(statement: Statement, group_volume: np.ndarray) -> np.ndarray:
     return starts
 
 
-def fit_table(statement: Statement, members: pd.DataFrame, starts: np.ndarray) -> pd.DataFrame:
+def rows_of(statement: Statement, members: pd.DataFrame) -> np.ndarray:
+    """Each member's row of ``statement.rows``: the highest rank they held (the row without
+    rank first, if the statement has one)."""
+    return members["rank"].to_numpy() + (1 if statement.no_rank else 0)
+
+
+def fit_table(
+    statement: Statement, members: pd.DataFrame, row: np.ndarray, starts: np.ndarray
+) -> pd.DataFrame:
     """Per row of the statement: the published share and income (EUR), the simulated ones
-    and the log error; rows with fewer than ``MIN_MEMBERS`` members have no error."""
-    row = np.searchsorted(starts, members["group_volume"].to_numpy(), side="right") - 1
+    (members in row ``row``) and the log error; rows with fewer than ``MIN_MEMBERS``
+    members have no error."""
     n = max(len(members), 1)
     out = []
     for i, r in enumerate(statement.rows):
@@ -175,6 +197,24 @@ def base_point(base: Scenario) -> np.ndarray:
     return np.array(out)
 
 
+def with_ladder(scenario: Scenario, statement: Statement, starts: np.ndarray) -> dict[str, Any]:
+    """The ``compensation.rank_*`` keys of the statement's ladder starting at ``starts``
+    (one per row of ``statement.rows``; the row without rank is below the ladder)."""
+    ranks = len(statement.ranks)
+    gv = [round(float(v), 2) for v in starts[len(starts) - ranks :]]
+    levels = len(scenario.compensation.unilevel_rates)
+    return {
+        "compensation.rank_titles": [r.title for r in statement.ranks],
+        "compensation.rank_group_volume": gv,
+        "compensation.rank_personal_volume": [0.0] * ranks,
+        "compensation.rank_legs": [0] * ranks,
+        "compensation.rank_leg_rank": [0] * ranks,
+        "compensation.rank_levels": [levels] * ranks,
+        "compensation.rank_bonus": [0.0] * ranks,
+        "compensation.rank_pool_share": [0.0] * ranks,
+    }
+
+
 @dataclass(frozen=True)
 class Fit:
     """A fitted scenario and how well it fits.
@@ -183,7 +223,7 @@ class Fit:
         statement: what it was fitted to.
         base: the library scenario it starts from.
         scenario: the fitted scenario (the base with ``overrides``).
-        overrides: the fitted keys, dotted.
+        overrides: the fitted keys, dotted, the rank ladder's included.
         table: per row of the statement (``fit_table``), at the fitted point.
         score, start_score: the fit's score, and the base scenario's before the fit.
         ladder: the group volume from which each rank (``statement.ranks``) starts, EUR/month.
@@ -209,7 +249,7 @@ class Fit:
 
 def fit(
     statement: Statement,
-    base: str = "baseline",
+    base: str | Scenario = "baseline",
     *,
     runs: int = DEFAULT_RUNS,
     seed: int = 2026,
@@ -223,6 +263,8 @@ def fit(
     """Fit ``base`` to ``statement`` (see the module's description).
 
     Args:
+        base: the name of a library scenario (the fitted file names it as its base), or
+            a scenario (the file then names its name).
         runs: replicates per evaluation, the same seeds each time.
         start, steps: Sobol points (after the base's own values), then Nelder-Mead
             evaluations at most.
@@ -236,7 +278,10 @@ def fit(
     from scipy.optimize import minimize
     from scipy.stats import qmc
 
-    scenario = load_scenario(base, {"population.size": people})
+    if isinstance(base, str):
+        scenario = load_scenario(base, {"population.size": people})
+    else:  # a scenario at hand (a test's small company)
+        scenario, base = base.with_overrides({"population.size": people}), base.name
     seeds = replicate_seeds(seed, runs)
     lo = np.array([v[0] for v in FITTED.values()])
     hi = np.array([v[1] for v in FITTED.values()])
@@ -259,12 +304,15 @@ def fit(
                 return seen[key][0]
             if cancel is not None and cancel.is_set():
                 raise FitCancelled
-            point = scenario.with_overrides(overrides(scenario, to_box(np.array(key))),
-                                            origin="own-company")  # fmt: skip
+            keys = overrides(scenario, to_box(np.array(key)))
+            point = scenario.with_overrides(keys, origin="own-company")
+            plain = pd.concat(pool.map(year_end, [point] * runs, seeds), ignore_index=True)
+            starts = ladder(statement, plain["group_volume"].to_numpy())
+            keys |= with_ladder(scenario, statement, starts)
+            point = scenario.with_overrides(keys, origin="own-company")
             members = pd.concat(pool.map(year_end, [point] * runs, seeds), ignore_index=True)
-            starts = ladder(statement, members["group_volume"].to_numpy())
-            table = fit_table(statement, members, starts)
-            seen[key] = (score(table), table, starts, len(members))
+            table = fit_table(statement, members, rows_of(statement, members), starts)
+            seen[key] = (score(table), table, keys, len(members))
             if progress is not None:
                 progress(min(len(seen), planned), planned)
             return seen[key][0]
@@ -281,10 +329,8 @@ def fit(
             if result.fun < evaluate(best):
                 best = result.x
     key = tuple(np.round(np.clip(best, 0, 1), 4))
-    final, table, starts, members = seen[key]
+    final, table, keys, members = seen[key]
     x = to_box(np.array(key))
-    keys = overrides(scenario, x)
-    offset = 1 if statement.no_rank else 0
     return Fit(
         statement=statement,
         base=base,
@@ -293,7 +339,7 @@ def fit(
         table=table,
         score=final,
         start_score=start_score,
-        ladder=tuple(round(float(v), 2) for v in starts[offset:]),
+        ladder=tuple(keys["compensation.rank_group_volume"]),
         runs=runs,
         seed=seed,
         people=people,
@@ -304,11 +350,6 @@ def fit(
 
 
 # ---- the fitted scenario as a file ---------------------------------------------------------
-
-
-def has_rank_keys() -> bool:
-    """Whether the model's plan knows rank ladders (``compensation.rank_titles``)."""
-    return "compensation.rank_titles" in param_specs()
 
 
 def fitted_toml(f: Fit, origin: str) -> str:
@@ -349,18 +390,15 @@ def fitted_toml(f: Fit, origin: str) -> str:
         note = why
         if name == "unilevel_rates":
             note += f": {f.base}'s rates x {f.factors['unilevel_scale']:.3g}"
+        elif name == "rank_titles":
+            note = f"from {Path(origin).name}"
+        elif name == "rank_group_volume":
+            note += ": EUR/month, quantiles of the simulated group volume"
+        elif name.startswith("rank_"):
+            note = "a ladder of group volume only: no other requirement, bonus or pool"
+            if name == "rank_levels":
+                note = f"every level of {f.base}'s plan from the first rank on"
         sections.setdefault(sec, []).append(f"{name} = {toml_value(value)}  # {note}")
-    titles = [r.title for r in s.ranks]
-    ladder_lines = [
-        f"rank_titles = {toml_value(titles)}  # from {Path(origin).name}",
-        f"rank_group_volume = {toml_value(list(f.ladder))}  # EUR/month; {why}: quantiles of "
-        "the simulated group volume",
-    ]
-    if has_rank_keys():
-        sections.setdefault("compensation", []).extend(ladder_lines)
-    else:
-        lines += ["", f"# {t('own.fit.ranks_pending', 'en')}"]
-        lines += [f"# {line}" for line in ladder_lines]
     for sec, entries in sections.items():
         lines += ["", f"[{sec}]", *entries]
     return "\n".join(lines) + "\n"

@@ -30,7 +30,9 @@ from typing import Any
 from sim.i18n import Msg
 from sim.resources import shipped
 from sim.scenario import (
+    MAX_RANKS,
     MAX_SCENARIO_BYTES,
+    RANK_TITLE_CHARS,
     ScenarioError,
     cut,
     one_line,
@@ -43,7 +45,6 @@ from sim.scenario import (
 COMPANIES = shipped("scenarios") / "companies"  # the templates and published statements
 CURRENCIES = {"EUR": 1.0, "USD": 0.92}  # EUR per unit; USD: assumption, ECB 2024 average
 YEARS = (1950, 2100)
-MAX_RANKS = 30  # a plan's ladder holds at most as many ranks as its unilevel levels
 SUM_TOLERANCE = 0.5  # percentage points: published shares are rounded
 HEAD = ("company", "currency", "year", "source")
 COLUMNS = ("title", "share_percent", "average_income", "median_income")
@@ -268,6 +269,8 @@ def _row(cells: dict[str, Any], origin: str, where: Msg, income: bool = True) ->
     if not isinstance(title, str) or not title.strip():
         raise _error("title", origin, where=where)
     title = one_line(title.strip())
+    if len(title) > RANK_TITLE_CHARS:  # the ladder's limit (sim/scenario.py)
+        raise _error("title_long", origin, where=where, title=cut(title), limit=RANK_TITLE_CHARS)
     share = _number(cells, "share_percent", origin, where)
     if not 0 < share <= 100:
         raise _error("share_range", origin, where=where, value=shown(share))

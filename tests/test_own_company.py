@@ -14,14 +14,13 @@ from sim.model import run
 from sim.own_company import fit, fitted_toml, ladder, score, year_end
 from sim.published import (
     COMPANIES,
-    MAX_RANKS,
     StatementError,
     published_names,
     read_statement,
     statement_from_bytes,
     template,
 )
-from sim.scenario import MAX_SCENARIO_BYTES, load_scenario
+from sim.scenario import MAX_RANKS, MAX_SCENARIO_BYTES, load_scenario
 
 HEAD = "company,Acme\ncurrency,EUR\nyear,2020\nsource,IDS 2020 page 2\n"
 COLUMNS = "title,share_percent,average_income,median_income\n"
@@ -98,8 +97,9 @@ BAD = [
      ["source"]),
     ("cells", csv_table(rows="Starter,100,1,2,3\n"), "a.csv", "row_length", ["line 6"]),
     ("ranks", csv_table(rows=""), "a.csv", "no_ranks", []),
-    ("many", csv_table(rows="".join(f"R{i},{100 / 31},{i}\n" for i in range(31))), "a.csv",
+    ("many", csv_table(rows="".join(f"R{i},{100 / 21},{i}\n" for i in range(21))), "a.csv",
      "too_many_ranks", [str(MAX_RANKS)]),
+    ("long", csv_table(rows=f"{'A' * 41},100,1\n"), "a.csv", "title_long", ["line 6", "40"]),
     ("toml order", b'company="A"\ncurrency="EUR"\nyear=2020\nsource="s"\n'
      b'[[rank]]\ntitle="A"\nshare_percent=50\naverage_income=10\n'
      b'[[rank]]\ntitle="B"\nshare_percent=50\naverage_income=1\n', "a.toml", "order", ["rank 2"]),
@@ -173,12 +173,17 @@ def test_reading_the_year_changes_no_draw():
     assert (members["income"] >= 0).all()
 
 
+def young():
+    """The baseline company 3 years old: a short history, a quick fit."""
+    return load_scenario("baseline", {"simulation.company_age_years": 3})
+
+
 @pytest.fixture(scope="module")
 def tiny_fit():
     # published incomes far above the baseline's: the fit has to move the plan
     s = statement_from_bytes(csv_table(rows="Starter,70,300,\nLeader,25,3000,\nStar,5,20000,\n"),
                              "acme.csv")  # fmt: skip
-    return fit(s, runs=2, people=2000, start=3, steps=6, workers=1, seed=3)
+    return fit(s, young(), runs=2, people=2000, start=3, steps=6, workers=1, seed=3)
 
 
 def test_a_small_fit_improves_the_score(tiny_fit):
@@ -192,7 +197,8 @@ def test_a_small_fit_improves_the_score(tiny_fit):
 
 
 def test_the_fit_is_reproducible(tiny_fit):
-    again = fit(tiny_fit.statement, runs=2, people=2000, start=3, steps=6, workers=1, seed=3)
+    again = fit(tiny_fit.statement, young(), runs=2, people=2000, start=3, steps=6, workers=1,
+                seed=3)  # fmt: skip
     assert again.overrides == tiny_fit.overrides
     pd.testing.assert_frame_equal(again.table, tiny_fit.table)
 
@@ -211,6 +217,7 @@ def test_the_fitted_file_loads_as_a_scenario(tiny_fit, tmp_path):
     assert "Acme" in loaded.description and "Acme" in loaded.description_de
 
 
+@pytest.mark.slow
 def test_the_command_writes_the_fit_and_names_the_next_step(tmp_path, capsys):
     table = tmp_path / "acme.csv"
     table.write_bytes(csv_table())
