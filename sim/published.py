@@ -356,5 +356,7 @@ def template(fmt: str) -> str:
 
 
 def published_names() -> list[str]:
-    """The published statements shipped in scenarios/companies/ (not the templates)."""
-    return sorted(p.stem for p in COMPANIES.glob("*.toml") if p.stem != "template")
+    """The published statements shipped in scenarios/companies/ (not the templates, not
+    the scenarios fitted to them, ``*-fitted.toml``)."""
+    stems = (p.stem for p in COMPANIES.glob("*.toml"))
+    return sorted(s for s in stems if s != "template" and not s.endswith("-fitted"))

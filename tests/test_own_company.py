@@ -64,6 +64,15 @@ def test_published_statements_are_valid_and_add_up():
         assert s.source and s.year
 
 
+def test_the_shipped_fitted_scenario_loads_and_names_its_statement():
+    path = COMPANIES / "doterra_2017-fitted.toml"
+    scenario = load_scenario(str(path))
+    assert scenario.compensation.rank_titles == tuple(
+        r.title for r in read_statement(COMPANIES / "doterra_2017.toml").ranks
+    )
+    assert "doterra_2017.toml" in path.read_text(encoding="utf-8").splitlines()[1]
+
+
 def test_usd_is_converted_at_the_stated_rate():
     s = statement_from_bytes(csv_table(HEAD.replace("EUR", "USD")), "a.csv")
     assert s.rate == 0.92

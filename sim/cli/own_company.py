@@ -104,7 +104,8 @@ def format_fit(result, out: Path | None, lang: str = DEFAULT_LANG) -> str:
               t("own.fit.income_note", lang, currency=s.currency, rate=fmt_num(s.rate, lang, 2),
                 min=MIN_MEMBERS),
               "", t("own.fit.parameters", lang)]  # fmt: skip
-    lines += [f"  {key} = {value}" for key, value in result.overrides.items()]
+    lines += [f"  {key} = {value}" for key, value in result.overrides.items()
+              if not key.startswith("compensation.rank_")]  # fmt: skip
     lines += ["", t("own.fit.ladder", lang)]
     lines += [f"  {r.title}: {fmt_eur(v, lang)}"
               for r, v in zip(s.ranks, result.ladder, strict=True)]  # fmt: skip
