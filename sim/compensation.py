@@ -190,14 +190,13 @@ def _climb(sponsor, active, personal, depth, need_pv, need_gv, need_legs, leg_ra
         start[k] += 1
     for node in order:
         if active[node]:
-            r = ranks - 1
-            while r >= 0:
-                if (
-                    personal[node] >= need_pv[r]
-                    and group[node] >= need_gv[r]
-                    and (need_legs[r] == 0 or legs[node, leg_rank[r]] >= need_legs[r])
-                ):
-                    break
+            # volumes first: they do not fall up the ladder, so no rank above the first
+            # one missed is reached; then the legs, from the highest rank down
+            r = 0
+            while r < ranks and personal[node] >= need_pv[r] and group[node] >= need_gv[r]:
+                r += 1
+            r -= 1
+            while r >= 0 and need_legs[r] > 0 and legs[node, leg_rank[r]] < need_legs[r]:
                 r -= 1
             rank[node] = r
             top[node] = max(top[node], r)

@@ -34,6 +34,9 @@ LIBRARY = (
     "small_town",
     "binary_plan",
     "hype_launch",
+    "amway_like",
+    "doterra_like",
+    "herbalife_like",
 )
 
 
@@ -246,3 +249,27 @@ def test_the_tolerance_rule_drives_builders_dropout():
         low = run(load_scenario("baseline", {"networker.tolerance_mean": 2}), seed=seed)
         high = run(load_scenario("baseline", {"networker.tolerance_mean": 8}), seed=seed)
         assert builders_gone_within_a_year(low) > builders_gone_within_a_year(high) + 0.15
+
+
+RANKED = ("baseline", "amway_like", "doterra_like", "herbalife_like")
+
+
+@pytest.mark.parametrize("name", RANKED)
+def test_a_ranked_plan_is_the_baseline_with_its_ladder(name):
+    """The ranked scenarios change the plan only; each has a ladder (docs/model.md §4.6)."""
+    s, base = load_scenario(name), load_scenario("baseline")
+    assert len(s.compensation.rank_titles) >= 8
+    assert s.costs == base.costs and s.networker == base.networker and s.market == base.market
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", RANKED)
+def test_few_reach_a_rank_above_the_first_and_they_earn_the_money(name):
+    """Income disclosures' finding: most never rise above the entry ranks; the few who do
+    receive most of the commissions."""
+    n = result(name, SEEDS[0]).networkers
+    assert (n.highest_rank >= n.last_rank).all()
+    risen = n.highest_rank >= 1
+    assert 0 < risen.mean() < 0.35, risen.mean()
+    paid = n.commission + n.recruiting_reward
+    assert paid[risen].sum() > 0.5 * paid.sum()

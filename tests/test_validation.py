@@ -245,7 +245,8 @@ EXPECTED_VERDICTS = {
     # the library's scenarios change one thing of the baseline, never what it sells to
     # outsiders enough to turn it green
     **{name: {"amber", "red"} for name in ("evening_side_job", "experienced_leader",
-       "training_academy", "small_town", "binary_plan", "hype_launch", "large_company")},
+       "training_academy", "small_town", "binary_plan", "hype_launch", "large_company",
+       "amway_like", "doterra_like", "herbalife_like")},
 }  # fmt: skip
 # A market of millions is slow to simulate and varies little between seeds: one run.
 RUNS_FOR_VERDICT = {"large_company": 1}
