@@ -1,4 +1,4 @@
-"""The income disclosure, two ways (issue 23, docs/model.md §5.5): what a company publishes
+"""The income disclosure, two ways (issue 23, docs/model.md §5.6): what a company publishes
 about one year of its members' income, and the truth about the same year beside it.
 
 A company's income disclosure statement (IDS) counts the members who were still active at

@@ -90,6 +90,8 @@ TARGETS = (
            "AARP 2018 counts participants whenever they joined; an established company's "
            "newcomers meet the same odds", kind="every", point=3, years=(2, 9)),
 )  # fmt: skip
+# D1-D3 (docs/calibration.md §2b) are read on a year at company scale, not here: they are
+# ``sim.disclosure.targets``, shown by `networker-sim disclosure` (10^6 people take a minute).
 # C10 compares builders' first-year dropout at these two tolerances (docs/calibration.md)
 TOLERANCE_POINTS = ({"networker.tolerance_mean": 2.0}, {"networker.tolerance_mean": 8.0})
 # C11-C15 are read on a ten-year view of a market of 10^5 people (docs/calibration.md)

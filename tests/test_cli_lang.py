@@ -51,6 +51,7 @@ COMMANDS = {
     "report": ["report", "baseline", *SMALL, "--runs", "1", "--workers", "1", "--overwrite",
                "--out", "{report}"],  # a file in pytest's temporary folder (see outputs)
     "lessons": ["lessons"],
+    "disclosure": ["disclosure", "baseline", *SMALL],  # the shipped one: --set size, --weeks
 }  # fmt: skip
 # Labels of the English output that must not be left in the German one.
 ENGLISH_LABELS = {"Scenario", "Dropouts", "replicates", "Results", "written", "outcome", "mean"}
@@ -144,6 +145,7 @@ def test_every_command_takes_lang_before_and_after(monkeypatch: pytest.MonkeyPat
         "sweep": ["baseline", "--vary", "x.y=1"],
         "sensitivity": ["baseline", "--params", "x"],
         "report": ["baseline"],
+        "disclosure": ["baseline"],
     }
     names = set(_subcommands(build_parser()))
     assert names == set(COMMANDS) | {"dashboard"}

@@ -33,6 +33,7 @@ from sim.disclosure import (
     targets,
     truth_of,
 )
+from sim.i18n import t
 from sim.model import NetworkMarketingModel
 from sim.scenario import ScenarioError, library_names, load_scenario
 
@@ -321,3 +322,21 @@ def test_text_names_the_ladders_own_titles(small: Disclosure) -> None:
                        company=replace(small.company, ranks=(rank,)))  # fmt: skip
     assert "Diamond: " in format_disclosure(laddered, "cache")
     assert "Paid (any commission or reward): " in format_disclosure(small, "cache")
+
+
+# ---- the report's section --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_report_shows_both_framings_and_the_pictograph(small: Disclosure, lang: str) -> None:
+    from sim.present import PICTOGRAPH_COLOURS
+    from sim.report import disclosure_section
+
+    page = disclosure_section(small, lang)
+    assert page.count("<rect ") == 100 and "<svg" in page
+    for key in ("company_head", "truth_head", "recruiter_head", "pictograph_head"):
+        assert t(f"disclosure.{key}", lang) in page
+    # each category's squares in its colour, as many as the pictograph says
+    for colour, n in zip(PICTOGRAPH_COLOURS.values(), small.truth.pictograph, strict=True):
+        assert page.count(f'fill="{colour}"') == n
+    assert disclosure_section(None, lang) == ""

@@ -83,6 +83,7 @@ def test_the_wheel_carries_the_data_inside_the_package(installed):
     for name in ("sim/_data/scenarios/baseline.toml", "sim/_data/lessons/de/README.md",
                  "dashboards/app.py", "dashboards/components/me.py", "dashboards/assets/custom.css",
                  "sim/locales/de/cli.toml", "sim/cli/__init__.py",
+                 "sim/_data/disclosures/baseline.json",
                  "sim/cli/__main__.py"):  # fmt: skip
         assert name in names
     # the two packages and nothing else: no top-level scenarios/ or README in site-packages
