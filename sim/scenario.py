@@ -978,6 +978,9 @@ def _check_ladder(c: Compensation, origin: str) -> None:
                 raise fail(name, "rank_order", value=values[r], title=shown(c.rank_titles[r]),
                            below=values[r - 1], lower=shown(c.rank_titles[r - 1]))  # fmt: skip
     for r in range(ranks):
+        if c.rank_legs[r] > 0 and r == 0:
+            raise fail("rank_legs", "rank_legs_lowest", value=c.rank_legs[0],
+                       title=shown(c.rank_titles[0]))  # fmt: skip
         if c.rank_legs[r] > 0 and c.rank_leg_rank[r] >= r:
             raise fail("rank_leg_rank", "rank_leg_rank", value=c.rank_leg_rank[r],
                        title=shown(c.rank_titles[r]), index=r)  # fmt: skip

@@ -727,7 +727,7 @@ def test_a_ladder_loads_and_no_ladder_is_the_default(tmp_path: Path) -> None:
         ("rank_leg_rank = [0, 0, 2]",
          ["rank_leg_rank = 2 for rank 'Gold': a leg must hold a lower rank"]),
         ("rank_legs = [1, 1, 2]",  # the lowest rank has no rank below it for its legs
-         ["rank_leg_rank = 0 for rank 'Bronze'", "from 0 to below 0"]),
+         ["rank_legs = 1 for the lowest rank 'Bronze'", "allowed is 0"]),
         ("breakaway_rank = 3", ["breakaway_rank = 3 is out of range", "0 to 2"]),
         ("rank_pool_share = [0.0, 0.0, 0.5]", ["rank_pool_share = 0.5 is out of range"]),
         ("rank_legs = [0, 0, 1.5]", ["must be a whole number"]),
