@@ -312,7 +312,7 @@ def disclose(
             continue
         paid_now = _company_paid(lg)
         highest = _grow(highest, lg.n, -1)
-        if "rank" in lg.cols:
+        if ladder:  # the ledger has a rank column always: -1 for all without a ladder
             rank = lg.cols["rank"][: lg.n].astype(np.int64)
         else:
             rank = np.where(paid_now - _grow(paid_before, lg.n, 0.0) > CENT, 0, -1)

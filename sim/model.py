@@ -477,10 +477,7 @@ class NetworkMarketingModel(mesa.Model):
         active = lg.active
         ids = np.flatnonzero(active)
         # 7. costs: fee and required or own-use purchase (which is volume too)
-        required, own_use = p.costs.required_purchase, p.market.own_use_purchase
-        builder = lg.builder[ids]
-        purchase = np.where(builder, required, max(required, own_use))
-        qualifying = np.where(builder, required, max(0.0, required - own_use))
+        purchase, qualifying = self.monthly_purchases(ids)
         lg.purchases[ids] += purchase
         lg.qualifying_purchases[ids] += qualifying
         lg.fees[ids] += p.costs.monthly_fee
@@ -539,6 +536,16 @@ class NetworkMarketingModel(mesa.Model):
         if len(hit):
             self.retire_many(hit, ExitReason.LIFE)
         self.go_full_time(ids[self.still_active(ids)])
+
+    def monthly_purchases(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """What networkers ``ids`` buy from the company in a month (a builder the required
+        purchase, a product user at least as much for own use), and the part of it bought
+        only to stay qualified."""
+        required, own_use = self.params.costs.required_purchase, self.params.market.own_use_purchase
+        builder = self.ledger.builder[ids]
+        purchase = np.where(builder, required, max(required, own_use))
+        qualifying = np.where(builder, required, max(0.0, required - own_use))
+        return purchase, qualifying
 
     def still_active(self, ids: np.ndarray) -> np.ndarray:
         """Whether each of networkers ``ids`` is active (``ledger.active``, for a few)."""

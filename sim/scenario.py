@@ -1084,10 +1084,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
             data = f.read(MAX_SCENARIO_BYTES + 1)  # a file that grew since: still bounded
     except OSError as exc:
         raise ScenarioError(Msg("cli.error.cannot_read", path=one_line(path), detail=exc)) from None
-    return _parse_bytes(data, one_line(path))
+    return toml_from_bytes(data, one_line(path))
 
 
-def _parse_bytes(data: bytes, origin: str) -> dict[str, Any]:
+def toml_from_bytes(data: bytes, origin: str) -> dict[str, Any]:
     """The TOML data of a scenario file's bytes: bounded, UTF-8 (a byte-order mark, as
     Windows Notepad writes one, is skipped), and parsed as data."""
     check_size(len(data), origin)
@@ -1206,7 +1206,7 @@ def scenario_from_bytes(data: bytes, filename: str) -> Scenario:
             one, the key and the allowed range.
     """
     origin = upload_origin(filename)
-    return scenario_from_dict(_parse_bytes(data, origin), origin, name=Path(origin).stem)
+    return scenario_from_dict(toml_from_bytes(data, origin), origin, name=Path(origin).stem)
 
 
 def _toml_problem(exc: tomllib.TOMLDecodeError) -> Msg | str:

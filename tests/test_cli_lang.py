@@ -52,6 +52,9 @@ COMMANDS = {
                "--out", "{report}"],  # a file in pytest's temporary folder (see outputs)
     "lessons": ["lessons"],
     "disclosure": ["disclosure", "baseline", *SMALL],  # the shipped one: --set size, --weeks
+    "own-company": ["own-company", str(ROOT / "tests" / "data" / "own_table.csv"),
+                    "--people", "1500", "--runs", "1", "--start", "1", "--steps", "0",
+                    "--workers", "1", "--no-progress", "--overwrite", "--out", "{own}"],
 }  # fmt: skip
 # Labels of the English output that must not be left in the German one.
 ENGLISH_LABELS = {"Scenario", "Dropouts", "replicates", "Results", "written", "outcome", "mean"}
@@ -68,6 +71,7 @@ SHARED_WORDS = {
     "mu", "sigma", "ok", "true", "false", "an", "in", "en", "de", "run", "me", "Provision",
     "Handout", "Destatis", "bpb", "Sozialbericht", "Mollenhorst", "Volker", "Flap", "Social",
     "Networks", "MLM", "ln",
+    "EUR", "Acme",  # a currency's code; the made-up company of tests/data/own_table.csv
     "breakage",  # a column key of the experiment tables (keys are the same in every language)
 }  # fmt: skip
 # Whole words: not a part of a key (share_net_loss), a path or a dotted name.
@@ -96,6 +100,7 @@ def call(argv: list[str]) -> Output:
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Output]:
     """Every command in English and German (--lang before the command for German)."""
     report = str(tmp_path_factory.mktemp("report") / "h.pdf")
+    own = str(tmp_path_factory.mktemp("own") / "fitted.toml")
     results = {}
     with pytest.MonkeyPatch.context() as mp:
         # the words, not the figures: validate's ten years of 10^5 people (C11-C15) in a
@@ -103,7 +108,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], O
         small = {"population.size": 2000, "simulation.weeks": 104}
         mp.setattr(validation, "VALIDATION_POINTS", [*validation.VALIDATION_POINTS[:3], small])
         for name, argv in COMMANDS.items():
-            argv = [report if a == "{report}" else a for a in argv]
+            argv = [{"{report}": report, "{own}": own}.get(a, a) for a in argv]
             results[name, "en"] = call(argv)
             results[name, "de"] = call(["--lang", "de", *argv])
     return results

@@ -84,6 +84,9 @@ def test_the_wheel_carries_the_data_inside_the_package(installed):
                  "dashboards/app.py", "dashboards/components/me.py", "dashboards/assets/custom.css",
                  "sim/locales/de/cli.toml", "sim/cli/__init__.py",
                  "sim/_data/disclosures/baseline.json",
+                 "sim/_data/scenarios/companies/template.csv",
+                 "sim/_data/scenarios/companies/doterra_2017.toml",
+                 "sim/locales/de/own.toml", "dashboards/components/own.py",
                  "sim/cli/__main__.py"):  # fmt: skip
         assert name in names
     # the two packages and nothing else: no top-level scenarios/ or README in site-packages
@@ -113,6 +116,11 @@ def test_report_writes_below_the_current_folder(installed):
     assert handout.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in installed.elsewhere.iterdir()] == ["results"]
     shutil.rmtree(installed.elsewhere / "results")
+
+
+def test_own_company_prints_its_template(installed):
+    res = installed.run("own-company", "--template", "toml")
+    assert res.returncode == 0 and res.stdout.startswith("# Your company's income"), res.stderr
 
 
 def test_me_answers(installed):

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from dashboards import state
 from dashboards.charts import png
 from dashboards.components.md import Md
+from dashboards.components.own import OwnCompanyPanel
 from dashboards.live import MARGINS, fit_texts
 from sim.experiments import local_executor
 from sim.i18n import count, fmt_pct, t
@@ -132,6 +133,8 @@ def MePage():
     lang = state.lang.value
     scenario = on_screen()
     Md(t("me_page.intro", lang))
+    with solara.Details(t("own.ui.title", lang)):
+        OwnCompanyPanel(lang)
     with solara.ColumnsResponsive(12, medium=[4, 8], large=[3, 9], gutters_dense=True):
         with solara.Card():
             solara.Text(f"{t('me_page.hours', lang)}: {hours.value:g}")

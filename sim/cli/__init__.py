@@ -26,6 +26,7 @@ from sim.cli.handouts import cmd_lessons, cmd_report
 from sim.cli.many_runs import cmd_compare, cmd_montecarlo, cmd_sensitivity, cmd_sweep
 from sim.cli.me import cmd_me
 from sim.cli.one_run import cmd_params, cmd_run, cmd_scenarios
+from sim.cli.own_company import cmd_own_company
 from sim.cli.validate import cmd_validate
 from sim.i18n import LocalizedError, t
 
@@ -44,6 +45,7 @@ COMMANDS = {
     "sweep": cmd_sweep,
     "sensitivity": cmd_sensitivity,
     "me": cmd_me,
+    "own-company": cmd_own_company,
     "disclosure": cmd_disclosure,
 }
 

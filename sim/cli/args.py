@@ -196,6 +196,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     sens.add_argument("--samples", type=int, default=32, metavar="N", help=h("samples"))
     add_experiment_args(sens, lang, runs_default=3)
     add_me_parser(command("me"), lang)
+    add_own_company_parser(command("own-company"), lang)
     rep = command("report")
     add_scenario_args(rep, lang)
     rep.add_argument("--format", choices=("pdf", "html"), dest="fmt", help=h("report_format"))
@@ -289,6 +290,34 @@ def add_me_parser(me: argparse.ArgumentParser, lang: str) -> None:
     me.add_argument("--yes", action="store_true", help=h("yes"))
     me.add_argument("--json", action="store_true", help=h("json"))
     me.set_defaults(weeks=None)
+
+
+def add_own_company_parser(own: argparse.ArgumentParser, lang: str) -> None:
+    """``own-company``: a scenario fitted to a company's income disclosure statement."""
+    from sim.own_company import DEFAULT_RUNS, DEFAULT_START, DEFAULT_STEPS, FIT_PEOPLE
+
+    h, meta = partial(_help, lang), partial(_meta, lang)
+    own.add_argument("file", nargs="?", type=Path, metavar=meta("file"), help=h("own_file"))
+    own.add_argument("--template", choices=("csv", "toml"), help=h("own_template"))
+    own.add_argument("--out", type=Path, metavar=meta("file"), help=h("own_out"))
+    own.add_argument("--overwrite", action="store_true", help=h("report_overwrite"))
+    own.add_argument(
+        "--base", default="baseline", metavar=meta("scenario_upper"), help=h("own_base")
+    )
+    own.add_argument("--runs", type=int, default=DEFAULT_RUNS, metavar="N",
+                     help=h("own_runs", default=DEFAULT_RUNS))  # fmt: skip
+    own.add_argument("--seed", type=int, default=2026, metavar="N", help=h("own_seed"))
+    own.add_argument("--people", type=int, default=FIT_PEOPLE, metavar="N",
+                     help=h("own_people", default=fmt_value(FIT_PEOPLE, lang)))  # fmt: skip
+    own.add_argument("--start", type=int, default=DEFAULT_START, metavar="N",
+                     help=h("own_start", default=DEFAULT_START))  # fmt: skip
+    own.add_argument("--steps", type=int, default=DEFAULT_STEPS, metavar="N",
+                     help=h("own_steps", default=DEFAULT_STEPS))  # fmt: skip
+    own.add_argument("--workers", type=int, metavar="N", help=h("workers"))
+    own.add_argument("--json", action="store_true", help=h("json"))
+    own.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=None, help=h("progress")
+    )
 
 
 def add_scenario_args(p: argparse.ArgumentParser, lang: str, positional: bool = True) -> None:
