@@ -12,10 +12,10 @@ import threading
 
 import solara
 import solara.lab
-from ipyvuetify.extra import FileInput
 
 from dashboards import state
 from dashboards.components.md import Md
+from dashboards.components.upload import FileChooser
 from sim.i18n import NO_VALUE, Msg, fmt_eur, fmt_num, fmt_pct, t
 from sim.own_company import FIT_PEOPLE, Fit, FitCancelled, describe_fit, fit, fitted_toml
 from sim.published import (
@@ -167,27 +167,5 @@ def OwnCompanyPanel(lang: str):
 
 @solara.component
 def _Chooser():
-    """The file chooser for a table (as the scenario upload's: it works on a phone)."""
-    info, set_info = solara.use_state(None)
-    wired, set_wired = solara.use_state(None)
-    chooser = FileInput.element(multiple=False, accept=".csv,.toml", show_progress=False,
-                                label=t("own.ui.choose", state.lang.value),
-                                on_file_info=set_info)  # fmt: skip
-
-    def wire() -> None:
-        if info:
-            widget = solara.get_widget(chooser)
-            set_wired((widget, widget.get_files()))
-
-    solara.use_effect(wire, [info])
-
-    def load(cancel: threading.Event) -> None:
-        if not wired:
-            return
-        widget, files = wired
-        for f in files:
-            receive(f, f["file_obj"].read)
-        widget.clear()
-
-    solara.use_thread(load, dependencies=[wired], intrusive_cancel=False)
-    return chooser
+    """The file chooser for a table (the scenario upload's: it works on a phone)."""
+    return FileChooser(".csv,.toml", receive, label=t("own.ui.choose", state.lang.value))

@@ -47,13 +47,20 @@ def ScenarioUpload(lang: str):
 
 @solara.component
 def _Chooser():
-    """The file chooser (Solara's own FileDrop takes dropped files only: no use on a phone).
-    Its widget is wired in an effect, as solara.FileDrop does; the file is read in a thread."""
+    return FileChooser(".toml", receive)
+
+
+@solara.component
+def FileChooser(accept: str, on_file: Callable[[dict, Callable[[int], bytes]], None],
+                label: str | None = None):  # fmt: skip
+    """A file chooser (Solara's own FileDrop takes dropped files only: no use on a phone)
+    that hands each chosen file to ``on_file(info, read)``, in a thread. Its widget is wired
+    in an effect, as solara.FileDrop does."""
     info, set_info = solara.use_state(None)  # what the browser says about the chosen file
     wired, set_wired = solara.use_state(None)  # (the chooser's widget, its files)
-    chooser = FileInput.element(
-        multiple=False, accept=".toml", show_progress=False, on_file_info=set_info
-    )
+    named = {"label": label} if label else {}
+    chooser = FileInput.element(multiple=False, accept=accept, show_progress=False,
+                                on_file_info=set_info, **named)  # fmt: skip
 
     def wire() -> None:
         if info:
@@ -67,7 +74,7 @@ def _Chooser():
             return
         widget, files = wired
         for file in files:
-            receive(file, file["file_obj"].read)
+            on_file(file, file["file_obj"].read)
         widget.clear()  # the same file can be chosen again after a change
 
     # loading the file redraws the page: the thread must not be cancelled by that
