@@ -184,7 +184,7 @@ class Disclosure:
         """The disclosure ``to_dict`` gave (as read back from JSON)."""
         c, tr = d["company"], d["truth"]
         company = CompanyFraming(
-            c["active_end"], c["ranked"], tuple(RankRow(**r) for r in c["ranks"]),
+            c["active_end"], c["ranked"], tuple(RankRow(**_nan(r)) for r in c["ranks"]),
             c["left_excluded"],
         )  # fmt: skip
         truth = Truth(**{**tr, "pictograph": tuple(tr["pictograph"]),
@@ -224,6 +224,11 @@ class Disclosure:
         for x in self.targets:
             rows += [("target", x.key, "value", x.value), ("target", x.key, "holds", x.holds)]
         return pd.DataFrame(rows, columns=["view", "row", "measure", "value"])
+
+
+def _nan(d: dict[str, Any]) -> dict[str, Any]:
+    """The figures ``to_dict`` wrote as None (a rank nobody reached) as NaN again."""
+    return {k: math.nan if v is None else v for k, v in d.items()}
 
 
 def _json_safe(x: Any) -> Any:
