@@ -308,8 +308,10 @@ def _param_value(key: str, value: Any, unit: str, lang: str) -> str:
         return t("ui.yes" if value else "ui.no", lang)
     if isinstance(value, str):
         return t(f"plan.{value}", lang) if key == "compensation.plan" else value
+    if isinstance(value, list | tuple) and not value:
+        return t("report.empty_list", lang)  # e.g. no rank ladder: no unit to show either
     if isinstance(value, list | tuple):
-        text = " / ".join(fmt_value(v, lang) for v in value)
+        text = " / ".join(fmt_value(v, lang) if not isinstance(v, str) else v for v in value)
     else:
         text = fmt_value(value, lang)
     if not unit:
@@ -618,7 +620,7 @@ def build_report(
         workers: size of the local process pool (default: the number of cores).
         executor: any ``concurrent.futures.Executor`` instead of the local pool.
         disclosure: the scenario's income disclosure (``sim.disclosure``), shown in a
-            section of the HTML file; none: no such section.
+            section of the document; none: no such section.
 
     Returns:
         The document's bytes; the same inputs give the same bytes.
@@ -636,6 +638,13 @@ def build_report(
 
 FONT = "DejaVu"
 _FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
+
+
+def table_heads() -> Any:
+    """The style of a PDF table's heading row."""
+    from fpdf import FontFace
+
+    return FontFace(emphasis="BOLD", fill_color=(234, 237, 240))
 
 
 def render_pdf(h: Handout) -> bytes:
@@ -743,6 +752,10 @@ def render_pdf(h: Handout) -> bytes:
     pdf.set_y(pdf.get_y() + image(h.money_chart, pdf.l_margin, pdf.get_y(), width) + 1)
     text(h.money_chart.caption, 7.5, grey=80, after=3)
 
+    if h.disclosure is not None:
+        heading(t("disclosure.h_disclosure", lang), room=90)
+        disclosure_pdf(pdf, h.disclosure, lang, text, table_heads())
+
     heading(t("risk.title", lang), room=60)
     pdf.set_font(FONT, "B", 11)
     pdf.set_text_color(LIGHTS[h.verdict])
@@ -751,7 +764,7 @@ def render_pdf(h: Handout) -> bytes:
     text(h.risk_intro, 8.5, grey=60, after=2)
     pdf.set_font(FONT, "", 7.5)
     pdf.set_text_color(0)
-    heads = FontFace(emphasis="BOLD", fill_color=(234, 237, 240))
+    heads = table_heads()
     with pdf.table(
         col_widths=(16, 26, 14, 30, 94),
         text_align="LEFT",
@@ -804,6 +817,81 @@ def render_pdf(h: Handout) -> bytes:
             row.cell(p.source)
             row.cell(mark if p.assumption else "")
     return bytes(pdf.output())
+
+
+def disclosure_pdf(pdf: Any, d: Disclosure, lang: str, text: Any, heads: Any) -> None:
+    """The income disclosure on the PDF's page: the company's framing as a table, the truth
+    beside it in words, the pictograph of 100 members as squares in the shared palette with
+    its legend, the recruiter's story and D1-D3 (the HTML's ``disclosure_section``)."""
+    from sim.disclosure import pictograph_labels, rank_title, target_line
+
+    def k(key: str, **values: Any) -> str:
+        return t(f"disclosure.{key}", lang, **values)
+
+    def eur(x: float) -> str:
+        return fmt_eur(x, lang)
+
+    c, tr, r = d.company, d.truth, d.recruiter
+    text(k("report_intro", people=fmt_int(d.people, lang)), 8.5, grey=60, after=1.5)
+    text(k("company_head"), 10, "B", after=0.5)
+    text(k("company_active", n=fmt_int(c.active_end, lang)) + "\n"
+         + k("company_ranked", n=fmt_int(c.ranked, lang), share=fmt_pct(c.ranked_share, lang)),
+         8.5, after=1)  # fmt: skip
+    pdf.set_font(FONT, "", 7.5)
+    pdf.set_text_color(0)
+    cols = ("rank", "members", "share", "mean", "median", "low", "high")
+    with pdf.table(col_widths=(44, 20, 22, 24, 24, 22, 24), text_align="LEFT", line_height=3.4,
+                   borders_layout="HORIZONTAL_LINES", headings_style=heads,
+                   padding=(0.8, 1)) as table:  # fmt: skip
+        row = table.row()
+        for col in cols:
+            row.cell(k(f"report_{col}"))
+        for x in c.ranks:
+            row = table.row()
+            row.cell(rank_title(x.title, bool(d.ladder), lang))
+            row.cell(fmt_int(x.members, lang))
+            row.cell(fmt_pct(x.share_of_active, lang))
+            for v in (x.mean, x.median, x.low, x.high):
+                row.cell(eur(v))
+    pdf.ln(1)
+    text(k("company_fine_print", left=fmt_int(c.left_excluded, lang)), 7.5, grey=80, after=2)
+    text(k("truth_head"), 10, "B", after=0.5)
+    truth = [
+        k("truth_members", n=fmt_int(tr.members, lang)),
+        k("truth_moves", joined=fmt_int(tr.joined, lang), left=fmt_int(tr.left, lang)).strip(),
+        k("truth_net") + " " + k("truth_net_values", median=eur(tr.median_net),
+                                 mean=eur(tr.mean_net)).strip(),
+        k("truth_nothing", share=fmt_pct(tr.share_nothing, lang)),
+        k("truth_lost", share=fmt_pct(tr.share_lost, lang)),
+    ]  # fmt: skip
+    text("\n".join(truth), 8.5, after=0.5)
+    text(k("truth_costs"), 7.5, grey=80, after=1.5)
+    text(k("pictograph_head"), 8.5, "B", after=1)
+    cell = 4.2
+    if pdf.get_y() + 10 * cell + 4 > pdf.page_break_trigger:
+        pdf.add_page()
+    x0, y0 = pdf.l_margin, pdf.get_y()
+    colours = [colour for colour, n in zip(PICTOGRAPH_COLOURS.values(), tr.pictograph,
+                                           strict=True) for _ in range(n)]  # fmt: skip
+    for i, colour in enumerate(colours):
+        pdf.set_fill_color(colour)
+        pdf.rect(x0 + (i % 10) * cell, y0 + (i // 10) * cell, cell - 0.6, cell - 0.6, style="F")
+    pdf.set_xy(x0 + 10 * cell + 4, y0)
+    pdf.set_font(FONT, "", 8)
+    for (key, label), n in zip(pictograph_labels(lang).items(), tr.pictograph, strict=True):
+        y = pdf.get_y()
+        pdf.set_fill_color(PICTOGRAPH_COLOURS[key])
+        pdf.rect(x0 + 10 * cell + 4, y + 0.6, 2.8, 2.8, style="F")
+        pdf.set_xy(x0 + 10 * cell + 8, y)
+        pdf.cell(0, 4, f"{label} ({n})", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_x(x0 + 10 * cell + 4)
+    pdf.set_xy(pdf.l_margin, y0 + 10 * cell + 2)
+    text(k("recruiter_head"), 10, "B", after=0.5)
+    text(k("recruiter_top", n=fmt_int(r.people, lang), members=fmt_int(tr.members, lang),
+           gross=eur(r.mean_gross), net=eur(r.mean_net), threshold=eur(r.threshold_gross))
+         + " " + k("recruiter_best", gross=eur(r.highest_gross), net=eur(r.highest_net)),
+         8.5, after=1)  # fmt: skip
+    text("\n".join(target_line(x, lang) for x in d.targets), 7.5, grey=60, after=2)
 
 
 # ---- HTML -----------------------------------------------------------------------------------

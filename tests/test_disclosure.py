@@ -362,3 +362,31 @@ def test_the_report_shows_both_framings_and_the_pictograph(small: Disclosure, la
     for colour, n in zip(PICTOGRAPH_COLOURS.values(), small.truth.pictograph, strict=True):
         assert page.count(f'fill="{colour}"') == n
     assert disclosure_section(None, lang) == ""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_pdf_shows_both_framings_and_the_pictograph(small: Disclosure, lang: str) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from sim.report import build_report
+
+    scenario = plain_baseline().with_overrides(
+        {"population.size": 2000, "simulation.weeks": 52}, origin="test"
+    )
+    pdf = build_report(scenario, lang, "pdf", runs=2, workers=1, disclosure=small)
+    text = " ".join(
+        " ".join(page.extract_text().replace("\xa0", " ").split())
+        for page in PdfReader(io.BytesIO(pdf)).pages
+    )
+    for key in ("h_disclosure", "company_head", "truth_head", "recruiter_head", "pictograph_head"):
+        assert t(f"disclosure.{key}", lang) in text
+    assert t("disclosure.rank_paid", lang) in text  # the company's table, row by row
+    for target in small.targets:
+        assert target.key in text
+    without = build_report(scenario, lang, "pdf", runs=2, workers=1)
+    assert t("disclosure.company_head", lang) not in " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(without)).pages
+    )
