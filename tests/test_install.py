@@ -86,6 +86,7 @@ def test_the_wheel_carries_the_data_inside_the_package(installed):
                  "sim/_data/disclosures/baseline.json",
                  "sim/_data/scenarios/companies/template.csv",
                  "sim/_data/scenarios/companies/doterra_2017.toml",
+                 "sim/_data/scenarios/companies/nuskin_canada_2020.toml",
                  "sim/locales/de/own.toml", "dashboards/components/own.py",
                  "sim/cli/__main__.py"):  # fmt: skip
         assert name in names

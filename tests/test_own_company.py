@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -57,20 +58,32 @@ def test_the_template_command_prints_the_shipped_file(capsys):
 
 
 def test_published_statements_are_valid_and_add_up():
-    assert "doterra_2017" in published_names()
+    assert {"doterra_2017", "nuskin_canada_2020"} <= set(published_names())
     for name in published_names():
         s = read_statement(COMPANIES / f"{name}.toml")
         assert abs(sum(r.share for r in s.rows) - 1) < 0.005
         assert s.source and s.year
 
 
-def test_the_shipped_fitted_scenario_loads_and_names_its_statement():
-    path = COMPANIES / "doterra_2017-fitted.toml"
+@pytest.mark.parametrize("name", ["doterra_2017", "nuskin_canada_2020"])
+def test_the_shipped_fitted_scenario_loads_and_names_its_statement(name):
+    path = COMPANIES / f"{name}-fitted.toml"
     scenario = load_scenario(str(path))
     assert scenario.compensation.rank_titles == tuple(
-        r.title for r in read_statement(COMPANIES / "doterra_2017.toml").ranks
+        r.title for r in read_statement(COMPANIES / f"{name}.toml").ranks
     )
-    assert "doterra_2017.toml" in path.read_text(encoding="utf-8").splitlines()[1]
+    head = path.read_text(encoding="utf-8").splitlines()
+    assert f"{name}.toml" in head[1]
+    after, before = re.search(r"score ([\d.]+) \(before the fit ([\d.]+)", head[2]).groups()
+    assert float(after) < float(before)
+
+
+def test_the_nu_skin_table_keeps_the_unpaid_members_as_the_row_without_rank():
+    # the statement lists only those paid in an average month (21.7 % of the active)
+    s = read_statement(COMPANIES / "nuskin_canada_2020.toml")
+    assert s.no_rank is not None and s.no_rank.share == pytest.approx(0.783)
+    assert sum(r.share for r in s.ranks) == pytest.approx(0.217)
+    assert s.ranks[0].income == 12 * 36 and s.ranks[-1].income == 12 * 24413  # monthly x 12
 
 
 def test_usd_is_converted_at_the_stated_rate():
