@@ -4,7 +4,7 @@ Every networker who ever joined is a bar at their level (founders at the top, th
 recruits one level down, and so on), as wide as the share of everyone who joined below
 them, themselves included: a founder whose downline holds half the company spans half the
 width. Each bar is coloured by that person's net income so far (red a loss, grey about
-even, green a profit) and drawn pale once they have quit. Bars narrower than a pixel are
+even, blue a profit) and drawn pale once they have quit. Bars narrower than a pixel are
 averaged into it, so 10^5 people stay readable. Beside the tree, each level's share of
 the people and of the money received: the few at the top, most of the money.
 
@@ -30,11 +30,12 @@ from sim.present import BLUE, EVEN, LOSS, PROFIT, money_label
 
 # +-100 EUR (about break-even) in the grey middle; beyond +-10,000 the darkest colour
 NET_NORM = SymLogNorm(linthresh=100.0, linscale=0.6, vmin=-10_000, vmax=10_000, base=10)
-# colours at -10k, -1k, -100, 0, 100, 1k, 10k: a loss of a few hundred is plainly red
+# colours at -10k, -1k, -100, 0, 100, 1k, 10k: a loss of a few hundred is plainly red; the
+# ends are LOSS and PROFIT halfway to black, the pale ones halfway to white
 NET_COLOURS = LinearSegmentedColormap.from_list(
     "net",
     list(zip(NET_NORM([-10_000, -1_000, -100, 0, 100, 1_000, 10_000]),
-             ["#641e16", LOSS, "#d98880", EVEN, "#7dcea0", PROFIT, "#145a32"], strict=True)),
+             ["#661908", LOSS, "#e59988", EVEN, "#7fbbdd", PROFIT, "#003b5d"], strict=True)),
 )  # fmt: skip
 QUIT_PALE = 0.7  # a quitter's colour is mixed with this much white
 ROWS_PER_LEVEL = 5  # image rows per level: the last one stays white, a gap between levels
@@ -114,7 +115,7 @@ _TABLE = NET_COLOURS(_STEPS)[:, :3]
 
 
 def bar_colours(net: np.ndarray, active: np.ndarray) -> np.ndarray:
-    """Each networker's colour: net income on the red-grey-green scale, pale if quit."""
+    """Each networker's colour: net income on the red-grey-blue scale, pale if quit."""
     rgb = _TABLE[np.searchsorted(_EDGES, np.asarray(net, dtype=np.float64))]
     return np.where(np.asarray(active)[:, None], rgb, rgb * (1 - QUIT_PALE) + QUIT_PALE)
 

@@ -23,18 +23,45 @@ if TYPE_CHECKING:
     from matplotlib.axis import Axis
 
 # ---- the palette ------------------------------------------------------------------------------
+# Paul Tol's colour schemes for colour-blind viewers (P. Tol, "Colour Schemes", SRON technical
+# note SRON/EPS/TN/09-002, issue 3.2, 2021; https://personal.sron.nl/~pault/): red, blue,
+# cyan and orange of "vibrant", the blue and yellow of "high contrast", the wine of "muted",
+# the purple of "bright"; the grey is ours (dark enough for 3:1 on white). Loss and profit
+# are red and blue, not red and green: the distances under simulated protanopia,
+# deuteranopia and tritanopia (``sim.colour_vision``) and the contrasts on white are in
+# docs/colours.md, printed by ``scripts/palette.py`` and asserted
+# by tests/test_colour_vision.py.
 
-BLUE, LIGHT_BLUE, PURPLE, ORANGE, GREY = "#1a5276", "#2e86c1", "#8e44ad", "#e67e22", "#7f8c8d"
-LOSS, EVEN, PROFIT = "#c0392b", "#95a5a6", "#27ae60"
+BLUE, LIGHT_BLUE, PURPLE, ORANGE, GREY = "#004488", "#33bbee", "#882255", "#ee7733", "#888888"
+LOSS, EVEN, PROFIT = "#cc3311", GREY, "#0077bb"
 OUTCOME_COLOURS = {metrics.LOSS: LOSS, metrics.BREAK_EVEN: EVEN, metrics.PROFIT: PROFIT}
 REASON_COLOURS = {"discouraged": ORANGE, "financial": LOSS, "life": GREY, "no_market": PURPLE}
-LIGHTS = {"green": PROFIT, "amber": "#f39c12", "red": LOSS, "n/a": EVEN}  # pyramid risk
-NOTE = "#7d3c98"  # a note beside a control: a setting changed, a profile adjusted
+# pyramid risk, a light beside its level in words: Tol's teal, yellow ("high contrast") and red
+LIGHTS = {"green": "#009988", "amber": "#ddaa33", "red": LOSS, "n/a": EVEN}
+NOTE = "#aa3377"  # a note beside a control (text): a setting changed, a profile adjusted
 SERIES = (BLUE, LOSS)  # experiments side by side: the first, the second
+SERIES_HATCHES = ("", "//")  # ... and told apart without colour
 MONEY_COLOURS = dict(zip(metrics.MONEY_PARTS, (GREY, BLUE, ORANGE, PURPLE), strict=True))
-# the income disclosure's pictograph of 100 members (``sim.disclosure.PICTOGRAPH``)
+# the income disclosure's pictograph of 100 members (``sim.disclosure.PICTOGRAPH``): the
+# more gained, the darker
 PICTOGRAPH_COLOURS = {"lost": LOSS, "nothing": EVEN, "gained_little": PROFIT,
                       "gained_more": BLUE}  # fmt: skip
+# the words of LIGHTS' levels in colours dark enough to read (4.5:1 on white): Tol's muted
+# green, his dark yellow #997700 darkened to reach 4.5:1, red
+LIGHT_TEXT = {"green": "#117733", "amber": "#886600", "red": LOSS, "n/a": "#666666"}
+# outcomes told apart without colour (WCAG 1.4.1): a minus for a loss, nothing for about
+# even, a plus for a profit; on bars as hatching, on a square or a figure as white strokes
+OUTCOME_HATCHES = {metrics.LOSS: "--", metrics.BREAK_EVEN: "", metrics.PROFIT: "++"}
+_MINUS = ((0.2, 0.5, 0.8, 0.5),)
+_PLUS = ((0.2, 0.5, 0.8, 0.5), (0.5, 0.2, 0.5, 0.8))
+# the pictograph's marks, strokes (x0, y0, x1, y1) in a unit square: -, none, +, ++
+PICTOGRAPH_MARKS = {
+    "lost": _MINUS,
+    "nothing": (),
+    "gained_little": _PLUS,
+    "gained_more": ((0.1, 0.5, 0.46, 0.5), (0.28, 0.32, 0.28, 0.68),
+                    (0.54, 0.5, 0.9, 0.5), (0.72, 0.32, 0.72, 0.68)),
+}  # fmt: skip
 BAND_ALPHA = 0.2  # a range (90 % of runs, 10th to 90th percentile) in its line's colour
 
 # ---- money on an axis -------------------------------------------------------------------------
@@ -74,18 +101,22 @@ def outcome_bars(ax: Axes, spreads: list[pd.DataFrame], names: list[str] | None,
         spreads: one table per experiment, rows in the order of ``metrics.OUTCOME_SHARES``,
             with the columns ``mean``, ``p5`` and ``p95`` (``experiments.describe``).
         names: the experiments' names for the legend; a single experiment without a name is
-            coloured by outcome (red, grey, green), several by experiment.
+            coloured by outcome (red, grey, blue) and hatched (-, none, +), several by
+            experiment (the second hatched).
         lang: the language of the labels.
     """
     x = np.arange(len(metrics.OUTCOME_SHARES))
     n = max(len(spreads), 1)
     width = 0.6 if n == 1 else 0.8 / n
+    by_outcome = n == 1 and not names
     for i, spread in enumerate(spreads):
         mean, lo, hi = (spread[c].to_numpy(dtype=float) for c in ("mean", "p5", "p95"))
-        colour = [LOSS, EVEN, PROFIT] if n == 1 and not names else SERIES[i % len(SERIES)]
+        colour = list(OUTCOME_COLOURS.values()) if by_outcome else SERIES[i % len(SERIES)]
+        hatch = (list(OUTCOME_HATCHES.values()) if by_outcome
+                 else SERIES_HATCHES[i % len(SERIES_HATCHES)])  # fmt: skip
         at = x + (i - (n - 1) / 2) * width
         ax.bar(at, mean, width, yerr=[mean - lo, hi - mean], capsize=3, color=colour,
-               alpha=0.85, label=names[i] if names else None)  # fmt: skip
+               hatch=hatch, edgecolor="white", lw=0, label=names[i] if names else None)  # fmt: skip
         for xi, m, h in zip(at, mean, hi, strict=True):
             ax.text(xi, min(h + 0.02, 0.97), fmt_pct(m, lang), ha="center", va="bottom",
                     fontsize="small", fontweight="bold")  # fmt: skip
@@ -136,16 +167,29 @@ def money_bars(ax: Axes, months: pd.DataFrame, lang: str) -> None:
     ax.legend(fontsize=7, loc="upper center", ncols=len(MONEY_COLOURS), frameon=False)
 
 
+def pictograph_cell(key: str, x: float, y: float, size: float) -> str:
+    """One member of the pictograph as SVG: a square in the colour of ``key`` (a category
+    of ``PICTOGRAPH_COLOURS``) with its white mark, top left at (x, y)."""
+    width = max(size * 0.14, 1.0)
+    marks = "".join(
+        f'<line x1="{x + x0 * size:g}" y1="{y + y0 * size:g}" x2="{x + x1 * size:g}" '
+        f'y2="{y + y1 * size:g}"/>'
+        for x0, y0, x1, y1 in PICTOGRAPH_MARKS[key]
+    )
+    strokes = f'<g stroke="#fff" stroke-width="{width:g}">{marks}</g>' if marks else ""
+    return (f'<rect x="{x:g}" y="{y:g}" width="{size:g}" height="{size:g}" rx="2" '
+            f'fill="{PICTOGRAPH_COLOURS[key]}"/>{strokes}')  # fmt: skip
+
+
 def pictograph_svg(counts: tuple[int, ...], title: str, cell: int = 14) -> str:
     """The disclosure's 100 members as an inline SVG: 10 rows of 10 squares, the
-    categories of ``PICTOGRAPH_COLOURS`` in order, row by row (``counts`` sums to 100)."""
-    colours = [c for c, n in zip(PICTOGRAPH_COLOURS.values(), counts, strict=True)
-               for _ in range(n)]  # fmt: skip
+    categories of ``PICTOGRAPH_COLOURS`` in order, row by row (``counts`` sums to 100),
+    each with its mark (``PICTOGRAPH_MARKS``)."""
+    keys = [k for k, n in zip(PICTOGRAPH_COLOURS, counts, strict=True) for _ in range(n)]
     size = 10 * cell
     squares = "".join(
-        f'<rect x="{(i % 10) * cell + 1}" y="{(i // 10) * cell + 1}" width="{cell - 2}" '
-        f'height="{cell - 2}" rx="2" fill="{colour}"/>'
-        for i, colour in enumerate(colours)
+        pictograph_cell(key, (i % 10) * cell + 1, (i // 10) * cell + 1, cell - 2)
+        for i, key in enumerate(keys)
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '

@@ -45,15 +45,18 @@ from sim.present import (
     BAND_ALPHA,
     BLUE,
     LIGHT_BLUE,
+    LIGHT_TEXT,
     LIGHTS,
     MONEY_TICKS,
     PICTOGRAPH_COLOURS,
+    PICTOGRAPH_MARKS,
     SYMLOG,
     band,
     money_axis,
     money_bars,
     money_title,
     outcome_bars,
+    pictograph_cell,
     pictograph_svg,
     share_axis,
 )
@@ -758,7 +761,7 @@ def render_pdf(h: Handout) -> bytes:
 
     heading(t("risk.title", lang), room=60)
     pdf.set_font(FONT, "B", 11)
-    pdf.set_text_color(LIGHTS[h.verdict])
+    pdf.set_text_color(LIGHT_TEXT[h.verdict])
     pdf.multi_cell(0, 5.5, f"● {h.verdict_text}", align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     text(h.risk_intro, 8.5, grey=60, after=2)
@@ -780,7 +783,7 @@ def render_pdf(h: Handout) -> bytes:
             row = table.row()
             row.cell(
                 f"● {t(f'report.level_{r.level}', lang)}",
-                style=FontFace(color=LIGHTS[r.level], emphasis="BOLD"),
+                style=FontFace(color=LIGHT_TEXT[r.level], emphasis="BOLD"),
             )
             row.cell(r.label)
             row.cell(r.value)
@@ -817,6 +820,18 @@ def render_pdf(h: Handout) -> bytes:
             row.cell(p.source)
             row.cell(mark if p.assumption else "")
     return bytes(pdf.output())
+
+
+def _pictograph_cell(pdf: Any, key: str, x: float, y: float, size: float) -> None:
+    """One member of the pictograph on the PDF page: the square of ``pictograph_cell``."""
+    pdf.set_fill_color(PICTOGRAPH_COLOURS[key])
+    pdf.rect(x, y, size, size, style="F")
+    pdf.set_draw_color(255)
+    pdf.set_line_width(size * 0.14)
+    for x0, y0, x1, y1 in PICTOGRAPH_MARKS[key]:
+        pdf.line(x + x0 * size, y + y0 * size, x + x1 * size, y + y1 * size)
+    pdf.set_draw_color(0)
+    pdf.set_line_width(0.2)
 
 
 def disclosure_pdf(pdf: Any, d: Disclosure, lang: str, text: Any, heads: Any) -> None:
@@ -871,17 +886,14 @@ def disclosure_pdf(pdf: Any, d: Disclosure, lang: str, text: Any, heads: Any) ->
     if pdf.get_y() + 10 * cell + 4 > pdf.page_break_trigger:
         pdf.add_page()
     x0, y0 = pdf.l_margin, pdf.get_y()
-    colours = [colour for colour, n in zip(PICTOGRAPH_COLOURS.values(), tr.pictograph,
-                                           strict=True) for _ in range(n)]  # fmt: skip
-    for i, colour in enumerate(colours):
-        pdf.set_fill_color(colour)
-        pdf.rect(x0 + (i % 10) * cell, y0 + (i // 10) * cell, cell - 0.6, cell - 0.6, style="F")
+    keys = [k for k, n in zip(PICTOGRAPH_COLOURS, tr.pictograph, strict=True) for _ in range(n)]
+    for i, key in enumerate(keys):
+        _pictograph_cell(pdf, key, x0 + (i % 10) * cell, y0 + (i // 10) * cell, cell - 0.6)
     pdf.set_xy(x0 + 10 * cell + 4, y0)
     pdf.set_font(FONT, "", 8)
     for (key, label), n in zip(pictograph_labels(lang).items(), tr.pictograph, strict=True):
         y = pdf.get_y()
-        pdf.set_fill_color(PICTOGRAPH_COLOURS[key])
-        pdf.rect(x0 + 10 * cell + 4, y + 0.6, 2.8, 2.8, style="F")
+        _pictograph_cell(pdf, key, x0 + 10 * cell + 4, y + 0.3, 3.4)
         pdf.set_xy(x0 + 10 * cell + 8, y)
         pdf.cell(0, 4, f"{label} ({n})", new_x="LMARGIN", new_y="NEXT")
         pdf.set_x(x0 + 10 * cell + 4)
@@ -924,7 +936,7 @@ td .key { color: #666; font-family: "DejaVu Sans Mono", monospace; font-size: 7.
 .framings { display: flex; gap: 1.2em; }
 .framings > div { flex: 1 1 0; border: 1px solid #ccc; padding: .2em .8em; }
 .framings h3 { margin-top: .4em; }
-.legend span.box { display: inline-block; width: .9em; height: .9em; margin-right: .3em;
+.legend .box { display: inline-block; width: .9em; height: .9em; margin-right: .3em;
                    vertical-align: -.1em; border-radius: 2px; }
 @page { size: A4; margin: 14mm 15mm 16mm; }
 @media print {
@@ -950,7 +962,8 @@ def render_html(h: Handout) -> bytes:
         )
 
     def dot(level: str, label: str) -> str:
-        return f'<span class="dot" style="color:{LIGHTS[level]}">● {e(label)}</span>'
+        return (f'<span class="dot" style="color:{LIGHTS[level]}">●</span> '
+                f'<span style="color:{LIGHT_TEXT[level]}">{e(label)}</span>')  # fmt: skip
 
     risk_rows = "".join(
         f"<tr><td>{dot(r.level, t(f'report.level_{r.level}', lang))}</td><td>{e(r.label)}</td>"
@@ -969,6 +982,7 @@ def render_html(h: Handout) -> bytes:
         f"<th>{e(t(f'report.{k}', lang))}</th>"
         for k in ("col_light", "col_rule", "col_value", "col_thresholds", "col_reason")
     )
+    light = f'<span style="color:{LIGHTS[h.verdict]}">●</span> '
     page = f"""<!DOCTYPE html>
 <html lang="{lang}">
 <head>
@@ -998,7 +1012,7 @@ def render_html(h: Handout) -> bytes:
 <ul>{"".join(f"<li>{e(m)}</li>" for m in h.money)}</ul>
 {figure(h.money_chart)}
 <h2>{e(t("risk.title", lang))}</h2>
-<p class="verdict" style="color:{LIGHTS[h.verdict]}">● {e(h.verdict_text)}</p>
+<p class="verdict" style="color:{LIGHT_TEXT[h.verdict]}">{light}{e(h.verdict_text)}</p>
 <p class="small">{e(h.risk_intro)}</p>
 <table><thead><tr>{heads}</tr></thead><tbody>{risk_rows}</tbody></table>
 <p class="advice">{e(t("risk.not_legal_advice", lang))}</p>
@@ -1044,8 +1058,8 @@ def disclosure_section(d: Disclosure | None, lang: str) -> str:
     )
     labels = list(pictograph_labels(lang).items())
     legend = "".join(
-        f'<li><span class="box" style="background:{PICTOGRAPH_COLOURS[key]}"></span>'
-        f"{e(label)} ({n})</li>"
+        f'<li><svg class="box" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true">'
+        f"{pictograph_cell(key, 0, 0, 12)}</svg>{e(label)} ({n})</li>"
         for (key, label), n in zip(labels, tr.pictograph, strict=True)
     )
     picture = pictograph_svg(tr.pictograph, e(t("disclosure.pictograph_head", lang)))

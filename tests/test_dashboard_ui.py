@@ -406,10 +406,13 @@ def test_the_raster_averages_bars_narrower_than_a_pixel():
     assert np.allclose(half[0, 0], [1.0, 0.5, 0.5])  # half red, half white
 
 
-def test_quitters_are_pale_and_profit_is_green():
+def test_quitters_are_pale_profit_is_blue_and_loss_red():
+    """Red and blue, the pair colour-blind viewers tell apart (sim/present.py)."""
     active, quit_ = bar_colours(np.array([5000.0, 5000.0]), np.array([True, False]))
-    assert active[1] > active[0] and active[1] > active[2]  # green
+    assert active[2] > active[0] and active[2] > active[1]  # blue
     assert (quit_ > active).all()  # mixed with white
+    lost, _ = bar_colours(np.array([-5000.0, -5000.0]), np.array([True, False]))
+    assert lost[0] > lost[1] and lost[0] > lost[2]  # red
 
 
 @pytest.mark.slow

@@ -355,12 +355,13 @@ def test_the_report_shows_both_framings_and_the_pictograph(small: Disclosure, la
     from sim.report import disclosure_section
 
     page = disclosure_section(small, lang)
-    assert page.count("<rect ") == 100 and "<svg" in page
+    # 100 squares, and one beside each category's line of the legend
+    assert page.count("<rect ") == 100 + len(PICTOGRAPH_COLOURS) and "<svg" in page
     for key in ("company_head", "truth_head", "recruiter_head", "pictograph_head"):
         assert t(f"disclosure.{key}", lang) in page
-    # each category's squares in its colour, as many as the pictograph says
+    # each category's squares in its colour, as many as the pictograph says (and its legend's)
     for colour, n in zip(PICTOGRAPH_COLOURS.values(), small.truth.pictograph, strict=True):
-        assert page.count(f'fill="{colour}"') == n
+        assert page.count(f'fill="{colour}"') == n + 1
     assert disclosure_section(None, lang) == ""
 
 

@@ -39,7 +39,7 @@ CSS = """
 .nws-disclosure th:first-child, .nws-disclosure td:first-child { text-align: left; }
 .nws-disclosure .small { font-size: .85em; }
 .nws-disclosure ul.legend { list-style: none; padding-left: 0; }
-.nws-disclosure .legend span.box { display: inline-block; width: .9em; height: .9em;
+.nws-disclosure .legend .box { display: inline-block; width: .9em; height: .9em;
   margin-right: .3em; vertical-align: middle; }
 """
 

@@ -1,6 +1,7 @@
 """ "Out of 100 who joined": everyone who joined so far, scaled to 100 people, each drawn as a
 small figure coloured by their outcome (lost money, about even, profit; sim.metrics'
-``outcome_shares``) and filled while still active, an outline once they have quit.
+``outcome_shares``) and marked by it too (a minus, nothing, a plus: told apart without
+colour), filled while still active, an outline once they have quit.
 
 The figures are HTML with CSS (no image): a frame costs a few hundred bytes, and the text
 stays sharp on a phone and a projector alike.
@@ -23,13 +24,18 @@ COLOURS = dict(zip(OUTCOMES, (LOSS, EVEN, PROFIT), strict=True))
 PERSON = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 24">'
     '<circle cx="10" cy="6" r="4.6" {paint}/>'
-    '<path d="M1.8 23.2 Q1.8 12.6 10 12.6 Q18.2 12.6 18.2 23.2 Z" {paint}/></svg>'
+    '<path d="M1.8 23.2 Q1.8 12.6 10 12.6 Q18.2 12.6 18.2 23.2 Z" {paint}/>{mark}</svg>'
 )
+# on the chest: a minus for a loss, nothing for about even, a plus for a profit
+MARKS = {"loss": "M6 18.4 H14", "even": "", "profit": "M6 18.4 H14 M10 14.6 V22.2"}
 
 
-def _figure(colour: str, active: bool) -> str:
+def _figure(outcome: str, active: bool) -> str:
+    colour = COLOURS[outcome]
     paint = f'fill="{colour}"' if active else f'fill="#fff" stroke="{colour}" stroke-width="1.8"'
-    return "data:image/svg+xml," + quote(PERSON.format(paint=paint))
+    mark = (f'<path d="{MARKS[outcome]}" stroke="{"#fff" if active else colour}" '
+            'stroke-width="2.2" fill="none"/>') if MARKS[outcome] else ""  # fmt: skip
+    return "data:image/svg+xml," + quote(PERSON.format(paint=paint, mark=mark))
 
 
 CSS = "\n".join(
@@ -48,7 +54,7 @@ CSS = "\n".join(
     ]
     + [
         f".nws-hundred i.{o}{'a' if a else 'q'}, .nws-legend i.{o}{'a' if a else 'q'}"
-        f" {{ background-image: url('{_figure(COLOURS[o], a)}'); }}"
+        f" {{ background-image: url('{_figure(o, a)}'); }}"
         for o in OUTCOMES
         for a in (True, False)
     ]
