@@ -59,7 +59,7 @@ CSS = f"""
 .nws-chart .nws-table-toggle {{ align-self: flex-start; text-transform: none; }}
 .nws-table {{ max-height: 22em; overflow: auto; max-width: 100%; font-size: 0.9em; }}
 .nws-table table {{ border-collapse: collapse; }}
-.nws-table caption {{ text-align: left; font-weight: bold; padding: 2px 6px; }}
+.nws-table caption {{ text-align: left; font-weight: bold; padding: 2px 6px; white-space: normal; }}
 .nws-table th, .nws-table td {{ padding: 2px 8px; border-bottom: 1px solid #ddd;
   text-align: right; white-space: nowrap; }}
 .nws-table th[scope="row"] {{ text-align: left; font-weight: normal; }}

@@ -9,7 +9,6 @@ import math
 import time
 from collections.abc import Callable
 
-import ipywidgets
 import solara
 
 from dashboards import charts, drawing, live, rooms, state
@@ -25,21 +24,23 @@ from sim.scenario import scenario_to_toml
 def ChartImage(name: str, view: View, lang: str):
     """One chart as a PNG image, drawn once for its run, week, language and sharpness and
     shared with every session that shows the same (``dashboards.drawing``). Its text
-    alternative (the image's title, which screen readers read as its name) and the table
-    a button shows under it are made from the same frame (``LiveChart.said``)."""
+    alternative (the accessible name screen readers read) and the table a button shows
+    under it are made from the same frame (``LiveChart.said``)."""
     dpi = live.SHARP_DPI if state.presentation.value else live.DPI
     drawn = solara.use_memo(
         lambda: drawing.chart_drawn(name, view, lang, dpi), [name, view, lang, dpi]
     )
     table, set_table = solara.use_state(False)
     with solara.Column(gap="2px", classes=["nws-chart"]):
-        ipywidgets.Image.element(
-            value=drawn.png,
-            format="png",
-            tooltip=drawn.said.text,
-            layout={"width": "100%"},
-            _dom_classes=["solara-image"],
-        )
+        # the image is named by its text alternative: a wrapper with the role of an image
+        # and that name, the picture itself hidden from screen readers (the page's images
+        # are widgets, whose <img> takes no alt attribute)
+        named = {"role": "img", "aria-label": drawn.said.text}
+        with (
+            solara.v.Html(tag="div", attributes=named),
+            solara.v.Html(tag="div", attributes={"aria-hidden": "true"}),
+        ):
+            solara.Image(drawn.png, format="png", width="100%")
         chart = t(f"chart.{name}_name", lang)
         solara.Button(
             t("said.hide_table" if table else "said.show_table", lang, name=chart),
