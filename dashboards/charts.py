@@ -597,7 +597,7 @@ def band_chart(bands: list[pd.DataFrame], names: list[str], column: str, lang: s
     """A weekly column's median and 90 % band for each experiment."""
     fig, ax = _figure(6.0, 3.4)
     for frame, name, colour in zip(bands, names, SERIES, strict=False):
-        b = frame[frame.column == column]
+        b = _band(frame, column)
         band(ax, b.week, b.p5, b.p50, b.p95, colour, label=name)
     label = t(f"column.{column}", lang)
     ax.set_xlabel(t("chart.week", lang))
@@ -608,9 +608,44 @@ def band_chart(bands: list[pd.DataFrame], names: list[str], column: str, lang: s
     return fig
 
 
+def _band(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    return frame[frame.column == column]
+
+
+def band_said(bands: list[pd.DataFrame], names: list[str], column: str, lang: str) -> str:
+    """``band_chart`` in words: where each experiment's median and band end."""
+    value = fmt_eur if column.startswith("cumulative_net") else fmt_int
+    parts = []
+    for frame, name in zip(bands, names, strict=False):
+        b = _band(frame, column)
+        if len(b):
+            end = b.iloc[-1]
+            parts.append(t("said.band_item", lang, name=name, p50=value(end.p50, lang),
+                           p5=value(end.p5, lang), p95=value(end.p95, lang)))  # fmt: skip
+    week = int(_band(bands[0], column).week.max()) if len(bands) else 0
+    return t("said.band", lang, column=t(f"column.{column}", lang), week=week,
+             items="; ".join(parts))  # fmt: skip
+
+
+def _spreads(outcomes: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    return [describe(frame, OUTCOME_SHARES) for frame in outcomes]
+
+
 def outcomes_chart(outcomes: list[pd.DataFrame], names: list[str], lang: str) -> Figure:
     """Loss / break-even / profit shares of each experiment, with 90 % ranges."""
     fig, ax = _figure(6.0, 3.4)
-    outcome_bars(ax, [describe(frame, OUTCOME_SHARES) for frame in outcomes], names, lang)
+    outcome_bars(ax, _spreads(outcomes), names, lang)
     fit_texts(fig)
     return fig
+
+
+def outcomes_said(outcomes: list[pd.DataFrame], names: list[str], lang: str) -> str:
+    """``outcomes_chart`` in words: each experiment's mean shares and their 90 % ranges."""
+    parts = []
+    for spread, name in zip(_spreads(outcomes), names, strict=False):
+        kinds = zip(("loss", "even", "profit"), spread.itertuples(), strict=True)
+        shares = [t("said.outcome_item", lang, what=t(f"said.outcome_{k}", lang),
+                    mean=fmt_pct(r.mean, lang), p5=fmt_pct(r.p5, lang), p95=fmt_pct(r.p95, lang))
+                  for k, r in kinds]  # fmt: skip
+        parts.append(f"{name}: {', '.join(shares)}")
+    return t("said.outcomes", lang, items="; ".join(parts))

@@ -9,6 +9,7 @@ import re
 
 import ipywidgets
 import numpy as np
+import pandas as pd
 import pytest
 from test_dashboard import (  # the same fixtures and helpers as the older page tests
     button,
@@ -198,3 +199,19 @@ def test_the_page_gives_every_chart_its_words_and_a_table(page):
     state.lang.value = "de"
     assert live_region(box) == panels.announcement(view, "de")
     assert all(text.startswith("Woche 6: ") for text in chart_names(box))
+
+
+def test_the_compare_pages_charts_in_words():
+    bands = [
+        pd.DataFrame({"column": "active", "week": [1, 2], "p5": [9.0, 90], "p50": [10.0, 120],
+                      "p95": [11.0, 150]}),
+        pd.DataFrame({"column": "active", "week": [1, 2], "p5": [1.0, 2], "p50": [1.0, 3],
+                      "p95": [1.0, 4]}),
+    ]  # fmt: skip
+    text = charts.band_said(bands, ["A: x", "B: y"], "active", "de")
+    assert "Woche 2" in text and "A: x: Median 120 (90 bis 150); B: y: Median 3 (2 bis 4)" in text
+    outcomes = [pd.DataFrame({"share_net_loss": [0.6, 0.7], "share_break_even": [0.3, 0.2],
+                              "share_profit": [0.1, 0.1]})]  # fmt: skip
+    text = charts.outcomes_said(outcomes, ["A: x"], "en")
+    assert "A: x: a loss of more than €100 65 %" in text
+    assert "a profit of more than €100 10 %" in text

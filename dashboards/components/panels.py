@@ -32,15 +32,7 @@ def ChartImage(name: str, view: View, lang: str):
     )
     table, set_table = solara.use_state(False)
     with solara.Column(gap="2px", classes=["nws-chart"]):
-        # the image is named by its text alternative: a wrapper with the role of an image
-        # and that name, the picture itself hidden from screen readers (the page's images
-        # are widgets, whose <img> takes no alt attribute)
-        named = {"role": "img", "aria-label": drawn.said.text}
-        with (
-            solara.v.Html(tag="div", attributes=named),
-            solara.v.Html(tag="div", attributes={"aria-hidden": "true"}),
-        ):
-            solara.Image(drawn.png, format="png", width="100%")
+        NamedImage(drawn.png, drawn.said.text)
         chart = t(f"chart.{name}_name", lang)
         solara.Button(
             t("said.hide_table" if table else "said.show_table", lang, name=chart),
@@ -58,6 +50,18 @@ def ChartImage(name: str, view: View, lang: str):
                 # a box that scrolls must be reachable by keyboard to be scrolled
                 attributes={"tabindex": "0", "role": "region", "aria-label": drawn.said.caption},
             )
+
+
+@solara.component
+def NamedImage(data: bytes, text: str):
+    """A PNG chart named by its text alternative: a wrapper with the role of an image and
+    that name, the picture itself hidden from screen readers (the page's images are
+    widgets, whose <img> takes no alt attribute)."""
+    with (
+        solara.v.Html(tag="div", attributes={"role": "img", "aria-label": text}),
+        solara.v.Html(tag="div", attributes={"aria-hidden": "true"}),
+    ):
+        solara.Image(data, format="png", width="100%")
 
 
 def table_html(said: Said) -> str:
