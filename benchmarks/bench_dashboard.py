@@ -55,9 +55,10 @@ def step_figures(size: int, steps: int) -> dict[str, list[float]]:
         times["snapshot"].append(1000 * (time.perf_counter() - t1))
         for name, painter in painters.items():
             t2 = time.perf_counter()
-            data = painter.frame(view)
+            data = drawing.Drawn(painter.frame(view), painter.said(view))  # image and words
             times[name].append(1000 * (time.perf_counter() - t2))
-            drawing.images.put((view.run, view.week, name, "en", charts.DPI), data, len(data))
+            drawing.images.put((view.run, view.week, name, "en", charts.DPI), data,
+                               len(data.png))  # fmt: skip
         drawing.views.put((view.run, view.week), view, 0)
         t3 = time.perf_counter()  # a second viewer: the same run and week
         again = drawing.view_at(model)

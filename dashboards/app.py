@@ -23,7 +23,13 @@ from dashboards.components.hundred import HundredPanel
 from dashboards.components.lessons import LessonsPage
 from dashboards.components.md import Md
 from dashboards.components.me import MePage
-from dashboards.components.panels import ChartImage, Downloads, KeyNumbers, PyramidPanel
+from dashboards.components.panels import (
+    Announcer,
+    ChartImage,
+    Downloads,
+    KeyNumbers,
+    PyramidPanel,
+)
 from dashboards.components.room import RoomPanel
 from dashboards.components.tree import TreePanel
 from dashboards.layout import CSS
@@ -38,6 +44,7 @@ def SimulationPage():
     view = state.view.value  # the one reader of the view: a Step renders the page once
     present = state.presentation.value
     following = rooms.following.value is not None  # a follower's page shows the teacher's run
+    Announcer(view, lang)  # screen readers hear the week shown (a polite live region)
     with solara.ColumnsResponsive(12, medium=[7, 5], gutters_dense=True):
         HundredPanel(view, lang)  # the first thing on the page: what happened to people
         KeyNumbers(view, lang)

@@ -18,11 +18,11 @@ from matplotlib.collections import PolyCollection
 from matplotlib.colors import LinearSegmentedColormap, PowerNorm
 from matplotlib.figure import Figure
 
-from dashboards.live import DPI, MARGINS, LiveChart, fit_texts
+from dashboards.live import DPI, MARGINS, LiveChart, Said, bin_labels, fit_texts, share_words
 from dashboards.tree import RecruitmentTree
 from dashboards.view import View
 from sim.experiments import describe
-from sim.i18n import fmt_int, fmt_num, fmt_pct, t
+from sim.i18n import NO_VALUE, fmt_eur, fmt_int, fmt_num, fmt_pct, t
 from sim.metrics import (
     INCOME_BIN_EDGES,
     OUTCOME_SHARES,
@@ -65,6 +65,13 @@ def _bin_position(values) -> np.ndarray:
     inner = INCOME_BIN_EDGES[1:-1]
     return np.interp(values, inner, np.arange(1, len(inner) + 1), left=0.5,
                      right=len(inner) + 0.5)  # fmt: skip
+
+
+def _bin_rows(edges, counts, shares, lang: str) -> tuple[tuple[str, ...], ...]:
+    """A table's rows of money bins: the bin, how many people, their share."""
+    labels = bin_labels(edges, lang)
+    return tuple((label, fmt_int(n, lang), fmt_pct(x, lang, 1))
+                 for label, n, x in zip(labels, counts, shares, strict=True))  # fmt: skip
 
 
 class IncomeHeatmap(LiveChart):
@@ -123,6 +130,7 @@ class IncomeHeatmap(LiveChart):
         hist = view.income_hist.astype(float)
         totals = hist.sum(axis=1, keepdims=True)
         share = np.divide(hist, totals, out=np.full_like(hist, np.nan), where=totals > 0)
+        self.hist, self.share = hist, share  # for ``said``
         self.grid[:] = np.nan
         self.grid[:, : view.week] = share.T
         self.image.set_data(self.grid)
@@ -136,6 +144,28 @@ class IncomeHeatmap(LiveChart):
         self.p90.set_data(s.week, _bin_position(s.monthly_net_p90))
         self.now.set_xdata([view.week, view.week])
         self.note.set_visible(view.week < WEEKS_PER_MONTH)
+
+    def said(self, view: View) -> Said:
+        lang = self.lang
+        edges = INCOME_BIN_EDGES
+        columns = (t("chart.monthly_net_eur", lang), t("said.people_active", lang),
+                   t("chart.share_of_active", lang))  # fmt: skip
+        caption = t("said.heatmap_caption", lang, week=view.week)
+        weeks = np.flatnonzero(self.hist.sum(axis=1) > 0)  # weeks with an income to show
+        if view.week < WEEKS_PER_MONTH or len(weeks) == 0:
+            text = t("said.heatmap_none", lang, week=view.week,
+                     active=fmt_int(view.active, lang), first=WEEKS_PER_MONTH)  # fmt: skip
+            return Said(text, caption, columns, ())
+        last = weeks[-1]
+        hist, share = self.hist[last], self.share[last]
+        row = view.series.iloc[last]  # the week whose percentiles the lines end at
+        text = t(
+            "said.heatmap", lang, week=view.week, active=fmt_int(hist.sum(), lang),
+            lost=share_words(share[edges[1:] <= -10].sum(), lang),
+            made=share_words(share[edges[:-1] >= 10].sum(), lang),
+            median=fmt_eur(row.monthly_net_p50, lang), p90=fmt_eur(row.monthly_net_p90, lang),
+        )  # fmt: skip
+        return Said(text, caption, columns, _bin_rows(edges, hist, share, lang))
 
     def paint(self) -> None:
         if self.pixels is None:
@@ -192,6 +222,7 @@ class NetHistogram(LiveChart):
         lang = self.lang
         counts, _ = np.histogram(np.clip(view.net, NET_EDGES[0], NET_EDGES[-1]), NET_EDGES)
         shares = counts / max(len(view.net), 1)
+        self.counts, self.shares = counts, shares  # for ``said``
         self.bars.set_verts(self._bar_outlines(shares))
         loss, even, profit = view.shares()
         self.text.set_text("\n".join([
@@ -201,6 +232,20 @@ class NetHistogram(LiveChart):
         ]))  # fmt: skip
         self.title.set_text(t("chart.net_histogram", lang, week=view.week,
                               n=fmt_int(view.ever_joined, lang)))  # fmt: skip
+
+    def said(self, view: View) -> Said:
+        lang = self.lang
+        loss, even, profit = view.shares()
+        if view.ever_joined == 0:
+            text = t("said.nobody_yet", lang, week=view.week)
+        else:
+            text = t("said.net_histogram", lang, week=view.week,
+                     n=fmt_int(view.ever_joined, lang), loss=share_words(loss, lang),
+                     even=share_words(even, lang), profit=share_words(profit, lang))  # fmt: skip
+        columns = (t("chart.cumulative_net_eur", lang), t("said.people", lang),
+                   t("chart.share_of_joined", lang))  # fmt: skip
+        rows = _bin_rows(NET_EDGES, self.counts, self.shares, lang)
+        return Said(text, self.title.get_text(), columns, rows)
 
     @staticmethod
     def _bar_outlines(heights: np.ndarray) -> np.ndarray:
@@ -243,6 +288,32 @@ class PeopleChart(LiveChart):
         peak = max((s[c].max() for c in self.lines), default=0) if len(s) else 0
         return self._fit(self.top, s.active.max() if len(s) else 0), self._fit(self.bottom, peak)
 
+    def said(self, view: View) -> Said:
+        lang = self.lang
+        weeks, active = (np.asarray(a) for a in self.active.get_data())
+        per_week = {c: np.asarray(line.get_data()[1]) for c, line in self.lines.items()}
+        names = {c: line.get_label() for c, line in self.lines.items()}
+        columns = (t("chart.week", lang), t("chart.active", lang), *names.values())
+        caption = t("said.newest_first", lang, title=t("chart.people_title", lang))
+        if len(weeks) == 0:
+            text = t("said.people_start", lang, week=view.week, active=fmt_int(view.active, lang))
+            return Said(text, caption, columns, ())
+        peak = int(np.argmax(active))
+        gone = [c for c in per_week if c.startswith("dropouts_")]
+        reasons = ", ".join(f"{names[c]}: {fmt_int(per_week[c][-1], lang)}" for c in gone
+                            if per_week[c][-1] > 0)  # fmt: skip
+        text = t("said.people_now", lang, week=int(weeks[-1]), active=fmt_int(active[-1], lang),
+                 peak=fmt_int(active[peak], lang), peak_week=int(weeks[peak]),
+                 new=fmt_int(per_week["new_recruits"][-1], lang),
+                 gone=fmt_int(sum(per_week[c][-1] for c in gone), lang),
+                 reasons=f" ({reasons})" if reasons else "")  # fmt: skip
+        rows = tuple(
+            (str(int(weeks[k])), fmt_int(active[k], lang),
+             *(fmt_int(per_week[c][k], lang) for c in per_week))
+            for k in range(len(weeks) - 1, -1, -1)
+        )  # fmt: skip
+        return Said(text, caption, columns, rows)
+
 
 class SurvivalChart(LiveChart):
     """Share still active against weeks since joining, one curve per joining year."""
@@ -266,6 +337,7 @@ class SurvivalChart(LiveChart):
 
     def update(self, view: View) -> int:
         cohorts = survival_by_cohort(view.join_week, view.exit_week, view.week)
+        self.cohorts = cohorts  # for ``said``
         while len(self.curves) < len(cohorts):  # a new joining year: a new line
             year = len(self.curves) + 1
             line = self.add(self.ax.plot(
@@ -304,6 +376,29 @@ class SurvivalChart(LiveChart):
             self.legend_for = len(cohorts)
         return len(cohorts)
 
+    SAID_AFTER = (4, 13, 26, 52, 104)  # weeks since joining in the table
+
+    def said(self, view: View) -> Said:
+        lang = self.lang
+        columns = (t("said.cohort", lang), t("said.people_joined", lang),
+                   *(t("said.after_weeks", lang, weeks=w) for w in self.SAID_AFTER))  # fmt: skip
+        caption = t("chart.survival_title", lang)
+        parts, rows = [], []
+        for k, (_, survival) in enumerate(self.cohorts):
+            share, end = survival.share, len(survival.share) - 1
+            if end < 1 or share[end] != share[end]:  # no curve yet
+                continue
+            at = min(52, end)
+            parts.append(t("said.survival_cohort", lang, year=k + 1,
+                           joined=fmt_int(survival.at_risk[0], lang),
+                           share=share_words(share[at], lang), weeks=at))  # fmt: skip
+            rows.append((t("chart.cohort", lang, year=k + 1), fmt_int(survival.at_risk[0], lang),
+                         *(fmt_pct(share[w], lang) if w <= end else NO_VALUE
+                           for w in self.SAID_AFTER)))  # fmt: skip
+        text = (t("said.survival", lang, week=view.week, cohorts="; ".join(parts)) if parts
+                else t("said.survival_none", lang, week=view.week))  # fmt: skip
+        return Said(text, caption, columns, tuple(rows))
+
 
 class SaturationChart(LiveChart):
     """How much of the market has been approached, has joined, buys, has left."""
@@ -334,6 +429,23 @@ class SaturationChart(LiveChart):
             values = s[column] if column.startswith("saturation") else s[column] / n
             line.set_data(s.week, values)
 
+    def said(self, view: View) -> Said:
+        lang = self.lang
+        data = {c: np.asarray(line.get_data()[1]) for c, line in self.lines.items()}
+        weeks = np.asarray(next(iter(self.lines.values())).get_data()[0])
+        columns = (t("chart.week", lang), *(line.get_label() for line in self.lines.values()))
+        caption = t("said.newest_first", lang, title=t("chart.saturation_title", lang))
+        if len(weeks) == 0:
+            return Said(t("said.nothing_yet", lang, week=view.week), caption, columns, ())
+        last = {c: fmt_pct(v[-1], lang, 1) for c, v in data.items()}
+        text = t("said.saturation", lang, week=int(weeks[-1]),
+                 population=fmt_int(view.population, lang),
+                 approached=last["saturation_approached"], joined=last["saturation_joined"],
+                 customers=last["customers"], formers=last["formers"])  # fmt: skip
+        rows = tuple((str(int(weeks[k])), *(fmt_pct(v[k], lang, 1) for v in data.values()))
+                     for k in range(len(weeks) - 1, -1, -1))  # fmt: skip
+        return Said(text, caption, columns, rows)
+
 
 class LorenzChart(LiveChart):
     """Lorenz curve of the money received, with its Gini coefficient."""
@@ -360,6 +472,21 @@ class LorenzChart(LiveChart):
         self.curve.set_data(people, money)
         self.title.set_text(t("chart.lorenz_title", self.lang,
                               gini=fmt_num(view.gini_gross(), self.lang, 2)))  # fmt: skip
+
+    def said(self, view: View) -> Said:
+        lang = self.lang
+        people, money = (np.asarray(a, dtype=float) for a in self.curve.get_data())
+        columns = (t("said.poorest", lang), t("said.their_money", lang))
+        if len(people) < 2 or not np.isfinite(money).all() or money[-1] <= 0:
+            return Said(t("said.no_money_yet", lang, week=view.week), self.title.get_text(),
+                        columns, ())  # fmt: skip
+        at = lambda x: float(np.interp(x, people, money))  # noqa: E731
+        text = t("said.lorenz", lang, week=view.week, gini=fmt_num(view.gini_gross(), lang, 2),
+                 bottom=share_words(at(0.5), lang), top10=share_words(1 - at(0.9), lang),
+                 top1=share_words(1 - at(0.99), lang))  # fmt: skip
+        rows = tuple((fmt_pct(x, lang), fmt_pct(at(x), lang, 1))
+                     for x in np.linspace(0.1, 1.0, 10))  # fmt: skip
+        return Said(text, self.title.get_text(), columns, rows)
 
 
 class MoneyChart(LiveChart):
@@ -393,6 +520,7 @@ class MoneyChart(LiveChart):
 
     def update(self, view: View) -> float:
         months = money_by_month(view.series, WEEKS_PER_MONTH)
+        self.by_month = months  # for ``said``
         x = months.month.to_numpy(dtype=float)
         bottom = np.zeros(len(months))
         for part, bars in self.bars.items():
@@ -404,6 +532,25 @@ class MoneyChart(LiveChart):
         breakage = s.breakage.sum() if len(s) else 0.0
         self.title.set_text(money_title({"payout_ratio": ratio, "breakage": breakage}, self.lang))
         return self._fit(self.ax, bottom.max(initial=0.0))
+
+    def said(self, view: View) -> Said:
+        lang = self.lang
+        months = self.by_month
+        columns = (t("chart.month", lang), t("said.revenue", lang),
+                   *(t(f"chart.money_{part}", lang) for part in self.bars))  # fmt: skip
+        caption = t("said.newest_first", lang, title=self.title.get_text())
+        revenue = float(months.company_revenue.sum()) if len(months) else 0.0
+        if revenue <= 0:
+            return Said(t("said.no_money_yet", lang, week=view.week), caption, columns, ())
+        share = {part: share_words(float(months[part].sum()) / revenue, lang) for part in self.bars}
+        text = t("said.money", lang, week=view.week, months=len(months),
+                 revenue=fmt_eur(revenue, lang), **share)  # fmt: skip
+        rows = tuple(
+            (str(int(m.month)), fmt_eur(m.company_revenue, lang),
+             *(fmt_eur(getattr(m, part), lang) for part in self.bars))
+            for m in months.iloc[::-1].itertuples()
+        )  # fmt: skip
+        return Said(text, caption, columns, rows)
 
     @staticmethod
     def _outlines(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -450,7 +597,7 @@ def band_chart(bands: list[pd.DataFrame], names: list[str], column: str, lang: s
     """A weekly column's median and 90 % band for each experiment."""
     fig, ax = _figure(6.0, 3.4)
     for frame, name, colour in zip(bands, names, SERIES, strict=False):
-        b = frame[frame.column == column]
+        b = _band(frame, column)
         band(ax, b.week, b.p5, b.p50, b.p95, colour, label=name)
     label = t(f"column.{column}", lang)
     ax.set_xlabel(t("chart.week", lang))
@@ -461,9 +608,44 @@ def band_chart(bands: list[pd.DataFrame], names: list[str], column: str, lang: s
     return fig
 
 
+def _band(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    return frame[frame.column == column]
+
+
+def band_said(bands: list[pd.DataFrame], names: list[str], column: str, lang: str) -> str:
+    """``band_chart`` in words: where each experiment's median and band end."""
+    value = fmt_eur if column.startswith("cumulative_net") else fmt_int
+    parts = []
+    for frame, name in zip(bands, names, strict=False):
+        b = _band(frame, column)
+        if len(b):
+            end = b.iloc[-1]
+            parts.append(t("said.band_item", lang, name=name, p50=value(end.p50, lang),
+                           p5=value(end.p5, lang), p95=value(end.p95, lang)))  # fmt: skip
+    week = int(_band(bands[0], column).week.max()) if len(bands) else 0
+    return t("said.band", lang, column=t(f"column.{column}", lang), week=week,
+             items="; ".join(parts))  # fmt: skip
+
+
+def _spreads(outcomes: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    return [describe(frame, OUTCOME_SHARES) for frame in outcomes]
+
+
 def outcomes_chart(outcomes: list[pd.DataFrame], names: list[str], lang: str) -> Figure:
     """Loss / break-even / profit shares of each experiment, with 90 % ranges."""
     fig, ax = _figure(6.0, 3.4)
-    outcome_bars(ax, [describe(frame, OUTCOME_SHARES) for frame in outcomes], names, lang)
+    outcome_bars(ax, _spreads(outcomes), names, lang)
     fit_texts(fig)
     return fig
+
+
+def outcomes_said(outcomes: list[pd.DataFrame], names: list[str], lang: str) -> str:
+    """``outcomes_chart`` in words: each experiment's mean shares and their 90 % ranges."""
+    parts = []
+    for spread, name in zip(_spreads(outcomes), names, strict=False):
+        kinds = zip(("loss", "even", "profit"), spread.itertuples(), strict=True)
+        shares = [t("said.outcome_item", lang, what=t(f"said.outcome_{k}", lang),
+                    mean=fmt_pct(r.mean, lang), p5=fmt_pct(r.p5, lang), p95=fmt_pct(r.p95, lang))
+                  for k, r in kinds]  # fmt: skip
+        parts.append(f"{name}: {', '.join(shares)}")
+    return t("said.outcomes", lang, items="; ".join(parts))

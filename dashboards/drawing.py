@@ -19,9 +19,10 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import NamedTuple
 
 from dashboards.charts import ALL_CHARTS
-from dashboards.live import DPI, LiveChart
+from dashboards.live import DPI, LiveChart, Said
 from dashboards.view import View, run_of, snapshot
 from sim.lifeline import before_threads_end
 from sim.model import NetworkMarketingModel
@@ -63,7 +64,7 @@ class Cache:
 
 
 views = Cache(256 * MIB)  # (run, week) -> View
-images = Cache(256 * MIB)  # (run, week, chart, lang, dpi) -> PNG bytes
+images = Cache(256 * MIB)  # (run, week, chart, lang, dpi) -> Drawn
 # one chart object per (chart, horizon, language, dpi), each drawn by one thread at a time
 _painters: dict[tuple[str, int, str, int], tuple[LiveChart, threading.Lock]] = {}
 _painters_lock = threading.Lock()
@@ -108,21 +109,39 @@ def _painter(name: str, weeks: int, lang: str, dpi: int) -> tuple[LiveChart, thr
         return _painters[key]
 
 
-def draw(name: str, view: View, lang: str, dpi: int = DPI) -> bytes:
-    """Chart ``name`` of ``view`` in ``lang`` as PNG bytes at ``dpi``, drawn for this view
-    by a chart object shared with every other run of the same horizon."""
+class Drawn(NamedTuple):
+    """A chart of one view: its image, and the same in words and as a table (``said``),
+    made from the data of that very frame."""
+
+    png: bytes
+    said: Said
+
+
+def draw(name: str, view: View, lang: str, dpi: int = DPI) -> Drawn:
+    """Chart ``name`` of ``view`` in ``lang`` as PNG bytes at ``dpi`` and in words, drawn
+    for this view by a chart object shared with every other run of the same horizon."""
     chart, lock = _painter(name, view.weeks, lang, dpi)
     with lock:
-        return chart.frame(view)
+        return Drawn(chart.frame(view), chart.said(view))
 
 
-def chart_png(name: str, view: View, lang: str, dpi: int = DPI) -> bytes:
+def chart_drawn(name: str, view: View, lang: str, dpi: int = DPI) -> Drawn:
     """Chart ``name`` of ``view`` in ``lang`` at ``dpi`` (presentation mode draws sharper
-    charts): drawn once, then shared."""
+    charts) and in words: drawn once, then shared."""
     if view.run is None:  # a view that names no run cannot be shared
         return draw(name, view, lang, dpi)
     key = (view.run, view.week, name, lang, dpi)
-    return _once(key, images, lambda: draw(name, view, lang, dpi), len)
+    return _once(key, images, lambda: draw(name, view, lang, dpi), _drawn_size)
+
+
+def _drawn_size(drawn: Drawn) -> int:
+    said = drawn.said
+    return len(drawn.png) + 2 * (len(said.text) + sum(len(c) for r in said.rows for c in r)) + 4096
+
+
+def chart_png(name: str, view: View, lang: str, dpi: int = DPI) -> bytes:
+    """Chart ``name`` of ``view`` as PNG bytes (``chart_drawn``)."""
+    return chart_drawn(name, view, lang, dpi).png
 
 
 def warm_up(view: View, langs: tuple[str, ...]) -> None:

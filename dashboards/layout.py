@@ -52,4 +52,17 @@ CSS = f"""
 .nws-present .nws-title h2 {{ font-size: 1.8rem; line-height: 1.3; }}
 .nws-present .nws-big {{ font-size: 1.5rem; }}
 .nws-present .nws-md, .nws-present .nws-md td {{ font-size: 1.3rem !important; }}
+/* screen readers: text only they read (the live region), and a chart's data as a table */
+.nws-sr-only {{ position: absolute !important; width: 1px; height: 1px; padding: 0;
+  margin: -1px; overflow: hidden; clip: rect(0, 0, 0, 0); clip-path: inset(50%);
+  white-space: nowrap; border: 0; }}
+.nws-chart .nws-table-toggle {{ align-self: flex-start; text-transform: none; }}
+.nws-table {{ max-height: 22em; overflow: auto; max-width: 100%; font-size: 0.9em; }}
+.nws-table table {{ border-collapse: collapse; }}
+.nws-table caption {{ text-align: left; font-weight: bold; padding: 2px 6px; white-space: normal; }}
+.nws-table th, .nws-table td {{ padding: 2px 8px; border-bottom: 1px solid #ddd;
+  text-align: right; white-space: nowrap; }}
+.nws-table th[scope="row"] {{ text-align: left; font-weight: normal; }}
+.nws-table thead th {{ position: sticky; top: 0; background: #fff; vertical-align: bottom;
+  white-space: normal; }}
 """

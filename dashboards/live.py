@@ -15,6 +15,7 @@ state), so they can be drawn in any thread. The charts themselves are in
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import ClassVar, NamedTuple
 
 import numpy as np
@@ -23,6 +24,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from dashboards.view import View
+from sim.i18n import fmt_eur, fmt_pct, t
 
 DPI = 80
 SHARP_DPI = 160  # presentation mode: a projector shows the charts large
@@ -55,6 +57,53 @@ def fit_texts(fig: Figure) -> None:
                 if lo >= -0.5 and hi <= top + 0.5:
                     break
                 text.set_fontsize(text.get_fontsize() - 0.5)
+
+
+@dataclass(frozen=True)
+class Said:
+    """A chart in words, for those who cannot see it (screen readers): ``text``, its text
+    alternative (what it shows now, in numbers and words), and its data as a table
+    (``caption``, column headers, rows whose first cell names the row), every cell
+    written out in the chart's language."""
+
+    text: str
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+# the fractions a share is put into words with: "about a third (34 %)"
+FRACTIONS = {0.1: "tenth", 0.2: "fifth", 0.25: "quarter", 1 / 3: "third", 0.4: "two_fifths",
+             0.5: "half", 0.6: "three_fifths", 2 / 3: "two_thirds", 0.75: "three_quarters",
+             0.8: "four_fifths", 0.9: "nine_tenths"}  # fmt: skip
+
+
+def share_words(share: float, lang: str) -> str:
+    """A share in words and as a percentage, e.g. 'about half (52 %)'; near none or all,
+    where no fraction fits the sentence in both languages, the percentage alone."""
+    if share != share or share <= 0 or share >= 1:
+        return fmt_pct(share, lang)
+    if share < 0.05 or share > 0.95:  # no fraction fits: the number alone, more exactly
+        return t("said.only", lang, share=fmt_pct(share, lang, 1)) if share < 0.05 else (
+            fmt_pct(share, lang, 1))  # fmt: skip
+    word = FRACTIONS[min(FRACTIONS, key=lambda f: abs(f - share))]
+    return t("said.share_words", lang, words=t(f"said.frac_{word}", lang),
+             share=fmt_pct(share, lang))  # fmt: skip
+
+
+def bin_labels(edges: np.ndarray, lang: str) -> list[str]:
+    """Money bins in words: the first and the last open ('less than -€10,000', '€10,000
+    or more'), the others 'from .. to ..'."""
+    out = []
+    for k in range(len(edges) - 1):
+        if k == 0:
+            out.append(t("said.below", lang, x=fmt_eur(edges[1], lang)))
+        elif k == len(edges) - 2:
+            out.append(t("said.above", lang, x=fmt_eur(edges[k], lang)))
+        else:
+            out.append(t("said.range", lang, lo=fmt_eur(edges[k], lang),
+                         hi=fmt_eur(edges[k + 1], lang)))  # fmt: skip
+    return out
 
 
 class AxesPixels(NamedTuple):
@@ -99,6 +148,11 @@ class LiveChart:
     def update(self, view: View) -> object:
         """Put the view's data into the dynamic artists and set the axes it needs; return
         that layout (hashable; None where the axes never change)."""
+        raise NotImplementedError
+
+    def said(self, view: View) -> Said:
+        """The chart of ``view`` in words and as a table, from the data ``update(view)``
+        has just put into the chart (call it after ``frame`` or ``update``)."""
         raise NotImplementedError
 
     def add(self, artist):

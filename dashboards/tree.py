@@ -22,7 +22,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import LinearSegmentedColormap, SymLogNorm
 
-from dashboards.live import LiveChart
+from dashboards.live import LiveChart, Said, share_words
 from dashboards.view import View
 from sim.compensation import depths, subtree_sums
 from sim.i18n import fmt_eur, fmt_int, fmt_pct, t
@@ -225,6 +225,7 @@ class RecruitmentTree(LiveChart):
                 text.set_text(fmt_eur(view.net[top[i]], lang))
             text.set_visible(free)
         people, money = level_shares(layout.depth, view.gross, deepest)
+        self.shown = (people, money, view.net[top], layout.depth)  # for ``said``
         top_share = next(x for x in SHARE_AXES if x >= max(people.max(), money.max(initial=0)))
         if top_share != self.side.get_xlim()[1]:
             self._set_share_axis(top_share)
@@ -237,6 +238,30 @@ class RecruitmentTree(LiveChart):
         self.title.set_text(t(key, lang, n=fmt_int(len(view.net), lang), levels=deepest,
                               week=view.week))  # fmt: skip
         return levels, top_share
+
+    def said(self, view: View) -> Said:
+        lang = self.lang
+        people, money, earners, depth = self.shown
+        columns = (t("tree.level", lang), t("said.people", lang), t("said.share_people", lang),
+                   t("said.share_money", lang))  # fmt: skip
+        caption = self.title.get_text()
+        if len(depth) == 0:
+            return Said(t("said.nobody_yet", lang, week=view.week), caption, columns, ())
+        counts = np.bincount(depth, minlength=len(people))
+        low = len(people) - 1
+        text = " ".join([
+            t("said.tree" if low > 0 else "said.tree_founders", lang, week=view.week,
+              n=fmt_int(len(depth), lang), levels=low + 1),
+            t("said.tree_top", lang, people=share_words(people[0], lang),
+              money=share_words(money[0], lang)),
+            t("said.tree_bottom", lang, level=low, people=share_words(people[low], lang),
+              money=share_words(money[low], lang)) if low > 0 else "",
+            t("said.tree_earners", lang, earners=", ".join(fmt_eur(x, lang) for x in earners))
+            if len(earners) else "",
+        ]).strip()  # fmt: skip
+        rows = tuple((str(d), fmt_int(counts[d], lang), fmt_pct(people[d], lang, 1),
+                      fmt_pct(money[d], lang, 1)) for d in range(len(people)))  # fmt: skip
+        return Said(" ".join(text.split()), caption, columns, rows)
 
     def paint(self) -> None:
         """The icicle's picture into the canvas, each pixel of the axes taking the colour

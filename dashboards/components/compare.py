@@ -8,6 +8,7 @@ import solara.lab
 
 from dashboards import charts, state
 from dashboards.components.md import Md
+from dashboards.components.panels import NamedImage
 from sim.experiments import compare, run_experiment
 from sim.i18n import fmt_num, fmt_pct, t
 
@@ -79,22 +80,14 @@ def ComparePage():
         return
     exp_a, exp_b = run_pair.value
     labels = [f"A: {first.value}", f"B: {second.value}"]
+    bands, outcomes = [exp_a.bands, exp_b.bands], [exp_a.outcomes, exp_b.outcomes]
     with solara.ColumnsResponsive(12, medium=[6, 6]):
-        solara.Image(
-            charts.png(charts.band_chart([exp_a.bands, exp_b.bands], labels, "active", lang)),
-            width="100%",
-        )
-        solara.Image(
-            charts.png(
-                charts.band_chart([exp_a.bands, exp_b.bands], labels, "cumulative_net_p50", lang)
-            ),
-            width="100%",
-        )
+        for column in ("active", "cumulative_net_p50"):
+            NamedImage(charts.png(charts.band_chart(bands, labels, column, lang)),
+                       charts.band_said(bands, labels, column, lang))  # fmt: skip
     with solara.ColumnsResponsive(12, medium=[5, 7]):
-        solara.Image(
-            charts.png(charts.outcomes_chart([exp_a.outcomes, exp_b.outcomes], labels, lang)),
-            width="100%",
-        )
+        NamedImage(charts.png(charts.outcomes_chart(outcomes, labels, lang)),
+                   charts.outcomes_said(outcomes, labels, lang))  # fmt: skip
         table = compare(exp_a.outcomes, exp_b.outcomes, TABLE)
         rows = [
             f"| {t('ui.outcome', lang)} | A | B | {t('ui.difference', lang)} | "

@@ -16,9 +16,10 @@ from dashboards import state
 from dashboards.charts import png
 from dashboards.components.md import Md
 from dashboards.components.own import OwnCompanyPanel
+from dashboards.components.panels import NamedImage
 from dashboards.live import MARGINS, fit_texts
 from sim.experiments import local_executor
-from sim.i18n import count, fmt_pct, t
+from sim.i18n import count, fmt_eur, fmt_pct, t
 from sim.lifeline import stop_at_exit
 from sim.me import (
     Outlook,
@@ -83,9 +84,7 @@ def fan_chart(o: Outlook, lang: str) -> Figure:
     fig = Figure(figsize=(5.6, 3.4), dpi=80)
     fig.subplots_adjust(**MARGINS)
     ax = fig.add_subplot()
-    m = [0, *o.horizons]
-    net = [o.horizons[k]["net"] for k in o.horizons]
-    lo, mid, hi = ([0.0] + [n[q] for n in net] for q in ("p10", "p50", "p90"))
+    m, lo, mid, hi = _fan(o)
     ax.fill_between(m, lo, hi, color=BLUE, alpha=BAND_ALPHA, label=t("me_page.p10_p90", lang))
     ax.plot(m, mid, color=BLUE, lw=2, marker="o", label=t("me_page.median", lang))
     ax.axhline(0, color="black", lw=0.6)
@@ -97,12 +96,41 @@ def fan_chart(o: Outlook, lang: str) -> Figure:
     return fig
 
 
+def _fan(o: Outlook) -> tuple[list, ...]:
+    """The months of the fan chart (from 0) and its 10th, 50th and 90th percentiles."""
+    net = [o.horizons[k]["net"] for k in o.horizons]
+    return ([0, *o.horizons], *([0.0] + [n[q] for n in net] for q in ("p10", "p50", "p90")))
+
+
+def fan_said(o: Outlook, lang: str) -> str:
+    """``fan_chart`` in words: the median and the 10th to 90th percentile at each horizon."""
+    m, lo, mid, hi = _fan(o)
+    items = [t("said.fan_item", lang, months=count("months", m[k], lang),
+               p50=fmt_eur(mid[k], lang), p10=fmt_eur(lo[k], lang), p90=fmt_eur(hi[k], lang))
+             for k in range(1, len(m))]  # fmt: skip
+    return t("said.fan", lang, items="; ".join(items))
+
+
+SHARES = (("active", BLUE), ("profit", PROFIT), ("beats_minimum_wage", LOSS))
+
+
+def shares_said(o: Outlook, lang: str) -> str:
+    """``shares_chart`` in words: each chance at each horizon."""
+    items = []
+    for m in o.horizons:
+        at = o.horizons[m]
+        chances = ", ".join(f"{t(f'me_page.{key}', lang)} {fmt_pct(at[key]['share'], lang)}"
+                            for key, _ in SHARES)  # fmt: skip
+        items.append(f"{count('months', m, lang)}: {chances}")
+    return t("said.shares", lang, items="; ".join(items))
+
+
 def shares_chart(o: Outlook, lang: str) -> Figure:
     """Still active, in profit, beating the minimum wage: share with its 95 % interval."""
     fig = Figure(figsize=(5.6, 3.4), dpi=80)
     fig.subplots_adjust(**MARGINS)
     ax = fig.add_subplot()
-    keys = [("active", BLUE), ("profit", PROFIT), ("beats_minimum_wage", LOSS)]
+    keys = SHARES
     x = np.arange(len(o.horizons))
     width = 0.8 / len(keys)
     for i, (key, colour) in enumerate(keys):
@@ -174,8 +202,8 @@ def MePage():
                 solara.Warning(t("me_setup.stale", lang, name=asked_for.value.name))
             Md(plain_summary(o, lang), style={"font-size": "1.1em"}, classes=["nws-big"])
             with solara.ColumnsResponsive(12, medium=[6, 6]):
-                solara.Image(png(fan_chart(o, lang)), width="100%")
-                solara.Image(png(shares_chart(o, lang)), width="100%")
+                NamedImage(png(fan_chart(o, lang)), fan_said(o, lang))
+                NamedImage(png(shares_chart(o, lang)), shares_said(o, lang))
             Md(f"**{t('me_setup.table_title', lang)}**\n\n{table(o, lang)}",
                classes=["nws-nowrap"])  # fmt: skip
             Md(f"{promise_text(o, lang)}\n\n{reasons_text(o, lang)}")

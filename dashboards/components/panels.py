@@ -1,13 +1,19 @@
-"""Panels of the simulation page: charts, key numbers, the pyramid-risk lights, downloads."""
+"""Panels of the simulation page: charts, key numbers, the pyramid-risk lights, downloads,
+and what a screen reader says of them: each chart's text alternative and its data as a
+table, and the announcement of the week shown."""
 
 from __future__ import annotations
 
+import html
+import math
+import time
 from collections.abc import Callable
 
 import solara
 
-from dashboards import charts, drawing, live, state
+from dashboards import charts, drawing, live, rooms, state
 from dashboards.components.md import Md
+from dashboards.live import Said, share_words
 from dashboards.view import View
 from sim.i18n import fmt_int, fmt_num, fmt_pct, t
 from sim.present import LIGHTS
@@ -17,12 +23,106 @@ from sim.scenario import scenario_to_toml
 @solara.component
 def ChartImage(name: str, view: View, lang: str):
     """One chart as a PNG image, drawn once for its run, week, language and sharpness and
-    shared with every session that shows the same (``dashboards.drawing``)."""
+    shared with every session that shows the same (``dashboards.drawing``). Its text
+    alternative (the accessible name screen readers read) and the table a button shows
+    under it are made from the same frame (``LiveChart.said``)."""
     dpi = live.SHARP_DPI if state.presentation.value else live.DPI
-    data = solara.use_memo(
-        lambda: drawing.chart_png(name, view, lang, dpi), [name, view, lang, dpi]
+    drawn = solara.use_memo(
+        lambda: drawing.chart_drawn(name, view, lang, dpi), [name, view, lang, dpi]
     )
-    solara.Image(data, format="png", width="100%")
+    table, set_table = solara.use_state(False)
+    with solara.Column(gap="2px", classes=["nws-chart"]):
+        NamedImage(drawn.png, drawn.said.text)
+        chart = t(f"chart.{name}_name", lang)
+        solara.Button(
+            t("said.hide_table" if table else "said.show_table", lang, name=chart),
+            on_click=lambda: set_table(not table),
+            text=True,
+            color="primary",
+            classes=["nws-table-toggle"],
+            attributes={"aria-expanded": "true" if table else "false"},
+        )
+        if table:
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=table_html(drawn.said),
+                classes=["nws-table"],
+                # a box that scrolls must be reachable by keyboard to be scrolled
+                attributes={"tabindex": "0", "role": "region", "aria-label": drawn.said.caption},
+            )
+
+
+@solara.component
+def NamedImage(data: bytes, text: str):
+    """A PNG chart named by its text alternative: a wrapper with the role of an image and
+    that name, the picture itself hidden from screen readers (the page's images are
+    widgets, whose <img> takes no alt attribute)."""
+    with (
+        solara.v.Html(tag="div", attributes={"role": "img", "aria-label": text}),
+        solara.v.Html(tag="div", attributes={"aria-hidden": "true"}),
+    ):
+        solara.Image(data, format="png", width="100%")
+
+
+def table_html(said: Said) -> str:
+    """A chart's data as an HTML table: its caption, a header cell per column, and the
+    first cell of each row a header of that row."""
+    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in said.columns)
+    body = "".join(
+        f'<tr><th scope="row">{html.escape(row[0])}</th>'
+        + "".join(f"<td>{html.escape(cell)}</td>" for cell in row[1:])
+        + "</tr>"
+        for row in said.rows
+    )
+    return (f"<table><caption>{html.escape(said.caption)}</caption><thead><tr>{head}</tr>"
+            f"</thead><tbody>{body}</tbody></table>")  # fmt: skip
+
+
+# ---- the announcement of the week shown ------------------------------------------------------
+
+ANNOUNCE_EVERY = 5.0  # seconds between announcements while playing: time to speak one
+
+
+def announcement(view: View, lang: str) -> str:
+    """The week shown and its key numbers, as a screen reader announces them."""
+    if view.ever_joined == 0:
+        return t("said.announce_none", lang, week=view.week)
+    loss, _, profit = view.shares()
+    return t("said.announce", lang, week=view.week, active=fmt_int(view.active, lang),
+             joined=fmt_int(view.ever_joined, lang), loss=share_words(loss, lang),
+             profit=share_words(profit, lang))  # fmt: skip
+
+
+class Throttle:
+    """What the live region says: a new text at once after a Step (or Pause, or the
+    end), but while the weeks run by themselves (Play, or a room's teacher) at most one
+    every ``every`` seconds, so that a screen reader finishes a sentence before the next
+    one replaces it; the week shown when Play stops is announced."""
+
+    def __init__(self, every: float = ANNOUNCE_EVERY):
+        self.every = every
+        self.text: str | None = None
+        self.at = -math.inf
+
+    def __call__(self, text: str, running: bool, now: float) -> str:
+        if text != self.text and (not running or now - self.at >= self.every):
+            self.text, self.at = text, now
+        return self.text or text
+
+
+@solara.component
+def Announcer(view: View, lang: str):
+    """A polite live region (visually hidden): screen readers announce the week shown
+    and its key numbers when a Step shows a new week, without moving the focus."""
+    running = state.playing.value or rooms.following.value is not None
+    throttle = solara.use_memo(Throttle, [])
+    text = throttle(announcement(view, lang), running, time.monotonic())
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=html.escape(text),
+        classes=["nws-sr-only"],
+        attributes={"role": "status", "aria-live": "polite", "aria-atomic": "true"},
+    )
 
 
 @solara.component
