@@ -238,8 +238,9 @@ def _climb(sponsor, active, personal, depth, need_pv, need_gv, need_legs, leg_ra
             for k in range(min(top[node] + 1, kinds)):
                 legs[up, k] += 1
             if gens:
-                for j in range(gens):
-                    gen[up, j] += gen[node, j]
+                if top[node] >= cut:  # a subtree without leaders has no generations to add
+                    for j in range(gens):
+                        gen[up, j] += gen[node, j]
                 if not leader:
                     own[up] += own[node]
     return rank, group, broke, paid_generations
