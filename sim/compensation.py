@@ -128,11 +128,13 @@ class Climb:
         group: each node's group volume: its own and its downline's personal volume, less
             the groups below that broke away.
         broke: whether the node's group broke away from its sponsor's (stairstep only).
+        generations: each node's volume in the generations its rank unlocks (0 for none).
     """
 
     rank: np.ndarray
     group: np.ndarray
     broke: np.ndarray
+    generations: np.ndarray
 
 
 def climb(tree: Downline, vol: Volumes, plan: Compensation) -> Climb:
@@ -143,18 +145,24 @@ def climb(tree: Downline, vol: Volumes, plan: Compensation) -> Climb:
     or, with -1, when its group volume reaches the top tier; it then no longer counts
     towards the group above. A leg is a frontline member whose subtree (breakaway or not)
     holds someone at the leg's rank or above.
+
+    A generation is cut by every leader, a node at the lowest rank with generations
+    (``rank_generations``) or above: the first generation of a leader is the first leaders
+    below, each with their organisation down to (not including) the next leaders; the second
+    generation is those next leaders' and so on.
     """
     ladder = [np.asarray(getattr(plan, name)) for name in _LADDER]
+    generations = plan.rank_generations or (0,) * len(plan.rank_titles)
     stairstep = plan.plan == "stairstep_breakaway"
     top_tier = plan.stairstep_thresholds[-1] if stairstep else np.inf
     breakaway_rank = plan.breakaway_rank if stairstep else -1
-    rank, group, broke = _climb(
+    rank, group, broke, paid_generations = _climb(
         np.asarray(tree.sponsor, dtype=np.int64), tree.active,
         np.asarray(vol.personal, dtype=np.float64), depths(tree.sponsor),
         *(a.astype(t) for a, t in zip(ladder, _LADDER_TYPES, strict=True)),
-        float(top_tier), int(breakaway_rank),
+        np.asarray(generations, dtype=np.int64), float(top_tier), int(breakaway_rank),
     )  # fmt: skip
-    return Climb(rank, group, broke)
+    return Climb(rank, group, broke, paid_generations)
 
 
 # the ladder's requirements, as ``_climb`` reads them
@@ -164,9 +172,10 @@ _LADDER_TYPES = (np.float64, np.float64, np.int64, np.int64)
 
 @njit(cache=True)
 def _climb(sponsor, active, personal, depth, need_pv, need_gv, need_legs, leg_rank,
-           top_tier, breakaway_rank):  # fmt: skip
-    """``climb``'s ranks, groups and breakaways, in one pass from the deepest level up and,
-    within a level, in the order of the nodes (as ``_add_up``: the same sums to the bit)."""
+           generations, top_tier, breakaway_rank):  # fmt: skip
+    """``climb``'s ranks, groups, breakaways and generation volumes, in one pass from the
+    deepest level up and, within a level, in the order of the nodes (as ``_add_up``: the same
+    sums to the bit)."""
     n, ranks = len(sponsor), len(need_pv)
     rank = np.full(n, -1, dtype=np.int8)
     top = np.full(n, -1, dtype=np.int8)  # the highest rank in each subtree
@@ -177,6 +186,16 @@ def _climb(sponsor, active, personal, depth, need_pv, need_gv, need_legs, leg_ra
         if need_legs[r] > 0:
             kinds = max(kinds, leg_rank[r] + 1)
     legs = np.zeros((n if kinds else 0, kinds), dtype=np.int32)
+    gens, cut = 0, ranks  # generations at most; the lowest rank that cuts a generation
+    for r in range(ranks - 1, -1, -1):
+        if generations[r] > 0:
+            gens, cut = max(gens, generations[r]), r
+    # own[node]: the node's volume and that of its organisation down to the next leaders;
+    # gen[node, j]: the own volumes of the leaders in its subtree with j leaders above them
+    # (the node itself counted if a leader), from the node down
+    own = personal.copy() if gens else np.zeros(0)
+    gen = np.zeros((n if gens else 0, gens + 1))
+    paid_generations = np.zeros(n)
     levels = depth.max() + 1 if n else 0
     start = np.zeros(levels + 1, dtype=np.int64)
     for d in depth:
@@ -200,6 +219,13 @@ def _climb(sponsor, active, personal, depth, need_pv, need_gv, need_legs, leg_ra
                 r -= 1
             rank[node] = r
             top[node] = max(top[node], r)
+        leader = gens > 0 and rank[node] >= cut
+        if leader:  # its own block is generation 0 for the leaders above it
+            for j in range(gens, 0, -1):
+                gen[node, j] = gen[node, j - 1]
+            gen[node, 0] = own[node]
+            for j in range(1, generations[rank[node]] + 1):
+                paid_generations[node] += gen[node, j]
         if breakaway_rank >= 0:
             broke[node] = rank[node] >= breakaway_rank
         else:
@@ -211,7 +237,13 @@ def _climb(sponsor, active, personal, depth, need_pv, need_gv, need_legs, leg_ra
             top[up] = max(top[up], top[node])
             for k in range(min(top[node] + 1, kinds)):
                 legs[up, k] += 1
-    return rank, group, broke
+            if gens:
+                if top[node] >= cut:  # a subtree without leaders has no generations to add
+                    for j in range(gens):
+                        gen[up, j] += gen[node, j]
+                if not leader:
+                    own[up] += own[node]
+    return rank, group, broke, paid_generations
 
 
 def has_ranks(plan: Compensation) -> bool:
@@ -219,17 +251,23 @@ def has_ranks(plan: Compensation) -> bool:
     return len(plan.rank_titles) > 0
 
 
-def _rank_money(rank: np.ndarray, qualified: np.ndarray, vol: Volumes, plan: Compensation):
-    """Rank bonuses and leadership pools of the month (docs/model.md §4.6), if qualified.
+def _rank_money(ranked: Climb, qualified: np.ndarray, vol: Volumes, plan: Compensation):
+    """Rank bonuses, generation bonuses and leadership pools of the month (docs/model.md
+    §4.6), if qualified.
+
+    A leader is paid ``generation_rate`` of the volume of each generation its rank unlocks.
 
     Each rank's pool, its share of the company's volume, is split equally among everyone
     holding that rank or a higher one, each share cut to whole cents (the split never pays
     more than the pool); the shares of the unqualified, and a pool nobody holds, stay with
     the company.
     """
+    rank = ranked.rank
     held = rank >= 0
     bonus = np.asarray(plan.rank_bonus, dtype=np.float64)
     pay = np.where(held, bonus[np.maximum(rank, 0)], 0.0)
+    if plan.generation_rate > 0:
+        pay += plan.generation_rate * ranked.generations
     volume = float(vol.personal.sum())
     for r, share in enumerate(plan.rank_pool_share):
         holders = np.count_nonzero(rank >= r)
@@ -262,9 +300,10 @@ def unilevel(tree: Downline, vol: Volumes, plan: Compensation) -> Payouts:
     rank = None
     paid_levels = qualified  # without ranks: every level to the qualified
     if has_ranks(plan):  # the depth a rank unlocks: rank_levels of it, none below the ladder
-        rank = climb(tree, vol, plan).rank
+        ranked = climb(tree, vol, plan)
+        rank = ranked.rank
         depth = np.concatenate([np.asarray(plan.rank_levels, dtype=np.int64), [0]])[rank]
-        pay += _rank_money(rank, qualified, vol, plan)
+        pay += _rank_money(ranked, qualified, vol, plan)
     src = np.flatnonzero(vol.personal > 0)
     up = tree.sponsor[src]
     for level, rate in enumerate(plan.unilevel_rates):
@@ -299,7 +338,7 @@ def stairstep_breakaway(tree: Downline, vol: Volumes, plan: Compensation) -> Pay
     qualified = _qualified(tree, vol, plan)
     pay = np.maximum(pay, 0.0) * qualified
     if has_ranks(plan):
-        pay += _rank_money(ranked.rank, qualified, vol, plan)
+        pay += _rank_money(ranked, qualified, vol, plan)
     return Payouts(cents(pay), cents(_fast_start(tree, vol, plan)), ranked.rank)
 
 
@@ -316,8 +355,9 @@ def binary(tree: Downline, vol: Volumes, plan: Compensation) -> Payouts:
     pay = plan.binary_rate * legs.min(axis=1) * qualified
     rank = None
     if has_ranks(plan):  # ranks along the sponsor tree, as the plan counts them
-        rank = climb(tree, vol, plan).rank
-        pay += _rank_money(rank, qualified, vol, plan)
+        ranked = climb(tree, vol, plan)
+        rank = ranked.rank
+        pay += _rank_money(ranked, qualified, vol, plan)
     return Payouts(cents(pay), cents(_fast_start(tree, vol, plan)), _ranks_of(rank, tree))
 
 

@@ -212,6 +212,8 @@ def with_ladder(scenario: Scenario, statement: Statement, starts: np.ndarray) ->
         "compensation.rank_levels": [levels] * ranks,
         "compensation.rank_bonus": [0.0] * ranks,
         "compensation.rank_pool_share": [0.0] * ranks,
+        "compensation.rank_generations": [0] * ranks,
+        "compensation.generation_rate": 0.0,
     }
 
 
@@ -394,6 +396,8 @@ def fitted_toml(f: Fit, origin: str) -> str:
             note = f"from {Path(origin).name}"
         elif name == "rank_group_volume":
             note += ": EUR/month, quantiles of the simulated group volume"
+        elif name == "generation_rate":
+            note = "no generation bonus: a ladder of group volume only"
         elif name.startswith("rank_"):
             note = "a ladder of group volume only: no other requirement, bonus or pool"
             if name == "rank_levels":

@@ -24,6 +24,7 @@ SCENARIO_DIR = shipped("scenarios")  # the scenario library: package data (sim/r
 PLANS = ("unilevel", "stairstep_breakaway", "binary", "recruitment_fee")
 MAX_RANKS = 20  # ranks of a ladder, at most (published plans have 8 to 15)
 RANK_TITLE_CHARS = 40  # characters of a rank's title, at most
+MAX_GENERATIONS = 10  # generations a rank may unlock (published plans pay up to 6 or 7)
 
 
 class ScenarioError(LocalizedError, ValueError):
@@ -635,6 +636,27 @@ class Compensation:
         "Hughes bonus)",
         length=(0, MAX_RANKS),
     )
+    # Generation (leadership) bonuses (docs/model.md §4.6): per rank like the lists above,
+    # but may stay empty in a plan with ranks (no generations)
+    rank_generations: tuple[int, ...] = p(
+        [],
+        0,
+        MAX_GENERATIONS,
+        "",
+        "Ranks: generations of leaders below paid at each rank (0: none; the lowest rank "
+        "with one earns and cuts generations; empty: no generation bonus)",
+        "assumption (Young Living's Generation Leadership Bonus: Silver 2 up to Crown Diamond 6 "
+        "generations)",
+        length=(0, MAX_RANKS),
+    )
+    generation_rate: float = p(
+        0.0,
+        0,
+        0.2,
+        "",
+        "Generation bonus: share of each paid generation's monthly volume",
+        "assumption (Young Living: 5 % per generation; Herbalife's royalty overrides up to 5 %)",
+    )
     breakaway_rank: int = p(
         -1,
         -1,
@@ -948,8 +970,9 @@ def _check_cross(s: Scenario, origin: str) -> None:
 
 RANK_LISTS = ("rank_titles", "rank_personal_volume", "rank_group_volume", "rank_legs",
               "rank_leg_rank", "rank_levels", "rank_bonus", "rank_pool_share")  # fmt: skip
-# what a higher rank must ask at least as much of as the rank below it
-RANK_NON_DECREASING = ("rank_personal_volume", "rank_group_volume", "rank_legs", "rank_levels")
+# what a higher rank must ask (or pay) at least as much of as the rank below it
+RANK_NON_DECREASING = ("rank_personal_volume", "rank_group_volume", "rank_legs", "rank_levels",
+                       "rank_generations")  # fmt: skip
 
 
 def _check_ladder(c: Compensation, origin: str) -> None:
@@ -966,6 +989,11 @@ def _check_ladder(c: Compensation, origin: str) -> None:
     for name in RANK_LISTS[1:]:
         if len(getattr(c, name)) != ranks:
             raise fail(name, "rank_lengths", n=len(getattr(c, name)), ranks=ranks)
+    if c.rank_generations and len(c.rank_generations) != ranks:  # empty: no generations
+        raise fail("rank_generations", "rank_generations_lengths", n=len(c.rank_generations),
+                   ranks=ranks)  # fmt: skip
+    if c.generation_rate > 0 and not any(c.rank_generations):
+        raise fail("generation_rate", "generation_rate", value=c.generation_rate)
     seen: set[str] = set()
     for title in c.rank_titles:
         if title in seen:
@@ -973,7 +1001,7 @@ def _check_ladder(c: Compensation, origin: str) -> None:
         seen.add(title)
     for name in RANK_NON_DECREASING:
         values = getattr(c, name)
-        for r in range(1, ranks):
+        for r in range(1, len(values)):
             if values[r] < values[r - 1]:
                 raise fail(name, "rank_order", value=values[r], title=shown(c.rank_titles[r]),
                            below=values[r - 1], lower=shown(c.rank_titles[r - 1]))  # fmt: skip

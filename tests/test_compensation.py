@@ -475,3 +475,102 @@ def test_breakage_with_ranks_is_never_negative(name):
         vol = Volumes(rng.choice([0.0, 50.0, 100.0, 300.0, 900.0], n) * active, NO_ENROLMENTS)
         paid = pay(t, vol, comp)
         assert breakage(t, vol, comp, paid) >= 0.0
+
+
+# ---- generation bonuses (docs/model.md §4.6) -----------------------------------------------------
+
+# leaders: Silver (1 generation) and Gold (2); ranks by group volume alone, so that a leader
+# with little own volume holds its rank and is not qualified
+GENERATIONS = dict(LADDER, rank_personal_volume=(0.0,) * 3, rank_legs=(0, 0, 0),
+                   rank_bonus=(0.0,) * 3, rank_generations=(0, 1, 2), generation_rate=0.10,
+                   unilevel_rates=(0.0,), qualifier_volume=0.0)  # fmt: skip
+
+
+def generations_by_hand(sponsor: np.ndarray, rank: np.ndarray, personal: np.ndarray,
+                        unlocked: tuple[int, ...]) -> np.ndarray:  # fmt: skip
+    """Each node's volume in the generations its rank unlocks, the slow way: walk down from
+    every leader and count the leaders met on the way (the node's own block is generation 0)."""
+    cut = min(r for r, g in enumerate(unlocked) if g > 0)
+    children: dict[int, list[int]] = {}
+    for node, up in enumerate(sponsor.tolist()):
+        children.setdefault(up, []).append(node)
+    out = np.zeros(len(sponsor))
+    for leader in np.flatnonzero(rank >= cut):
+        stack = [(c, 0) for c in children.get(int(leader), [])]
+        while stack:
+            node, met = stack.pop()
+            met += rank[node] >= cut
+            if 1 <= met <= unlocked[rank[leader]]:
+                out[leader] += personal[node]
+            stack += [(c, met) for c in children.get(node, [])]
+    return out
+
+
+def test_generations_are_cut_at_the_leaders_as_by_hand_on_random_trees():
+    rng = np.random.default_rng(11)
+    comp = plan(**dict(GENERATIONS, rank_generations=(0, 2, 3)))
+    for _ in range(60):
+        n = int(rng.integers(2, 60))
+        sponsor = np.array([-1] + [int(rng.integers(0, i)) for i in range(1, n)])
+        vol = volumes(rng.choice([0.0, 100.0, 200.0, 600.0], n).tolist())
+        ranked = climb(Downline(sponsor, np.ones(n, dtype=bool)), vol, comp)
+        expected = generations_by_hand(sponsor, ranked.rank, vol.personal, (0, 2, 3))
+        assert_cents(ranked.generations, expected.tolist())
+
+
+def test_a_rank_unlocks_its_number_of_generations():
+    # a chain A - B - C - D - E, everyone a leader (group 500 or more), 100 each but E 500
+    chain = Downline(np.array([-1, 0, 1, 2, 3]), np.ones(5, dtype=bool))
+    vol = volumes([100, 100, 100, 100, 500])
+    silver = unilevel(chain, vol, plan(**dict(GENERATIONS, rank_group_volume=(0.0, 0.0, 1e9))))
+    assert silver.rank.tolist() == [1] * 5
+    assert_cents(silver.commission, [10.0, 10.0, 10.0, 50.0, 0.0])  # one generation: the next
+    gold = unilevel(chain, vol, plan(**dict(GENERATIONS, rank_group_volume=(0.0, 0.0, 0.0))))
+    assert gold.rank.tolist() == [2] * 5
+    assert_cents(gold.commission, [20.0, 20.0, 60.0, 50.0, 0.0])  # two: the next two leaders
+
+
+def test_an_unqualified_leader_is_not_paid_but_still_cuts_and_it_is_breakage():
+    # A - B - C - E, A - D; C a Silver by group (400 + 100), the others Bronze
+    comp = plan(**dict(GENERATIONS, qualifier_volume=50.0))
+    vol = volumes([100, 100, 400, 100, 100])
+    paid = unilevel(tree(), vol, comp)
+    assert paid.rank.tolist() == [1, 1, 1, 0, 0]  # A, B (groups 800, 600) and C Silver
+    assert_cents(paid.commission, [10.0, 50.0, 0.0, 0.0, 0.0])  # A: B's 100; B: C's 500
+    b_unqualified = volumes([100, 40, 460, 100, 100])
+    unq = unilevel(tree(), b_unqualified, comp)
+    assert unq.rank.tolist() == [1, 1, 1, 0, 0]
+    # B is not paid its generation (C's €560); A's first generation still ends at B
+    assert_cents(unq.commission, [4.0, 0.0, 0.0, 0.0, 0.0])
+    assert breakage(tree(), b_unqualified, comp, unq) == 56.0
+
+
+def test_no_generation_keys_pay_as_before():
+    vol = volumes([100, 400, 7500, 100, 90], [B])
+    for name in ("unilevel", "stairstep_breakaway", "binary"):
+        t = tree() if name != "binary" else None
+        if t is None:
+            placed = placement(plan(plan="binary"))
+            placed.place_many(np.arange(5), SPONSOR)
+            t = placed.downline(SPONSOR, np.ones(5, dtype=bool))
+        bare = pay(t, vol, plan(**LADDER, plan=name))
+        for extra in ({"rank_generations": (0, 0, 0)}, {"rank_generations": (0, 1, 2)}):
+            other = pay(t, vol, plan(**LADDER, plan=name, **extra))  # a rate of 0: no bonus
+            assert_array_equal(bare.commission, other.commission)
+        assert (climb(t, vol, plan(**LADDER)).generations == 0).all()
+
+
+@pytest.mark.parametrize("name", ["unilevel", "stairstep_breakaway", "binary"])
+def test_breakage_with_generations_is_never_negative(name):
+    rng = np.random.default_rng(5)
+    comp = plan(**dict(LADDER, rank_generations=(0, 1, 3), generation_rate=0.05), plan=name,
+                breakaway_rank=1 if name == "stairstep_breakaway" else -1)  # fmt: skip
+    for _ in range(40):
+        n = int(rng.integers(2, 40))
+        sponsor = np.array([-1] + [int(rng.integers(0, i)) for i in range(1, n)])
+        placed = placement(comp)
+        placed.place_many(np.arange(n), sponsor)
+        t = placed.downline(sponsor, np.ones(n, dtype=bool))
+        vol = Volumes(rng.choice([0.0, 50.0, 100.0, 300.0, 900.0], n), NO_ENROLMENTS)
+        paid = pay(t, vol, comp)
+        assert breakage(t, vol, comp, paid) >= 0.0

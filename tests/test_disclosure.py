@@ -41,7 +41,8 @@ from sim.scenario import ScenarioError, library_names, load_scenario
 SMALL = 5000  # people: a company of a few dozen members, two seconds
 NO_LADDER = {f"compensation.{k}": [] for k in ("rank_titles", "rank_personal_volume",
              "rank_group_volume", "rank_legs", "rank_leg_rank", "rank_levels", "rank_bonus",
-             "rank_pool_share")}  # fmt: skip
+             "rank_pool_share", "rank_generations")}  # fmt: skip
+NO_LADDER["compensation.generation_rate"] = 0.0
 
 
 def plain_baseline():

@@ -225,3 +225,26 @@ def test_rank_examples():
     assert two_legs.rank.tolist() == [2, 1, 0, 0, 0]
     assert two_legs.commission.tolist() == [101.5, 5.5, 0.0, 0.0, 0.0]
     assert in_text(text, f"Paid: {shown5(two_legs.commission)}")
+
+
+def test_generation_examples():
+    text = section("4.6")
+    ladder = dict(LADDER, rank_bonus=(0.0,) * 3, rank_pool_share=(0.0,) * 3,
+                  rank_generations=(0, 1, 2), generation_rate=0.05)  # fmt: skip
+    sponsors = [-1, 0, 0, 1, 3, 4]  # A sponsored B and C, B D, D E, E F
+
+    def shown6(amounts: np.ndarray) -> str:
+        return ", ".join(f"{'ABCDEF'[i]} €{x:,.2f}" for i, x in enumerate(amounts))
+
+    month = pay("unilevel", sponsors, [100, 400, 350, 150, 300, 100], **ladder)
+    assert month.rank.tolist() == [2, 1, 0, 1, 0, 0]
+    assert month.commission.tolist() == [127.0, 54.5, 0.0, 29.0, 8.0, 0.0]
+    assert in_text(text, f"Paid: {shown6(month.commission)}")
+    without = pay("unilevel", sponsors, [100, 400, 350, 150, 300, 100],
+                  **dict(ladder, generation_rate=0.0))  # fmt: skip
+    assert (month.commission - without.commission).tolist() == [47.5, 27.5, 0.0, 0.0, 0.0, 0.0]
+    assert in_text(text, "5 % of €950 = €47.50") and in_text(text, "5 % = €27.50")
+    fewer = pay("unilevel", sponsors, [100, 400, 350, 150, 200, 100], **ladder)
+    assert fewer.rank.tolist() == [2, 1, 0, 0, 0, 0]
+    assert fewer.commission.tolist() == [118.0, 22.0, 0.0, 16.0, 8.0, 0.0]
+    assert in_text(text, "A €118.00 (€75.50 + €42.50), B €22.00, C €0.00, D €16.00, E €8.00")

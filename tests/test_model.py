@@ -554,6 +554,8 @@ def test_ranks_are_recorded_each_month_lost_and_the_highest_kept():
         "compensation.rank_levels": [1, 3, 5],
         "compensation.rank_bonus": [0.0, 5.0, 40.0],
         "compensation.rank_pool_share": [0.0, 0.0, 0.01],
+        "compensation.rank_generations": [],  # not the baseline's generations: no bonus
+        "compensation.generation_rate": 0.0,
     }
     scenario = load_scenario("hype_launch").with_overrides(
         {"population.size": 3000, "simulation.weeks": 60, **ladder}

@@ -731,6 +731,14 @@ def test_a_ladder_loads_and_no_ladder_is_the_default(tmp_path: Path) -> None:
         ("breakaway_rank = 3", ["breakaway_rank = 3 is out of range", "0 to 2"]),
         ("rank_pool_share = [0.0, 0.0, 0.5]", ["rank_pool_share = 0.5 is out of range"]),
         ("rank_legs = [0, 0, 1.5]", ["must be a whole number"]),
+        ("rank_generations = [0, 1]",
+         ["compensation.rank_generations has 2 entries", "rank_titles 3", "or none"]),
+        ("rank_generations = [0, 2, 1]",
+         ["rank_generations: 1 for rank 'Gold' is less than 2 for rank 'Silver'"]),
+        ("rank_generations = [0, 1, 11]", ["rank_generations = 11 is out of range"]),
+        ("generation_rate = 0.05",
+         ["compensation.generation_rate = 0.05 pays nothing", "compensation.rank_generations"]),
+        ("generation_rate = 0.5", ["generation_rate = 0.5 is out of range"]),
     ],
 )  # fmt: skip
 def test_ladder_errors_name_the_file_the_key_and_the_rule(
@@ -755,6 +763,15 @@ def test_a_ladder_error_exits_with_2_and_one_line(tmp_path: Path, capsys) -> Non
     err = capsys.readouterr().err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert "compensation.rank_titles" in err and not out.exists()
+
+
+def test_generations_load_and_may_stay_empty_in_a_ladder(tmp_path: Path) -> None:
+    path = ladder_file(tmp_path, "rank_generations = [0, 1, 2]")
+    path.write_text(path.read_text("utf-8") + "generation_rate = 0.05\n", "utf-8")
+    comp = load_scenario(str(path)).compensation
+    assert comp.rank_generations == (0, 1, 2) and comp.generation_rate == 0.05
+    assert load_scenario(str(ladder_file(tmp_path))).compensation.rank_generations == ()
+    assert SPECS["compensation.generation_rate"]["default"] == 0.0
 
 
 def test_a_ladder_by_set_too() -> None:
