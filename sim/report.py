@@ -950,7 +950,9 @@ def render_html(h: Handout) -> bytes:
         )
 
     def dot(level: str, label: str) -> str:
-        return f'<span class="dot" style="color:{LIGHTS[level]}">● {e(label)}</span>'
+        # the light in its colour, its word in the text's (amber on white is too faint to read)
+        light = f'<span style="color:{LIGHTS[level]}" aria-hidden="true">●</span>'
+        return f'<span class="dot">{light} {e(label)}</span>'
 
     risk_rows = "".join(
         f"<tr><td>{dot(r.level, t(f'report.level_{r.level}', lang))}</td><td>{e(r.label)}</td>"
