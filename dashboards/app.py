@@ -16,10 +16,12 @@ import solara.lab
 
 from dashboards import address, rooms, serving, state
 from dashboards.components.about import AboutPage
+from dashboards.components.access import Access
 from dashboards.components.compare import ComparePage
 from dashboards.components.controls import Controls
 from dashboards.components.disclosure import DisclosurePage
 from dashboards.components.hundred import HundredPanel
+from dashboards.components.keys import KeyboardHelp
 from dashboards.components.lessons import LessonsPage
 from dashboards.components.md import Md
 from dashboards.components.me import MePage
@@ -94,7 +96,7 @@ def Header(lang: str):
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "row-gap": "4px"},
                     justify="space-between"):  # fmt: skip
         with solara.Div(classes=["nws-title"], style={"flex": "1 1 320px"}):
-            Md(f"## {t('app.title', lang)} · {t('app.subtitle', lang)}")
+            Md(f"# {t('app.title', lang)} · {t('app.subtitle', lang)}")
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="6px"):
             if state.tab.value != state.TAB_ME:  # the question a visitor comes with
                 solara.Button(t("app.tab_me", lang), color="primary",
@@ -105,6 +107,7 @@ def Header(lang: str):
                 color="primary",
                 on_click=lambda: state.presentation.set(not present),
             )
+            KeyboardHelp(lang)  # the shortcuts for Step, Play/Pause, Reset and their list
             solara.ToggleButtonsSingle(value=state.lang, values=list(LANGS))
 
 
@@ -123,6 +126,7 @@ def Page():
     solara.use_effect(lambda: _show_in_address(router, query), [query, router.search])
     solara.Title(t("app.title", lang))
     solara.Style(CSS)
+    Access(lang)  # html lang, pinch-zoom, names for assistive technology
     classes = ["nws-page", *(["nws-present"] if state.presentation.value else [])]
     with solara.Column(style={"padding": "8px"}, classes=classes):
         Header(lang)

@@ -24,12 +24,12 @@ CSS = f"""
 .nws-nowrap td, .nws-nowrap th {{ white-space: nowrap; }}
 .nws-nowrap td:first-child {{ white-space: normal; min-width: 10em; }}
 .nws-page img.solara-image {{ max-width: 100%; height: auto; }}
-.nws-title h2 {{ margin: 0; }}
+.nws-title h1 {{ margin: 0; font-size: 1.5rem; line-height: 1.3; }}
 /* the settings of the controls fold away on a phone */
 @media (min-width: {PHONE_MAX + 1}px) {{ .nws-phone-only {{ display: none !important; }} }}
 @media (max-width: {PHONE_MAX}px) {{
   .nws-settings:not(.nws-open) {{ display: none !important; }}
-  .nws-title h2 {{ font-size: 1.2rem; line-height: 1.35; }}
+  .nws-title h1 {{ font-size: 1.2rem; line-height: 1.35; }}
   .nws-page {{ padding: 4px !important; }}
   .nws-page .v-card__title {{ font-size: 1.1rem; }}
   /* every tab in reach: the tab bar wraps instead of sliding sideways */
@@ -49,7 +49,7 @@ CSS = f"""
 .nws-present .v-card__title {{ font-size: 1.8rem; line-height: 1.3; }}
 .nws-present .v-btn {{ font-size: 1.15rem !important; }}
 .nws-present .v-tab {{ font-size: 1.1rem; }}
-.nws-present .nws-title h2 {{ font-size: 1.8rem; line-height: 1.3; }}
+.nws-present .nws-title h1 {{ font-size: 1.8rem; line-height: 1.3; }}
 .nws-present .nws-big {{ font-size: 1.5rem; }}
 .nws-present .nws-md, .nws-present .nws-md td {{ font-size: 1.3rem !important; }}
 /* screen readers: text only they read (the live region), and a chart's data as a table */
@@ -65,4 +65,18 @@ CSS = f"""
 .nws-table th[scope="row"] {{ text-align: left; font-weight: normal; }}
 .nws-table thead th {{ position: sticky; top: 0; background: #fff; vertical-align: bottom;
   white-space: normal; }}
+/* focus always visible (WCAG 2.4.7): Vuetify marks many controls by a faint tint only */
+.nws-page :focus-visible, .v-dialog :focus-visible, .v-menu__content :focus-visible {{
+  outline: 3px solid #0d47a1 !important; outline-offset: 2px; }}
+/* a file chooser's input is hidden: its field shows the focus */
+.nws-page .v-file-input .v-input__slot:focus-within {{ outline: 3px solid #0d47a1;
+  outline-offset: 2px; }}
+/* a slider's focus is on a box of no size around its thumb: the thumb shows it */
+.nws-page .v-slider__thumb-container:focus-visible {{ outline: none !important; }}
+.nws-page .v-slider__thumb-container:focus-visible .v-slider__thumb {{
+  outline: 3px solid #0d47a1; outline-offset: 3px; }}
+@media (max-width: {PHONE_MAX}px) {{
+  /* the chosen tab's name on its tint: 4.5:1 at least (WCAG 1.4.3) */
+  .nws-page .v-tab--active {{ color: #0d47a1 !important; }}
+}}
 """

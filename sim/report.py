@@ -962,8 +962,10 @@ def render_html(h: Handout) -> bytes:
         )
 
     def dot(level: str, label: str) -> str:
-        return (f'<span class="dot" style="color:{LIGHTS[level]}">●</span> '
-                f'<span style="color:{LIGHT_TEXT[level]}">{e(label)}</span>')  # fmt: skip
+        # the light in its colour, its word in a text colour of 4.5:1 (LIGHT_TEXT)
+        light = f'<span style="color:{LIGHTS[level]}" aria-hidden="true">●</span>'
+        word = f'<span style="color:{LIGHT_TEXT[level]}">{e(label)}</span>'
+        return f'<span class="dot">{light} {word}</span>'
 
     risk_rows = "".join(
         f"<tr><td>{dot(r.level, t(f'report.level_{r.level}', lang))}</td><td>{e(r.label)}</td>"
