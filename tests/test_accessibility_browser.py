@@ -35,9 +35,6 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 TABS = ("app.tab_simulation", "app.tab_me", "app.tab_compare", "app.tab_disclosure",
         "lessons.tab", "app.tab_about")  # fmt: skip
 STEPS = 3
-# rules whose mending is another part of issue 24, on its own branch: the test reports
-# them as an expected failure until that part is merged, and then passes
-ELSEWHERE = {"image-alt": "the charts' text alternatives: part 2 of issue 24 (a11y-reader)"}
 # resolves once the page has not changed for a second: a tab's content is drawn
 SETTLED = """() => new Promise(done => { let last = performance.now();
   const seen = new MutationObserver(() => { last = performance.now(); });
@@ -86,13 +83,6 @@ def _assert_clean(found: dict[str, list[dict]], leave: frozenset = frozenset()) 
     assert not found, "axe-core WCAG A/AA violations:\n" + _describe(found)
 
 
-def _expected(found: dict[str, list[dict]]) -> None:
-    """An expected failure if any rule of ``ELSEWHERE`` is still violated."""
-    left = sorted({x["id"] for v in found.values() for x in v if x["id"] in ELSEWHERE})
-    if left:
-        pytest.xfail("; ".join(f"{rule}: {ELSEWHERE[rule]}" for rule in left))
-
-
 def _week_shown(page, lang: str, week: int) -> None:
     page.get_by_text(re.compile(f"^{re.escape(t('ui.week_of', lang, week=week, weeks=260))}$")
                      ).first.wait_for()  # fmt: skip
@@ -137,8 +127,7 @@ def test_no_wcag_violation_on_any_tab(browser, server, tmp_path, lang, device):
         _week_shown(student, lang, STEPS + 1)
         _every_tab(student, lang, "following", found)
         v.shoot(student, f"axe-{device}-{lang}-following.png")
-    _assert_clean(found, leave=frozenset(ELSEWHERE))
-    _expected(found)
+    _assert_clean(found)
 
 
 @pytest.mark.parametrize("lang", LANGS)
