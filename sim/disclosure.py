@@ -469,6 +469,13 @@ def rank_title(title: str, ladder: bool, lang: str = DEFAULT_LANG) -> str:
     return title if ladder else t("disclosure.rank_paid", lang)
 
 
+def rank_share(share: float, lang: str = DEFAULT_LANG) -> str:
+    """A rank's share of the active members as a statement prints it: a rank of a few in a
+    thousand is "0.43 %", not "0 %" (nobody is "0 %" unless nobody holds the rank)."""
+    digits = 0 if share == 0 or share >= 0.1 else 1 if share >= 0.01 else 2
+    return fmt_pct(share, lang, digits)
+
+
 def pictograph_rows(counts: tuple[int, ...]) -> list[str]:
     """The pictograph of 100 as 10 rows of 10 marks, the categories in order."""
     marks = "".join(mark * n for mark, n in zip(MARKS.values(), counts, strict=True))

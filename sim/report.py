@@ -838,7 +838,7 @@ def disclosure_pdf(pdf: Any, d: Disclosure, lang: str, text: Any, heads: Any) ->
     """The income disclosure on the PDF's page: the company's framing as a table, the truth
     beside it in words, the pictograph of 100 members as squares in the shared palette with
     its legend, the recruiter's story and D1-D3 (the HTML's ``disclosure_section``)."""
-    from sim.disclosure import pictograph_labels, rank_title, target_line
+    from sim.disclosure import pictograph_labels, rank_share, rank_title, target_line
 
     def k(key: str, **values: Any) -> str:
         return t(f"disclosure.{key}", lang, **values)
@@ -865,7 +865,7 @@ def disclosure_pdf(pdf: Any, d: Disclosure, lang: str, text: Any, heads: Any) ->
             row = table.row()
             row.cell(rank_title(x.title, bool(d.ladder), lang))
             row.cell(fmt_int(x.members, lang))
-            row.cell(fmt_pct(x.share_of_active, lang))
+            row.cell(rank_share(x.share_of_active, lang))
             for v in (x.mean, x.median, x.low, x.high):
                 row.cell(eur(v))
     pdf.ln(1)
@@ -1037,7 +1037,7 @@ def disclosure_section(d: Disclosure | None, lang: str) -> str:
     the pictograph of 100 members as inline SVG with its legend, the recruiter's story."""
     if d is None:
         return ""
-    from sim.disclosure import pictograph_labels, rank_title, target_line
+    from sim.disclosure import pictograph_labels, rank_share, rank_title, target_line
 
     def e(s: str) -> str:
         return html.escape(keep_together(s))
@@ -1053,7 +1053,7 @@ def disclosure_section(d: Disclosure | None, lang: str) -> str:
     heads = "".join(f"<th>{k(f'report_{col}')}</th>" for col in cols)
     rows = "".join(
         f"<tr><td>{e(rank_title(x.title, bool(d.ladder), lang))}</td>"
-        f"<td>{fmt_int(x.members, lang)}</td><td>{e(fmt_pct(x.share_of_active, lang))}</td>"
+        f"<td>{fmt_int(x.members, lang)}</td><td>{e(rank_share(x.share_of_active, lang))}</td>"
         + "".join(f"<td>{e(eur(v))}</td>" for v in (x.mean, x.median, x.low, x.high))
         + "</tr>"
         for x in c.ranks

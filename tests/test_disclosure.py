@@ -392,3 +392,11 @@ def test_the_pdf_shows_both_framings_and_the_pictograph(small: Disclosure, lang:
     assert t("disclosure.company_head", lang) not in " ".join(
         page.extract_text() for page in PdfReader(io.BytesIO(without)).pages
     )
+
+
+def test_a_small_rank_is_not_shown_as_nobody() -> None:
+    assert disc.rank_share(0.0043, "en") == "0.43 %"
+    assert disc.rank_share(0.0043, "de") == "0,43 %"
+    assert disc.rank_share(0.088, "en") == "8.8 %"
+    assert disc.rank_share(0.88, "en") == "88 %"
+    assert disc.rank_share(0.0, "en") == "0 %"

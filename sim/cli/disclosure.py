@@ -12,7 +12,14 @@ import time
 from pathlib import Path
 
 from sim.cli.args import UsageError, resolve
-from sim.disclosure import MARKS, pictograph_labels, pictograph_rows, rank_title, target_line
+from sim.disclosure import (
+    MARKS,
+    pictograph_labels,
+    pictograph_rows,
+    rank_share,
+    rank_title,
+    target_line,
+)
 from sim.i18n import DEFAULT_LANG, Msg, fmt_eur, fmt_int, fmt_pct, t
 
 COLUMN = 58  # the width of the company's column in the text
@@ -137,7 +144,7 @@ def format_disclosure(d, source: str, lang: str = DEFAULT_LANG, seconds: str = "
                 lang,
                 title=title,
                 n=fmt_int(row.members, lang),
-                share=fmt_pct(row.share_of_active, lang),
+                share=rank_share(row.share_of_active, lang),
             )
         )
         left.append(
