@@ -147,6 +147,11 @@ frame_weeks = solara.reactive(1)  # weeks per redraw: more when frames cannot ke
 _step_lock = threading.Lock()  # a step and a snapshot never overlap
 _turn = threading.RLock()  # one tab at a time renders a new view (``show``)
 MAX_FPS = 10  # frames per second while playing: a viewer's share of a server shared by a class
+# frames per second while playing when the browser asks for reduced motion (its setting
+# prefers-reduced-motion, reported by dashboards/components/keys.vue): the same weeks per
+# second, shown in steps of a second instead of a moving picture (WCAG 2.3.3)
+REDUCED_FPS = 1
+reduced_motion = solara.reactive(False)
 
 
 def scenario_names() -> list[str]:
@@ -415,13 +420,13 @@ def step(weeks: int = 1) -> None:
     publish(m)
 
 
-def weeks_per_frame(speed_now: float, frame_cost: float) -> int:
+def weeks_per_frame(speed_now: float, frame_cost: float, fps: float = MAX_FPS) -> int:
     """How many weeks one frame shows so that Play keeps ``speed_now`` weeks per second
     when a frame (step, snapshot, drawing, sending) costs ``frame_cost`` seconds: one week
-    per frame when frames keep up, more when they cannot, at most ``MAX_FPS`` frames a
+    per frame when frames keep up, more when they cannot, at most ``fps`` frames a
     second. Decided afresh every frame, so slow motion is smooth at once after a fast
     speed."""
-    fastest = max(frame_cost / 0.8, 1 / MAX_FPS)  # a fifth of the time for the browser
+    fastest = max(frame_cost / 0.8, 1 / fps)  # a fifth of the time for the browser
     return max(1, min(52, math.ceil(speed_now * fastest - 1e-9)))
 
 
@@ -462,7 +467,8 @@ def play_loop(player: int) -> None:
         took = time.perf_counter() - started
         cost = took if cost == 0 else 0.7 * cost + 0.3 * took
         pace = max(speed.value, 0.1)
-        frame_weeks.value = weeks_per_frame(pace, cost)
+        fps = REDUCED_FPS if reduced_motion.value else MAX_FPS
+        frame_weeks.value = weeks_per_frame(pace, cost, fps)
         drawing.ENDING.wait(max(0.02, weeks / pace - took))
     if model.value is not None and _player.value == player and not drawing.ENDING.is_set():
         publish(model.value)

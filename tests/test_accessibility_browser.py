@@ -11,7 +11,9 @@ number of elements and where they are, so the message says what to mend.
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
+from itertools import pairwise
 
 import pytest
 from support import CLI, ROOT, cli_env, run_command, wait_for
@@ -248,3 +250,42 @@ def test_a_keyboard_alone_runs_the_dashboard(browser, server, tmp_path):
     assert "Warning" not in log and "samesite" not in log.lower(), log
     assert [s for s in reached if not s["shown"]] == []
     assert [s for s in reached if not s["marked"]] == []
+
+
+# ---- motion ------------------------------------------------------------------------------------
+
+
+def _weeks_seen_while_playing(page, seconds: float) -> list[int]:
+    """Press Play, read the week shown every 50 ms for ``seconds``, press Pause: the
+    distinct weeks in the order they were shown."""
+    page.get_by_role("button", name=t("ui.play"), exact=True).click()
+    seen: list[int] = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        week = week_of(page)[0]
+        if not seen or seen[-1] != week:
+            seen.append(week)
+        page.wait_for_timeout(50)
+    page.get_by_role("button", name=t("ui.pause"), exact=True).click()
+    page.get_by_role("button", name=t("ui.play"), exact=True).wait_for()
+    return seen
+
+
+def test_play_moves_in_steps_of_a_second_when_the_browser_asks_for_less_motion(
+    browser, server, tmp_path
+):
+    """prefers-reduced-motion (WCAG 2.3.3): Play keeps its weeks per second but shows them
+    in steps of a second, not as a moving picture; the same page without the setting moves
+    as before."""
+    with visit(browser, tmp_path) as v:
+        page = v.open(server.url, DESKTOP)
+        page.emulate_media(reduced_motion="reduce")
+        page.wait_for_function(SETTLED)
+        calm = _weeks_seen_while_playing(page, 4.0)
+        page.emulate_media(reduced_motion="no-preference")
+        page.wait_for_timeout(300)
+        moving = _weeks_seen_while_playing(page, 4.0)
+    # about one new picture a second (the first may come at once), each many weeks on
+    assert 2 <= len(calm) <= 6, calm
+    assert all(b - a >= 5 for a, b in pairwise(calm[1:])), calm
+    assert len(moving) > len(calm), (calm, moving)  # more pictures, each fewer weeks on

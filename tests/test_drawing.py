@@ -119,6 +119,12 @@ def test_weeks_per_frame_follows_the_speed_at_once(speed, frame_cost, weeks):
     assert state.weeks_per_frame(speed, frame_cost) == weeks
 
 
+@pytest.mark.parametrize(("speed", "weeks"), [(26.0, 26), (2.0, 2), (104.0, 52)])
+def test_less_motion_shows_the_same_speed_in_steps_of_a_second(speed, weeks):
+    """prefers-reduced-motion: one picture a second, as many weeks on as a second holds."""
+    assert state.weeks_per_frame(speed, 0.02, state.REDUCED_FPS) == weeks
+
+
 @pytest.mark.slow
 def test_slow_motion_after_a_fast_speed_shows_every_week(page):
     """Issue 14: slow motion stayed choppy after a fast speed (the weeks per frame came

@@ -1,6 +1,7 @@
 """Keyboard shortcuts for the simulation (Step, Play/Pause, Reset) and the dialog that
 lists them (issue 24). A shortcut is Alt+Shift and a letter: a single letter would fire
-while a screen reader user types or moves through the page (WCAG 2.1.4)."""
+while a screen reader user types or moves through the page (WCAG 2.1.4). The same listener
+reports the browser's prefers-reduced-motion setting (``state.reduced_motion``)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def act(what: str) -> None:
 
 
 @solara.component_vue("keys.vue")
-def _Listen(codes: dict, event_shortcut=None):
+def _Listen(codes: dict, event_shortcut=None, event_reduced_motion=None):
     pass
 
 
@@ -42,7 +43,8 @@ def _Listen(codes: dict, event_shortcut=None):
 def KeyboardHelp(lang: str):
     """The shortcuts' listener, a button that opens their list, and the list (Esc or
     Close closes it)."""
-    _Listen(codes=KEYS, event_shortcut=act)
+    _Listen(codes=KEYS, event_shortcut=act,
+            event_reduced_motion=lambda on: state.reduced_motion.set(bool(on)))  # fmt: skip
     solara.Button(t("keys.button", lang), outlined=True, color="primary",
                   on_click=lambda: help_open.set(True))  # fmt: skip
     rows = "\n".join(
