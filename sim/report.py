@@ -933,8 +933,9 @@ tr { break-inside: avoid; }
 tr.assumption td { background: #fdf2e0; }
 td .key { color: #666; font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt; }
 .advice { font-weight: bold; }
-.framings { display: flex; gap: 1.2em; }
-.framings > div { flex: 1 1 0; border: 1px solid #ccc; padding: .2em .8em; }
+.framings { display: flex; flex-wrap: wrap; gap: 1.2em; }
+.framings > div { flex: 1 1 18em; min-width: 0; border: 1px solid #ccc; padding: .2em .8em; }
+.framings table { display: block; overflow-x: auto; max-width: 100%; }
 .framings h3 { margin-top: .4em; }
 .legend .box { display: inline-block; width: .9em; height: .9em; margin-right: .3em;
                    vertical-align: -.1em; border-radius: 2px; }

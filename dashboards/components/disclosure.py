@@ -33,8 +33,11 @@ from sim.scenario import Scenario, ScenarioError
 CURRENT = ""  # the choice "the setup of the simulation page"
 CSS = """
 .nws-disclosure .framings { display: flex; flex-wrap: wrap; gap: 1em; }
-.nws-disclosure .framings > div { flex: 1 1 320px; border: 1px solid #ccc; padding: .2em .8em; }
-.nws-disclosure table { border-collapse: collapse; font-size: .9em; }
+.nws-disclosure .framings > div { flex: 1 1 280px; min-width: 0; border: 1px solid #ccc;
+  padding: .2em .8em; }
+/* a table wider than a phone scrolls inside its own box; the text around it reflows */
+.nws-disclosure table { border-collapse: collapse; font-size: .9em; display: block;
+  overflow-x: auto; max-width: 100%; }
 .nws-disclosure th, .nws-disclosure td { padding: 2px 6px; text-align: right; }
 .nws-disclosure th:first-child, .nws-disclosure td:first-child { text-align: left; }
 .nws-disclosure .small { font-size: .85em; }
