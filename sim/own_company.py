@@ -41,13 +41,17 @@ import pandas as pd
 
 from sim.experiments import local_executor, replicate_seeds
 from sim.i18n import DEFAULT_LANG, Msg, t
-from sim.published import Statement
+from sim.published import (  # the fit's defaults live there: the parser needs no numpy
+    DEFAULT_RUNS,
+    DEFAULT_START,
+    DEFAULT_STEPS,
+    FIT_PEOPLE,
+    Statement,
+)
 from sim.scenario import Scenario, load_scenario, toml_value
 
-FIT_PEOPLE = 50_000  # about 530 members a run, a run in 5 s on one core (see module doc)
 WEEKS = 52  # the statement's year
 MIN_MEMBERS = 3  # a rank's average over fewer simulated members is not scored
-DEFAULT_RUNS, DEFAULT_START, DEFAULT_STEPS = 2, 8, 16
 
 # what is searched: (low, high, how it enters the scenario, why this range)
 FITTED: dict[str, tuple[float, float, str]] = {

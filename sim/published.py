@@ -42,6 +42,11 @@ from sim.scenario import (
     upload_origin,
 )
 
+# the fit's defaults (sim.own_company), here so that the command line's parser reads them
+# without loading the simulation
+FIT_PEOPLE = 50_000  # about 530 members a run, a run in 5 s on one core (sim/own_company.py)
+DEFAULT_RUNS, DEFAULT_START, DEFAULT_STEPS = 2, 8, 16
+
 COMPANIES = shipped("scenarios") / "companies"  # the templates and published statements
 CURRENCIES = {"EUR": 1.0, "USD": 0.92}  # EUR per unit; USD: assumption, ECB 2024 average
 YEARS = (1950, 2100)

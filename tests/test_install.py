@@ -97,7 +97,7 @@ def test_the_wheel_carries_the_data_inside_the_package(installed):
 
 def test_scenarios_run_and_a_scenario_by_path(installed):
     res = installed.run("scenarios")
-    assert res.returncode == 0 and res.stdout.startswith("baseline "), res.stderr
+    assert res.returncode == 0 and "\nbaseline " in f"\n{res.stdout}", res.stderr
     res = installed.run("run", "baseline", *SMALL)
     assert res.returncode == 0, res.stderr
     assert "baseline (seed 42, 8 weeks, 400 people)" in res.stdout

@@ -294,7 +294,7 @@ def add_me_parser(me: argparse.ArgumentParser, lang: str) -> None:
 
 def add_own_company_parser(own: argparse.ArgumentParser, lang: str) -> None:
     """``own-company``: a scenario fitted to a company's income disclosure statement."""
-    from sim.own_company import DEFAULT_RUNS, DEFAULT_START, DEFAULT_STEPS, FIT_PEOPLE
+    from sim.published import DEFAULT_RUNS, DEFAULT_START, DEFAULT_STEPS, FIT_PEOPLE
 
     h, meta = partial(_help, lang), partial(_meta, lang)
     own.add_argument("file", nargs="?", type=Path, metavar=meta("file"), help=h("own_file"))

@@ -12,14 +12,6 @@ import time
 from pathlib import Path
 
 from sim.cli.args import UsageError, resolve
-from sim.disclosure import (
-    MARKS,
-    pictograph_labels,
-    pictograph_rows,
-    rank_share,
-    rank_title,
-    target_line,
-)
 from sim.i18n import DEFAULT_LANG, Msg, fmt_eur, fmt_int, fmt_pct, t
 
 COLUMN = 58  # the width of the company's column in the text
@@ -120,6 +112,16 @@ def wrap(text: str, width: int = COLUMN) -> list[str]:
 def format_disclosure(d, source: str, lang: str = DEFAULT_LANG, seconds: str = "") -> str:
     """The disclosure as text: both framings side by side, the pictograph with its legend,
     the recruiter's story and D1-D3."""
+    # here, not at the top: `networker-sim --help` must not load numpy (test_cli_startup.py)
+    from sim.disclosure import (
+        MARKS,
+        pictograph_labels,
+        pictograph_rows,
+        rank_share,
+        rank_title,
+        target_line,
+    )
+
     c, tr, r = d.company, d.truth, d.recruiter
 
     def eur(x: float) -> str:
