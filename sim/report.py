@@ -1081,7 +1081,7 @@ def disclosure_section(d: Disclosure | None, lang: str) -> str:
 <div><h3>{k("company_head")}</h3>
 <p>{k("company_active", n=fmt_int(c.active_end, lang))}<br>
 {k("company_ranked", n=fmt_int(c.ranked, lang), share=fmt_pct(c.ranked_share, lang))}</p>
-<table><caption class="small">{k("report_company_caption")}</caption>
+<table tabindex="0"><caption class="small">{k("report_company_caption")}</caption>
 <thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table>
 <p class="small">{k("company_fine_print", left=fmt_int(c.left_excluded, lang))}</p></div>
 <div><h3>{k("truth_head")}</h3>
