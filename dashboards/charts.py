@@ -18,7 +18,16 @@ from matplotlib.collections import PolyCollection
 from matplotlib.colors import LinearSegmentedColormap, PowerNorm
 from matplotlib.figure import Figure
 
-from dashboards.live import DPI, MARGINS, LiveChart, Said, bin_labels, fit_texts, share_words
+from dashboards.live import (
+    DPI,
+    MARGINS,
+    NARROW_WIDTH,
+    LiveChart,
+    Said,
+    bin_labels,
+    fit_texts,
+    share_words,
+)
 from dashboards.tree import RecruitmentTree
 from dashboards.view import View
 from sim.experiments import describe
@@ -52,6 +61,7 @@ from sim.present import (
     share_axis,
 )
 
+NARROW_MONEY_TICKS = (-10_000, -100, 0, 100, 10_000)
 HEAT = LinearSegmentedColormap.from_list("heat", ["#ffffff", "#f9e79f", ORANGE, "#78281f"])
 
 NET_EDGES = np.concatenate(
@@ -80,6 +90,8 @@ class IncomeHeatmap(LiveChart):
 
     size = (8.0, 4.2)
     margins: ClassVar[dict] = {"left": 0.1, "right": 0.92}
+    narrow_size = (NARROW_WIDTH, 3.8)
+    narrow_margins: ClassVar[dict] = {"left": 0.22, "right": 0.8}
 
     def build(self) -> None:
         lang = self.lang
@@ -108,13 +120,13 @@ class IncomeHeatmap(LiveChart):
         self.add(ax.axhline(n_bins / 2, color="black", lw=0.6))
         # the legend is part of the background (drawing it costs more than the rest of a
         # frame): the cells are not painted under it
-        self.legend = ax.legend(handles=[self.median, self.p10], loc="upper left", fontsize=8)
+        self.legend = self.add_legend(ax, [self.median, self.p10], loc="upper left", fontsize=8)
         # the week shown: the chart moves with every Step, also before the first month
         # closes, when nobody has a monthly income yet (week 4, docs/model.md section 3)
         self.now = self.add(ax.axvline(0, color="#555", lw=0.8, ls=":"))
         self.note = self.add(ax.text(
             0.5, 0.5, t("chart.first_month", lang, week=WEEKS_PER_MONTH), transform=ax.transAxes,
-            ha="center", va="center", fontsize=9, wrap=True,
+            ha="center", va="center", fontsize=self.pt(9), wrap=True,
             bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"},
         ))  # fmt: skip
         inner = INCOME_BIN_EDGES[1:-1]
@@ -196,6 +208,8 @@ class IncomeHeatmap(LiveChart):
 class NetHistogram(LiveChart):
     """Cumulative net income of everyone who ever joined, with the outcome shares."""
 
+    narrow_margins: ClassVar[dict] = {"right": 0.92}
+
     def build(self) -> None:
         lang = self.lang
         ax = self.ax = self.fig.add_subplot()
@@ -206,17 +220,18 @@ class NetHistogram(LiveChart):
             self._bar_outlines(np.zeros(len(centres))), facecolors=colours, edgecolors="white",
         ), autolim=False))  # fmt: skip
         ax.set_xscale("symlog", **SYMLOG)
-        money_axis(ax.xaxis)
+        # a phone: every other tick, the labels would touch at its size
+        money_axis(ax.xaxis, *([NARROW_MONEY_TICKS] if self.narrow else []))
         ax.set_xlim(NET_EDGES[0], NET_EDGES[-1])
         ax.set_ylim(0, 1)
         share_axis(ax.yaxis, lang)
         ax.set_xlabel(t("chart.cumulative_net_eur", lang))
         ax.set_ylabel(t("chart.share_of_joined", lang))
         self.text = self.add(ax.text(
-            0.98, 0.95, "", transform=ax.transAxes, ha="right", va="top", fontsize=9,
+            0.98, 0.95, "", transform=ax.transAxes, ha="right", va="top", fontsize=self.pt(9),
             bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"},
         ))  # fmt: skip
-        self.title = self.add(ax.set_title(""))
+        self.title = self.add(ax.set_title("", wrap=self.narrow))
 
     def update(self, view: View) -> None:
         lang = self.lang
@@ -261,6 +276,8 @@ class PeopleChart(LiveChart):
 
     size = (6.4, 3.8)
     margins: ClassVar[dict] = {"hspace": 0.12}
+    narrow_size = (NARROW_WIDTH, 5.0)
+    narrow_margins: ClassVar[dict] = {"hspace": 0.12, "top": 0.9}
 
     def build(self) -> None:
         lang = self.lang
@@ -274,7 +291,8 @@ class PeopleChart(LiveChart):
         for reason, colour in REASON_COLOURS.items():
             self.lines[f"dropouts_{reason}"] = self.add(self.bottom.plot(
                 [], [], color=colour, lw=1.2, label=t(f"reason.{reason}", lang))[0])  # fmt: skip
-        self.bottom.legend(fontsize=7, ncols=2, loc="upper right")
+        self.add_legend(self.bottom, list(self.lines.values()), fontsize=7, ncols=2,
+                        loc="upper right")  # fmt: skip
         self.bottom.set_ylabel(t("chart.per_week", lang))
         self.bottom.set_xlabel(t("chart.week", lang))
         self.bottom.set_xlim(0, self.weeks)
@@ -320,6 +338,7 @@ class SurvivalChart(LiveChart):
 
     size = (4.8, 3.4)
     margins: ClassVar[dict] = {"left": 0.17}
+    narrow_size = (NARROW_WIDTH, 3.6)
 
     def build(self) -> None:
         lang = self.lang
@@ -343,8 +362,8 @@ class SurvivalChart(LiveChart):
             line = self.add(self.ax.plot(
                 [], [], lw=1.5, label=t("chart.cohort", self.lang, year=year))[0])  # fmt: skip
             self.curves.append(line)
-            self.counts.append(self.add(self.ax.text(0, 0, "", fontsize=7, color=line.get_color(),
-                                                     va="bottom")))  # fmt: skip
+            self.counts.append(self.add(self.ax.text(
+                0, 0, "", fontsize=self.pt(7), color=line.get_color(), va="bottom")))  # fmt: skip
         for k, (line, count) in enumerate(zip(self.curves, self.counts, strict=True)):
             shown = k < len(cohorts)
             line.set_visible(shown)
@@ -360,17 +379,20 @@ class SurvivalChart(LiveChart):
                              joined=fmt_int(survival.at_risk[0], self.lang),
                              left=fmt_int(survival.at_risk[end], self.lang)))  # fmt: skip
             count.set_position((end, survival.share[end]))
-            count.set_visible(end >= 0 and survival.share[end] == survival.share[end])
+            # on a phone the counts would cover each other and the curves: the table has them
+            count.set_visible(not self.narrow and end >= 0
+                              and survival.share[end] == survival.share[end])  # fmt: skip
         if self.legend_for != len(cohorts):  # the legend names the joining years shown
             legend = self.ax.get_legend()
             if legend is not None:
                 legend.remove()
             if cohorts:
-                self.ax.legend(
-                    handles=self.curves[: len(cohorts)],
+                self.add_legend(
+                    self.ax,
+                    self.curves[: len(cohorts)],
                     fontsize=7,
                     loc="upper right",
-                    title=t("chart.rests_on_key", self.lang),
+                    title=None if self.narrow else t("chart.rests_on_key", self.lang),
                     title_fontsize=7,
                 )
             self.legend_for = len(cohorts)
@@ -405,6 +427,7 @@ class SaturationChart(LiveChart):
 
     size = (4.8, 3.4)
     margins: ClassVar[dict] = {"left": 0.17}
+    narrow_size = (NARROW_WIDTH, 3.6)
 
     def build(self) -> None:
         lang = self.lang
@@ -421,7 +444,7 @@ class SaturationChart(LiveChart):
         ax.set_xlabel(t("chart.week", lang))
         ax.set_ylabel(t("chart.share_of_population", lang))
         ax.set_title(t("chart.saturation_title", lang))
-        ax.legend(fontsize=7, loc="upper left")
+        self.add_legend(ax, list(self.lines.values()), fontsize=7, loc="upper left")
 
     def update(self, view: View) -> None:
         s, n = view.series, view.population
@@ -452,11 +475,14 @@ class LorenzChart(LiveChart):
 
     size = (4.2, 3.4)
     margins: ClassVar[dict] = {"left": 0.19, "right": 0.92}
+    narrow_size = (NARROW_WIDTH, 3.6)
+    narrow_margins: ClassVar[dict] = {"right": 0.91}
 
     def build(self) -> None:
         lang = self.lang
         ax = self.ax = self.fig.add_subplot()
-        ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls=":", label=t("chart.equality", lang))
+        equal = ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls=":",
+                        label=t("chart.equality", lang))[0]  # fmt: skip
         self.curve = self.add(ax.plot([], [], color=PURPLE, lw=2, label=t("chart.lorenz", lang))[0])
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
@@ -464,8 +490,8 @@ class LorenzChart(LiveChart):
         share_axis(ax.yaxis, lang)
         ax.set_xlabel(t("chart.share_of_people", lang))
         ax.set_ylabel(t("chart.share_of_money", lang))
-        ax.legend(loc="upper left", fontsize=8)
-        self.title = self.add(ax.set_title(""))
+        self.add_legend(ax, [equal, self.curve], loc="upper left", fontsize=8)
+        self.title = self.add(ax.set_title("", wrap=self.narrow))
 
     def update(self, view: View) -> None:
         people, money = lorenz(view.gross)
@@ -497,6 +523,8 @@ class MoneyChart(LiveChart):
 
     size = (6.4, 3.4)
     margins: ClassVar[dict] = {"left": 0.14}
+    narrow_size = (NARROW_WIDTH, 3.6)
+    narrow_margins: ClassVar[dict] = {"left": 0.2, "top": 0.84}
 
     def build(self) -> None:
         lang = self.lang
@@ -513,10 +541,10 @@ class MoneyChart(LiveChart):
         ax.yaxis.set_major_formatter(lambda y, _: money_label(y))
         ax.set_xlabel(t("chart.month", lang))
         ax.set_ylabel(t("chart.eur_per_month", lang))
-        ax.legend(handles=list(self.bars.values()), fontsize=7, loc="upper center",
-                  ncols=len(self.bars), frameon=False)  # fmt: skip
-        self.title = self.add(ax.set_title(""))
-        self.title.set_fontsize(9)
+        self.add_legend(ax, list(self.bars.values()), fontsize=7, loc="upper center",
+                        ncols=len(self.bars), frameon=False)  # fmt: skip
+        self.title = self.add(ax.set_title("", wrap=self.narrow))
+        self.title.set_fontsize(self.pt(9))
 
     def update(self, view: View) -> float:
         months = money_by_month(view.series, WEEKS_PER_MONTH)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Hashable
 from typing import NamedTuple
 
 from dashboards.charts import ALL_CHARTS
-from dashboards.live import DPI, LiveChart, Said
+from dashboards.live import DPI, NARROW_DPI, LiveChart, Said
 from dashboards.view import View, run_of, snapshot
 from sim.lifeline import before_threads_end
 from sim.model import NetworkMarketingModel
@@ -64,9 +64,10 @@ class Cache:
 
 
 views = Cache(256 * MIB)  # (run, week) -> View
-images = Cache(256 * MIB)  # (run, week, chart, lang, dpi) -> Drawn
-# one chart object per (chart, horizon, language, dpi), each drawn by one thread at a time
-_painters: dict[tuple[str, int, str, int], tuple[LiveChart, threading.Lock]] = {}
+images = Cache(256 * MIB)  # (run, week, chart, lang, dpi, narrow) -> Drawn
+# one chart object per (chart, horizon, language, dpi, narrow), each drawn by one thread at
+# a time
+_painters: dict[tuple[str, int, str, int, bool], tuple[LiveChart, threading.Lock]] = {}
 _painters_lock = threading.Lock()
 # the same work asked for by many sessions at once is done once: the others wait for it
 _making: dict[Hashable, threading.Lock] = {}
@@ -101,37 +102,42 @@ def view_at(model: NetworkMarketingModel) -> View:
     return _once((run_of(model), model.week), views, lambda: snapshot(model), _view_size)
 
 
-def _painter(name: str, weeks: int, lang: str, dpi: int) -> tuple[LiveChart, threading.Lock]:
-    key = (name, weeks, lang, dpi)
+def _painter(name: str, weeks: int, lang: str, dpi: int,
+             narrow: bool) -> tuple[LiveChart, threading.Lock]:  # fmt: skip
+    key = (name, weeks, lang, dpi, narrow)
     with _painters_lock:
         if key not in _painters:
-            _painters[key] = (ALL_CHARTS[name](weeks, lang, dpi=dpi), threading.Lock())
+            chart = ALL_CHARTS[name](weeks, lang, dpi=dpi, narrow=narrow)
+            _painters[key] = (chart, threading.Lock())
         return _painters[key]
 
 
 class Drawn(NamedTuple):
     """A chart of one view: its image, and the same in words and as a table (``said``),
-    made from the data of that very frame."""
+    made from the data of that very frame; ``type_px``: its smallest text, in the image's
+    pixels (the page reports it, so that a test can measure the type as shown)."""
 
     png: bytes
     said: Said
+    type_px: float
 
 
-def draw(name: str, view: View, lang: str, dpi: int = DPI) -> Drawn:
-    """Chart ``name`` of ``view`` in ``lang`` as PNG bytes at ``dpi`` and in words, drawn
-    for this view by a chart object shared with every other run of the same horizon."""
-    chart, lock = _painter(name, view.weeks, lang, dpi)
+def draw(name: str, view: View, lang: str, dpi: int = DPI, narrow: bool = False) -> Drawn:
+    """Chart ``name`` of ``view`` in ``lang`` as PNG bytes at ``dpi`` (for a phone where
+    ``narrow``) and in words, drawn for this view by a chart object shared with every
+    other run of the same horizon."""
+    chart, lock = _painter(name, view.weeks, lang, dpi, narrow)
     with lock:
-        return Drawn(chart.frame(view), chart.said(view))
+        return Drawn(chart.frame(view), chart.said(view), chart.smallest_type_px())
 
 
-def chart_drawn(name: str, view: View, lang: str, dpi: int = DPI) -> Drawn:
+def chart_drawn(name: str, view: View, lang: str, dpi: int = DPI, narrow: bool = False) -> Drawn:
     """Chart ``name`` of ``view`` in ``lang`` at ``dpi`` (presentation mode draws sharper
-    charts) and in words: drawn once, then shared."""
+    charts), for a phone where ``narrow``, and in words: drawn once, then shared."""
     if view.run is None:  # a view that names no run cannot be shared
-        return draw(name, view, lang, dpi)
-    key = (view.run, view.week, name, lang, dpi)
-    return _once(key, images, lambda: draw(name, view, lang, dpi), _drawn_size)
+        return draw(name, view, lang, dpi, narrow)
+    key = (view.run, view.week, name, lang, dpi, narrow)
+    return _once(key, images, lambda: draw(name, view, lang, dpi, narrow), _drawn_size)
 
 
 def _drawn_size(drawn: Drawn) -> int:
@@ -139,19 +145,21 @@ def _drawn_size(drawn: Drawn) -> int:
     return len(drawn.png) + 2 * (len(said.text) + sum(len(c) for r in said.rows for c in r)) + 4096
 
 
-def chart_png(name: str, view: View, lang: str, dpi: int = DPI) -> bytes:
+def chart_png(name: str, view: View, lang: str, dpi: int = DPI, narrow: bool = False) -> bytes:
     """Chart ``name`` of ``view`` as PNG bytes (``chart_drawn``)."""
-    return chart_drawn(name, view, lang, dpi).png
+    return chart_drawn(name, view, lang, dpi, narrow).png
 
 
 def warm_up(view: View, langs: tuple[str, ...]) -> None:
-    """Draw every chart of ``view`` (the first page every new session shows) now, so that
-    no session waits for them; stop early when the server ends."""
-    for lang in langs:
-        for name in ALL_CHARTS:
-            if ENDING.is_set():
-                return
-            chart_png(name, view, lang)
+    """Draw every chart of ``view`` (the first page every new session shows) now, for a
+    desktop and a phone (``NARROW_DPI``), so that no session waits for them; stop early
+    when the server ends."""
+    for narrow, dpi in ((False, DPI), (True, NARROW_DPI)):
+        for lang in langs:
+            for name in ALL_CHARTS:
+                if ENDING.is_set():
+                    return
+                chart_png(name, view, lang, dpi, narrow)
 
 
 # ---- threads that draw, and the server's end -------------------------------------------------

@@ -21,6 +21,7 @@ from typing import ClassVar, NamedTuple
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from PIL import Image
 
 from dashboards.view import View
@@ -29,6 +30,21 @@ from sim.i18n import fmt_eur, fmt_pct, t
 DPI = 80
 SHARP_DPI = 160  # presentation mode: a projector shows the charts large
 MARGINS = {"left": 0.13, "right": 0.97, "bottom": 0.15, "top": 0.9}
+
+# A phone's drawing ("narrow"): the page shows a chart as wide as the phone (390 CSS px:
+# 382 px, the tree in its card 334 px), so a chart drawn for a desktop shrinks there and
+# its small type (7 pt at 80 dpi) ends up at 5 CSS px. A phone's chart is drawn
+# NARROW_WIDTH inches wide with no type below NARROW_PT: shown at NARROW_SHOWN CSS px or
+# wider, its smallest text is MIN_TYPE_PX or more (issue 24; WCAG 1.4.4 asks for text that
+# can be read without zooming). The size shown depends on the inches alone, not on the dpi;
+# NARROW_DPI keeps the lines sharp on a phone's dense screen at about a desktop chart's
+# number of pixels (the drawing's cost).
+MIN_TYPE_PX = 12
+NARROW_SHOWN = 330
+NARROW_WIDTH = 3.6
+NARROW_PT = np.ceil(MIN_TYPE_PX * NARROW_WIDTH * 72 / NARROW_SHOWN * 2) / 2  # 9.5 pt
+NARROW_DPI = 120
+NARROW_MARGINS = {"left": 0.23, "right": 0.95, "bottom": 0.17, "top": 0.86}
 
 
 def nice_limit(peak: float) -> float:
@@ -40,23 +56,32 @@ def nice_limit(peak: float) -> float:
     return float(next(m * scale for m in (1, 2, 5, 10) if m * scale >= need))
 
 
-def fit_texts(fig: Figure) -> None:
+def fit_texts(fig: Figure, smallest: float = 6, wrap: bool = False) -> None:
     """Shrink titles and axis labels that would stick out of the figure (German words are
-    long) until they fit: smaller type rather than a cut-off word."""
+    long) until they fit: smaller type rather than a cut-off word, but not below
+    ``smallest`` points; where that is not enough and ``wrap`` allows, the text is broken
+    into two lines (a phone's chart, ``NARROW_PT``)."""
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     renderer = canvas.get_renderer()
     box = fig.bbox
+
+    def fits(text: Text, along: str) -> bool:
+        extent = text.get_window_extent(renderer)
+        lo, hi = (extent.x0, extent.x1) if along == "x" else (extent.y0, extent.y1)
+        return lo >= -0.5 and hi <= (box.x1 if along == "x" else box.y1) + 0.5
+
     # (text, its extent's coordinates that must lie within the figure): a label's place
     # across its axis is settled only when drawn, its place along it already is
     for ax in fig.axes:
         for text, along in ((ax.title, "x"), (ax.xaxis.label, "x"), (ax.yaxis.label, "y")):
-            while text.get_text() and text.get_fontsize() > 6:
-                extent = text.get_window_extent(renderer)
-                lo, hi = (extent.x0, extent.x1) if along == "x" else (extent.y0, extent.y1)
-                top = box.x1 if along == "x" else box.y1
-                if lo >= -0.5 and hi <= top + 0.5:
-                    break
-                text.set_fontsize(text.get_fontsize() - 0.5)
+            while text.get_text() and text.get_fontsize() > smallest and not fits(text, along):
+                text.set_fontsize(max(text.get_fontsize() - 0.5, smallest))
+            words = text.get_text()
+            if wrap and " " in words and "\n" not in words and not fits(text, along):
+                middle = len(words) / 2
+                cut = min((k for k, c in enumerate(words) if c == " "),
+                          key=lambda k: abs(k - middle))  # fmt: skip
+                text.set_text(f"{words[:cut]}\n{words[cut + 1 :]}")
 
 
 @dataclass(frozen=True)
@@ -106,6 +131,20 @@ def bin_labels(edges: np.ndarray, lang: str) -> list[str]:
     return out
 
 
+def texts_shown(fig: Figure) -> list[Text]:
+    """The texts a drawing of ``fig`` shows: visible, not empty, and of an axis's tick
+    labels those of the ticks within its limits (matplotlib keeps labels for the others)."""
+    hidden = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            for tick in (*axis.get_major_ticks(), *axis.get_minor_ticks()):
+                if not lo - 1e-9 * abs(hi - lo) <= tick.get_loc() <= hi + 1e-9 * abs(hi - lo):
+                    hidden.update((id(tick.label1), id(tick.label2)))
+    return [text for text in fig.findobj(Text) if id(text) not in hidden
+            and text.get_visible() and text.get_text().strip()]  # fmt: skip
+
+
 class AxesPixels(NamedTuple):
     """The axes on the canvas: the canvas height, the axes' corners (x0, y0 at the bottom
     left, y upwards) and the whole pixel columns c0..c1 and rows r0..r1 (rows downwards)."""
@@ -128,18 +167,53 @@ class LiveChart:
 
     size = (6.4, 3.4)
     margins: ClassVar[dict] = {}
+    narrow_size = (NARROW_WIDTH, 3.2)  # a phone's drawing (``narrow``)
+    narrow_margins: ClassVar[dict] = {}
     painted = None  # an image artist hidden in frames, which ``paint`` draws instead
     layouts_kept = 8  # backgrounds kept per chart (each is one image of the chart)
 
-    def __init__(self, weeks: int, lang: str, dpi: int = DPI):
-        self.weeks, self.lang = weeks, lang
-        self.fig = Figure(figsize=self.size, dpi=dpi)
-        self.fig.subplots_adjust(**{**MARGINS, **self.margins})
+    def __init__(self, weeks: int, lang: str, dpi: int = DPI, narrow: bool = False):
+        self.weeks, self.lang, self.narrow = weeks, lang, narrow
+        self.smallest = NARROW_PT if narrow else 0.0  # no type below this (points)
+        self.fig = Figure(figsize=self.narrow_size if narrow else self.size, dpi=dpi)
+        margins = {**NARROW_MARGINS, **self.narrow_margins} if narrow else self.margins
+        self.fig.subplots_adjust(**{**MARGINS, **margins})
         self.canvas = FigureCanvasAgg(self.fig)
         self.dynamic: list = []  # artists drawn every frame
-        self._backgrounds: dict = {}  # layout -> the static parts drawn for it
+        # layout -> the static parts drawn for it, and their smallest type (points)
+        self._backgrounds: dict = {}
+        self._smallest = np.inf  # the smallest type of the frame drawn last (points)
         self.build()
-        fit_texts(self.fig)
+        fit_texts(self.fig, smallest=NARROW_PT if narrow else 6, wrap=narrow)
+
+    def pt(self, size: float) -> float:
+        """A type size in points, raised to a phone's smallest where drawn for a phone."""
+        return max(size, self.smallest)
+
+    def add_legend(self, ax, handles: list, **wide):
+        """The legend of ``handles``: where ``wide`` says on a desktop; on a phone under the
+        axes, across the figure, in two columns where the names fit, in type of
+        ``NARROW_PT`` (a legend inside the axes at that size would hide the data), the
+        axes raised to leave room for it."""
+        if not self.narrow:
+            return ax.legend(handles=handles, **wide)
+        width = self.fig.get_figwidth() * 72  # points
+        longest = max((len(h.get_label()) for h in handles), default=0)
+        columns = 2 if longest * 0.55 * NARROW_PT + 30 < width / 2 else 1
+        title = wide.get("title")
+        rows = -(-len(handles) // columns) + (1 if title else 0)
+        # the legend's rows and, above them, the x axis' tick labels and its label
+        below = rows * NARROW_PT * 1.4 + 6 + 3.4 * NARROW_PT
+        self.fig.subplots_adjust(bottom=below / (self.fig.get_figheight() * 72))
+        return ax.legend(handles=handles, loc="lower center", ncols=columns, frameon=False,
+                         fontsize=NARROW_PT, bbox_to_anchor=(0.5, 0.0),
+                         bbox_transform=self.fig.transFigure, borderaxespad=0.2, title=title,
+                         title_fontsize=NARROW_PT)  # fmt: skip
+
+    def smallest_type_px(self) -> float:
+        """The size of the smallest text of the frame just drawn, in the image's pixels
+        (the page turns it into CSS pixels as shown: tests/test_accessibility_browser.py)."""
+        return float(self._smallest) * self.fig.dpi / 72 if np.isfinite(self._smallest) else 0.0
 
     def build(self) -> None:
         """Create axes, static decoration and the dynamic artists (``animated=True``)."""
@@ -164,19 +238,25 @@ class LiveChart:
         """The chart for ``view`` as PNG bytes: the same bytes for the same view, whatever
         was drawn before."""
         layout = self.update(view)
-        background = self._backgrounds.get(layout)
-        if background is None:
+        kept = self._backgrounds.get(layout)
+        if kept is None:
             self.canvas.draw()  # static parts only: dynamic artists are animated
-            background = self.canvas.copy_from_bbox(self.fig.bbox)
+            # its smallest type, found once per layout (it takes as long as a frame)
+            static = [x.get_fontsize() for x in texts_shown(self.fig) if not x.get_animated()]
+            kept = (self.canvas.copy_from_bbox(self.fig.bbox), min(static, default=np.inf))
             if len(self._backgrounds) >= self.layouts_kept:
                 self._backgrounds.pop(next(iter(self._backgrounds)))
-            self._backgrounds[layout] = background
+            self._backgrounds[layout] = kept
         else:
-            self.canvas.restore_region(background)
+            self.canvas.restore_region(kept[0])
         self.paint()
+        smallest = kept[1]
         for artist in self.dynamic:
             if artist.get_visible():
                 self.fig.draw_artist(artist)
+                if isinstance(artist, Text) and artist.get_text().strip():
+                    smallest = min(smallest, artist.get_fontsize())
+        self._smallest = smallest
         width, height = self.canvas.get_width_height()
         image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba())
         # 256 colours are plenty for a chart and the PNG of a palette image is made in half

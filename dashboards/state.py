@@ -152,6 +152,9 @@ MAX_FPS = 10  # frames per second while playing: a viewer's share of a server sh
 # second, shown in steps of a second instead of a moving picture (WCAG 2.3.3)
 REDUCED_FPS = 1
 reduced_motion = solara.reactive(False)
+# the screen is as narrow as a phone's (reported by keys.vue): the charts are drawn for a
+# phone (``live.NARROW``), their type at least 12 CSS px as shown there
+narrow = solara.reactive(False)
 
 
 def scenario_names() -> list[str]:

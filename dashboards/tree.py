@@ -22,7 +22,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import LinearSegmentedColormap, SymLogNorm
 
-from dashboards.live import LiveChart, Said, share_words
+from dashboards.live import NARROW_WIDTH, LiveChart, Said, share_words
 from dashboards.view import View
 from sim.compensation import depths, subtree_sums
 from sim.i18n import fmt_eur, fmt_int, fmt_pct, t
@@ -132,14 +132,22 @@ class RecruitmentTree(LiveChart):
 
     size = (8.0, 4.4)
     margins: ClassVar[dict] = {}
+    # a phone: the colour scale under the tree, the notes below it wrapped
+    narrow_size = (NARROW_WIDTH, 5.2)
     start_levels = 6
 
     def build(self) -> None:
         lang = self.lang
         fig = self.fig
-        self.ax = ax = fig.add_axes((0.075, 0.17, 0.6, 0.69))
-        self.side = side = fig.add_axes((0.705, 0.17, 0.14, 0.69), sharey=ax)
-        bar = fig.add_axes((0.9, 0.17, 0.016, 0.69))
+        narrow = self.narrow
+        if narrow:
+            self.ax = ax = fig.add_axes((0.14, 0.45, 0.56, 0.44))
+            self.side = side = fig.add_axes((0.73, 0.45, 0.18, 0.44), sharey=ax)
+            bar = fig.add_axes((0.14, 0.35, 0.77, 0.025))
+        else:
+            self.ax = ax = fig.add_axes((0.075, 0.17, 0.6, 0.69))
+            self.side = side = fig.add_axes((0.705, 0.17, 0.14, 0.69), sharey=ax)
+            bar = fig.add_axes((0.9, 0.17, 0.016, 0.69))
         self.levels = self.start_levels
         self.pixels = max(round(ax.get_position().width * fig.get_figwidth() * fig.dpi), 50)
         self.image = self.add(ax.imshow(np.ones((ROWS_PER_LEVEL, self.pixels, 3)),
@@ -153,39 +161,54 @@ class RecruitmentTree(LiveChart):
         ax.set_autoscale_on(False)
         ax.set_xlim(0, 1)
         ax.set_xticks([])
-        ax.set_ylabel(t("tree.level", lang))
+        # on a phone the level's long explanation would not fit beside the tree: the
+        # panel's text and the table say what a level is
+        ax.set_ylabel(t("tree.level_short" if narrow else "tree.level", lang))
         self.earners = self.add(ax.plot([], [], "v", color=BLUE, ms=7, mec="white", mew=0.8)[0])
-        style = {"fontsize": 8, "color": BLUE, "ha": "center", "va": "bottom", "weight": "bold"}
+        style = {"fontsize": self.pt(8), "color": BLUE, "ha": "center", "va": "bottom",
+                 "weight": "bold"}  # fmt: skip
         self.labels = [self.add(ax.text(0, 0, "", **style)) for _ in range(TOP_EARNERS)]
         self.people = self.add(side.add_collection(PolyCollection([], facecolors=EVEN)))
         self.money = self.add(side.add_collection(PolyCollection([], facecolors=MONEY)))
         self._set_share_axis(1.0)
-        side.tick_params(labelleft=False, labelsize=7, left=False)
-        side.set_title(t("tree.per_level", lang), fontsize=8)
-        side.plot([], [], color=EVEN, lw=6, label=t("tree.people", lang))
-        side.plot([], [], color=MONEY, lw=6, label=t("tree.money", lang))
-        side.legend(loc="lower right", fontsize=7, handlelength=1)
-        colorbar = fig.colorbar(ScalarMappable(NET_NORM, NET_COLOURS), cax=bar)
+        side.tick_params(labelleft=False, labelsize=self.pt(7), left=False)
+        side.set_title(t("tree.per_level", lang), fontsize=self.pt(8), wrap=narrow)
+        keys = [side.plot([], [], color=EVEN, lw=6, label=t("tree.people", lang))[0],
+                side.plot([], [], color=MONEY, lw=6, label=t("tree.money", lang))[0]]  # fmt: skip
+        if narrow:  # under the notes, across the figure
+            fig.legend(handles=keys, loc="lower left", bbox_to_anchor=(0.12, 0.0), ncols=2,
+                       fontsize=self.pt(7), handlelength=1, frameon=False)  # fmt: skip
+        else:
+            side.legend(handles=keys, loc="lower right", fontsize=7, handlelength=1)
+        colorbar = fig.colorbar(ScalarMappable(NET_NORM, NET_COLOURS), cax=bar,
+                                orientation="horizontal" if narrow else "vertical")  # fmt: skip
         ticks = [-10_000, -1_000, -100, 0, 100, 1_000, 10_000]
         colorbar.set_ticks(ticks, labels=[money_label(x) for x in ticks])
-        colorbar.ax.tick_params(labelsize=7)
-        bar.set_title(t("tree.net", lang), fontsize=8, loc="center")
-        fig.text(0.075, 0.1, t("tree.width", lang), fontsize=8, color="#444", va="top")
-        fig.text(0.075, 0.05, t("tree.key", lang), fontsize=8, color="#444", va="top")
-        self.title = self.add(fig.text(0.075, 0.93, "", fontsize=11, va="bottom"))
+        colorbar.ax.tick_params(labelsize=self.pt(7))
+        if narrow:
+            colorbar.set_label(t("tree.net", lang), fontsize=self.pt(8), labelpad=1)
+        else:
+            bar.set_title(t("tree.net", lang), fontsize=8, loc="center")
+        x, notes = (0.03, (0.255, 0.15)) if narrow else (0.075, (0.1, 0.05))
+        for y, key in zip(notes, ("tree.width", "tree.key"), strict=True):
+            fig.text(x, y, t(key, lang), fontsize=self.pt(8), color="#444", va="top", wrap=narrow)
+        self.title = self.add(fig.text(x, 0.985, "", fontsize=11, va="top", wrap=True) if narrow
+                              else fig.text(x, 0.93, "", fontsize=11, va="bottom"))  # fmt: skip
         self._set_levels(self.levels)
 
     def _set_levels(self, levels: int) -> None:
         self.levels = levels
         self.ax.set_ylim(levels, 0)
-        self.ax.set_yticks(np.arange(levels) + 0.5, [str(i) for i in range(levels)], fontsize=7)
-        step = max(1, levels // 12)
+        self.ax.set_yticks(np.arange(levels) + 0.5, [str(i) for i in range(levels)],
+                           fontsize=self.pt(7))  # fmt: skip
+        step = max(1, levels // (8 if self.narrow else 12))
         for i, label in enumerate(self.ax.get_yticklabels()):
             label.set_visible(i % step == 0)
 
     def _set_share_axis(self, top: float) -> None:
         self.side.set_xlim(0, top)
-        self.side.set_xticks([top / 2, top], [fmt_pct(top / 2, self.lang), fmt_pct(top, self.lang)])
+        ticks = [top] if self.narrow else [top / 2, top]  # a phone: room for one label
+        self.side.set_xticks(ticks, [fmt_pct(x, self.lang) for x in ticks])
 
     def levels_for(self, deepest: int) -> int:
         """The levels the axis shows for a tree ``deepest`` levels deep: room to grow, and
@@ -217,7 +240,8 @@ class RecruitmentTree(LiveChart):
             where = (x[i], int(layout.depth[top[i]])) if i < len(top) else None
             # a label that would overlap a higher earner's is left out (the mark stays)
             free = where is not None and all(
-                abs(where[0] - x2) > 0.15 or abs(where[1] - d2) > 1 for x2, d2 in shown
+                abs(where[0] - x2) > (0.3 if self.narrow else 0.15) or abs(where[1] - d2) > 1
+                for x2, d2 in shown
             )
             if free:
                 shown.append(where)

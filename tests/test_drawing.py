@@ -5,6 +5,7 @@ from the first Step, and Play's frames follow its speed at once."""
 
 from __future__ import annotations
 
+import io
 import threading
 
 import pytest
@@ -48,9 +49,9 @@ def test_a_weeks_charts_are_drawn_once_for_every_viewer(monkeypatch):
     drawn: list[str] = []
     real_draw = drawing.draw
 
-    def counting_draw(name, view, lang, dpi=charts.DPI):
+    def counting_draw(name, view, lang, dpi=charts.DPI, narrow=False):
         drawn.append(name)
-        return real_draw(name, view, lang, dpi)
+        return real_draw(name, view, lang, dpi, narrow)
 
     monkeypatch.setattr(drawing, "draw", counting_draw)
     scenario = load_scenario("baseline", {"population.size": 1_500, "simulation.seed": 99})
@@ -159,3 +160,37 @@ def test_the_end_of_the_server_waits_for_the_threads_that_draw(monkeypatch):
     monkeypatch.setattr(drawing, "chart_png", lambda *args: drawn.append(args))
     drawing.warm_up(state.FIRST_VIEW, ("en", "de"))  # the server is ending: nothing drawn
     assert drawn == []
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_a_phones_charts_show_no_type_below_12_css_px_and_cut_no_word(lang):
+    """A chart drawn for a phone, shown at the narrowest width a 390 px phone gives it
+    (``live.NARROW_SHOWN``), shows its smallest text at 12 CSS px or more, at week 0 and
+    with a grown company; no text sticks out of the image (German words are long)."""
+    from PIL import Image
+
+    from dashboards.live import MIN_TYPE_PX, NARROW_DPI, NARROW_SHOWN, NARROW_WIDTH, texts_shown
+
+    views = views_of([0, 150])
+    for name, chart in charts.ALL_CHARTS.items():
+        painter = chart(260, lang, dpi=NARROW_DPI, narrow=True)
+        for week, view in views.items():
+            png = painter.frame(view)
+            width = Image.open(io.BytesIO(png)).width
+            assert width == round(NARROW_WIDTH * NARROW_DPI)
+            shown = painter.smallest_type_px() * NARROW_SHOWN / width
+            assert shown >= MIN_TYPE_PX, (name, week, shown)
+            renderer, box = painter.canvas.get_renderer(), painter.fig.bbox
+            out = [x.get_text() for x in texts_shown(painter.fig)
+                   if not box.padded(1).contains(*x.get_window_extent(renderer).p0)
+                   or not box.padded(1).contains(*x.get_window_extent(renderer).p1)]  # fmt: skip
+            assert out == [], (name, week, out)
+
+
+def test_a_desktops_chart_keeps_its_small_type_and_says_so():
+    """The desktop's drawing is the one it was (7 pt legends at 80 dpi); the size it
+    reports is that of its smallest text."""
+    view = views_of([60])[60]
+    drawn = drawing.draw("survival", view, "en")
+    assert drawn.type_px == pytest.approx(7 * charts.DPI / 72)
+    assert drawing.draw("survival", view, "en", narrow=True).png != drawn.png

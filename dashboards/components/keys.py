@@ -1,7 +1,9 @@
 """Keyboard shortcuts for the simulation (Step, Play/Pause, Reset) and the dialog that
 lists them (issue 24). A shortcut is Alt+Shift and a letter: a single letter would fire
 while a screen reader user types or moves through the page (WCAG 2.1.4). The same listener
-reports the browser's prefers-reduced-motion setting (``state.reduced_motion``)."""
+reports the browser's prefers-reduced-motion setting (``state.reduced_motion``) and whether
+the screen is as narrow as a phone's (``state.narrow``: the charts are drawn for it), and
+gives the focus back to where it was when the list closes."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import solara
 
 from dashboards import rooms, state
 from dashboards.components.md import Md
+from dashboards.layout import PHONE_MAX
 from sim.i18n import t
 
 # the key (KeyboardEvent.code) pressed with Alt+Shift, and what it does
@@ -35,16 +38,24 @@ def act(what: str) -> None:
 
 
 @solara.component_vue("keys.vue")
-def _Listen(codes: dict, event_shortcut=None, event_reduced_motion=None):
+def _Listen(
+    codes: dict,
+    listing: bool,
+    phone_max: int,
+    event_shortcut=None,
+    event_reduced_motion=None,
+    event_narrow=None,
+):
     pass
 
 
 @solara.component
 def KeyboardHelp(lang: str):
     """The shortcuts' listener, a button that opens their list, and the list (Esc or
-    Close closes it)."""
-    _Listen(codes=KEYS, event_shortcut=act,
-            event_reduced_motion=lambda on: state.reduced_motion.set(bool(on)))  # fmt: skip
+    Close closes it, and the focus returns to the control that had it before)."""
+    _Listen(codes=KEYS, listing=help_open.value, phone_max=PHONE_MAX, event_shortcut=act,
+            event_reduced_motion=lambda on: state.reduced_motion.set(bool(on)),
+            event_narrow=lambda on: state.narrow.set(bool(on)))  # fmt: skip
     solara.Button(t("keys.button", lang), outlined=True, color="primary",
                   on_click=lambda: help_open.set(True))  # fmt: skip
     rows = "\n".join(

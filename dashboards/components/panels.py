@@ -26,13 +26,16 @@ def ChartImage(name: str, view: View, lang: str):
     shared with every session that shows the same (``dashboards.drawing``). Its text
     alternative (the accessible name screen readers read) and the table a button shows
     under it are made from the same frame (``LiveChart.said``)."""
-    dpi = live.SHARP_DPI if state.presentation.value else live.DPI
+    # a phone's chart is drawn for a phone, its type large enough there (``live.NARROW_PT``),
+    # in presentation mode too: the phone's width is what limits it
+    narrow = state.narrow.value
+    dpi = live.NARROW_DPI if narrow else live.SHARP_DPI if state.presentation.value else live.DPI
     drawn = solara.use_memo(
-        lambda: drawing.chart_drawn(name, view, lang, dpi), [name, view, lang, dpi]
+        lambda: drawing.chart_drawn(name, view, lang, dpi, narrow), [name, view, lang, dpi, narrow]
     )
     table, set_table = solara.use_state(False)
-    with solara.Column(gap="2px", classes=["nws-chart"]):
-        NamedImage(drawn.png, drawn.said.text)
+    with solara.Column(gap="2px", classes=["nws-chart", *(["nws-narrow"] if narrow else [])]):
+        NamedImage(drawn.png, drawn.said.text, {"data-type-px": f"{drawn.type_px:.2f}"})
         chart = t(f"chart.{name}_name", lang)
         solara.Button(
             t("said.hide_table" if table else "said.show_table", lang, name=chart),
@@ -53,12 +56,14 @@ def ChartImage(name: str, view: View, lang: str):
 
 
 @solara.component
-def NamedImage(data: bytes, text: str):
+def NamedImage(data: bytes, text: str, attributes: dict | None = None):
     """A PNG chart named by its text alternative: a wrapper with the role of an image and
-    that name, the picture itself hidden from screen readers (the page's images are
-    widgets, whose <img> takes no alt attribute)."""
+    that name (and ``attributes``), the picture itself hidden from screen readers (the
+    page's images are widgets, whose <img> takes no alt attribute)."""
     with (
-        solara.v.Html(tag="div", attributes={"role": "img", "aria-label": text}),
+        solara.v.Html(
+            tag="div", attributes={"role": "img", "aria-label": text, **(attributes or {})}
+        ),  # fmt: skip
         solara.v.Html(tag="div", attributes={"aria-hidden": "true"}),
     ):
         solara.Image(data, format="png", width="100%")
