@@ -24,7 +24,11 @@ CSS = f"""
 .nws-nowrap td, .nws-nowrap th {{ white-space: nowrap; }}
 .nws-nowrap td:first-child {{ white-space: normal; min-width: 10em; }}
 .nws-page img.solara-image {{ max-width: 100%; height: auto; }}
+/* a chart drawn for a phone (live.NARROW_WIDTH) on a wider screen that stacks the columns
+   (a tablet): no larger than its type needs */
+.nws-page .nws-narrow img.solara-image {{ max-width: min(100%, 560px); }}
 .nws-title h1 {{ margin: 0; font-size: 1.5rem; line-height: 1.3; }}
+.nws-answer-heading {{ margin: 0; font-size: 1.25rem; line-height: 1.3; font-weight: 500; }}
 /* the settings of the controls fold away on a phone */
 @media (min-width: {PHONE_MAX + 1}px) {{ .nws-phone-only {{ display: none !important; }} }}
 @media (max-width: {PHONE_MAX}px) {{

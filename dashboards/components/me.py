@@ -42,6 +42,8 @@ join_week = solara.reactive(0)
 months = solara.reactive(24)
 outlook = solara.reactive(None)  # the latest (partial or final) Outlook
 asked_for = solara.reactive(None)  # the Scenario of the last question
+questions = solara.reactive(0)  # questions asked in this session
+heard = solara.reactive(0)  # the question whose answer's heading has taken the focus
 _pool: list[Executor] = []  # one process pool per server: no start-up per question
 _pool_lock = threading.Lock()  # two first questions at once start one pool
 
@@ -156,6 +158,18 @@ def table(o: Outlook, lang: str) -> str:
     return "\n".join(lines)
 
 
+def _ask(scenario: Scenario, profile: Profile) -> None:
+    outlook.set(None)
+    questions.set(questions.value + 1)
+    ask(scenario, profile)
+
+
+@solara.component_vue("heading.vue")
+def AnswerHeading(text: str, focus: bool, event_focused=None):
+    """The answer's heading; it takes the focus while ``focus`` is true (a screen reader
+    reads it, the keyboard goes on from it) and then calls ``event_focused``."""
+
+
 @solara.component
 def MePage():
     lang = state.lang.value
@@ -185,7 +199,7 @@ def MePage():
             profile = Profile(hours.value, tolerance.value, friends.value, experience.value,
                               join_week.value, months.value)  # fmt: skip
             solara.Button(t("me_page.ask", lang), color="primary", disabled=ask.pending,
-                          on_click=lambda: (outlook.set(None), ask(scenario, profile)))  # fmt: skip
+                          on_click=lambda: _ask(scenario, profile))  # fmt: skip
             _Setup(scenario, lang)
         with solara.Column():
             o = ask.value if ask.finished and ask.value is not None else outlook.value
@@ -200,6 +214,9 @@ def MePage():
                 return
             if asked_for.value is not None and asked_for.value != scenario:
                 solara.Warning(t("me_setup.stale", lang, name=asked_for.value.name))
+            # the focus moves to the answer as it appears, once per question
+            AnswerHeading(text=t("me_page.answer", lang), focus=heard.value != questions.value,
+                          event_focused=lambda _: heard.set(questions.value))  # fmt: skip
             Md(plain_summary(o, lang), style={"font-size": "1.1em"}, classes=["nws-big"])
             with solara.ColumnsResponsive(12, medium=[6, 6]):
                 NamedImage(png(fan_chart(o, lang)), fan_said(o, lang))
