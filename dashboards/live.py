@@ -192,23 +192,25 @@ class LiveChart:
 
     def add_legend(self, ax, handles: list, **wide):
         """The legend of ``handles``: where ``wide`` says on a desktop; on a phone under the
-        axes, across the figure, in two columns where the names fit, in type of
+        axes, across the figure, in two columns where they fit, else one, in type of
         ``NARROW_PT`` (a legend inside the axes at that size would hide the data), the
         axes raised to leave room for it."""
         if not self.narrow:
             return ax.legend(handles=handles, **wide)
-        width = self.fig.get_figwidth() * 72  # points
-        longest = max((len(h.get_label()) for h in handles), default=0)
-        columns = 2 if longest * 0.55 * NARROW_PT + 30 < width / 2 else 1
         title = wide.get("title")
+        for columns in (2, 1):  # two columns if they fit across the figure
+            legend = ax.legend(handles=handles, loc="lower center", ncols=columns,
+                               frameon=False, fontsize=NARROW_PT, bbox_to_anchor=(0.5, 0.0),
+                               bbox_transform=self.fig.transFigure, borderaxespad=0.2,
+                               title=title, title_fontsize=NARROW_PT)  # fmt: skip
+            extent = legend.get_window_extent(self.canvas.get_renderer())
+            if extent.x0 >= 0 and extent.x1 <= self.fig.bbox.x1:
+                break
         rows = -(-len(handles) // columns) + (1 if title else 0)
         # the legend's rows and, above them, the x axis' tick labels and its label
         below = rows * NARROW_PT * 1.4 + 6 + 3.4 * NARROW_PT
         self.fig.subplots_adjust(bottom=below / (self.fig.get_figheight() * 72))
-        return ax.legend(handles=handles, loc="lower center", ncols=columns, frameon=False,
-                         fontsize=NARROW_PT, bbox_to_anchor=(0.5, 0.0),
-                         bbox_transform=self.fig.transFigure, borderaxespad=0.2, title=title,
-                         title_fontsize=NARROW_PT)  # fmt: skip
+        return legend
 
     def smallest_type_px(self) -> float:
         """The size of the smallest text of the frame just drawn, in the image's pixels
