@@ -171,6 +171,13 @@ FOCUS = """() => { const e = document.activeElement;
           shown: r.width > 0 && r.height > 0}; }"""
 
 
+# the focus is on the control called ``arg`` (its text, in any case)
+FOCUSED = """name => { const e = document.activeElement;
+  return !!e && e !== document.body
+    && (e.innerText || e.getAttribute('aria-label') || '').trim().toLowerCase()
+       === name.toLowerCase(); }"""
+
+
 def tab_to(page, name: str | re.Pattern, stops: list, limit: int = 150, role: str = "") -> dict:
     """Press Tab until the focus is on the control called ``name`` (in any case); every
     stop on the way is kept in ``stops``. ``role``: "tab", "slider", or "BUTTON" (a tag)."""
@@ -229,6 +236,11 @@ def test_a_keyboard_alone_runs_the_dashboard(browser, server, tmp_path):
         page.get_by_role("tab", name=t("app.tab_me"), selected=True).wait_for()
         tab_to(page, t("me_page.ask"), stops, role="BUTTON")
         page.keyboard.press("Enter")
+        # the answer's heading takes the focus as it appears (WCAG 2.4.3), visibly
+        page.wait_for_function(FOCUSED, arg=t("me_page.answer"))
+        heading = page.evaluate(FOCUS)
+        assert heading["tag"] == "H2" and heading["marked"], heading
+        stops.append(heading)
         page.get_by_text(t("me_setup.table_title")).first.wait_for()
         v.shoot(page, "keyboard-me.png")
         # a download from the simulation's page
@@ -250,6 +262,76 @@ def test_a_keyboard_alone_runs_the_dashboard(browser, server, tmp_path):
     assert "Warning" not in log and "samesite" not in log.lower(), log
     assert [s for s in reached if not s["shown"]] == []
     assert [s for s in reached if not s["marked"]] == []
+
+
+def test_the_shortcuts_list_gives_the_focus_back_when_it_closes(browser, server, tmp_path):
+    """WCAG 2.4.3: the list of shortcuts, opened by its button or by Alt+Shift+K, gives
+    the focus back to the control that had it when it closes, by Esc or by its Close
+    button; the keyboard goes on from where it was."""
+    stops: list = []
+    with visit(browser, tmp_path) as v:
+        page = v.open(server.url, DESKTOP)
+        page.wait_for_function(SETTLED)
+        title = page.get_by_text(t("keys.title"), exact=True)
+        # opened by its button (Enter), closed by Esc: the focus is on the button again
+        tab_to(page, t("keys.button"), stops, role="BUTTON")
+        page.keyboard.press("Enter")
+        title.wait_for()
+        page.keyboard.press("Escape")
+        title.wait_for(state="hidden")
+        page.wait_for_function(FOCUSED, arg=t("keys.button"))
+        # opened by its shortcut while on Step, closed by its Close button: back on Step
+        tab_to(page, t("ui.step"), stops)
+        page.keyboard.press("Alt+Shift+KeyK")
+        title.wait_for()
+        close = tab_to(page, t("keys.close_button"), stops, limit=20, role="BUTTON")
+        assert close["marked"]
+        page.keyboard.press("Enter")
+        title.wait_for(state="hidden")
+        page.wait_for_function(FOCUSED, arg=t("ui.step"))
+        # and the keyboard goes on from there: Enter steps
+        page.keyboard.press("Enter")
+        _week_shown(page, "en", 1)
+
+
+# ---- charts on a phone -------------------------------------------------------------------------
+
+# each chart as shown: its width on the page, its image's width in pixels, and the size
+# of its smallest text in those pixels, as the server drew it (data-type-px)
+CHART_TYPE = """() => [...document.querySelectorAll('.v-window-item--active .nws-chart')]
+  .map(c => { const img = c.querySelector('img.solara-image'),
+                    named = c.querySelector('[data-type-px]');
+    return {name: named.getAttribute('aria-label').slice(0, 40),
+            shown: img.getBoundingClientRect().width, pixels: img.naturalWidth,
+            typePx: parseFloat(named.dataset.typePx)}; })"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_phone_shows_every_charts_text_at_12_css_px_or_more(browser, server, tmp_path, lang):
+    """Issue 24 (WCAG 1.4.4): on a 390 px phone every chart's smallest text, as shown
+    (the width shown / the image's pixels x the text's size in pixels), is 12 CSS px or
+    more, at week 0 and after Steps; a desktop keeps its wider drawings."""
+    from dashboards.live import DPI, MIN_TYPE_PX
+
+    with visit(browser, tmp_path) as v:
+        page = v.open(f"{server.url}?lang={lang}", PHONE)
+        step = page.get_by_role("button", name=t("ui.step", lang), exact=True)
+        for week in (0, STEPS):
+            while week_of(page, lang)[0] < week:
+                step.click()
+                _week_shown(page, lang, week_of(page, lang)[0] + 1)
+            page.wait_for_function(SETTLED)
+            found = page.evaluate(CHART_TYPE)
+            assert len(found) == len(ALL_CHARTS)
+            shown = {c["name"]: c["shown"] / c["pixels"] * c["typePx"] for c in found}
+            small = {name: round(px, 1) for name, px in shown.items() if px < MIN_TYPE_PX}
+            assert small == {}, (week, small, found)
+        v.shoot(page, f"phone-charts-{lang}.png")
+        desktop = v.open(f"{server.url}?lang={lang}", DESKTOP)
+        desktop.wait_for_function(SETTLED)
+        # the desktop's own drawings: 80 dpi, with their small legends
+        drawn = [c["typePx"] for c in desktop.evaluate(CHART_TYPE)]
+        assert max(drawn) <= 9 * DPI / 72, drawn
 
 
 # ---- motion ------------------------------------------------------------------------------------
