@@ -3,7 +3,8 @@
 For each population size the model runs to week 52; then every Step is timed as the
 dashboard does it: step one week, take the snapshot the page shows, and draw the seven
 charts of the simulation page (the recruitment tree among them) as PNG images (the
-first viewer of a run and week draws; ``dashboards.drawing`` shares the result).
+first viewer of a run and week draws; ``dashboards.drawing`` shares the result), for a
+desktop and for a phone (the "phone" rows: drawn narrow, its type readable there).
 Target (issue 13): under 50 ms at 10^4 people. A second viewer of the same run and week
 pays only the look-up, timed apart.
 
@@ -30,9 +31,11 @@ def cell(xs: list[float]) -> str:
     return f"{statistics.median(xs):.1f} ({max(xs):.1f})"
 
 
-def step_figures(size: int, steps: int) -> dict[str, list[float]]:
-    """Milliseconds per Step: model, snapshot, each chart, and a second viewer's look-up."""
+def step_figures(size: int, steps: int, narrow: bool = False) -> dict[str, list[float]]:
+    """Milliseconds per Step: model, snapshot, each chart (drawn for a phone where
+    ``narrow``), and a second viewer's look-up."""
     from dashboards import charts, drawing
+    from dashboards.live import NARROW_DPI
     from dashboards.view import snapshot
     from sim.model import NetworkMarketingModel
     from sim.scenario import load_scenario
@@ -41,7 +44,8 @@ def step_figures(size: int, steps: int) -> dict[str, list[float]]:
     for _ in range(52):
         model.step()
     # the charts as the dashboard keeps them: one object per chart, drawn for every run
-    painters = {name: chart(model.params.simulation.weeks, "en")
+    dpi = NARROW_DPI if narrow else charts.DPI
+    painters = {name: chart(model.params.simulation.weeks, "en", dpi=dpi, narrow=narrow)
                 for name, chart in charts.ALL_CHARTS.items()}  # fmt: skip
     for painter in painters.values():  # the backgrounds, drawn once per server
         painter.frame(snapshot(model))
@@ -55,15 +59,17 @@ def step_figures(size: int, steps: int) -> dict[str, list[float]]:
         times["snapshot"].append(1000 * (time.perf_counter() - t1))
         for name, painter in painters.items():
             t2 = time.perf_counter()
-            data = drawing.Drawn(painter.frame(view), painter.said(view))  # image and words
+            # image, words and the size of its type
+            data = drawing.Drawn(painter.frame(view), painter.said(view),
+                                 painter.smallest_type_px())  # fmt: skip
             times[name].append(1000 * (time.perf_counter() - t2))
-            drawing.images.put((view.run, view.week, name, "en", charts.DPI), data,
+            drawing.images.put((view.run, view.week, name, "en", dpi, narrow), data,
                                len(data.png))  # fmt: skip
         drawing.views.put((view.run, view.week), view, 0)
         t3 = time.perf_counter()  # a second viewer: the same run and week
         again = drawing.view_at(model)
         for name in painters:
-            drawing.chart_png(name, again, "en")
+            drawing.chart_png(name, again, "en", dpi, narrow)
         times["again"].append(1000 * (time.perf_counter() - t3))
     return times
 
@@ -106,13 +112,15 @@ def main() -> None:
     print("ms per Step, median (max); a Step = model week + snapshot + every chart")
     names = tuple(charts.ALL_CHARTS)
     short = tuple(SHORT.get(name, name) for name in names)
-    print(f"{'people':>9} {'Step':>12} {'model':>10} {'snapshot':>10} "
+    print(f"{'people':>15} {'Step':>12} {'model':>10} {'snapshot':>10} "
           + " ".join(f"{s:>10}" for s in short) + f" {'2nd viewer':>11}")  # fmt: skip
-    for size in (int(s) for s in args.sizes.split(",")):
-        times = step_figures(size, args.steps)
+    rows = [(int(s), narrow) for s in args.sizes.split(",") for narrow in (False, True)]
+    for size, narrow in rows:  # a desktop's charts, then a phone's (``live.NARROW_DPI``)
+        times = step_figures(size, args.steps, narrow)
         total = [sum(parts) for parts in zip(*(times[k] for k in ("step", "snapshot", *names)),
                                              strict=True)]  # fmt: skip
-        print(f"{size:>9,} {cell(total):>12} {cell(times['step']):>10} "
+        who = f"{size:,}{' phone' if narrow else ''}"
+        print(f"{who:>15} {cell(total):>12} {cell(times['step']):>10} "
               f"{cell(times['snapshot']):>10} " + " ".join(f"{cell(times[n]):>10}" for n in names)
               + f" {cell(times['again']):>11}")  # fmt: skip
     starts, renders = page_figures(args.steps)
