@@ -32,15 +32,18 @@ def views_of(weeks: list[int], population: int = 2_000) -> dict[int, object]:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("narrow", [False, True], ids=["desktop", "phone"])
 @pytest.mark.parametrize("name", list(charts.ALL_CHARTS))
-def test_a_chart_depends_on_its_view_alone(name):
+def test_a_chart_depends_on_its_view_alone(name, narrow):
     """Whatever a shared chart object drew before (a later week, with taller axes, more
-    joining years), a view gives the same image as on a fresh chart."""
+    joining years, a legend of more lines), a view gives the same image as on a fresh
+    chart, on a desktop and on a phone."""
     views = views_of([3, 60, 120])
-    shared = charts.ALL_CHARTS[name](views[3].weeks, "en")
+    chart = charts.ALL_CHARTS[name]
+    shared = chart(views[3].weeks, "en", narrow=narrow)
     shared.frame(views[120])
     shared.frame(views[60])
-    assert shared.frame(views[3]) == charts.ALL_CHARTS[name](views[3].weeks, "en").frame(views[3])
+    assert shared.frame(views[3]) == chart(views[3].weeks, "en", narrow=narrow).frame(views[3])
 
 
 def test_a_weeks_charts_are_drawn_once_for_every_viewer(monkeypatch):
