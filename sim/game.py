@@ -24,9 +24,12 @@ import math
 import random
 import re
 import secrets
+import threading
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
+from functools import wraps
 from typing import Any
 
 import numpy as np
@@ -318,6 +321,18 @@ class Reveal:
     window: tuple[int, int]
 
 
+def _locked(method: Callable) -> Callable:
+    """The method under the game's lock: a server calls a game from many threads at once
+    (students deciding while the teacher advances), and the model is not thread-safe."""
+
+    @wraps(method)
+    def locked(self: Game, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
 def sanitise(nickname: str) -> str:
     """A nickname as the game shows it: printable letters, digits, spaces and a few signs
     (no markup), whitespace collapsed, at most ``NICKNAME_MAX`` characters; "" if none."""
@@ -352,6 +367,7 @@ class Game:
         self._due: list[tuple[Player, Decision]] = []
         self._names = random.Random(self.seed)  # nicknames only: the model's draws stay apart
         self._first_nid, self._first_week = 0, 0
+        self.lock = threading.RLock()
 
     @classmethod
     def new(cls, scenario: Scenario, seed: int, rounds: int = 12, code: str | None = None) -> Game:
@@ -362,6 +378,7 @@ class Game:
 
     # ---- students --------------------------------------------------------------------------
 
+    @_locked
     def join(self, nickname: str | None = None) -> tuple[int, str]:
         """A student joins the company now (before round 1, or before the coming round):
         returns the player's id and secret."""
@@ -410,6 +427,7 @@ class Game:
         """A student who works more than a part-timer can has no day job (S9, S10)."""
         return hours <= self.model.params.networker.hours_max_part_time
 
+    @_locked
     def player(self, pid: int, secret: str) -> Player:
         """The player ``pid``, for the holder of its secret (else ``PermissionError``)."""
         ok = isinstance(pid, int | np.integer) and not isinstance(pid, bool)
@@ -420,6 +438,7 @@ class Game:
             raise PermissionError(t("game.error.secret", DEFAULT_LANG, pid=_shown(pid)))
         return self.players[pid]
 
+    @_locked
     def decide(self, pid: int, secret: str, decision: Decision) -> None:
         """The choices of player ``pid`` for the coming round (they stay until changed)."""
         player = self.player(pid, secret)
@@ -432,10 +451,12 @@ class Game:
         player.decision = decision
         self.events.append({"decide": pid, **asdict(decision)})
 
+    @_locked
     def report(self, pid: int, secret: str) -> list[MonthReport]:
         """The months of player ``pid`` so far."""
         return list(self.player(pid, secret).months)
 
+    @_locked
     def standing(self, pid: int) -> float:
         """Where player ``pid``'s net income stands among everyone who was a member, 0-100."""
         return self._percentile(float(self.model.ledger.net[self.players[pid].nid]))
@@ -447,6 +468,7 @@ class Game:
 
     # ---- rounds ----------------------------------------------------------------------------
 
+    @_locked
     def advance(self) -> RoundResult:
         """One month for everyone: the students' choices take effect at its first week
         (those who did not decide keep the last ones), the model runs four weeks, and every
@@ -563,6 +585,7 @@ class Game:
 
     # ---- the reveal and the records --------------------------------------------------------
 
+    @_locked
     def reveal(self) -> Reveal:
         """The class in the distribution of all members, and against simulated networkers
         with similar hours who joined in the game's window (issue 25 §3)."""
@@ -602,6 +625,7 @@ class Game:
             window=(first, self.model.week),
         )
 
+    @_locked
     def rows(self) -> list[dict[str, Any]]:
         """One row per student and round played: the choices and the month (for a CSV)."""
         out = []
@@ -615,6 +639,7 @@ class Game:
                             "would_quit": " ".join(month.would_quit)})  # fmt: skip
         return out
 
+    @_locked
     def log(self) -> dict[str, Any]:
         """The game as plain data (JSON): the scenario, the seed, the rounds and every join,
         decision and round in order; ``replay`` makes the same game from it."""
