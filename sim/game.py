@@ -367,6 +367,7 @@ class Game:
         self._due: list[tuple[Player, Decision]] = []
         self._names = random.Random(self.seed)  # nicknames only: the model's draws stay apart
         self._first_nid, self._first_week = 0, 0
+        self._carry = dict.fromkeys(_WEEK_COUNTS, 0)
         self.lock = threading.RLock()
 
     @classmethod
@@ -412,8 +413,13 @@ class Game:
         d = self.default_decision
         traits = replace(traits, builder=np.array([True]), hours=np.array([d.hours]),
                          part_time=np.array([self._part_time(d.hours)]))  # fmt: skip
+        before = {count: getattr(model, count) for count in _WEEK_COUNTS}
         nid = int(model.enrol_many(np.array([person]), np.array([sponsor]), np.array([False]),
                                    traits=traits, trained=np.array([False]))[0])  # fmt: skip
+        # the week of joining is recorded already (or is week 0, which has no record): the
+        # starter kit and the recruit count in the coming week of the weekly series
+        for count in _WEEK_COUNTS:
+            self._carry[count] += getattr(model, count) - before[count]
         lg.played[nid] = True
         player = Player(pid=len(self.players), nickname=name, nid=nid, joined=self.round + 1,
                         decision=d, secret=secrets.token_urlsafe(16))  # fmt: skip
@@ -497,7 +503,11 @@ class Game:
         )
 
     def _book_decisions(self) -> None:
-        """The model's hook at the start of a week: the round's choices, at its first week."""
+        """The model's hook at the start of a week: the round's choices, at its first week
+        (and the joins since the last week, in its counts)."""
+        for name, value in self._carry.items():
+            setattr(self.model, name, getattr(self.model, name) + value)
+        self._carry = dict.fromkeys(_WEEK_COUNTS, 0)
         due, self._due = self._due, []
         if not due:
             return
@@ -683,6 +693,8 @@ class Game:
         return game
 
 
+# the model's counts of a week that an enrolment adds to (``enrol_many``)
+_WEEK_COUNTS = ("recruits_this_week", "revenue_this_week", "costs_this_week", "goods_this_week")
 _TEXTS = ("name", "description", "description_de", "statements")  # a scenario's [scenario]
 _COUNTED = ("commission", "recruiting_reward", "retail_margin", "purchases", "fees",
             "joining_costs", "expenses", "contacts", "refusals_heard", "recruits")  # fmt: skip

@@ -318,3 +318,19 @@ def test_no_student_means_the_simulation_unchanged(scenario):
         np.testing.assert_array_equal(col[: model.ledger.n], game.model.ledger.cols[name][
             : game.model.ledger.n], err_msg=name)  # fmt: skip
     assert game.model.series.frame(12).equals(model.series.frame(12))
+
+
+def test_the_weekly_series_counts_the_students_who_join(scenario):
+    """Students join before a round, when the week of joining is recorded already (or is
+    week 0, which has none): their recruits and starter kits count in the coming week."""
+    game = Game.new(scenario, 4, rounds=2)
+    at_start = game.model.ledger.n
+    game.join()
+    game.advance()
+    game.join()
+    game.join()
+    game.advance()
+    weekly = game.model.series.frame(8)
+    assert weekly.new_recruits.sum() == game.model.ledger.n - at_start
+    assert weekly.new_recruits.iloc[4] >= 2  # week 5, the first of round 2
+    assert weekly.company_revenue.iloc[4] >= 2 * scenario.costs.starter_kit
