@@ -377,13 +377,23 @@ class Game:
         code = code or "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
         return cls(scenario, seed, rounds, code)
 
+    @property
+    def over(self) -> bool:
+        """Whether every round has been played."""
+        return self.round >= self.rounds
+
+    @property
+    def week(self) -> int:
+        """The model's week (0 before round 1; a round is ``WEEKS_PER_MONTH`` weeks)."""
+        return self.model.week
+
     # ---- students --------------------------------------------------------------------------
 
     @_locked
     def join(self, nickname: str | None = None) -> tuple[int, str]:
         """A student joins the company now (before round 1, or before the coming round):
         returns the player's id and secret."""
-        if self.round >= self.rounds:
+        if self.over:
             raise GameError("over", rounds=self.rounds)
         name = self._unique(sanitise(nickname) if nickname is not None else "")
         self.events.append({"join": name})
@@ -452,7 +462,7 @@ class Game:
             decision = Decision.from_dict(decision, player.decision)
         if not player.active:
             raise GameError("left")
-        if self.round >= self.rounds:
+        if self.over:
             raise GameError("over", rounds=self.rounds)
         player.decision = decision
         self.events.append({"decide": pid, **asdict(decision)})
@@ -479,7 +489,7 @@ class Game:
         """One month for everyone: the students' choices take effect at its first week
         (those who did not decide keep the last ones), the model runs four weeks, and every
         student gets the month's report."""
-        if self.round >= self.rounds:
+        if self.over:
             raise GameError("over", rounds=self.rounds)
         began = time.perf_counter()
         self.events.append({"advance": self.round + 1})
