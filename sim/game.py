@@ -30,6 +30,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import wraps
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -76,7 +77,8 @@ class GameError(ValueError):
 
 
 def _number(x: Any) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+    """A finite number (numpy's too), not a truth value."""
+    return isinstance(x, Real) and not isinstance(x, bool | np.bool_) and math.isfinite(x)
 
 
 @dataclass(frozen=True)
@@ -396,8 +398,9 @@ class Game:
         if self.over:
             raise GameError("over", rounds=self.rounds)
         name = self._unique(sanitise(nickname) if nickname is not None else "")
+        joined = self._enrol(name)
         self.events.append({"join": name})
-        return self._enrol(name)
+        return joined
 
     def _unique(self, name: str) -> str:
         if not name:
@@ -465,7 +468,7 @@ class Game:
         if self.over:
             raise GameError("over", rounds=self.rounds)
         player.decision = decision
-        self.events.append({"decide": pid, **asdict(decision)})
+        self.events.append({"decide": int(pid), **asdict(decision)})
 
     @_locked
     def report(self, pid: int, secret: str) -> list[MonthReport]:
@@ -682,11 +685,14 @@ class Game:
         try:
             if log.get("version") != LOG_VERSION:
                 raise GameError("log", problem=f"version {_shown(log.get('version'))}")
+            code = str(log["code"])
+            if not (4 <= len(code) <= 6 and set(code) <= set(ALPHABET)):
+                raise GameError("log", problem=f"code {_shown(code)}")
             scenario = scenario_from_dict(log["scenario"], "game log")
-            game = cls(scenario, int(log["seed"]), log["rounds"], str(log["code"]))
+            game = cls(scenario, int(log["seed"]), log["rounds"], code)
             for event in log["events"]:
                 if "join" in event:
-                    game._enrol(game._unique(str(event["join"])))
+                    game._enrol(game._unique(sanitise(str(event["join"]))))
                     game.events.append({"join": game.players[-1].nickname})
                 elif "decide" in event:
                     choices = {k: v for k, v in event.items() if k != "decide"}
