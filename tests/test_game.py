@@ -80,6 +80,17 @@ def test_unknown_choices_are_named():
     assert Decision.from_dict({"hours": 10}).hours == 10.0
 
 
+def test_a_decision_as_plain_data_changes_only_what_it_names(scenario):
+    game = Game.new(scenario, 1, rounds=1)
+    pid, secret = game.join()
+    game.decide(pid, secret, Decision(approach="strangers", autoship=False))
+    game.decide(pid, secret, {"hours": 12})
+    d = game.player(pid, secret).decision
+    assert (d.hours, d.approach, d.autoship) == (12.0, "strangers", False)
+    with pytest.raises(GameError, match="Hours per week 99"):
+        game.decide(pid, secret, {"hours": 99})
+
+
 def test_the_default_decision_is_the_scenarios_median_networker(scenario):
     d = default_decision(scenario)
     assert d.hours == scenario.networker.hours_median
