@@ -560,7 +560,10 @@ class NetworkMarketingModel(mesa.Model):
         if len(broke):
             self.leave_unless_played(broke, ExitReason.FINANCIAL)
         still = ids[self.still_active(ids)]
-        hit = still[self.rng.random(len(still)) < p.dropout.life_monthly]
+        # a life event ends a business that has become a living less often: it moves with
+        # its owner, and there is no day job to change (docs/model.md §3.9)
+        life = np.where(lg.fulltime_week[still] >= 0, p.dropout.life_fulltime_factor, 1.0)
+        hit = still[self.rng.random(len(still)) < p.dropout.life_monthly * life]
         if len(hit):
             self.leave_unless_played(hit, ExitReason.LIFE)
         # a student decides the hours: no going full-time by the rule of S10

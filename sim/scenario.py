@@ -707,6 +707,14 @@ class Dropout:
     life_monthly: float = p(
         0.01, 0, 1, "/month", "Chance of quitting for a life event in a month", "assumption"
     )
+    life_fulltime_factor: float = p(
+        0.25,
+        0,
+        1,
+        "",
+        "Share of that chance for a networker who went full-time on the business's income (S10)",
+        "assumption",
+    )
 
 
 @dataclass(frozen=True)

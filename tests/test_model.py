@@ -178,6 +178,28 @@ def test_enrolment_is_credited_to_the_recruits_active_sponsor_at_month_close():
     assert model.ledger.recruiting_reward[a.nid] == pytest.approx(400.0)
 
 
+@pytest.mark.parametrize("factor", [0.0, 1.0])
+def test_a_life_event_spares_who_went_full_time_by_the_factor(factor):
+    """docs/model.md §3.9: a networker who went full-time on the business's income quits for
+    life with ``life_fulltime_factor`` times the chance; everyone else with the full chance."""
+    model = small_model(
+        {
+            "dropout.life_monthly": 1.0,
+            "dropout.life_fulltime_factor": factor,
+            "networker.loss_tolerance_median": 1_000_000.0,
+            "networker.loss_tolerance_sigma": 0.0,
+        }
+    )
+    a = model.networkers[0]
+    b, c = (model.enrol(p, a) for p in take_prospects(model, 2))
+    model.ledger.fulltime_week[b.nid] = 0  # went full-time (§3.10)
+    model.week = 4
+    model.close_month()
+    reasons = model.ledger.exit_reason
+    assert reasons[a.nid] == reasons[c.nid] == ExitReason.LIFE
+    assert reasons[b.nid] == (ExitReason.LIFE if factor == 1.0 else ExitReason.ACTIVE)
+
+
 # ---- whole runs of every scenario ----------------------------------------------------------
 
 
