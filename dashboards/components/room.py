@@ -1,5 +1,5 @@
 """The class panel: show this run to the class (a room code and a link), follow a room,
-leave it (``dashboards.rooms``)."""
+leave it (``dashboards.rooms``), start a class game (``dashboards.game``)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import solara
 import solara.lab
 
 from dashboards import follow, rooms, state
+from dashboards.components.game import GameStart
 from dashboards.components.md import Md
 from dashboards.view import View
 from sim.i18n import t
@@ -42,6 +43,8 @@ def RoomPanel(view: View | None):
                               disabled=not code.strip())  # fmt: skip
         if missing is not None and followed is None:
             solara.Warning(t("room.unknown", lang, code=missing))
+        if followed is None:
+            GameStart(lang)  # every student one networker: the class game (issue 25)
 
 
 def _link(path: str, code: str) -> str:
