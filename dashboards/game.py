@@ -114,6 +114,8 @@ class Table:
         self._nets: tuple[int, np.ndarray] | None = None  # (round, every member's net)
         self._view: tuple[int, View] | None = None  # (round, the company's snapshot)
         self.round_seconds: float | None = None  # the last round: advance + reports
+        self.round_began = 0.0  # when the last round began (monotonic)
+        self.views_seconds: float | None = None  # ... until the last student's page was built
         self.charts: dict[tuple, bytes] = {}  # (pid, round, lang) -> PNG
         self._timer_thread: threading.Thread | None = None
 
@@ -178,10 +180,11 @@ class Table:
         with self.lock:
             if self.finished:
                 return False
-            started = time.perf_counter()
+            self.round_began = started = time.monotonic()
             self.game.advance()  # every student's report of the month is made here, once
             self.nets()  # and what every student's chart is drawn from
-            self.round_seconds = time.perf_counter() - started
+            self.round_seconds = time.monotonic() - started
+            self.views_seconds = None
             self.decided = set()
             if self.finished:
                 self.timer, self.next_at = None, None
@@ -253,6 +256,15 @@ class Table:
         with self._changed:
             self._changed.wait_for(lambda: count() != seen or not self.open, timeout)
             return count()
+
+    def built(self, round_: int) -> None:
+        """A student's page of round ``round_`` is built: how long after the round began
+        the last page so far was (the server's side of a round, shown to the teacher)."""
+        with self.lock:
+            if round_ == self.game.round and round_ > 0:
+                self.views_seconds = time.monotonic() - self.round_began
+                self.activity += 1  # the teacher's page shows it; nobody else's
+                self._changed.notify_all()
 
     def count(self, teacher: bool) -> int:
         return self.activity if teacher else self.public

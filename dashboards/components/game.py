@@ -28,6 +28,7 @@ from sim.i18n import fmt_eur, fmt_int, fmt_pct, t
 
 tick = solara.reactive(0)  # per tab: the game changed (its thread sets it, the page renders)
 PAGE_THREAD = "networker-sim game page"
+TEACHER_PAUSE = 0.5  # seconds between two renders of the teacher's page
 CSS = """
 .nws-game-code { font-size: clamp(3rem, 14vw, 9rem); font-weight: 700; letter-spacing: 0.12em;
   line-height: 1.05; font-family: monospace; color: #004488; }
@@ -52,17 +53,17 @@ def _address(path: str | None) -> str:
     return f"{scheme}://{host}{path or '/'}" if host else (path or "/")
 
 
-def _follow(table: games.Table | None, teacher: bool):
+def _follow(table: games.Table | None, teacher: bool, student: bool):
     """Start the thread that renders this tab's page when the game changes; the effect's
     cleanup stops it."""
     if table is None:
         return None
     stop = threading.Event()
-    drawing.start_drawing(_follow_loop, table, teacher, stop, name=PAGE_THREAD)
+    drawing.start_drawing(_follow_loop, table, teacher, student, stop, name=PAGE_THREAD)
     return stop.set
 
 
-def _follow_loop(table: games.Table, teacher: bool, stop: threading.Event) -> None:
+def _follow_loop(table: games.Table, teacher: bool, student: bool, stop: threading.Event) -> None:
     seen = table.count(teacher)
     while not stop.is_set() and table.open and state.session_alive():
         if drawing.ENDING.is_set():
@@ -73,8 +74,13 @@ def _follow_loop(table: games.Table, teacher: bool, stop: threading.Event) -> No
         ticking = teacher and table.timer is not None and not table.timer_paused
         if now != seen or ticking:  # the teacher's countdown moves every second
             seen = now
+            shown = table.game.round
             with state._turn:  # pages take turns, as every Step's does (state.show)
-                tick.value += 1
+                tick.value += 1  # renders this tab's page, in this thread
+            if student:
+                table.built(shown)
+            else:  # a class's pages built one after the other: the teacher's page follows
+                stop.wait(TEACHER_PAUSE)  # at most twice a second, not once per student
 
 
 # ---- starting a game ------------------------------------------------------------------------
@@ -119,7 +125,8 @@ def GamePage(link: games.Link):
     tick.value  # noqa: B018 -- read: the game's thread renders this page through it
     table = games.find(link.code)
     teacher = link.teacher is not None
-    solara.use_effect(lambda: _follow(table, teacher), [table, teacher])
+    student = not teacher and link.player is not None
+    solara.use_effect(lambda: _follow(table, teacher, student), [table, teacher, student])
     solara.Style(CSS)
     if table is None:
         solara.Warning(t("game.unknown", lang, code=plain(link.code)))
@@ -335,6 +342,7 @@ def TeacherPage(table: games.Table, lang: str):
         decided = len(table.decided)
         running, paused, left = table.timer, table.timer_paused, table.seconds_left()
         names, revealed, took = table.names_shown, table.revealed, table.round_seconds
+        views = table.views_seconds
         finished = table.finished
     base = _address(router.path)
     with solara.ColumnsResponsive(12, large=[5, 7], gutters_dense=True):
@@ -381,9 +389,9 @@ def TeacherPage(table: games.Table, lang: str):
                           color="primary", outlined=not revealed,
                           on_click=lambda: table.reveal(not revealed))  # fmt: skip
             if took is not None:
-                solara.Text(
-                    t("game.teacher.took", lang, s=f"{took:.2f}"), style={"font-size": "0.85em"}
-                )
+                built = "…" if views is None else f"{views:.2f}"
+                solara.Text(t("game.teacher.took", lang, s=f"{took:.2f}", built=built),
+                            style={"font-size": "0.85em"})  # fmt: skip
             with solara.Row(style={"flex-wrap": "wrap"}):
                 name = f"class-game-{table.code}"
                 solara.FileDownload(lambda: rows_csv(table), filename=f"{name}.csv",
