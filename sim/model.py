@@ -43,6 +43,7 @@ from sim.networker import (
 )
 from sim.population import (
     CUSTOMER,
+    DROPOUT_REASONS,
     ELSEWHERE,
     FORMER,
     NETWORKER,
@@ -137,6 +138,9 @@ class NetworkMarketingModel(mesa.Model):
             0.0,
         )
         self.paid_median_customers: list[float] = []  # per month, of the paid networkers
+        # called at the start of every week, after its counters are reset: the class game
+        # (``sim.game``) books its students' decisions there, so they count in that week
+        self.on_week_start: Callable[[], None] | None = None
         self._reset_week()
         if start is not None:
             self._adopt(start)
@@ -177,6 +181,8 @@ class NetworkMarketingModel(mesa.Model):
         """One week: followings arrive, everyone makes contacts, maybe a month closes."""
         self.week += 1
         self._reset_week()
+        if self.on_week_start is not None:
+            self.on_week_start()
         self.market_lives()
         self.arrive_following()
         working = np.flatnonzero(self.ledger.active)
@@ -331,9 +337,12 @@ class NetworkMarketingModel(mesa.Model):
         pays: bool = True,
         traits: Traits | None = None,
         warm: np.ndarray | None = None,
+        trained: np.ndarray | None = None,
     ) -> np.ndarray:
         """``people`` become networkers, each below the networker in ``sponsors`` (-1 for
-        none), and pay to join; ``enrol`` says more. Returns their networker ids."""
+        none), and pay to join; ``enrol`` says more. ``trained``: whether each takes the
+        training at joining (a student of ``sim.game`` decides later); by the scenario's
+        ``training.share`` if None. Returns their networker ids."""
         p, pop, lg = self.params, self.population, self.ledger
         people = np.asarray(people, dtype=np.int64)
         sponsors = np.asarray(sponsors, dtype=np.int64)
@@ -341,7 +350,8 @@ class NetworkMarketingModel(mesa.Model):
         if experienced is None:
             experienced = self.rng.random(k) < p.experienced.share
         t = traits or draw_traits(p, self.rng, experienced)
-        trained = p.training.enabled & t.builder & (self.rng.random(k) < p.training.share)
+        drawn = p.training.enabled & t.builder & (self.rng.random(k) < p.training.share)
+        trained = drawn if trained is None else np.asarray(trained, dtype=bool)
         if trained.any():
             t = t.trained(p, trained)
         entry = p.costs.starter_kit + compensation.joining_fee(p.compensation) if pays else 0.0
@@ -389,6 +399,22 @@ class NetworkMarketingModel(mesa.Model):
             for nid in nids[experienced].tolist():
                 self.schedule_following(self.networkers[nid])
         return nids
+
+    def take_training(self, nids: np.ndarray) -> None:
+        """Networkers ``nids`` take the company's training now and pay its fee (a student of
+        the class game decides to, ``sim.game``): more skill and patience, and its hours
+        taken from contact hours for its months (``Traits.trained``, docs/model.md §3.1)."""
+        t, lg = self.params.training, self.ledger
+        nids = np.asarray(nids, dtype=np.int64)
+        lg.trained[nids] = True
+        for name, factor in (("skill", t.skill_factor), ("current_skill", t.skill_factor)):
+            lg.cols[name][nids] *= factor
+        for name in ("tolerance", "current_tolerance"):
+            lg.cols[name][nids] += t.tolerance_bonus
+        lg.training_weeks[nids] = t.months * WEEKS_PER_MONTH
+        lg.joining_costs[nids] += t.fee
+        self.revenue_this_week += t.fee * len(nids)
+        self.costs_this_week += t.fee * len(nids)
 
     def schedule_following(self, leader: Networker) -> None:
         """An experienced recruit's following joins below them in the coming weeks (S8)."""
@@ -528,23 +554,37 @@ class NetworkMarketingModel(mesa.Model):
         lg.paying[ids] = month_gross > outlay
         lg.failures[ids[month_gross > p.networker.paid_month_threshold]] = 0
         # 9. dropout by money and life
+        # (a student of the class game, ``played``, only keeps the reason: ``sim.game``)
+        played = lg.played[ids]
         broke = ids[net[ids] < -lg.loss_tolerance[ids]]
         if len(broke):
-            self.retire_many(broke, ExitReason.FINANCIAL)
+            self.leave_unless_played(broke, ExitReason.FINANCIAL)
         still = ids[self.still_active(ids)]
         hit = still[self.rng.random(len(still)) < p.dropout.life_monthly]
         if len(hit):
-            self.retire_many(hit, ExitReason.LIFE)
-        self.go_full_time(ids[self.still_active(ids)])
+            self.leave_unless_played(hit, ExitReason.LIFE)
+        # a student decides the hours: no going full-time by the rule of S10
+        self.go_full_time(ids[self.still_active(ids) & ~played])
+
+    def leave_unless_played(self, nids: np.ndarray, reason: ExitReason) -> None:
+        """Networkers ``nids`` quit for ``reason``, but for students of the class game
+        (``played``), who only decide themselves: their ``would_quit`` keeps the reason (a
+        bit ``1 << reason``)."""
+        lg = self.ledger
+        played = lg.played[nids]
+        lg.would_quit[nids[played]] |= 1 << int(reason)
+        if not played.all():
+            self.retire_many(nids[~played], reason)
 
     def monthly_purchases(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """What networkers ``ids`` buy from the company in a month (a builder the required
-        purchase, a product user at least as much for own use), and the part of it bought
-        only to stay qualified."""
+        purchase, a product user at least as much for own use; nothing for a student of the
+        class game who stopped the autoship), and the part of it bought only to stay
+        qualified."""
         required, own_use = self.params.costs.required_purchase, self.params.market.own_use_purchase
-        builder = self.ledger.builder[ids]
-        purchase = np.where(builder, required, max(required, own_use))
-        qualifying = np.where(builder, required, max(0.0, required - own_use))
+        builder, autoship = self.ledger.builder[ids], self.ledger.autoship[ids]
+        purchase = np.where(builder, required, max(required, own_use)) * autoship
+        qualifying = np.where(builder, required, max(0.0, required - own_use)) * autoship
         return purchase, qualifying
 
     def still_active(self, ids: np.ndarray) -> np.ndarray:
@@ -626,11 +666,7 @@ class NetworkMarketingModel(mesa.Model):
             "active_builders": int(np.count_nonzero(active & lg.builder)),
             "new_recruits": self.recruits_this_week,
             "contacts": self.contacts_this_week,
-            **{
-                f"dropouts_{r.label}": int(self.exits_this_week[r])
-                for r in ExitReason
-                if r is not ExitReason.ACTIVE
-            },
+            **{f"dropouts_{r.label}": int(self.exits_this_week[r]) for r in DROPOUT_REASONS},
             "prospects": int(counts[PROSPECT]),
             "customers": int(counts[CUSTOMER]),
             "networkers": int(counts[State.NETWORKER]),

@@ -44,8 +44,8 @@ if TYPE_CHECKING:
     from sim.scenario import Scenario
 
 __all__ = [
-    "COLD_TRIES", "CONTACTS", "TRAITS", "ExitReason", "Networker", "TraitParams", "Traits",
-    "World", "draw_traits",
+    "CHOICES", "COLD_TRIES", "CONTACTS", "TRAITS", "ExitReason", "Networker", "TraitParams",
+    "Traits", "World", "draw_traits",
 ]  # fmt: skip
 
 COLD_TRIES = 8  # random draws to find a stranger who may be approached
@@ -192,6 +192,30 @@ CONTACTS = declared(
     Column("heap_cap", np.int32, 0, "the heap's room in the pool"),
 )  # fmt: skip
 
+# How networkers approach people: friends first, then strangers (the model's rule), or
+# strangers only (a student's choice in the class game, ``sim.game``).
+FRIENDS_FIRST, STRANGERS_ONLY = 0, 1
+
+# A student's choices in the class game (``sim.game``), one ledger column each: the model's
+# networkers keep the initial values, which leave every rule as it is. Played networkers never
+# quit by a rule of the model (only the student decides to); ``would_quit`` keeps the reasons
+# the rules gave (a bit ``1 << ExitReason`` each) and ``failures_peak`` the longest run of
+# refusals, for the student's report of the month.
+CHOICES = declared(
+    Column("played", np.bool_, False, "a student of the class game decides for this networker"),
+    Column("recruiting_share", np.float64, np.nan,
+           "share of pitches that recruit, NaN for the scenario's ``recruiting_focus``"),
+    Column("approach", np.int8, FRIENDS_FIRST, "friends first, or strangers only"),
+    Column("autoship", np.bool_, True, "keeps the monthly purchase"),
+    Column("would_quit", np.int8, 0,
+           "a played networker: the reasons a rule would have quit, bit ``1 << ExitReason``"),
+    Column("failures_peak", np.float64, 0.0, "a played networker: the longest run of refusals"),
+    Column("refusals_heard", np.int64, 0, "a played networker: refusals heard so far"),
+)  # fmt: skip
+
+# the reasons a played networker's ``would_quit`` keeps (bits of ``ExitReason``)
+WOULD_DISCOURAGE, WOULD_NO_MARKET = 1 << ExitReason.DISCOURAGED, 1 << ExitReason.NO_MARKET
+
 
 class World(NamedTuple):
     """The arrays a week of contacts reads and writes, and the week's constants, each under
@@ -199,7 +223,8 @@ class World(NamedTuple):
 
     People (by person): their states (``sim.population.PEOPLE``, those the rules read) and
     the social graph ``indptr``/``indices``/``degree``. Networkers (by networker id): the
-    ledger's columns of those names (``TRAITS``, ``CONTACTS`` and, from ``sim.records``,
+    ledger's columns of those names (``TRAITS``, ``CONTACTS``, ``CHOICES`` and, from
+    ``sim.records``,
     ``person``, ``fulltime_week`` and ``paying``); a networker's warm market is
     ``warm[warm_next:warm_end]``, in the order they approach it; acquaintances put aside for
     later sit in a heap per networker (``heap_start``/``heap_len``/``heap_cap`` into the
@@ -236,6 +261,12 @@ class World(NamedTuple):
     training_weeks: np.ndarray
     fulltime_week: np.ndarray
     paying: np.ndarray
+    played: np.ndarray
+    recruiting_share: np.ndarray
+    approach: np.ndarray
+    would_quit: np.ndarray
+    failures_peak: np.ndarray
+    refusals_heard: np.ndarray
     warm_next: np.ndarray
     warm_end: np.ndarray
     heap_start: np.ndarray
@@ -382,9 +413,12 @@ def next_contact(w: World, rng: np.random.Generator, nid: int) -> tuple[int, boo
     customers or in another business and passes them over (all but the first two may be
     prospects again later). Acquaintances in cool-down wait in the networker's heap and are
     approached again, earliest first, once it has passed; so do new acquaintances
-    (``meet``). Product users approach only people they know. Returns the person (or -1 if
-    nobody could be found) and whether it is warm (docs/model.md §3.2).
+    (``meet``). Product users approach only people they know; a student who chose
+    strangers (``STRANGERS_ONLY``) only strangers. Returns the person (or -1 if nobody could
+    be found) and whether it is warm (docs/model.md §3.2).
     """
+    if w.approach[nid] == STRANGERS_ONLY:
+        return cold_contact(w, rng, nid)
     while w.warm_next[nid] < w.warm_end[nid]:
         person = w.warm[w.warm_next[nid]]
         w.warm_next[nid] += 1
@@ -404,6 +438,13 @@ def next_contact(w: World, rng: np.random.Generator, nid: int) -> tuple[int, boo
         return person, True
     if not w.builder[nid]:
         return -1, False  # a product user does not approach strangers
+    return cold_contact(w, rng, nid)
+
+
+@njit(**INLINE)
+def cold_contact(w: World, rng: np.random.Generator, nid: int) -> tuple[int, bool]:
+    """A stranger for ``nid`` to approach: a few random draws for someone approachable
+    (-1 if none was found; docs/model.md §3.2)."""
     me = w.person[nid]
     for _ in range(COLD_TRIES):
         person = int(rng.random() * w.size)
@@ -447,6 +488,8 @@ def pitch(w: World, rng: np.random.Generator, nid: int, person: int, warm: bool)
     if w.state[person] != PROSPECT:
         return NEITHER
     focus = w.recruiting_focus if w.builder[nid] else w.product_user_recruiting_focus
+    if not np.isnan(w.recruiting_share[nid]):  # a student's own share (``sim.game``)
+        focus = w.recruiting_share[nid]
     recruit = rng.random() < focus
     chance = w.rates[2 * int(warm) + int(recruit)] * w.current_skill[nid] * word_of_mouth(w, person)
     if rng.random() < chance:
@@ -520,11 +563,20 @@ def record_refusal(w: World, nid: int, warm: bool = True) -> bool:
     Only business builders are discouraged this way; product users joined to buy and
     leave for other reasons (docs/model.md section 2). A builder whose business pays more
     than it costs (``paying``, set at each month's close) shrugs refusals off (docs/model.md §3.5).
+    A played networker (``sim.game``) hears every no as well, but only the student decides
+    to quit: the rule's verdict is kept in ``would_quit``.
     """
+    if w.played[nid]:
+        w.refusals_heard[nid] += 1
     if w.paying[nid]:
         return False
     w.failures[nid] += 1.0 if warm else w.cold_refusal_weight
+    if w.played[nid]:
+        w.failures_peak[nid] = max(w.failures_peak[nid], w.failures[nid])
     if w.builder[nid] and w.failures[nid] >= w.current_tolerance[nid]:
+        if w.played[nid]:
+            w.would_quit[nid] |= WOULD_DISCOURAGE
+            return False
         quit_now(w, nid, QUIT_DISCOURAGED)
         return True
     return False
@@ -539,6 +591,9 @@ def count_dry_week(w: World, nid: int, dry: bool) -> None:
         return
     w.dry_weeks[nid] += 1
     if w.builder[nid] and w.dry_weeks[nid] >= w.no_market_weeks:
+        if w.played[nid]:  # only the student decides (``record_refusal``)
+            w.would_quit[nid] |= WOULD_NO_MARKET
+            return
         quit_now(w, nid, QUIT_NO_MARKET)
 
 

@@ -42,10 +42,16 @@ class ExitReason(IntEnum):
     FINANCIAL = 2
     LIFE = 3
     NO_MARKET = 4  # kept finding nobody to approach: the market is saturated
+    CHOSE = 5  # a student of the class game decided to leave (``sim.game``), no rule of the model
 
     @property
     def label(self) -> str:
         return self.name.lower()
+
+
+# the reasons the model's rules give (docs/model.md §3.5, §3.8): the weekly series counts each
+DROPOUT_REASONS = (ExitReason.DISCOURAGED, ExitReason.FINANCIAL, ExitReason.LIFE,
+                   ExitReason.NO_MARKET)  # fmt: skip
 
 
 NEVER = np.iinfo(np.int32).max

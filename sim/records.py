@@ -18,8 +18,8 @@ from sim.metrics import (
     sorted_percentiles,
     top_share,
 )
-from sim.networker import CONTACTS, TRAITS
-from sim.population import Column, ExitReason, declared
+from sim.networker import CHOICES, CONTACTS, TRAITS
+from sim.population import DROPOUT_REASONS, Column, ExitReason, declared
 
 # A networker's career and place in the tree (docs/model.md §2.5, §3.9-§3.11), one ledger
 # column each: the tree written by ``Ledger.add`` and ``Ledger.roll_up`` (the compiled rules
@@ -67,7 +67,7 @@ MONEY = declared(
 )  # fmt: skip
 
 # The ledger: every concern's columns, by name.
-LEDGER_COLUMNS: dict[str, Column] = {**CAREER, **TRAITS, **CONTACTS, **MONEY}
+LEDGER_COLUMNS: dict[str, Column] = {**CAREER, **TRAITS, **CONTACTS, **CHOICES, **MONEY}
 
 
 @njit(cache=True, _nrt=False)
@@ -301,8 +301,7 @@ WEEKLY = declared(
     _count("active_builders", "active business builders"),
     _count("new_recruits", "networkers who joined and paid to"),
     _count("contacts", "contacts made"),
-    *(_count(f"dropouts_{r.label}", f"networkers who left: {r.label}")
-      for r in ExitReason if r is not ExitReason.ACTIVE),
+    *(_count(f"dropouts_{r.label}", f"networkers who left: {r.label}") for r in DROPOUT_REASONS),
     _count("prospects", "people who are prospects"),
     _count("customers", "people who are customers"),
     _count("networkers", "people who are networkers"),

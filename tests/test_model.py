@@ -491,10 +491,10 @@ def test_a_run_gives_the_collector_back_as_it_found_it():
 
 
 def test_every_ledger_column_is_declared_by_one_concern():
-    from sim.networker import CONTACTS, TRAITS
+    from sim.networker import CHOICES, CONTACTS, TRAITS
     from sim.records import CAREER, LEDGER_COLUMNS, MONEY, Ledger
 
-    concerns = [CAREER, TRAITS, CONTACTS, MONEY]
+    concerns = [CAREER, TRAITS, CONTACTS, CHOICES, MONEY]
     assert sum(len(c) for c in concerns) == len(LEDGER_COLUMNS)
     ledger = Ledger(0.0)
     nids = ledger.add(2, person=[5, 6], sponsor=-1)
