@@ -20,6 +20,7 @@ takes memory.
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
 import threading
 import time
@@ -368,7 +369,9 @@ def replay_game(table: Table) -> Table:
     from sim.game import Game
 
     with table.lock:
-        log = table.game.log()
+        # as the downloaded file has it: Game.replay reads a log's JSON (a scenario's
+        # statements are a list there, a tuple in the log itself)
+        log = json.loads(json.dumps(table.game.log()))
     return register(lambda _code: Game.replay(log), table.scenario, replay_of=table.code)
 
 
