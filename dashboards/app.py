@@ -95,14 +95,14 @@ def _Charts(view, lang: str, present: bool):
 
 
 @solara.component
-def Header(lang: str):
+def Header(lang: str, game: bool = False):
     present = state.presentation.value
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "row-gap": "4px"},
                     justify="space-between"):  # fmt: skip
         with solara.Div(classes=["nws-title"], style={"flex": "1 1 320px"}):
             Md(f"# {t('app.title', lang)} · {t('app.subtitle', lang)}")
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="6px"):
-            if state.tab.value != state.TAB_ME:  # the question a visitor comes with
+            if state.tab.value != state.TAB_ME and not game:  # a visitor's question
                 solara.Button(t("app.tab_me", lang), color="primary",
                               on_click=lambda: state.tab.set(state.TAB_ME))  # fmt: skip
             solara.Button(
@@ -135,7 +135,7 @@ def Page():
     Access(lang)  # html lang, pinch-zoom, names for assistive technology
     classes = ["nws-page", *(["nws-present"] if state.presentation.value else [])]
     with solara.Column(style={"padding": "8px"}, classes=classes):
-        Header(lang)
+        Header(lang, game=game is not None)
         if game is not None:
             GamePage(game)
             return

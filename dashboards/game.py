@@ -35,9 +35,8 @@ from dashboards.address import MAX_QUERY
 from dashboards.rooms import ALPHABET, normal_code
 
 if TYPE_CHECKING:
-    from sim.game import Decision, Game
-
     from dashboards.view import View
+    from sim.game import Decision, Game
 
 CODE_LENGTH = 5  # as sim.game's codes: 32^5 codes, none guessed by trying a few
 MAX_GAMES = 12  # games kept at once: each holds a model of its company (tens of MB)
@@ -117,6 +116,7 @@ class Table:
         self.round_seconds: float | None = None  # the last round: advance + reports
         self.round_began = 0.0  # when the last round began (monotonic)
         self.views_seconds: float | None = None  # ... until the last student's page was built
+        self._built: set[int] = set()  # students whose page of this round was built
         self.charts: dict[tuple, bytes] = {}  # (pid, round, lang) -> PNG
         self._timer_thread: threading.Thread | None = None
 
@@ -186,6 +186,7 @@ class Table:
             self.nets()  # and what every student's chart is drawn from
             self.round_seconds = time.monotonic() - started
             self.views_seconds = None
+            self._built = set()
             self.decided = set()
             if self.finished:
                 self.timer, self.next_at = None, None
@@ -232,12 +233,12 @@ class Table:
     def show_names(self, shown: bool) -> None:
         with self.lock:
             self.names_shown = shown
-            self._touch()
+            self._touch(public=False)  # the teacher's page shows names, no student's
 
     def reveal(self, shown: bool) -> None:
         with self.lock:
             self.revealed = shown
-            self._touch()
+            self._touch(public=False)
 
     # ---- waking the pages -------------------------------------------------------------------
 
@@ -258,11 +259,13 @@ class Table:
             self._changed.wait_for(lambda: count() != seen or not self.open, timeout)
             return count()
 
-    def built(self, round_: int) -> None:
-        """A student's page of round ``round_`` is built: how long after the round began
-        the last page so far was (the server's side of a round, shown to the teacher)."""
+    def built(self, pid: int, round_: int) -> None:
+        """Student ``pid``'s page of round ``round_`` is built: how long after the round
+        began the last first page of it so far was (the server's side of a round, shown
+        to the teacher)."""
         with self.lock:
-            if round_ == self.game.round and round_ > 0:
+            if round_ == self.game.round and round_ > 0 and pid not in self._built:
+                self._built.add(pid)
                 self.views_seconds = time.monotonic() - self.round_began
                 self.activity += 1  # the teacher's page shows it; nobody else's
                 self._changed.notify_all()
@@ -351,9 +354,8 @@ def open_game(scenario: str, rounds: int = DEFAULT_ROUNDS, seed: int | None = No
     """A new game on library scenario ``scenario`` with ``rounds`` months (a seed of its
     own unless given). Raises ScenarioError for a name the library does not have and
     ValueError for rounds outside 1..MAX_ROUNDS."""
-    from sim.game import Game
-
     from dashboards.state import library
+    from sim.game import Game
 
     if not 1 <= rounds <= MAX_ROUNDS:
         raise ValueError(f"rounds {rounds} outside 1..{MAX_ROUNDS}")

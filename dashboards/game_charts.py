@@ -70,11 +70,12 @@ def class_png(nets: np.ndarray, students: list[tuple[float, str]], lang: str) ->
     """All members' net since joining with every student marked below the bars (and
     named, when ``students`` carries names): for the projector."""
     fig = Figure(figsize=(8.0, 3.6), dpi=100)
-    fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.3)
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.16)
     ax = fig.add_subplot()
     mine = [net for net, _ in students]
     top = _histogram(ax, nets, money_bins(nets, *mine), lang)
     ax.set_ylim(-0.25 * top, top * 1.05)
+    ax.set_yticks([y for y in ax.get_yticks() if 0 <= y <= top * 1.05])  # no count below 0
     ax.axhline(0, color="#444", lw=0.6)
     order = np.argsort(mine, kind="stable")
     for rank, i in enumerate(order):

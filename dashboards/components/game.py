@@ -30,13 +30,20 @@ tick = solara.reactive(0)  # per tab: the game changed (its thread sets it, the 
 PAGE_THREAD = "networker-sim game page"
 TEACHER_PAUSE = 0.5  # seconds between two renders of the teacher's page
 CSS = """
-.nws-game-code { font-size: clamp(3rem, 14vw, 9rem); font-weight: 700; letter-spacing: 0.12em;
-  line-height: 1.05; font-family: monospace; color: #004488; }
+.nws-game-code { font-size: clamp(2.5rem, 7vw, 7.5rem); font-weight: 700; letter-spacing: 0.1em;
+  line-height: 1.05; font-family: monospace; color: #004488; white-space: nowrap; }
+.nws-present .nws-game-code { font-size: clamp(3rem, 9vw, 10rem); }
 .nws-game-big { font-size: 1.25rem; }
 .nws-game-figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(9.5em, 1fr));
   gap: 4px 12px; }
-.nws-game-figures div { overflow-wrap: anywhere; }
+.nws-game-figures b { white-space: nowrap; }
 """
+
+
+def Line(text: str, style: dict | None = None, classes: list[str] | None = None) -> None:
+    """A line of plain text, a block of its own (``solara.Text`` runs on in the line)."""
+    solara.HTML(tag="div", unsafe_innerHTML=html.escape(text), style=style or {},
+                classes=classes or [])  # fmt: skip
 
 
 def plain(text: str) -> str:
@@ -53,7 +60,7 @@ def _address(path: str | None) -> str:
     return f"{scheme}://{host}{path or '/'}" if host else (path or "/")
 
 
-def _follow(table: games.Table | None, teacher: bool, student: bool):
+def _follow(table: games.Table | None, teacher: bool, student: int | None):
     """Start the thread that renders this tab's page when the game changes; the effect's
     cleanup stops it."""
     if table is None:
@@ -63,7 +70,9 @@ def _follow(table: games.Table | None, teacher: bool, student: bool):
     return stop.set
 
 
-def _follow_loop(table: games.Table, teacher: bool, student: bool, stop: threading.Event) -> None:
+def _follow_loop(
+    table: games.Table, teacher: bool, student: int | None, stop: threading.Event
+) -> None:
     seen = table.count(teacher)
     while not stop.is_set() and table.open and state.session_alive():
         if drawing.ENDING.is_set():
@@ -77,8 +86,8 @@ def _follow_loop(table: games.Table, teacher: bool, student: bool, stop: threadi
             shown = table.game.round
             with state._turn:  # pages take turns, as every Step's does (state.show)
                 tick.value += 1  # renders this tab's page, in this thread
-            if student:
-                table.built(shown)
+            if student is not None:
+                table.built(student, shown)
             else:  # a class's pages built one after the other: the teacher's page follows
                 stop.wait(TEACHER_PAUSE)  # at most twice a second, not once per student
 
@@ -106,10 +115,10 @@ def GameStart(lang: str):
 
     with solara.Column(gap="4px", style={"margin-top": "12px"}):
         Md(f"**{t('game.title', lang)}**")
-        solara.Text(t("game.intro", lang), style={"font-size": "0.9em"})
+        Line(t("game.intro", lang), style={"font-size": "0.9em"})
         solara.Select(t("game.scenario", lang), value=scenario, values=state.scenario_names(),
                       on_value=set_scenario)  # fmt: skip
-        solara.Text(f"{t('game.rounds', lang)}: {rounds}")
+        Line(f"{t('game.rounds', lang)}: {rounds}")
         solara.SliderInt("", value=rounds, min=1, max=games.MAX_ROUNDS, on_value=set_rounds)
         solara.Button(t("game.start", lang), on_click=start, color="secondary")
         if problem:
@@ -122,10 +131,10 @@ def GameStart(lang: str):
 @solara.component
 def GamePage(link: games.Link):
     lang = state.lang.value
-    tick.value  # noqa: B018 -- read: the game's thread renders this page through it
     table = games.find(link.code)
     teacher = link.teacher is not None
-    student = not teacher and link.player is not None
+    mine = not teacher and table is not None and link.player is not None
+    student = link.player if mine and table.check(link.player, link.key) else None
     solara.use_effect(lambda: _follow(table, teacher, student), [table, teacher, student])
     solara.Style(CSS)
     if table is None:
@@ -158,20 +167,26 @@ def _month(table: games.Table, lang: str) -> str:
 
 @solara.component
 def JoinForm(table: games.Table, lang: str):
+    tick.value  # noqa: B018 -- read: the game's thread renders this part through it
     router = solara.use_router()
     nickname, set_nickname = solara.use_state("")
     problem, set_problem = solara.use_state(None)
 
     def join(name: str | None) -> None:
+        from sim.game import GameError
+
         try:
             pid, secret = table.join(name)
         except OverflowError:
             set_problem(t("game.full", lang, code=table.code, n=games.MAX_PLAYERS))
             return
+        except GameError as exc:  # the game is over, or the company has nobody left to join
+            set_problem(exc.message(lang))
+            return
         router.push(f"{router.path or '/'}?game={table.code}&player={pid}&key={secret}")
 
     with solara.Card(t("game.join.title", lang, code=table.code)):
-        solara.Text(_month(table, lang))
+        Line(_month(table, lang))
         solara.InputText(t("game.join.nickname", lang), value=nickname, on_value=set_nickname,
                          continuous_update=True)  # fmt: skip
         with solara.Row(style={"flex-wrap": "wrap"}):
@@ -179,13 +194,14 @@ def JoinForm(table: games.Table, lang: str):
                           on_click=lambda: join(nickname.strip() or None))  # fmt: skip
             solara.Button(t("game.join.pick", lang), outlined=True, color="primary",
                           on_click=lambda: join(None))  # fmt: skip
-        solara.Text(t("game.join.hint", lang), style={"font-size": "0.9em"})
+        Line(t("game.join.hint", lang), style={"font-size": "0.9em"})
         if problem:
             solara.Error(problem)
 
 
 @solara.component
 def StudentPage(table: games.Table, pid: int, key: str, lang: str):
+    tick.value  # noqa: B018 -- read: the game's thread renders this part through it
     with table.lock:
         player = table.game.player(pid, key)
         reports = list(player.months)  # made once, when the round was computed
@@ -193,21 +209,21 @@ def StudentPage(table: games.Table, pid: int, key: str, lang: str):
         finished, paused = table.finished, table.timer_paused
         left = table.seconds_left()
     Md(t("game.student.you_are", lang, name=plain(player.nickname), code=table.code))
-    solara.Text(_month(table, lang), classes=["nws-game-big"])
+    Line(_month(table, lang), classes=["nws-game-big"])
     if reports:
         MonthPanel(table, pid, reports, lang)
     if finished:
         solara.Info(t("game.over", lang, rounds=game.rounds))
-        solara.Text(t("game.student.end", lang))
+        Line(t("game.student.end", lang))
     elif not player.active:
         solara.Info(t("game.student.gone", lang))
     else:
         if paused:
             solara.Warning(t("game.student.paused", lang))
         elif left is not None:
-            solara.Text(t("game.student.next_in", lang, round=game.round + 1, s=round(left)))
+            Line(t("game.student.next_in", lang, round=game.round + 1, s=round(left)))
         else:
-            solara.Text(t("game.student.waiting", lang, round=game.round + 1))
+            Line(t("game.student.waiting", lang, round=game.round + 1))
         Decisions(table, pid, key, lang)
     if len(reports) > 1:
         History(reports, lang)
@@ -215,10 +231,13 @@ def StudentPage(table: games.Table, pid: int, key: str, lang: str):
 
 @solara.component
 def Decisions(table: games.Table, pid: int, key: str, lang: str):
+    tick.value  # noqa: B018 -- read: the game's thread renders this part through it
     from sim.game import Decision, GameError
 
     confirm, set_confirm = solara.use_state(False)
     problem, set_problem = solara.use_state(None)
+    # a decision wakes only the teacher's page: this page renders it itself
+    changes, set_changes = solara.use_state(0)
     with table.lock:
         player = table.game.player(pid, key)
         now: Decision = player.decision
@@ -234,18 +253,19 @@ def Decisions(table: games.Table, pid: int, key: str, lang: str):
             set_problem(exc.message(lang))
             return
         set_problem(None)
+        set_changes(changes + 1)
 
     with solara.Card(t("game.student.decide", lang, round=coming)):
-        solara.Text(t("game.student.keep", lang), style={"font-size": "0.9em"})
-        solara.Text(f"{t('game.student.hours', lang)}: {now.hours:g}")
+        Line(t("game.student.keep", lang), style={"font-size": "0.9em"})
+        Line(f"{t('game.student.hours', lang)}: {now.hours:g}")
         solara.SliderFloat("", value=now.hours, min=0.5, max=40, step=0.5,
                            on_value=lambda x: change(hours=float(x)))  # fmt: skip
-        solara.Text(f"{t('game.student.recruiting', lang)}: {fmt_pct(now.recruiting, lang)}")
+        Line(f"{t('game.student.recruiting', lang)}: {fmt_pct(now.recruiting, lang)}")
         solara.SliderInt("", value=round(now.recruiting * 100), min=0, max=100, step=10,
                          on_value=lambda x: change(recruiting=x / 100))  # fmt: skip
         labels = {t("game.student.friends", lang): "friends",
                   t("game.student.strangers", lang): "strangers"}  # fmt: skip
-        solara.Text(t("game.student.approach", lang))
+        Line(t("game.student.approach", lang))
         solara.ToggleButtonsSingle(
             value=next(k for k, v in labels.items() if v == now.approach),
             values=list(labels),
@@ -254,7 +274,7 @@ def Decisions(table: games.Table, pid: int, key: str, lang: str):
         solara.Switch(label=t("game.student.autoship", lang), value=now.autoship,
                       on_value=lambda x: change(autoship=bool(x)))  # fmt: skip
         if trained:
-            solara.Text(t("game.student.trained", lang))
+            Line(t("game.student.trained", lang))
         else:
             solara.Switch(
                 label=t("game.student.training", lang, cost=fmt_eur(cost, lang)),
@@ -276,7 +296,7 @@ def Decisions(table: games.Table, pid: int, key: str, lang: str):
             solara.Button(t("game.student.quit", lang), outlined=True, color="error",
                           on_click=lambda: set_confirm(True))  # fmt: skip
         if decided:
-            solara.Text(t("game.student.saved", lang, round=coming), style={"color": "#117733"})
+            Line(t("game.student.saved", lang, round=coming), style={"color": "#117733"})
         if problem:
             solara.Error(problem)
 
@@ -302,7 +322,7 @@ def MonthPanel(table: games.Table, pid: int, reports: list, lang: str):
             refusals = fmt_int(last.refusals_in_a_row, lang)
             solara.Warning(t("game.student.lost_heart", lang, refusals=refusals))
         pct = fmt_pct(last.percentile / 100, lang)
-        solara.Text(t("game.student.standing", lang, pct=pct))
+        Line(t("game.student.standing", lang, pct=pct))
         nets = table.nets()
         if len(nets):
             chart = table.chart(pid, lang, lambda: _standing(nets, last.cumulative_net, lang))
@@ -333,6 +353,7 @@ def History(reports: list, lang: str):
 
 @solara.component
 def TeacherPage(table: games.Table, lang: str):
+    tick.value  # noqa: B018 -- read: the game's thread renders this part through it
     router = solara.use_router()
     timer, set_timer = solara.use_state(games.TIMER_CHOICES[1])
     with table.lock:
@@ -347,21 +368,21 @@ def TeacherPage(table: games.Table, lang: str):
     base = _address(router.path)
     with solara.ColumnsResponsive(12, large=[5, 7], gutters_dense=True):
         with solara.Card():
-            solara.Text(t("game.teacher.code", lang))
+            Line(t("game.teacher.code", lang))
             solara.HTML(tag="div", unsafe_innerHTML=table.code, classes=["nws-game-code"])
             Md(t("game.teacher.join_at", lang, address=f"{base}?game={table.code}"))
-            with solara.Details(t("game.teacher.secret_link", lang, link="…")[:40] + "…"):
+            with solara.Details(t("game.teacher.secret_title", lang)):
                 Md(t("game.teacher.secret_link", lang,
                      link=f"{base}?game={table.code}&teacher={table.teacher}"))  # fmt: skip
             if table.replay_of:
                 solara.Info(t("game.teacher.replay_of", lang, code=table.replay_of))
         with solara.Card():
-            solara.Text(_month(table, lang), classes=["nws-game-big"])
+            Line(_month(table, lang), classes=["nws-game-big"])
             if finished:
                 solara.Info(t("game.over", lang, rounds=game.rounds))
-            solara.Text(t("game.teacher.players", lang, n=len(players)))
+            Line(t("game.teacher.players", lang, n=len(players)))
             if players and not finished:
-                solara.Text(t("game.teacher.decided", lang, n=decided, total=len(players)))
+                Line(t("game.teacher.decided", lang, n=decided, total=len(players)))
             with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
                 solara.Button(t("game.teacher.next", lang), color="primary",
                               disabled=finished, on_click=table.advance)  # fmt: skip
@@ -381,7 +402,7 @@ def TeacherPage(table: games.Table, lang: str):
                 if paused:
                     solara.Warning(t("game.teacher.paused", lang))
                 else:
-                    solara.Text(t("game.teacher.left", lang, s=round(left or 0)))
+                    Line(t("game.teacher.left", lang, s=round(left or 0)))
             solara.Switch(label=t("game.teacher.names", lang), value=names,
                           on_value=table.show_names)  # fmt: skip
             shown = "game.teacher.hide_reveal" if revealed else "game.teacher.reveal"
@@ -390,7 +411,7 @@ def TeacherPage(table: games.Table, lang: str):
                           on_click=lambda: table.reveal(not revealed))  # fmt: skip
             if took is not None:
                 built = "…" if views is None else f"{views:.2f}"
-                solara.Text(t("game.teacher.took", lang, s=f"{took:.2f}", built=built),
+                Line(t("game.teacher.took", lang, s=f"{took:.2f}", built=built),
                             style={"font-size": "0.85em"})  # fmt: skip
             with solara.Row(style={"flex-wrap": "wrap"}):
                 name = f"class-game-{table.code}"
@@ -401,7 +422,7 @@ def TeacherPage(table: games.Table, lang: str):
             solara.Button(t("game.teacher.replay", lang), outlined=True,
                           on_click=lambda: _replay(table, router))  # fmt: skip
     if not players:
-        solara.Text(t("game.teacher.nobody", lang))
+        Line(t("game.teacher.nobody", lang))
     elif game.round > 0:
         ClassTable(table, players, reports, names, lang)
     if revealed:
@@ -439,6 +460,7 @@ def ClassTable(table: games.Table, players: list, reports: dict, names: bool, la
 
 @solara.component
 def Reveal(table: games.Table, players: list, names: bool, lang: str):
+    tick.value  # noqa: B018 -- read: the game's thread renders this part through it
     with table.lock:
         reveal = table.game.reveal()
         nets = table.nets()
@@ -454,14 +476,14 @@ def Reveal(table: games.Table, players: list, names: bool, lang: str):
             NamedImage(png, t("game.reveal.distribution_said", lang, n=fmt_int(len(nets), lang),
                               k=len(students)))  # fmt: skip
         Md(f"**{t('game.reveal.class_vs', lang)}**")
-        solara.Text(t("game.reveal.class_median", lang, net=fmt_eur(reveal.class_median, lang),
+        Line(t("game.reveal.class_median", lang, net=fmt_eur(reveal.class_median, lang),
                       n=len(students)))  # fmt: skip
         if reveal.similar_n:
-            solara.Text(t("game.reveal.sim_median", lang, net=fmt_eur(reveal.similar_median, lang),
+            Line(t("game.reveal.sim_median", lang, net=fmt_eur(reveal.similar_median, lang),
                           n=fmt_int(reveal.similar_n, lang)))  # fmt: skip
         else:
-            solara.Text(t("game.reveal.sim_none", lang))
-        solara.Text(t("game.reveal.no_money", lang, pct=fmt_pct(reveal.share_net_le_zero, lang)))
+            Line(t("game.reveal.sim_none", lang))
+        Line(t("game.reveal.no_money", lang, pct=fmt_pct(reveal.share_net_le_zero, lang)))
         better = [s for s in students if s.better_by_quitting]
         Md(f"**{t('game.reveal.quit_better', lang, n=len(better), total=len(students))}**")
         head = [t("game.teacher.col_name", lang), t("game.reveal.col_after1", lang),
