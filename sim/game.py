@@ -30,6 +30,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import wraps
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -76,7 +77,8 @@ class GameError(ValueError):
 
 
 def _number(x: Any) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+    """A finite number (numpy's too), not a truth value."""
+    return isinstance(x, Real) and not isinstance(x, bool | np.bool_) and math.isfinite(x)
 
 
 @dataclass(frozen=True)
@@ -367,6 +369,7 @@ class Game:
         self._due: list[tuple[Player, Decision]] = []
         self._names = random.Random(self.seed)  # nicknames only: the model's draws stay apart
         self._first_nid, self._first_week = 0, 0
+        self._carry = dict.fromkeys(_WEEK_COUNTS, 0)
         self.lock = threading.RLock()
 
     @classmethod
@@ -376,17 +379,28 @@ class Game:
         code = code or "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
         return cls(scenario, seed, rounds, code)
 
+    @property
+    def over(self) -> bool:
+        """Whether every round has been played."""
+        return self.round >= self.rounds
+
+    @property
+    def week(self) -> int:
+        """The model's week (0 before round 1; a round is ``WEEKS_PER_MONTH`` weeks)."""
+        return self.model.week
+
     # ---- students --------------------------------------------------------------------------
 
     @_locked
     def join(self, nickname: str | None = None) -> tuple[int, str]:
         """A student joins the company now (before round 1, or before the coming round):
         returns the player's id and secret."""
-        if self.round >= self.rounds:
+        if self.over:
             raise GameError("over", rounds=self.rounds)
         name = self._unique(sanitise(nickname) if nickname is not None else "")
+        joined = self._enrol(name)
         self.events.append({"join": name})
-        return self._enrol(name)
+        return joined
 
     def _unique(self, name: str) -> str:
         if not name:
@@ -412,8 +426,13 @@ class Game:
         d = self.default_decision
         traits = replace(traits, builder=np.array([True]), hours=np.array([d.hours]),
                          part_time=np.array([self._part_time(d.hours)]))  # fmt: skip
+        before = {count: getattr(model, count) for count in _WEEK_COUNTS}
         nid = int(model.enrol_many(np.array([person]), np.array([sponsor]), np.array([False]),
                                    traits=traits, trained=np.array([False]))[0])  # fmt: skip
+        # the week of joining is recorded already (or is week 0, which has no record): the
+        # starter kit and the recruit count in the coming week of the weekly series
+        for count in _WEEK_COUNTS:
+            self._carry[count] += getattr(model, count) - before[count]
         lg.played[nid] = True
         player = Player(pid=len(self.players), nickname=name, nid=nid, joined=self.round + 1,
                         decision=d, secret=secrets.token_urlsafe(16))  # fmt: skip
@@ -446,10 +465,10 @@ class Game:
             decision = Decision.from_dict(decision, player.decision)
         if not player.active:
             raise GameError("left")
-        if self.round >= self.rounds:
+        if self.over:
             raise GameError("over", rounds=self.rounds)
         player.decision = decision
-        self.events.append({"decide": pid, **asdict(decision)})
+        self.events.append({"decide": int(pid), **asdict(decision)})
 
     @_locked
     def report(self, pid: int, secret: str) -> list[MonthReport]:
@@ -473,7 +492,7 @@ class Game:
         """One month for everyone: the students' choices take effect at its first week
         (those who did not decide keep the last ones), the model runs four weeks, and every
         student gets the month's report."""
-        if self.round >= self.rounds:
+        if self.over:
             raise GameError("over", rounds=self.rounds)
         began = time.perf_counter()
         self.events.append({"advance": self.round + 1})
@@ -497,7 +516,11 @@ class Game:
         )
 
     def _book_decisions(self) -> None:
-        """The model's hook at the start of a week: the round's choices, at its first week."""
+        """The model's hook at the start of a week: the round's choices, at its first week
+        (and the joins since the last week, in its counts)."""
+        for name, value in self._carry.items():
+            setattr(self.model, name, getattr(self.model, name) + value)
+        self._carry = dict.fromkeys(_WEEK_COUNTS, 0)
         due, self._due = self._due, []
         if not due:
             return
@@ -662,11 +685,14 @@ class Game:
         try:
             if log.get("version") != LOG_VERSION:
                 raise GameError("log", problem=f"version {_shown(log.get('version'))}")
+            code = str(log["code"])
+            if not (4 <= len(code) <= 6 and set(code) <= set(ALPHABET)):
+                raise GameError("log", problem=f"code {_shown(code)}")
             scenario = scenario_from_dict(log["scenario"], "game log")
-            game = cls(scenario, int(log["seed"]), log["rounds"], str(log["code"]))
+            game = cls(scenario, int(log["seed"]), log["rounds"], code)
             for event in log["events"]:
                 if "join" in event:
-                    game._enrol(game._unique(str(event["join"])))
+                    game._enrol(game._unique(sanitise(str(event["join"]))))
                     game.events.append({"join": game.players[-1].nickname})
                 elif "decide" in event:
                     choices = {k: v for k, v in event.items() if k != "decide"}
@@ -683,6 +709,8 @@ class Game:
         return game
 
 
+# the model's counts of a week that an enrolment adds to (``enrol_many``)
+_WEEK_COUNTS = ("recruits_this_week", "revenue_this_week", "costs_this_week", "goods_this_week")
 _TEXTS = ("name", "description", "description_de", "statements")  # a scenario's [scenario]
 _COUNTED = ("commission", "recruiting_reward", "retail_margin", "purchases", "fees",
             "joining_costs", "expenses", "contacts", "refusals_heard", "recruits")  # fmt: skip

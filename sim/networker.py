@@ -196,16 +196,18 @@ CONTACTS = declared(
 # strangers only (a student's choice in the class game, ``sim.game``).
 FRIENDS_FIRST, STRANGERS_ONLY = 0, 1
 
-# A student's choices in the class game (``sim.game``), one ledger column each: the model's
-# networkers keep the initial values, which leave every rule as it is. Played networkers never
+# A student's choices in the class game (``sim.game``), one ledger column each, read only
+# where ``played`` is set (the hot loops read that one flag): the model's networkers keep the
+# initial values and the rules as they are. Played networkers never
 # quit by a rule of the model (only the student decides to); ``would_quit`` keeps the reasons
 # the rules gave (a bit ``1 << ExitReason`` each) and ``failures_peak`` the longest run of
 # refusals, for the student's report of the month.
 CHOICES = declared(
     Column("played", np.bool_, False, "a student of the class game decides for this networker"),
     Column("recruiting_share", np.float64, np.nan,
-           "share of pitches that recruit, NaN for the scenario's ``recruiting_focus``"),
-    Column("approach", np.int8, FRIENDS_FIRST, "friends first, or strangers only"),
+           "a played networker: the share of pitches that recruit (NaN for the others)"),
+    Column("approach", np.int8, FRIENDS_FIRST,
+           "a played networker: friends first, or strangers only"),
     Column("autoship", np.bool_, True, "keeps the monthly purchase"),
     Column("would_quit", np.int8, 0,
            "a played networker: the reasons a rule would have quit, bit ``1 << ExitReason``"),
@@ -417,7 +419,7 @@ def next_contact(w: World, rng: np.random.Generator, nid: int) -> tuple[int, boo
     strangers (``STRANGERS_ONLY``) only strangers. Returns the person (or -1 if nobody could
     be found) and whether it is warm (docs/model.md §3.2).
     """
-    if w.approach[nid] == STRANGERS_ONLY:
+    if w.played[nid] and w.approach[nid] == STRANGERS_ONLY:
         return cold_contact(w, rng, nid)
     while w.warm_next[nid] < w.warm_end[nid]:
         person = w.warm[w.warm_next[nid]]
@@ -488,7 +490,7 @@ def pitch(w: World, rng: np.random.Generator, nid: int, person: int, warm: bool)
     if w.state[person] != PROSPECT:
         return NEITHER
     focus = w.recruiting_focus if w.builder[nid] else w.product_user_recruiting_focus
-    if not np.isnan(w.recruiting_share[nid]):  # a student's own share (``sim.game``)
+    if w.played[nid]:  # a student's own share (``sim.game``)
         focus = w.recruiting_share[nid]
     recruit = rng.random() < focus
     chance = w.rates[2 * int(warm) + int(recruit)] * w.current_skill[nid] * word_of_mouth(w, person)

@@ -80,6 +80,17 @@ def test_unknown_choices_are_named():
     assert Decision.from_dict({"hours": 10}).hours == 10.0
 
 
+def test_a_decision_as_plain_data_changes_only_what_it_names(scenario):
+    game = Game.new(scenario, 1, rounds=1)
+    pid, secret = game.join()
+    game.decide(pid, secret, Decision(approach="strangers", autoship=False))
+    game.decide(pid, secret, {"hours": 12})
+    d = game.player(pid, secret).decision
+    assert (d.hours, d.approach, d.autoship) == (12.0, "strangers", False)
+    with pytest.raises(GameError, match="Hours per week 99"):
+        game.decide(pid, secret, {"hours": 99})
+
+
 def test_the_default_decision_is_the_scenarios_median_networker(scenario):
     d = default_decision(scenario)
     assert d.hours == scenario.networker.hours_median
@@ -282,6 +293,7 @@ def test_a_replay_gives_the_same_game(scenario):
     game.decide(*a, Decision(autoship=False))
     game.advance()
     log = json.loads(json.dumps(game.log()))  # JSON-safe
+    json.dumps(game.rows())
     again = Game.replay(log)
     assert again.rows() == game.rows()
     assert again.code == game.code and again.seed == game.seed
@@ -292,7 +304,9 @@ def test_a_replay_gives_the_same_game(scenario):
 def test_a_broken_log_is_refused(scenario):
     log = Game.new(scenario, 1, rounds=1).log()
     for broken in ({**log, "version": 99}, {**log, "events": [{"dance": 1}]},
-                   {**log, "events": [{"decide": 0, "hours": 5}]}, {"version": 1}):  # fmt: skip
+                   {**log, "events": [{"decide": 0, "hours": 5}]}, {"version": 1},
+                   {**log, "code": "<b>"}, {**log, "rounds": 0},
+                   {**log, "scenario": {"costs": {"starter_kit": -1}}}):  # fmt: skip
         with pytest.raises(GameError, match="not a game log"):
             Game.replay(broken)
 
@@ -318,3 +332,42 @@ def test_no_student_means_the_simulation_unchanged(scenario):
         np.testing.assert_array_equal(col[: model.ledger.n], game.model.ledger.cols[name][
             : game.model.ledger.n], err_msg=name)  # fmt: skip
     assert game.model.series.frame(12).equals(model.series.frame(12))
+
+
+def test_the_weekly_series_counts_the_students_who_join(scenario):
+    """Students join before a round, when the week of joining is recorded already (or is
+    week 0, which has none): their recruits and starter kits count in the coming week."""
+    game = Game.new(scenario, 4, rounds=2)
+    at_start = game.model.ledger.n
+    game.join()
+    game.advance()
+    game.join()
+    game.join()
+    game.advance()
+    weekly = game.model.series.frame(8)
+    assert weekly.new_recruits.sum() == game.model.ledger.n - at_start
+    assert weekly.new_recruits.iloc[4] >= 2  # week 5, the first of round 2
+    assert weekly.company_revenue.iloc[4] >= 2 * scenario.costs.starter_kit
+
+
+def test_students_may_act_while_the_teacher_advances(scenario):
+    """A server calls the game from many threads: choices, reports and joins meanwhile."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    game = Game.new(scenario, 6, rounds=3)
+    players = [game.join() for _ in range(8)]
+
+    def student(i: int) -> int:
+        pid, secret = players[i]
+        for r in range(30):
+            game.decide(pid, secret, Decision(hours=1 + (i + r) % 20))
+            game.report(pid, secret)
+            game.standing(pid)
+        return pid
+
+    with ThreadPoolExecutor(4) as pool:
+        busy = [pool.submit(student, i) for i in range(8)]
+        for _ in range(3):
+            game.advance()
+        assert sorted(b.result() for b in busy) == list(range(8))
+    assert all(len(game.report(*p)) == 3 for p in players)
