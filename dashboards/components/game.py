@@ -212,12 +212,12 @@ def StudentPage(table: games.Table, pid: int, key: str, lang: str):
     Line(_month(table, lang), classes=["nws-game-big"])
     if reports:
         MonthPanel(table, pid, reports, lang)
+    if not player.active:
+        solara.Info(t("game.student.gone", lang))
     if finished:
         solara.Info(t("game.over", lang, rounds=game.rounds))
         Line(t("game.student.end", lang))
-    elif not player.active:
-        solara.Info(t("game.student.gone", lang))
-    else:
+    elif player.active:
         if paused:
             solara.Warning(t("game.student.paused", lang))
         elif left is not None:
