@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 import numpy as np
@@ -117,7 +117,7 @@ class Table:
         self.round_began = 0.0  # when the last round began (monotonic)
         self.views_seconds: float | None = None  # ... until the last student's page was built
         self._built: set[int] = set()  # students whose page of this round was built
-        self.charts: dict[tuple, bytes] = {}  # (pid, round, lang) -> PNG
+        self.charts: dict[tuple, Any] = {}  # (who, round, lang) -> the drawing
         self._timer_thread: threading.Thread | None = None
 
     # ---- players ----------------------------------------------------------------------------
@@ -279,8 +279,9 @@ class Table:
             self.timer, self.next_at = None, None
             self._changed.notify_all()
 
-    def chart(self, pid: int, lang: str, draw: Callable[[], bytes]) -> bytes:
-        """The player's chart of this round in ``lang``, drawn once (``draw``)."""
+    def chart(self, pid: int, lang: str, draw: Callable[[], object]) -> Any:
+        """A chart of this round (``pid`` -1 and below: the class's) in ``lang``, drawn
+        once (``draw``)."""
         key = (pid, self.game.round, lang)
         found = self.charts.get(key)
         if found is None:

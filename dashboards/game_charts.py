@@ -7,6 +7,7 @@ signed-log axis of the other charts.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -52,18 +53,40 @@ def _histogram(ax, nets: np.ndarray, edges: np.ndarray, lang: str) -> float:
     return float(counts.max(initial=1))
 
 
-def standing_png(nets: np.ndarray, mine: float, lang: str) -> bytes:
-    """All members' net since joining, the student's own marked: for a phone's width."""
+@dataclass(frozen=True)
+class Standing:
+    """All members' net since joining, drawn once per round and language for every
+    student: ``at(net)`` is where a net income lies across the image (0 to 1), and
+    ``top``/``bottom`` where the axes are (0 at the image's top), for the student's own
+    mark laid over the image by the page."""
+
+    png: bytes
+    left: float
+    right: float
+    top: float
+    bottom: float
+    lo: float
+    hi: float
+    scale: object  # the x axis' signed-log transform (matplotlib's own)
+
+    def at(self, net: float) -> float:
+        x, lo, hi = self.scale.transform(np.array([min(max(net, self.lo), self.hi), self.lo,
+                                                    self.hi]))  # fmt: skip
+        return self.left + (x - lo) / max(hi - lo, 1e-9) * (self.right - self.left)
+
+
+def standing(nets: np.ndarray, lang: str) -> Standing:
+    """The phone's chart of the company's income distribution, without a student's mark
+    (``Standing.at`` places it): one drawing serves the whole class."""
     fig = Figure(figsize=(3.9, 2.3), dpi=100)
     fig.subplots_adjust(left=0.16, right=0.97, top=0.86, bottom=0.22)
     ax = fig.add_subplot()
-    top = _histogram(ax, nets, money_bins(nets, mine), lang)
-    ax.axvline(mine, color=STUDENT, lw=2.5)
-    ax.annotate(t("game.student.chart_you", lang), (mine, top), xytext=(4, -2),
-                textcoords="offset points", color=STUDENT, fontsize=9, weight="bold",
-                va="top")  # fmt: skip
+    edges = money_bins(nets)
+    _histogram(ax, nets, edges, lang)
     ax.set_title(t("game.student.chart_title", lang), fontsize=9)
-    return png(fig)
+    box = ax.get_position()
+    return Standing(png(fig), box.x0, box.x1, 1 - box.y1, 1 - box.y0, edges[0], edges[-1],
+                    ax.xaxis.get_transform())  # fmt: skip
 
 
 def class_png(nets: np.ndarray, students: list[tuple[float, str]], lang: str) -> bytes:

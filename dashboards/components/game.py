@@ -10,6 +10,7 @@ month, built from the reports the round left in the registry.
 
 from __future__ import annotations
 
+import base64
 import csv
 import html
 import io
@@ -25,6 +26,7 @@ from dashboards import game as games
 from dashboards.components.md import Md
 from dashboards.components.panels import NamedImage
 from sim.i18n import fmt_eur, fmt_int, fmt_pct, t
+from sim.present import ORANGE as STUDENT  # a student's mark, as in dashboards/game_charts
 
 tick = solara.reactive(0)  # per tab: the game changed (its thread sets it, the page renders)
 PAGE_THREAD = "networker-sim game page"
@@ -37,6 +39,8 @@ CSS = """
 .nws-game-figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(9.5em, 1fr));
   gap: 4px 12px; }
 .nws-game-figures b { white-space: nowrap; }
+.nws-game-approach.v-btn-toggle { flex-wrap: wrap; max-width: 100%; }
+.nws-game-approach .v-btn { flex: 1 1 auto; }
 """
 
 
@@ -270,6 +274,7 @@ def Decisions(table: games.Table, pid: int, key: str, lang: str):
             value=next(k for k, v in labels.items() if v == now.approach),
             values=list(labels),
             on_value=lambda label: change(approach=labels[label]),
+            classes=["nws-game-approach"],
         )
         solara.Switch(label=t("game.student.autoship", lang), value=now.autoship,
                       on_value=lambda x: change(autoship=bool(x)))  # fmt: skip
@@ -325,16 +330,32 @@ def MonthPanel(table: games.Table, pid: int, reports: list, lang: str):
         Line(t("game.student.standing", lang, pct=pct))
         nets = table.nets()
         if len(nets):
-            chart = table.chart(pid, lang, lambda: _standing(nets, last.cumulative_net, lang))
+            chart = table.chart(-2, f"standing/{lang}", lambda: _standing(nets, lang))
             said = t("game.student.chart_said", lang, n=fmt_int(len(nets), lang),
                      net=fmt_eur(last.cumulative_net, lang), pct=pct)  # fmt: skip
-            NamedImage(chart, said)
+            _Marked(chart, chart.at(last.cumulative_net), t("game.student.chart_you", lang), said)
 
 
-def _standing(nets, mine: float, lang: str) -> bytes:
-    from dashboards.game_charts import standing_png
+def _standing(nets, lang: str):
+    from dashboards.game_charts import standing
 
-    return standing_png(nets, mine, lang)
+    return standing(nets, lang)
+
+
+def _Marked(chart, x: float, you: str, said: str) -> None:
+    """The class's chart with this student's mark laid over it at ``x`` (0..1 across):
+    one drawing per round serves every phone (a drawing each took a class ~10 s)."""
+    data = base64.b64encode(chart.png).decode()
+    top, height = chart.top * 100, (chart.bottom - chart.top) * 100
+    at = f"position:absolute;left:{x * 100:.2f}%;top:{top:.2f}%"
+    mark = (f'<div style="{at};height:{height:.2f}%;border-left:3px solid {STUDENT}"></div>'
+            f'<div style="{at};color:{STUDENT};font-weight:bold;font-size:0.8em;'
+            f'padding-left:4px">{html.escape(you)}</div>')  # fmt: skip
+    inner = (f'<div aria-hidden="true" style="position:relative;width:100%">'
+             f'<img src="data:image/png;base64,{data}" alt="" style="width:100%;display:block">'
+             f"{mark}</div>")  # fmt: skip
+    with solara.v.Html(tag="div", attributes={"role": "img", "aria-label": said}):
+        solara.HTML(tag="div", unsafe_innerHTML=inner)
 
 
 @solara.component
