@@ -39,6 +39,7 @@ CSS = """
 .nws-game-figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(9.5em, 1fr));
   gap: 4px 12px; }
 .nws-game-figures b { white-space: nowrap; }
+.nws-md a { text-decoration: underline; }  /* a link is told apart without colour */
 .nws-game-approach.v-btn-toggle { flex-wrap: wrap; max-width: 100%; }
 .nws-game-approach .v-btn { flex: 1 1 auto; }
 """
@@ -293,12 +294,12 @@ def Decisions(table: games.Table, pid: int, key: str, lang: str):
         elif confirm:
             solara.Warning(t("game.student.quit_confirm", lang))
             with solara.Row(style={"flex-wrap": "wrap"}):
-                solara.Button(t("game.student.quit_yes", lang), color="error",
+                solara.Button(t("game.student.quit_yes", lang), color="primary",
                               on_click=lambda: (set_confirm(False), change(quit=True)))  # fmt: skip
                 solara.Button(t("game.student.quit_no", lang), outlined=True,
                               on_click=lambda: set_confirm(False))  # fmt: skip
         else:
-            solara.Button(t("game.student.quit", lang), outlined=True, color="error",
+            solara.Button(t("game.student.quit", lang), outlined=True, color="primary",
                           on_click=lambda: set_confirm(True))  # fmt: skip
         if decided:
             Line(t("game.student.saved", lang, round=coming), style={"color": "#117733"})
