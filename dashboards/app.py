@@ -6,7 +6,9 @@ charts are matplotlib images, so the page needs no internet connection. The addr
 holds the setup (dashboards/address.py): a link or a reload shows the same. On a phone
 the columns stack (dashboards/layout.py); presentation mode enlarges everything for a
 projector. A teacher's run can be shown on every student's screen (dashboards/rooms.py);
-the charts of a week are drawn once for every viewer (dashboards/drawing.py).
+the charts of a week are drawn once for every viewer (dashboards/drawing.py). An address
+with ``?game=CODE`` shows a class game instead (dashboards/game.py): every student plays
+one networker in the teacher's company.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import solara
 import solara.lab
 
 from dashboards import address, rooms, serving, state
+from dashboards import game as games
 from dashboards.components.about import AboutPage
 from dashboards.components.access import Access
 from dashboards.components.compare import ComparePage
 from dashboards.components.controls import Controls
 from dashboards.components.disclosure import DisclosurePage
+from dashboards.components.game import GamePage
 from dashboards.components.hundred import HundredPanel
 from dashboards.components.keys import KeyboardHelp
 from dashboards.components.lessons import LessonsPage
@@ -91,14 +95,14 @@ def _Charts(view, lang: str, present: bool):
 
 
 @solara.component
-def Header(lang: str):
+def Header(lang: str, game: bool = False):
     present = state.presentation.value
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "row-gap": "4px"},
                     justify="space-between"):  # fmt: skip
         with solara.Div(classes=["nws-title"], style={"flex": "1 1 320px"}):
             Md(f"# {t('app.title', lang)} · {t('app.subtitle', lang)}")
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="6px"):
-            if state.tab.value != state.TAB_ME:  # the question a visitor comes with
+            if state.tab.value != state.TAB_ME and not game:  # a visitor's question
                 solara.Button(t("app.tab_me", lang), color="primary",
                               on_click=lambda: state.tab.set(state.TAB_ME))  # fmt: skip
             solara.Button(
@@ -115,21 +119,26 @@ def Header(lang: str):
 def Page():
     lang = state.lang.value
     router = solara.use_router()
+    game = games.link_in_address(router.search)  # a class game's page instead of the tabs
     # the address shows the setup, and opening an address shows its setup
-    solara.use_effect(lambda: state.open_address(router.search), [router.search])
+    solara.use_effect(lambda: _open_address(router.search), [router.search])
     query = solara.use_memo(
         lambda: state.current_query(),
         dependencies=[state.model.value, state.tab.value, lang, state.presentation.value],
     )
     # again when the address changes: the browser's own first report of the address
     # ("/") can arrive after the first setup was written and overwrite it
-    solara.use_effect(lambda: _show_in_address(router, query), [query, router.search])
+    solara.use_effect(lambda: _show_in_address(router, None if game else query),
+                      [query, router.search])  # fmt: skip
     solara.Title(t("app.title", lang))
     solara.Style(CSS)
     Access(lang)  # html lang, pinch-zoom, names for assistive technology
     classes = ["nws-page", *(["nws-present"] if state.presentation.value else [])]
     with solara.Column(style={"padding": "8px"}, classes=classes):
-        Header(lang)
+        Header(lang, game=game is not None)
+        if game is not None:
+            GamePage(game)
+            return
         # the order matches state.TAB_*: a lesson's button switches to the simulation;
         # lazy: only the tab shown is built, which is most of what a new session costs
         with solara.lab.Tabs(value=state.tab, lazy=True):
@@ -145,6 +154,16 @@ def Page():
                 LessonsPage()
             with solara.lab.Tab(t("app.tab_about", lang)):
                 AboutPage()
+
+
+def _open_address(search: str | None) -> None:
+    """Show the setup of the address; a game's address has only its language."""
+    if games.link_in_address(search) is None:
+        state.open_address(search)
+        return
+    setup, _ = address.decode(search)
+    if setup.lang:
+        state.lang.value = setup.lang
 
 
 def _show_in_address(router, query: str | None) -> None:

@@ -1,4 +1,5 @@
-"""Six lessons for the classroom, each built on scenarios of the library (issue 7).
+"""Seven lessons for the classroom, each built on scenarios of the library (issue 7); the
+seventh is played as a class game in the dashboard (issue 25).
 
 A lesson is a question, the scenarios that answer it, what to watch on which chart,
 discussion questions, and what the model shows. Its words live in the message catalogs
@@ -108,6 +109,8 @@ class Lesson:
     scenarios: tuple[str, ...]
     statements: tuple[str, ...]
     numbers: Callable[[dict[str, Runs]], dict[str, float]]
+    plan: int = 0  # steps of a timed plan (``plan_1``.. in the catalog): a lesson of its own shape
+    game: bool = False  # played as a class game in the dashboard, not loaded into the simulation
 
     def filename(self, number: int) -> str:
         return f"{number:02d}-{self.key.replace('_', '-')}.md"
@@ -287,6 +290,25 @@ def _evening(runs: dict[str, Runs]) -> dict[str, float]:
     }
 
 
+def _class_game(runs: dict[str, Runs]) -> dict[str, float]:
+    """What the company of the class game (the baseline, as every game starts) does to
+    those who join it: the numbers the class compares its guesses and its own game with."""
+    from sim.metrics import BREAK_EVEN_EUR
+
+    base = runs["baseline"]
+    new = base.in_view()
+    return {
+        "age": base.age,
+        "years": base.years,
+        "gone_13": base.gone_within(13),
+        "gone_52": base.gone_within(52),
+        "new_loss": float((new.net_income < -BREAK_EVEN_EUR).mean()),
+        "new_profit": float((new.net_income > BREAK_EVEN_EUR).mean()),
+        "new_median_net": float(new.net_income.median()),
+        "loss": base.mean("share_net_loss"),
+    }
+
+
 LESSONS = (
     Lesson("give_up", ("baseline", "hype_launch"), ("S7", "S6"), _give_up),
     Lesson("money", ("baseline", "binary_plan"), ("S3",), _money),
@@ -294,6 +316,7 @@ LESSONS = (
     Lesson("pyramid", ("retail_focused", "pyramid", "baseline"), ("S5",), _pyramid),
     Lesson("showcase", ("experienced_leader",), ("S8",), _showcase),
     Lesson("evening", ("evening_side_job",), ("S4", "S9"), _evening),
+    Lesson("class_game", ("baseline",), ("S6", "S7"), _class_game, plan=6, game=True),
 )
 
 
@@ -335,9 +358,9 @@ KINDS = {
         " retail_focused_retail baseline_retail pyramid_retail retail_focused_rewards"
         " baseline_rewards pyramid_rewards retail_focused_loss baseline_loss pyramid_loss"
         " retail_focused_red baseline_red pyramid_red retail_focused_green baseline_green"
-        " pyramid_green pyramid_profit_early pyramid_profit_late"
+        " pyramid_green pyramid_profit_early pyramid_profit_late gone_52 new_loss new_profit"
     ),
-    "eur": "median_net p90_net p99_net leaders_median others_median others_p90",
+    "eur": "median_net p90_net p99_net leaders_median others_median others_p90 new_median_net",
     "eur2": "wage net_per_hour",
     "int": (
         "age years joined at_start hype_joined median_contacts_quit tolerance_quit tolerance_stayed"
@@ -417,7 +440,12 @@ def lesson_markdown(
     for name in lesson.scenarios:
         scenario = load_scenario(name)
         lines.append(f"- `{name}` ({company_kind(scenario, lang)}): {scenario.describe(lang)}")
-    lines += ["", t("lessons.how_to_load", lang, name=lesson.scenarios[0]), ""]
+    how = "lessons.how_to_play" if lesson.game else "lessons.how_to_load"
+    lines += ["", t(how, lang, name=lesson.scenarios[0]), ""]
+    if lesson.plan:
+        lines += [f"## {t('lessons.plan', lang)}", ""]
+        lines += [f"{i}. {t(f'{k}.plan_{i}', lang)}" for i in range(1, lesson.plan + 1)]
+        lines.append("")
     lines += [f"## {t('lessons.watch', lang)}", ""]
     lines += [f"- {t(f'{k}.watch_{i}', lang, **charts)}" for i in range(1, N_WATCH + 1)]
     lines += ["", f"## {t('lessons.discuss', lang)}", ""]

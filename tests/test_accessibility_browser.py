@@ -151,6 +151,41 @@ def test_no_wcag_violation_in_the_html_handout(browser, request, tmp_path, lang)
     _assert_clean(found)
 
 
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_no_wcag_violation_in_the_class_game(browser, server, tmp_path, lang, device):
+    """The class game's pages (issue 25): the student's join form, decisions and month on
+    a phone or a desktop, the teacher's page with its controls and the reveal."""
+    viewport = DESKTOP if device == "desktop" else PHONE
+    found: dict[str, list[dict]] = {}
+    with visit(browser, tmp_path) as v:
+        teacher = v.open(f"{server.url}?lang={lang}", DESKTOP)
+        teacher.get_by_role("button", name=t("game.start", lang)).click()
+        code = teacher.locator(".nws-game-code")
+        code.wait_for()
+        student = v.open(f"{server.url}?game={code.inner_text().strip()}&lang={lang}", viewport,
+                         charts=False)  # fmt: skip
+        student.get_by_role("button", name=t("game.join.pick", lang)).wait_for()
+        student.wait_for_function(SETTLED)
+        found["game: join"] = axe(student)
+        student.get_by_role("button", name=t("game.join.pick", lang)).click()
+        student.get_by_text(t("game.student.decide", lang, round=1)).wait_for()
+        student.wait_for_function(SETTLED)
+        found["game: decisions"] = axe(student)
+        teacher.get_by_role("button", name=t("game.teacher.next", lang)).click()
+        student.get_by_text(t("game.student.month", lang, round=1)).wait_for()
+        student.get_by_role("img", name=re.compile(".")).first.wait_for()
+        student.wait_for_function(SETTLED)
+        found["game: month 1"] = axe(student)
+        v.shoot(student, f"axe-game-{device}-{lang}-student.png")
+        teacher.get_by_role("button", name=t("game.teacher.reveal", lang)).click()
+        teacher.get_by_text(t("game.reveal.title", lang)).wait_for()
+        teacher.wait_for_function(SETTLED)
+        found["game: teacher and reveal"] = axe(teacher)
+        v.shoot(teacher, f"axe-game-{device}-{lang}-teacher.png")
+    _assert_clean(found)
+
+
 # ---- the keyboard alone ------------------------------------------------------------------------
 
 # where the focus is: the control's accessible name as a screen reader would say it

@@ -1,4 +1,4 @@
-"""The six lessons (sim/lessons.py, lessons/): every text in both languages, every number
+"""The seven lessons (sim/lessons.py, lessons/): every text in both languages, every number
 from runs, and the committed Markdown matching a fresh computation."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from sim.lessons import (
     Runs,
     company_kind,
     lesson_files,
+    lesson_markdown,
     measure_all,
     read_lesson,
     write_lessons,
@@ -35,9 +36,9 @@ def small_numbers() -> dict[str, dict[str, float]]:
     return measure_all(runs=2, workers=1, overrides=SMALL)
 
 
-def test_six_lessons_on_the_issue_topics():
+def test_seven_lessons_on_the_issue_topics():
     assert [lesson.key for lesson in LESSONS] == [
-        "give_up", "money", "saturation", "pyramid", "showcase", "evening",
+        "give_up", "money", "saturation", "pyramid", "showcase", "evening", "class_game",
     ]  # fmt: skip
     known = {name for name, _ in list_scenarios()}
     for lesson in LESSONS:
@@ -215,3 +216,19 @@ def test_lessons_write_refuses_zero_runs(capsys):
 
     assert main(["lessons", "--write", "--runs", "0", "--lang", "de"]) == 2
     assert "Fehler" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_class_game_lesson_is_planned_for_45_minutes(lang):
+    """The game's lesson (issue 25) is a timed plan: guess before, play, reveal, compare
+    after; its steps add up to one lesson of 45 minutes in both languages."""
+    cat = catalog(lang)
+    games = [lesson for lesson in LESSONS if lesson.game]
+    assert [lesson.key for lesson in games] == ["class_game"]
+    steps = [cat[f"lessons.class_game.plan_{i}"] for i in range(1, games[0].plan + 1)]
+    minutes = [int(m) for step in steps for m in re.findall(r"\((\d+) [Mm]in", step)]
+    assert len(minutes) == len(steps) and sum(minutes) == 45
+    text = lesson_markdown(7, games[0], dict.fromkeys(KIND_OF, 0.5), lang)
+    assert t("lessons.plan", lang) in text
+    assert t("lessons.how_to_play", lang, name="baseline") in text
+    assert t("lessons.how_to_load", lang, name="baseline") not in text

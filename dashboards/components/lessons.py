@@ -1,4 +1,4 @@
-"""The Lessons page: six lessons for the classroom (sim.lessons), each with a button that
+"""The Lessons page: seven lessons for the classroom (sim.lessons), each with a button that
 loads its scenario into the simulation page. The text is the generated Markdown of
 ``lessons/<lang>/``, so the page shows the numbers the runs produced."""
 

@@ -1,5 +1,5 @@
 """The class panel: show this run to the class (a room code and a link), follow a room,
-leave it (``dashboards.rooms``)."""
+leave it (``dashboards.rooms``), start a class game (``dashboards.game``)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import solara
 import solara.lab
 
 from dashboards import follow, rooms, state
+from dashboards import game as games
+from dashboards.components.game import GameStart
 from dashboards.components.md import Md
 from dashboards.view import View
 from sim.i18n import t
@@ -38,10 +40,21 @@ def RoomPanel(view: View | None):
             with solara.Row(gap="6px", style={"align-items": "baseline"}):
                 solara.InputText(t("room.code", lang), value=code, on_value=set_code,
                                  continuous_update=True)  # fmt: skip
-                solara.Button(t("room.follow", lang), on_click=lambda: follow.follow(code),
+                solara.Button(t("room.follow", lang), on_click=lambda: _follow(code, router),
                               disabled=not code.strip())  # fmt: skip
         if missing is not None and followed is None:
             solara.Warning(t("room.unknown", lang, code=missing))
+        if followed is None:
+            GameStart(lang)  # every student one networker: the class game (issue 25)
+
+
+def _follow(code: str, router) -> None:
+    """Follow the room with this code, or join the class game that has it."""
+    table = games.find(code)
+    if table is not None and rooms.find(code) is None:
+        router.push(f"{router.path or '/'}?game={table.code}")
+        return
+    follow.follow(code)
 
 
 def _link(path: str, code: str) -> str:

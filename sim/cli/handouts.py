@@ -48,7 +48,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_lessons(args: argparse.Namespace) -> int:
-    """The six lessons; with --write, run their scenarios and rewrite lessons/ (of a clone)."""
+    """The seven lessons; with --write, run their scenarios and rewrite lessons/ (of a clone)."""
     from sim.lessons import LESSONS, LESSONS_DIR, MASTER_SEED, RUNS, measure_all, write_lessons
     from sim.resources import require_checkout
 
