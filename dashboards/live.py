@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from typing import ClassVar, NamedTuple
 
 import numpy as np
+from matplotlib import rcParams
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 from PIL import Image
 
@@ -61,8 +63,7 @@ def fit_texts(fig: Figure, smallest: float = 6, wrap: bool = False) -> None:
     long) until they fit: smaller type rather than a cut-off word, but not below
     ``smallest`` points; where that is not enough and ``wrap`` allows, the text is broken
     into two lines (a phone's chart, ``NARROW_PT``)."""
-    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    renderer = canvas.get_renderer()
+    renderer = _canvas(fig).get_renderer()
     box = fig.bbox
 
     def fits(text: Text, along: str) -> bool:
@@ -82,6 +83,81 @@ def fit_texts(fig: Figure, smallest: float = 6, wrap: bool = False) -> None:
                 cut = min((k for k, c in enumerate(words) if c == " "),
                           key=lambda k: abs(k - middle))  # fmt: skip
                 text.set_text(f"{words[:cut]}\n{words[cut + 1 :]}")
+
+
+def place_legend(fig: Figure, ax, handles: list, narrow: bool, **wide):
+    """The legend of ``handles``: where ``wide`` says on a desktop; on a phone (``narrow``)
+    under the axes, across the figure, in two columns where they fit, else one, in type of
+    ``NARROW_PT`` (a legend inside the axes at that size would hide the data), the axes
+    raised to leave room for it."""
+    if not narrow:
+        return ax.legend(handles=handles, **wide)
+    renderer = _canvas(fig).get_renderer()
+    title = wide.get("title")
+    for columns in (2, 1):  # two columns if they fit across the figure
+        legend = ax.legend(handles=handles, loc="lower center", ncols=columns, frameon=False,
+                           fontsize=NARROW_PT, bbox_to_anchor=(0.5, 0.0),
+                           bbox_transform=fig.transFigure, borderaxespad=0.2, title=title,
+                           title_fontsize=NARROW_PT)  # fmt: skip
+        extent = legend.get_window_extent(renderer)
+        if extent.x0 >= 0 and extent.x1 <= fig.bbox.x1:
+            break
+    rows = -(-len(handles) // columns) + (1 if title else 0)
+    # the legend's rows and, above them, the x axis' tick labels and its label
+    below = rows * NARROW_PT * 1.4 + 6 + 3.4 * NARROW_PT
+    fig.subplots_adjust(bottom=below / (fig.get_figheight() * 72))
+    return legend
+
+
+def _canvas(fig: Figure) -> FigureCanvasAgg:
+    """``fig``'s Agg canvas (made where it has none yet)."""
+    return fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+
+
+# ---- figures drawn whole (the pages "What would happen to me?" and Compare) ------------------
+
+
+def whole_figure(size: tuple[float, float], narrow: bool = False) -> Figure:
+    """A figure drawn whole, not frame by frame: ``size`` inches at ``DPI`` on a desktop;
+    for a phone (``narrow``) ``NARROW_WIDTH`` inches wide at ``NARROW_DPI`` with a phone's
+    margins, as a phone's ``LiveChart``. Finish it with ``finish_figure``."""
+    fig = Figure(figsize=(NARROW_WIDTH, size[1]) if narrow else size,
+                 dpi=NARROW_DPI if narrow else DPI)  # fmt: skip
+    fig.subplots_adjust(**{**MARGINS, **(NARROW_MARGINS if narrow else {})})
+    return fig
+
+
+def finish_figure(fig: Figure, narrow: bool = False) -> Figure:
+    """``fig`` made ready to draw: on a phone every text raised to ``NARROW_PT`` at least
+    and each legend moved under its axes (``place_legend``); then titles and axis labels
+    fitted into the figure (``fit_texts``). A desktop's figure is only fitted."""
+    if narrow:
+        ticks = FontProperties(size=rcParams["xtick.labelsize"]).get_size_in_points()
+        for text in fig.findobj(Text):
+            text.set_fontsize(max(text.get_fontsize(), NARROW_PT))
+        for ax in fig.axes:
+            ax.tick_params(labelsize=max(ticks, NARROW_PT))  # tick labels are made later
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+                place_legend(fig, ax, ax.get_legend_handles_labels()[0], narrow=True)
+    fit_texts(fig, smallest=NARROW_PT if narrow else 6, wrap=narrow)
+    return fig
+
+
+class Picture(NamedTuple):
+    """A figure drawn whole: its PNG and its smallest text in the image's pixels (the
+    page reports it as a ``LiveChart``'s, ``smallest_type_px``)."""
+
+    png: bytes
+    type_px: float
+
+
+def picture(fig: Figure) -> Picture:
+    """``fig`` drawn as PNG at its own dpi, with the size of its smallest text shown."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi, pil_kwargs={"compress_level": 1})
+    smallest = min((text.get_fontsize() for text in texts_shown(fig)), default=0.0)
+    return Picture(buf.getvalue(), smallest * fig.dpi / 72)
 
 
 @dataclass(frozen=True)
@@ -191,26 +267,8 @@ class LiveChart:
         return max(size, self.smallest)
 
     def add_legend(self, ax, handles: list, **wide):
-        """The legend of ``handles``: where ``wide`` says on a desktop; on a phone under the
-        axes, across the figure, in two columns where they fit, else one, in type of
-        ``NARROW_PT`` (a legend inside the axes at that size would hide the data), the
-        axes raised to leave room for it."""
-        if not self.narrow:
-            return ax.legend(handles=handles, **wide)
-        title = wide.get("title")
-        for columns in (2, 1):  # two columns if they fit across the figure
-            legend = ax.legend(handles=handles, loc="lower center", ncols=columns,
-                               frameon=False, fontsize=NARROW_PT, bbox_to_anchor=(0.5, 0.0),
-                               bbox_transform=self.fig.transFigure, borderaxespad=0.2,
-                               title=title, title_fontsize=NARROW_PT)  # fmt: skip
-            extent = legend.get_window_extent(self.canvas.get_renderer())
-            if extent.x0 >= 0 and extent.x1 <= self.fig.bbox.x1:
-                break
-        rows = -(-len(handles) // columns) + (1 if title else 0)
-        # the legend's rows and, above them, the x axis' tick labels and its label
-        below = rows * NARROW_PT * 1.4 + 6 + 3.4 * NARROW_PT
-        self.fig.subplots_adjust(bottom=below / (self.fig.get_figheight() * 72))
-        return legend
+        """The legend of ``handles`` (``place_legend``)."""
+        return place_legend(self.fig, ax, handles, self.narrow, **wide)
 
     def smallest_type_px(self) -> float:
         """The size of the smallest text of the frame just drawn, in the image's pixels
