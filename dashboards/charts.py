@@ -91,7 +91,7 @@ class IncomeHeatmap(LiveChart):
     size = (8.0, 4.2)
     margins: ClassVar[dict] = {"left": 0.1, "right": 0.92}
     narrow_size = (NARROW_WIDTH, 3.8)
-    narrow_margins: ClassVar[dict] = {"left": 0.22, "right": 0.8}
+    narrow_margins: ClassVar[dict] = {"left": 0.22, "right": 0.77}
 
     def build(self) -> None:
         lang = self.lang
@@ -629,7 +629,8 @@ def band_chart(bands: list[pd.DataFrame], names: list[str], column: str, lang: s
         band(ax, b.week, b.p5, b.p50, b.p95, colour, label=name)
     label = t(f"column.{column}", lang)
     ax.set_xlabel(t("chart.week", lang))
-    ax.set_ylabel(label)
+    if not narrow:  # on a phone the title alone names it: a label beside would not fit
+        ax.set_ylabel(label)
     ax.set_title(t("chart.band_title", lang, column=label))
     ax.legend(fontsize=8)
     return finish_figure(fig, narrow)
