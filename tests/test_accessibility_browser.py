@@ -382,11 +382,12 @@ def test_a_phone_shows_the_me_and_compare_charts_at_12_css_px_or_more(browser, s
         _at_320_px_too(page, 2)
         page.set_viewport_size(PHONE)
         open_tab(page, "app.tab_compare", lang)
-        runs = page.locator(".v-window-item--active [role=slider]")
-        runs.focus()
+        start = page.get_by_role("button", name=t("ui.run_compare", lang))
+        start.wait_for()
+        page.get_by_role("slider", name=re.compile(f"^{re.escape(t('ui.runs', lang))}")).focus()
         page.keyboard.press("Home")  # the fewest runs: 5 of each scenario
         page.get_by_text(f"{t('ui.runs', lang)}: 5", exact=True).wait_for()
-        page.get_by_role("button", name=t("ui.run_compare", lang)).click()
+        start.click()
         wait_for(lambda: len(page.evaluate(CHART_TYPE)) == 3, "the comparison's three charts",
                  COMPARE_TIMEOUT)  # fmt: skip
         page.wait_for_function(SETTLED)
