@@ -9,7 +9,6 @@ outcome bars are the ones of the handout and the figures (``sim/present.py``).
 
 from __future__ import annotations
 
-import io
 from typing import ClassVar
 
 import numpy as np
@@ -19,14 +18,15 @@ from matplotlib.colors import LinearSegmentedColormap, PowerNorm
 from matplotlib.figure import Figure
 
 from dashboards.live import (
-    DPI,
-    MARGINS,
+    DPI,  # noqa: F401  (charts.DPI: the desktop's resolution, for the tests and benchmarks)
     NARROW_WIDTH,
     LiveChart,
     Said,
     bin_labels,
-    fit_texts,
+    finish_figure,
+    picture,
     share_words,
+    whole_figure,
 )
 from dashboards.tree import RecruitmentTree
 from dashboards.view import View
@@ -91,7 +91,7 @@ class IncomeHeatmap(LiveChart):
     size = (8.0, 4.2)
     margins: ClassVar[dict] = {"left": 0.1, "right": 0.92}
     narrow_size = (NARROW_WIDTH, 3.8)
-    narrow_margins: ClassVar[dict] = {"left": 0.22, "right": 0.8}
+    narrow_margins: ClassVar[dict] = {"left": 0.22, "right": 0.77}
 
     def build(self) -> None:
         lang = self.lang
@@ -609,31 +609,31 @@ def render(name: str, view: View, lang: str) -> bytes:
 # ---- the compare page ------------------------------------------------------------------------
 
 
-def _figure(width: float, height: float) -> tuple[Figure, object]:
-    fig = Figure(figsize=(width, height), dpi=DPI)
-    fig.subplots_adjust(**MARGINS)
+def _figure(width: float, height: float, narrow: bool) -> tuple[Figure, object]:
+    fig = whole_figure((width, height), narrow)
     return fig, fig.add_subplot()
 
 
-def png(fig: Figure, dpi: int = DPI) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
-    return buf.getvalue()
+def png(fig: Figure) -> bytes:
+    """``fig`` as PNG bytes (``live.picture``)."""
+    return picture(fig).png
 
 
-def band_chart(bands: list[pd.DataFrame], names: list[str], column: str, lang: str) -> Figure:
-    """A weekly column's median and 90 % band for each experiment."""
-    fig, ax = _figure(6.0, 3.4)
+def band_chart(bands: list[pd.DataFrame], names: list[str], column: str, lang: str,
+               narrow: bool = False) -> Figure:  # fmt: skip
+    """A weekly column's median and 90 % band for each experiment (for a phone where
+    ``narrow``)."""
+    fig, ax = _figure(6.0, 3.4, narrow)
     for frame, name, colour in zip(bands, names, SERIES, strict=False):
         b = _band(frame, column)
         band(ax, b.week, b.p5, b.p50, b.p95, colour, label=name)
     label = t(f"column.{column}", lang)
     ax.set_xlabel(t("chart.week", lang))
-    ax.set_ylabel(label)
+    if not narrow:  # on a phone the title alone names it: a label beside would not fit
+        ax.set_ylabel(label)
     ax.set_title(t("chart.band_title", lang, column=label))
     ax.legend(fontsize=8)
-    fit_texts(fig)
-    return fig
+    return finish_figure(fig, narrow)
 
 
 def _band(frame: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -659,12 +659,13 @@ def _spreads(outcomes: list[pd.DataFrame]) -> list[pd.DataFrame]:
     return [describe(frame, OUTCOME_SHARES) for frame in outcomes]
 
 
-def outcomes_chart(outcomes: list[pd.DataFrame], names: list[str], lang: str) -> Figure:
-    """Loss / break-even / profit shares of each experiment, with 90 % ranges."""
-    fig, ax = _figure(6.0, 3.4)
+def outcomes_chart(outcomes: list[pd.DataFrame], names: list[str], lang: str,
+                   narrow: bool = False) -> Figure:  # fmt: skip
+    """Loss / break-even / profit shares of each experiment, with 90 % ranges (for a
+    phone where ``narrow``)."""
+    fig, ax = _figure(6.0, 3.4, narrow)
     outcome_bars(ax, _spreads(outcomes), names, lang)
-    fit_texts(fig)
-    return fig
+    return finish_figure(fig, narrow)
 
 
 def outcomes_said(outcomes: list[pd.DataFrame], names: list[str], lang: str) -> str:

@@ -35,6 +35,10 @@ CSS = f"""
   .nws-settings:not(.nws-open) {{ display: none !important; }}
   .nws-title h1 {{ font-size: 1.2rem; line-height: 1.35; }}
   .nws-page {{ padding: 4px !important; }}
+  /* the tree's card as wide as the page, so that its chart is shown as wide as the others
+     less 8 px (live.NARROW_SHOWN: 304 px on a 320 px screen) */
+  .nws-page .nws-tree {{ margin-left: 0 !important; margin-right: 0 !important; }}
+  .nws-page .nws-tree > .v-card__text {{ padding-left: 4px; padding-right: 4px; }}
   .nws-page .v-card__title {{ font-size: 1.1rem; }}
   /* every tab in reach: the tab bar wraps instead of sliding sideways */
   .nws-page .v-tabs-bar {{ height: auto !important; }}

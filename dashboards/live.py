@@ -31,18 +31,19 @@ DPI = 80
 SHARP_DPI = 160  # presentation mode: a projector shows the charts large
 MARGINS = {"left": 0.13, "right": 0.97, "bottom": 0.15, "top": 0.9}
 
-# A phone's drawing ("narrow"): the page shows a chart as wide as the phone (390 CSS px:
-# 382 px, the tree in its card 334 px), so a chart drawn for a desktop shrinks there and
-# its small type (7 pt at 80 dpi) ends up at 5 CSS px. A phone's chart is drawn
+# A phone's drawing ("narrow"): the page shows a chart as wide as the phone less 8 px (the
+# tree in its card 16 px less: layout.CSS), so a chart drawn for a desktop shrinks there
+# and its small type (7 pt at 80 dpi) ends up at 5 CSS px. A phone's chart is drawn
 # NARROW_WIDTH inches wide with no type below NARROW_PT: shown at NARROW_SHOWN CSS px or
 # wider, its smallest text is MIN_TYPE_PX or more (issue 24; WCAG 1.4.4 asks for text that
-# can be read without zooming). The size shown depends on the inches alone, not on the dpi;
-# NARROW_DPI keeps the lines sharp on a phone's dense screen at about a desktop chart's
-# number of pixels (the drawing's cost).
+# can be read without zooming), down to the narrowest screen WCAG 1.4.10 asks a page to
+# work on, 320 CSS px (the tree there: 304 px; 10.5 pt). The size shown depends on the
+# inches alone, not on the dpi; NARROW_DPI keeps the lines sharp on a phone's dense screen
+# at about a desktop chart's number of pixels (the drawing's cost).
 MIN_TYPE_PX = 12
-NARROW_SHOWN = 330
+NARROW_SHOWN = 304
 NARROW_WIDTH = 3.6
-NARROW_PT = np.ceil(MIN_TYPE_PX * NARROW_WIDTH * 72 / NARROW_SHOWN * 2) / 2  # 9.5 pt
+NARROW_PT = np.ceil(MIN_TYPE_PX * NARROW_WIDTH * 72 / NARROW_SHOWN * 2) / 2  # 10.5 pt
 NARROW_DPI = 120
 NARROW_MARGINS = {"left": 0.23, "right": 0.95, "bottom": 0.17, "top": 0.86}
 
@@ -61,8 +62,7 @@ def fit_texts(fig: Figure, smallest: float = 6, wrap: bool = False) -> None:
     long) until they fit: smaller type rather than a cut-off word, but not below
     ``smallest`` points; where that is not enough and ``wrap`` allows, the text is broken
     into two lines (a phone's chart, ``NARROW_PT``)."""
-    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    renderer = canvas.get_renderer()
+    renderer = _canvas(fig).get_renderer()
     box = fig.bbox
 
     def fits(text: Text, along: str) -> bool:
@@ -77,11 +77,139 @@ def fit_texts(fig: Figure, smallest: float = 6, wrap: bool = False) -> None:
             while text.get_text() and text.get_fontsize() > smallest and not fits(text, along):
                 text.set_fontsize(max(text.get_fontsize() - 0.5, smallest))
             words = text.get_text()
-            if wrap and " " in words and "\n" not in words and not fits(text, along):
-                middle = len(words) / 2
-                cut = min((k for k, c in enumerate(words) if c == " "),
-                          key=lambda k: abs(k - middle))  # fmt: skip
-                text.set_text(f"{words[:cut]}\n{words[cut + 1 :]}")
+            if wrap and " " in words and "\n" not in words:
+                for lines in (2, 3):  # as few lines as fit
+                    if fits(text, along):
+                        break
+                    text.set_text(broken(words, lines))
+
+
+def place_legend(fig: Figure, ax, handles: list, narrow: bool, **wide):
+    """The legend of ``handles``: where ``wide`` says on a desktop; on a phone (``narrow``)
+    under the axes, across the figure, in two columns where they fit, else one, in type of
+    ``NARROW_PT`` (a legend inside the axes at that size would hide the data), the axes
+    raised to leave room for it."""
+    if not narrow:
+        return ax.legend(handles=handles, **wide)
+    renderer = _canvas(fig).get_renderer()
+    title = wide.get("title")
+    for columns in (2, 1):  # two columns if they fit across the figure
+        legend = ax.legend(handles=handles, loc="lower center", ncols=columns, frameon=False,
+                           fontsize=NARROW_PT, bbox_to_anchor=(0.5, 0.0),
+                           bbox_transform=fig.transFigure, borderaxespad=0.2, title=title,
+                           title_fontsize=NARROW_PT)  # fmt: skip
+        extent = legend.get_window_extent(renderer)
+        if extent.x0 >= 0 and extent.x1 <= fig.bbox.x1:
+            break
+    rows = -(-len(handles) // columns) + (1 if title else 0)
+    # the legend's rows and, above them, the x axis' tick labels and its label
+    below = rows * NARROW_PT * 1.4 + 6 + 3.4 * NARROW_PT
+    fig.subplots_adjust(bottom=below / (fig.get_figheight() * 72))
+    return legend
+
+
+def _canvas(fig: Figure) -> FigureCanvasAgg:
+    """``fig``'s Agg canvas (made where it has none yet)."""
+    return fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+
+
+# ---- figures drawn whole (the pages "What would happen to me?" and Compare) ------------------
+
+
+def whole_figure(size: tuple[float, float], narrow: bool = False) -> Figure:
+    """A figure drawn whole, not frame by frame: ``size`` inches at ``DPI`` on a desktop;
+    for a phone (``narrow``) ``NARROW_WIDTH`` inches wide at ``NARROW_DPI`` with a phone's
+    margins, as a phone's ``LiveChart``. Finish it with ``finish_figure``."""
+    fig = Figure(figsize=(NARROW_WIDTH, size[1]) if narrow else size,
+                 dpi=NARROW_DPI if narrow else DPI)  # fmt: skip
+    fig.subplots_adjust(**{**MARGINS, **(NARROW_MARGINS if narrow else {})})
+    return fig
+
+
+def finish_figure(fig: Figure, narrow: bool = False) -> Figure:
+    """``fig`` made ready to draw: on a phone every text raised to ``NARROW_PT`` at least
+    and each legend moved under its axes (``place_legend``); then titles and axis labels
+    fitted into the figure (``fit_texts``), the axes lowered under a title of three lines.
+    A desktop's figure is only fitted."""
+    if narrow:
+        raise_type(fig)
+        for ax in fig.axes:
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+                place_legend(fig, ax, ax.get_legend_handles_labels()[0], narrow=True)
+    fit_texts(fig, smallest=NARROW_PT if narrow else 6, wrap=narrow)
+    if narrow:  # a title of more lines than the margin holds lowers the axes
+        _canvas(fig).draw()  # the tick labels are laid out only when drawn
+        renderer = fig.canvas.get_renderer()
+        added = max(_break_names(ax, renderer) for ax in fig.axes)
+        if added:  # the axes raised over the names' new lines
+            bottom = fig.subplotpars.bottom + added * NARROW_PT * 1.2 / (fig.get_figheight() * 72)
+            fig.subplots_adjust(bottom=bottom)
+        above = max(ax.title.get_window_extent(renderer).y1 for ax in fig.axes) + 2
+        if above > fig.bbox.y1:
+            top = fig.subplotpars.top - (above - fig.bbox.y1) / fig.bbox.height
+            fig.subplots_adjust(top=top)
+    return fig
+
+
+def raise_type(fig: Figure) -> None:
+    """Every text of ``fig`` and every axis' tick labels (made only when drawn) at
+    ``NARROW_PT`` or larger: a phone's drawing."""
+    for text in fig.findobj(Text):
+        text.set_fontsize(max(text.get_fontsize(), NARROW_PT))
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            ticks = axis.get_major_ticks()
+            size = ticks[0].label1.get_fontsize() if ticks else NARROW_PT
+            axis.set_tick_params(which="both", labelsize=max(size, NARROW_PT))
+
+
+def _break_names(ax, renderer) -> int:
+    """Names under the x axis (such as the outcomes') wider than each name's share of the
+    axis: their lines that are too wide broken in two; the number of lines this adds."""
+    ticks, labels = ax.get_xticks(), ax.get_xticklabels()
+    room = ax.get_window_extent(renderer).width / max(len(ticks), 1) - 4
+    names, wide = [], False
+    for label in labels:
+        lines = label.get_text().split("\n")
+        # a line's width, as its share of the longest line's characters
+        width = label.get_window_extent(renderer).width / max(len(x) for x in lines)
+        too_wide = [" " in x and len(x) * width > room for x in lines]
+        wide |= any(too_wide)
+        names.append(
+            "\n".join(broken(x, 2) if cut else x for x, cut in zip(lines, too_wide, strict=True))
+        )
+    if not wide:
+        return 0
+    before = max(x.get_text().count("\n") for x in labels)
+    ax.set_xticks(ticks, names)
+    return max(n.count("\n") for n in names) - before
+
+
+class Picture(NamedTuple):
+    """A figure drawn whole: its PNG and its smallest text in the image's pixels (the
+    page reports it as a ``LiveChart``'s, ``smallest_type_px``)."""
+
+    png: bytes
+    type_px: float
+
+
+def picture(fig: Figure) -> Picture:
+    """``fig`` drawn as PNG at its own dpi, with the size of its smallest text shown."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi, pil_kwargs={"compress_level": 1})
+    smallest = min((text.get_fontsize() for text in texts_shown(fig)), default=0.0)
+    return Picture(buf.getvalue(), smallest * fig.dpi / 72)
+
+
+def broken(words: str, lines: int) -> str:
+    """``words`` in up to ``lines`` lines of about equal length, broken at the spaces
+    nearest to the equal parts' ends."""
+    spaces = [k for k, c in enumerate(words) if c == " "]
+    cuts = sorted({min(spaces, key=lambda k: abs(k - len(words) * j / lines))
+                   for j in range(1, lines)})  # fmt: skip
+    parts = [words[a + 1 : b] for a, b in zip([-1, *cuts], [*cuts, len(words)], strict=True)]
+    return "\n".join(parts)
 
 
 @dataclass(frozen=True)
@@ -184,6 +312,8 @@ class LiveChart:
         self._backgrounds: dict = {}
         self._smallest = np.inf  # the smallest type of the frame drawn last (points)
         self.build()
+        if narrow:
+            raise_type(self.fig)
         fit_texts(self.fig, smallest=NARROW_PT if narrow else 6, wrap=narrow)
 
     def pt(self, size: float) -> float:
@@ -191,26 +321,8 @@ class LiveChart:
         return max(size, self.smallest)
 
     def add_legend(self, ax, handles: list, **wide):
-        """The legend of ``handles``: where ``wide`` says on a desktop; on a phone under the
-        axes, across the figure, in two columns where they fit, else one, in type of
-        ``NARROW_PT`` (a legend inside the axes at that size would hide the data), the
-        axes raised to leave room for it."""
-        if not self.narrow:
-            return ax.legend(handles=handles, **wide)
-        title = wide.get("title")
-        for columns in (2, 1):  # two columns if they fit across the figure
-            legend = ax.legend(handles=handles, loc="lower center", ncols=columns,
-                               frameon=False, fontsize=NARROW_PT, bbox_to_anchor=(0.5, 0.0),
-                               bbox_transform=self.fig.transFigure, borderaxespad=0.2,
-                               title=title, title_fontsize=NARROW_PT)  # fmt: skip
-            extent = legend.get_window_extent(self.canvas.get_renderer())
-            if extent.x0 >= 0 and extent.x1 <= self.fig.bbox.x1:
-                break
-        rows = -(-len(handles) // columns) + (1 if title else 0)
-        # the legend's rows and, above them, the x axis' tick labels and its label
-        below = rows * NARROW_PT * 1.4 + 6 + 3.4 * NARROW_PT
-        self.fig.subplots_adjust(bottom=below / (self.fig.get_figheight() * 72))
-        return legend
+        """The legend of ``handles`` (``place_legend``)."""
+        return place_legend(self.fig, ax, handles, self.narrow, **wide)
 
     def smallest_type_px(self) -> float:
         """The size of the smallest text of the frame just drawn, in the image's pixels

@@ -172,7 +172,7 @@ def test_a_phones_charts_show_no_type_below_12_css_px_and_cut_no_word(lang):
     with a grown company; no text sticks out of the image (German words are long)."""
     from PIL import Image
 
-    from dashboards.live import MIN_TYPE_PX, NARROW_DPI, NARROW_SHOWN, NARROW_WIDTH, texts_shown
+    from dashboards.live import MIN_TYPE_PX, NARROW_DPI, NARROW_SHOWN, NARROW_WIDTH
 
     views = views_of([0, 150])
     for name, chart in charts.ALL_CHARTS.items():
@@ -183,11 +183,7 @@ def test_a_phones_charts_show_no_type_below_12_css_px_and_cut_no_word(lang):
             assert width == round(NARROW_WIDTH * NARROW_DPI)
             shown = painter.smallest_type_px() * NARROW_SHOWN / width
             assert shown >= MIN_TYPE_PX, (name, week, shown)
-            renderer, box = painter.canvas.get_renderer(), painter.fig.bbox
-            out = [x.get_text() for x in texts_shown(painter.fig)
-                   if not box.padded(1).contains(*x.get_window_extent(renderer).p0)
-                   or not box.padded(1).contains(*x.get_window_extent(renderer).p1)]  # fmt: skip
-            assert out == [], (name, week, out)
+            assert _sticking_out(painter.fig) == [], (name, week)
 
 
 def test_a_desktops_chart_keeps_its_small_type_and_says_so():
@@ -197,3 +193,82 @@ def test_a_desktops_chart_keeps_its_small_type_and_says_so():
     drawn = drawing.draw("survival", view, "en")
     assert drawn.type_px == pytest.approx(7 * charts.DPI / 72)
     assert drawing.draw("survival", view, "en", narrow=True).png != drawn.png
+
+
+def _sticking_out(fig) -> list[str]:
+    """The texts of ``fig`` (as drawn last) that stick out of its image."""
+    from dashboards.live import texts_shown
+
+    renderer, box = fig.canvas.get_renderer(), fig.bbox.padded(1)
+    return [x.get_text() for x in texts_shown(fig)
+            if not box.contains(*x.get_window_extent(renderer).p0)
+            or not box.contains(*x.get_window_extent(renderer).p1)]  # fmt: skip
+
+
+def whole_figures(lang: str, narrow: bool) -> dict[str, object]:
+    """The figures of the pages "What would happen to me?" and Compare, of made-up data of
+    the shape the pages draw (an outlook's horizons; two experiments' bands and outcomes)."""
+    import numpy as np
+    import pandas as pd
+
+    from dashboards.components import me
+    from sim.metrics import OUTCOME_SHARES
+
+    def share(x: float) -> dict:
+        return {"share": x, "lo": max(x - 0.05, 0), "hi": min(x + 0.05, 1)}
+
+    horizons = {m: {"net": {"p10": -90.0 * m, "p50": -40.0 * m, "p90": 25.0 * m},
+                    "active": share(0.9 - m / 60), "profit": share(0.12),
+                    "beats_minimum_wage": share(0.03)} for m in (3, 6, 12, 24)}  # fmt: skip
+    outlook = type("Outlook", (), {"horizons": horizons})()
+    weeks = np.arange(105)
+    bands = [pd.DataFrame({"column": column, "week": weeks, "p5": 0.8 * k * weeks,
+                           "p50": k * weeks, "p95": 1.3 * k * weeks})
+             for k in (20.0, 45.0) for column in ("active", "cumulative_net_p50")]  # fmt: skip
+    bands = [pd.concat(bands[:2]), pd.concat(bands[2:])]
+    rng = np.random.default_rng(1)
+    outcomes = [pd.DataFrame(rng.dirichlet(alpha, 5), columns=list(OUTCOME_SHARES))
+                for alpha in ((8, 1, 2), (20, 1, 1))]  # fmt: skip
+    names = ["A: retail_focused", "B: pyramid"]
+    figures = {"fan": me.fan_chart(outlook, lang, narrow),
+               "shares": me.shares_chart(outlook, lang, narrow),
+               "outcomes": charts.outcomes_chart(outcomes, names, lang, narrow)}  # fmt: skip
+    for column in ("active", "cumulative_net_p50"):
+        figures[column] = charts.band_chart(bands, names, column, lang, narrow)
+    return figures
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_figures_of_the_me_and_compare_pages_are_drawn_for_a_phone_too(lang):
+    """Issue 24: the two charts of "What would happen to me?" and the three of Compare,
+    drawn for a phone, show their smallest text at 12 CSS px or more where a 390 px phone
+    shows them (``live.NARROW_SHOWN``), with no text sticking out of the image and the
+    legend under the axes, where it hides no data; the page reports that size."""
+    from PIL import Image
+
+    from dashboards.live import MIN_TYPE_PX, NARROW_DPI, NARROW_SHOWN, NARROW_WIDTH, picture
+
+    for name, fig in whole_figures(lang, narrow=True).items():
+        drawn = picture(fig)
+        width = Image.open(io.BytesIO(drawn.png)).width
+        assert width == round(NARROW_WIDTH * NARROW_DPI), name
+        assert drawn.type_px * NARROW_SHOWN / width >= MIN_TYPE_PX, (name, drawn.type_px)
+        assert _sticking_out(fig) == [], name
+        ax = fig.axes[0]
+        legend = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
+        assert legend.y1 <= ax.get_window_extent().y0, name
+        assert len(ax.get_legend().texts) >= 2, name
+
+
+def test_the_figures_of_the_me_and_compare_pages_keep_a_desktops_drawing():
+    """On a desktop the figures are drawn as before (80 dpi, legends of 8 pt inside the
+    axes), and the size the page reports is that of their smallest text."""
+    from dashboards.live import DPI, picture
+
+    for name, fig in whole_figures("en", narrow=False).items():
+        drawn = picture(fig)
+        assert fig.dpi == DPI and fig.get_figwidth() in (5.6, 6.0), name
+        assert drawn.type_px == pytest.approx(8 * DPI / 72), name
+        ax = fig.axes[0]
+        legend = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
+        assert ax.get_window_extent().contains(*legend.p0), name

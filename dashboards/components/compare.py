@@ -8,7 +8,7 @@ import solara.lab
 
 from dashboards import charts, state
 from dashboards.components.md import Md
-from dashboards.components.panels import NamedImage
+from dashboards.components.panels import FigureImage
 from sim.experiments import compare, run_experiment
 from sim.i18n import fmt_num, fmt_pct, t
 
@@ -81,13 +81,14 @@ def ComparePage():
     exp_a, exp_b = run_pair.value
     labels = [f"A: {first.value}", f"B: {second.value}"]
     bands, outcomes = [exp_a.bands, exp_b.bands], [exp_a.outcomes, exp_b.outcomes]
+    narrow = state.narrow.value
     with solara.ColumnsResponsive(12, medium=[6, 6]):
         for column in ("active", "cumulative_net_p50"):
-            NamedImage(charts.png(charts.band_chart(bands, labels, column, lang)),
-                       charts.band_said(bands, labels, column, lang))  # fmt: skip
+            FigureImage(charts.band_chart(bands, labels, column, lang, narrow),
+                        charts.band_said(bands, labels, column, lang), narrow)  # fmt: skip
     with solara.ColumnsResponsive(12, medium=[5, 7]):
-        NamedImage(charts.png(charts.outcomes_chart(outcomes, labels, lang)),
-                   charts.outcomes_said(outcomes, labels, lang))  # fmt: skip
+        FigureImage(charts.outcomes_chart(outcomes, labels, lang, narrow),
+                    charts.outcomes_said(outcomes, labels, lang), narrow)  # fmt: skip
         table = compare(exp_a.outcomes, exp_b.outcomes, TABLE)
         rows = [
             f"| {t('ui.outcome', lang)} | A | B | {t('ui.difference', lang)} | "

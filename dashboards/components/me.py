@@ -13,11 +13,10 @@ import solara.lab
 from matplotlib.figure import Figure
 
 from dashboards import state
-from dashboards.charts import png
 from dashboards.components.md import Md
 from dashboards.components.own import OwnCompanyPanel
-from dashboards.components.panels import NamedImage
-from dashboards.live import MARGINS, fit_texts
+from dashboards.components.panels import FigureImage
+from dashboards.live import finish_figure, whole_figure
 from sim.experiments import local_executor
 from sim.i18n import count, fmt_eur, fmt_pct, t
 from sim.lifeline import stop_at_exit
@@ -81,10 +80,10 @@ def on_screen() -> Scenario:
     return state.library(state.scenario_name.value)
 
 
-def fan_chart(o: Outlook, lang: str) -> Figure:
-    """Cumulative net income of people like the user: median and 10th-90th percentile."""
-    fig = Figure(figsize=(5.6, 3.4), dpi=80)
-    fig.subplots_adjust(**MARGINS)
+def fan_chart(o: Outlook, lang: str, narrow: bool = False) -> Figure:
+    """Cumulative net income of people like the user: median and 10th-90th percentile
+    (for a phone where ``narrow``)."""
+    fig = whole_figure((5.6, 3.4), narrow)
     ax = fig.add_subplot()
     m, lo, mid, hi = _fan(o)
     ax.fill_between(m, lo, hi, color=BLUE, alpha=BAND_ALPHA, label=t("me_page.p10_p90", lang))
@@ -94,8 +93,7 @@ def fan_chart(o: Outlook, lang: str) -> Figure:
     ax.set_ylabel(t("chart.cumulative_net_eur", lang))
     ax.set_title(t("me_page.fan_title", lang))
     ax.legend(fontsize=8)
-    fit_texts(fig)
-    return fig
+    return finish_figure(fig, narrow)
 
 
 def _fan(o: Outlook) -> tuple[list, ...]:
@@ -127,10 +125,10 @@ def shares_said(o: Outlook, lang: str) -> str:
     return t("said.shares", lang, items="; ".join(items))
 
 
-def shares_chart(o: Outlook, lang: str) -> Figure:
-    """Still active, in profit, beating the minimum wage: share with its 95 % interval."""
-    fig = Figure(figsize=(5.6, 3.4), dpi=80)
-    fig.subplots_adjust(**MARGINS)
+def shares_chart(o: Outlook, lang: str, narrow: bool = False) -> Figure:
+    """Still active, in profit, beating the minimum wage: share with its 95 % interval (for
+    a phone where ``narrow``)."""
+    fig = whole_figure((5.6, 3.4), narrow)
     ax = fig.add_subplot()
     keys = SHARES
     x = np.arange(len(o.horizons))
@@ -141,13 +139,16 @@ def shares_chart(o: Outlook, lang: str) -> Figure:
         err = [share - [v["lo"] for v in s], np.array([v["hi"] for v in s]) - share]
         ax.bar(x + i * width, share, width, yerr=err, capsize=3, color=colour,
                label=t(f"me_page.{key}", lang))  # fmt: skip
-    ax.set_xticks(x + width, [count("months", m, lang) for m in o.horizons])
+    if narrow:  # "12 months" under each group would touch its neighbours on a phone
+        ax.set_xticks(x + width, [str(m) for m in o.horizons])
+        ax.set_xlabel(t("me_page.months", lang))
+    else:
+        ax.set_xticks(x + width, [count("months", m, lang) for m in o.horizons])
     ax.set_ylim(0, 1)
     ax.yaxis.set_major_formatter(lambda y, _: fmt_pct(y, lang))
     ax.set_title(t("me_page.shares_title", lang))
     ax.legend(fontsize=8)
-    fit_texts(fig)
-    return fig
+    return finish_figure(fig, narrow)
 
 
 def table(o: Outlook, lang: str) -> str:
@@ -218,9 +219,10 @@ def MePage():
             AnswerHeading(text=t("me_page.answer", lang), focus=heard.value != questions.value,
                           event_focused=lambda _: heard.set(questions.value))  # fmt: skip
             Md(plain_summary(o, lang), style={"font-size": "1.1em"}, classes=["nws-big"])
+            narrow = state.narrow.value
             with solara.ColumnsResponsive(12, medium=[6, 6]):
-                NamedImage(png(fan_chart(o, lang)), fan_said(o, lang))
-                NamedImage(png(shares_chart(o, lang)), shares_said(o, lang))
+                FigureImage(fan_chart(o, lang, narrow), fan_said(o, lang), narrow)
+                FigureImage(shares_chart(o, lang, narrow), shares_said(o, lang), narrow)
             Md(f"**{t('me_setup.table_title', lang)}**\n\n{table(o, lang)}",
                classes=["nws-nowrap"])  # fmt: skip
             Md(f"{promise_text(o, lang)}\n\n{reasons_text(o, lang)}")

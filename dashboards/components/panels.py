@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 
 import solara
+from matplotlib.figure import Figure
 
 from dashboards import charts, drawing, live, rooms, state
 from dashboards.components.md import Md
@@ -34,7 +35,7 @@ def ChartImage(name: str, view: View, lang: str):
         lambda: drawing.chart_drawn(name, view, lang, dpi, narrow), [name, view, lang, dpi, narrow]
     )
     table, set_table = solara.use_state(False)
-    with solara.Column(gap="2px", classes=["nws-chart", *(["nws-narrow"] if narrow else [])]):
+    with solara.Column(gap="2px", classes=chart_classes(narrow)):
         NamedImage(drawn.png, drawn.said.text, {"data-type-px": f"{drawn.type_px:.2f}"})
         chart = t(f"chart.{name}_name", lang)
         solara.Button(
@@ -53,6 +54,22 @@ def ChartImage(name: str, view: View, lang: str):
                 # a box that scrolls must be reachable by keyboard to be scrolled
                 attributes={"tabindex": "0", "role": "region", "aria-label": drawn.said.caption},
             )
+
+
+def chart_classes(narrow: bool) -> list[str]:
+    """The classes of a chart's box: a chart, and one drawn for a phone where ``narrow``
+    (``layout.CSS``)."""
+    return ["nws-chart", *(["nws-narrow"] if narrow else [])]
+
+
+@solara.component
+def FigureImage(fig: Figure, text: str, narrow: bool):
+    """A figure drawn whole (the pages "What would happen to me?" and Compare), drawn for
+    a phone where ``narrow`` (``live.whole_figure``), named by ``text``; the page reports
+    its smallest type in pixels (``data-type-px``) as a ``ChartImage`` does."""
+    drawn = live.picture(fig)
+    with solara.Column(gap="2px", classes=chart_classes(narrow)):
+        NamedImage(drawn.png, text, {"data-type-px": f"{drawn.type_px:.2f}"})
 
 
 @solara.component

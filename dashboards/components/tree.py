@@ -12,7 +12,7 @@ from sim.i18n import t
 @solara.component
 def TreePanel(view: View, lang: str):
     with (
-        solara.Card(t("tree.panel", lang)),
+        solara.Card(t("tree.panel", lang), classes=["nws-tree"]),
         solara.ColumnsResponsive(12, large=[9, 3], gutters_dense=True),
     ):
         ChartImage("tree", view, lang)
