@@ -20,7 +20,6 @@ takes memory.
 from __future__ import annotations
 
 import hmac
-import json
 import secrets
 import threading
 import time
@@ -372,9 +371,7 @@ def replay_game(table: Table) -> Table:
     from sim.game import Game
 
     with table.lock:
-        # as the downloaded file has it: Game.replay reads a log's JSON (a scenario's
-        # statements are a list there, a tuple in the log itself)
-        log = json.loads(json.dumps(table.game.log()))
+        log = table.game.log()
     return register(lambda _code: Game.replay(log), table.scenario, replay_of=table.code)
 
 

@@ -664,9 +664,10 @@ class Game:
 
     @_locked
     def log(self) -> dict[str, Any]:
-        """The game as plain data (JSON): the scenario, the seed, the rounds and every join,
-        decision and round in order; ``replay`` makes the same game from it."""
-        scenario = self.scenario.to_dict()
+        """The game as plain data, as JSON reads it back (lists, not tuples): the scenario,
+        the seed, the rounds and every join, decision and round in order; ``replay`` makes
+        the same game from this object or from its JSON."""
+        scenario = _plain(self.scenario.to_dict())
         return {
             "version": LOG_VERSION,
             "code": self.code,
@@ -676,7 +677,7 @@ class Game:
                 "scenario": {k: scenario[k] for k in _TEXTS},
                 **{sec: scenario[sec] for sec in SECTIONS},
             },
-            "events": [dict(e) for e in self.events],
+            "events": [_plain(e) for e in self.events],
         }
 
     @classmethod
@@ -714,6 +715,18 @@ _WEEK_COUNTS = ("recruits_this_week", "revenue_this_week", "costs_this_week", "g
 _TEXTS = ("name", "description", "description_de", "statements")  # a scenario's [scenario]
 _COUNTED = ("commission", "recruiting_reward", "retail_margin", "purchases", "fees",
             "joining_costs", "expenses", "contacts", "refusals_heard", "recruits")  # fmt: skip
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as JSON reads it back: tuples as lists, numpy's numbers as Python's, keys as
+    text, so that a log replays the same whether or not it went through a file."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 def _median(x: np.ndarray) -> float:
