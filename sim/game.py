@@ -650,15 +650,21 @@ class Game:
 
     @_locked
     def rows(self) -> list[dict[str, Any]]:
-        """One row per student and round played: the choices and the month (for a CSV)."""
+        """One row per student and round played: the choices and the month (for a CSV).
+
+        The choices keep their names (``training``: whether the student chose the training;
+        empty in the months after quitting); the month's money for the training is
+        ``training_cost`` (``MonthReport.training``), so that neither hides the other."""
         out = []
         for p in self.players:
             for month in p.months:
                 d = p.decisions.get(month.round)
                 choices = asdict(d) if d is not None else dict.fromkeys(asdict(DEFAULT_DECISION))
+                report = {("training_cost" if k == "training" else k): v
+                          for k, v in asdict(month).items()}  # fmt: skip
                 out.append({"game": self.code, "seed": self.seed, "scenario": self.scenario.name,
                             "player": p.pid, "nickname": p.nickname, "networker": p.nid,
-                            **choices, **asdict(month),
+                            **choices, **report,
                             "would_quit": " ".join(month.would_quit)})  # fmt: skip
         return out
 

@@ -235,6 +235,13 @@ def test_the_months_money_adds_up_to_the_models_ledger(scenario):
     row = next(r for r in rows if r["player"] == 1 and r["round"] == 3)
     assert row["autoship"] is False and row["recruiting"] == 1.0
     assert row["cumulative_net"] == lg.net[game.players[1].nid]
+    # the choice and its money are columns of their own: who chose the training, what it cost
+    first = [r for r in rows if r["round"] == 1]
+    assert [r["training"] for r in first] == [True, False, False, False]
+    assert [r["training_cost"] for r in first] == [scenario.training.fee, 0.0, 0.0, 0.0]
+    assert [r["training"] for r in rows if r["player"] == 0] == [True, True, True]
+    assert [r["training_cost"] for r in rows if r["player"] == 0][1:] == [0.0, 0.0]
+    assert scenario.training.fee > 0
 
 
 def test_standing_is_the_percentile_among_all_members(scenario):
