@@ -229,7 +229,8 @@ def StudentPage(table: games.Table, pid: int, key: str, lang: str):
             Line(t("game.student.next_in", lang, round=game.round + 1, s=round(left)))
         else:
             Line(t("game.student.waiting", lang, round=game.round + 1))
-        Decisions(table, pid, key, game.round + 1, decided, lang)
+        # keyed: the month's panel that comes before it after round 1 does not make it anew
+        Decisions(table, pid, key, game.round + 1, decided, lang).key("decisions")
     if len(reports) > 1:
         History(reports, lang)
 
@@ -239,7 +240,9 @@ def Decisions(table: games.Table, pid: int, key: str, coming: int, decided: bool
     """The choices for round ``coming``: rendered when the round, ``decided`` or a choice
     changes (the page's other renders, the timer's seconds, leave it alone)."""
     # a decision wakes only the teacher's page: this page renders it itself
-    changes, set_changes = solara.use_state(0)
+    _, set_changes = solara.use_state(0)
+    # one callback for every render, so that the controls' arguments stay the same
+    changed = solara.use_memo(lambda: lambda: set_changes(lambda n: n + 1), [])
     with table.lock:
         player = table.game.player(pid, key)
         now = player.decision
@@ -248,7 +251,7 @@ def Decisions(table: games.Table, pid: int, key: str, coming: int, decided: bool
         trained = bool(table.game.model.ledger.trained[player.nid])
     with solara.Card(t("game.student.decide", lang, round=coming)):
         Line(t("game.student.keep", lang), style={"font-size": "0.9em"})
-        Controls(table, pid, key, now, trained, cost, lang, lambda: set_changes(changes + 1))
+        Controls(table, pid, key, now, trained, cost, lang, changed)
         if decided:
             Line(t("game.student.saved", lang, round=coming), style={"color": "#117733"})
 
