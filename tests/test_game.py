@@ -369,7 +369,10 @@ def test_students_may_act_while_the_teacher_advances(scenario):
     def student(i: int) -> int:
         pid, secret = players[i]
         for r in range(30):
-            game.decide(pid, secret, Decision(hours=1 + (i + r) % 20))
+            try:
+                game.decide(pid, secret, Decision(hours=1 + (i + r) % 20))
+            except GameError as exc:  # the rounds ran out first (a busy machine): fine
+                assert exc.key == "over"
             game.report(pid, secret)
             game.standing(pid)
         return pid
