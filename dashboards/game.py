@@ -8,8 +8,9 @@ rules, is ``sim.game.Game``; this module keeps it between page loads (a reload, 
 connection, the teacher's page closed and opened again), lets one thread at a time call
 into it, and wakes the pages of the game when something changed. A round is computed
 once (``Table.advance``) and every student's page is built from the reports it left; the
-chart of a student's place in the income distribution is drawn once per student, round
-and language.
+chart of the income distribution is drawn once per round and language for the whole class
+(each page lays its student's mark over it), and a page re-renders only the parts a round
+changed (the decision's controls stay as they are until the student changes them).
 
 Games live in the server process and nowhere else: nothing is written to disk, and
 ending the server ends every game. A game nobody touched for a day is forgotten, and at
@@ -20,7 +21,6 @@ takes memory.
 from __future__ import annotations
 
 import hmac
-import json
 import secrets
 import threading
 import time
@@ -372,9 +372,7 @@ def replay_game(table: Table) -> Table:
     from sim.game import Game
 
     with table.lock:
-        # as the downloaded file has it: Game.replay reads a log's JSON (a scenario's
-        # statements are a list there, a tuple in the log itself)
-        log = json.loads(json.dumps(table.game.log()))
+        log = table.game.log()
     return register(lambda _code: Game.replay(log), table.scenario, replay_of=table.code)
 
 

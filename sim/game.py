@@ -650,23 +650,30 @@ class Game:
 
     @_locked
     def rows(self) -> list[dict[str, Any]]:
-        """One row per student and round played: the choices and the month (for a CSV)."""
+        """One row per student and round played: the choices and the month (for a CSV).
+
+        The choices keep their names (``training``: whether the student chose the training;
+        empty in the months after quitting); the month's money for the training is
+        ``training_cost`` (``MonthReport.training``), so that neither hides the other."""
         out = []
         for p in self.players:
             for month in p.months:
                 d = p.decisions.get(month.round)
                 choices = asdict(d) if d is not None else dict.fromkeys(asdict(DEFAULT_DECISION))
+                report = {("training_cost" if k == "training" else k): v
+                          for k, v in asdict(month).items()}  # fmt: skip
                 out.append({"game": self.code, "seed": self.seed, "scenario": self.scenario.name,
                             "player": p.pid, "nickname": p.nickname, "networker": p.nid,
-                            **choices, **asdict(month),
+                            **choices, **report,
                             "would_quit": " ".join(month.would_quit)})  # fmt: skip
         return out
 
     @_locked
     def log(self) -> dict[str, Any]:
-        """The game as plain data (JSON): the scenario, the seed, the rounds and every join,
-        decision and round in order; ``replay`` makes the same game from it."""
-        scenario = self.scenario.to_dict()
+        """The game as plain data, as JSON reads it back (lists, not tuples): the scenario,
+        the seed, the rounds and every join, decision and round in order; ``replay`` makes
+        the same game from this object or from its JSON."""
+        scenario = _plain(self.scenario.to_dict())
         return {
             "version": LOG_VERSION,
             "code": self.code,
@@ -676,7 +683,7 @@ class Game:
                 "scenario": {k: scenario[k] for k in _TEXTS},
                 **{sec: scenario[sec] for sec in SECTIONS},
             },
-            "events": [dict(e) for e in self.events],
+            "events": [_plain(e) for e in self.events],
         }
 
     @classmethod
@@ -714,6 +721,18 @@ _WEEK_COUNTS = ("recruits_this_week", "revenue_this_week", "costs_this_week", "g
 _TEXTS = ("name", "description", "description_de", "statements")  # a scenario's [scenario]
 _COUNTED = ("commission", "recruiting_reward", "retail_margin", "purchases", "fees",
             "joining_costs", "expenses", "contacts", "refusals_heard", "recruits")  # fmt: skip
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as JSON reads it back: tuples as lists, numpy's numbers as Python's, keys as
+    text, so that a log replays the same whether or not it went through a file."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 def _median(x: np.ndarray) -> float:

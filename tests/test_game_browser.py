@@ -223,9 +223,9 @@ def test_a_class_plays_twelve_months(browser, server, tmp_path):
             assert float(first["hours"]) == want["hours"], (i, first["hours"], want)
             assert first["approach"] == want["approach"]
             assert first["autoship"] == str(want["autoship"])
-            # the column "training" is the month's training cost (sim.game.Game.rows: the
-            # month's money has the name of the choice): paid in month 1 if chosen
-            assert (float(first["training"]) > 0) == want["training"]
+            # the choice of the training, and its fee paid in month 1 if chosen
+            assert first["training"] == str(want["training"])
+            assert (float(first["training_cost"]) > 0) == want["training"]
         assert by[(QUITTER, 7)]["active"] == "False" and by[(QUITTER, 6)]["active"] == "True"
         # what a phone showed is the table's row
         last = by[(2, ROUNDS)]

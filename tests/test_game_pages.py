@@ -136,3 +136,35 @@ def test_an_unknown_code_says_so_and_a_nickname_is_never_markup():
     finally:
         rc.close()
     assert plain("*Ada*_[x](y)<b>") == "\\*Ada\\*\\_\\[x\\]\\(y\\)&lt;b&gt;"
+
+
+def test_a_round_renders_the_students_page_but_not_the_controls_of_an_unchanged_decision(
+    table, monkeypatch
+):
+    """30 phones are built after every round (issue 25: within 2 s): a round re-renders the
+    month, not the sliders and switches of a decision that did not change."""
+    from dashboards.components import game as page
+
+    renders = []
+    draw = page.Controls.f
+    monkeypatch.setattr(page.Controls, "f", lambda *a, **k: (renders.append(1), draw(*a, **k))[1])
+    pid, key = table.join("Di")
+    box, rc = render(games.Link(table.code, player=pid, key=key))
+    try:
+        wait_for(lambda: "You are Di in game" in texts(box), "the student's page")
+        first = len(renders)
+        assert first >= 1
+        table.advance()
+        wait_for(lambda: t("game.student.month", round=1) in texts(box), "the month's report")
+        assert t("game.student.decide", round=2) in texts(box)  # the card's title moved on
+        assert len(renders) == first  # the controls stayed as they were
+        rc.find(v.Switch, label=t("game.student.autoship")).widget.v_model = False
+        assert table.game.player(pid, key).decision.autoship is False
+        assert len(renders) == first + 1  # a choice renders them
+        wait_for(lambda: t("game.student.saved", round=2) in texts(box), "the saved note")
+        table.advance()
+        wait_for(lambda: t("game.student.month", round=2) in texts(box), "month 2")
+        assert t("game.student.saved", round=3) not in texts(box)  # a new round, undecided
+        assert rc.find(v.Switch, label=t("game.student.autoship")).widget.v_model is False
+    finally:
+        rc.close()

@@ -10,7 +10,6 @@ month, built from the reports the round left in the registry.
 
 from __future__ import annotations
 
-import base64
 import csv
 import html
 import io
@@ -213,6 +212,7 @@ def StudentPage(table: games.Table, pid: int, key: str, lang: str):
         game = table.game
         finished, paused = table.finished, table.timer_paused
         left = table.seconds_left()
+        decided = pid in table.decided
     Md(t("game.student.you_are", lang, name=plain(player.nickname), code=table.code))
     Line(_month(table, lang), classes=["nws-game-big"])
     if reports:
@@ -229,27 +229,42 @@ def StudentPage(table: games.Table, pid: int, key: str, lang: str):
             Line(t("game.student.next_in", lang, round=game.round + 1, s=round(left)))
         else:
             Line(t("game.student.waiting", lang, round=game.round + 1))
-        Decisions(table, pid, key, lang)
+        # keyed: the month's panel that comes before it after round 1 does not make it anew
+        Decisions(table, pid, key, game.round + 1, decided, lang).key("decisions")
     if len(reports) > 1:
         History(reports, lang)
 
 
 @solara.component
-def Decisions(table: games.Table, pid: int, key: str, lang: str):
-    tick.value  # noqa: B018 -- read: the game's thread renders this part through it
-    from sim.game import Decision, GameError
+def Decisions(table: games.Table, pid: int, key: str, coming: int, decided: bool, lang: str):
+    """The choices for round ``coming``: rendered when the round, ``decided`` or a choice
+    changes (the page's other renders, the timer's seconds, leave it alone)."""
+    # a decision wakes only the teacher's page: this page renders it itself
+    _, set_changes = solara.use_state(0)
+    # one callback for every render, so that the controls' arguments stay the same
+    changed = solara.use_memo(lambda: lambda: set_changes(lambda n: n + 1), [])
+    with table.lock:
+        player = table.game.player(pid, key)
+        now = player.decision
+        decided = decided or pid in table.decided
+        cost = table.game.model.params.training.fee
+        trained = bool(table.game.model.ledger.trained[player.nid])
+    with solara.Card(t("game.student.decide", lang, round=coming)):
+        Line(t("game.student.keep", lang), style={"font-size": "0.9em"})
+        Controls(table, pid, key, now, trained, cost, lang, changed)
+        if decided:
+            Line(t("game.student.saved", lang, round=coming), style={"color": "#117733"})
+
+
+@solara.component
+def Controls(table: games.Table, pid: int, key: str, now, trained: bool, cost: float,
+             lang: str, changed) -> None:  # fmt: skip
+    """The sliders, buttons and switches of a decision: rendered again only when the
+    decision (``now``) or the training's state changed, not with every round."""
+    from sim.game import GameError
 
     confirm, set_confirm = solara.use_state(False)
     problem, set_problem = solara.use_state(None)
-    # a decision wakes only the teacher's page: this page renders it itself
-    changes, set_changes = solara.use_state(0)
-    with table.lock:
-        player = table.game.player(pid, key)
-        now: Decision = player.decision
-        coming = table.game.round + 1
-        decided = pid in table.decided
-        cost = table.game.model.params.training.fee
-        trained = bool(table.game.model.ledger.trained[player.nid])
 
     def change(**what) -> None:
         try:
@@ -258,53 +273,50 @@ def Decisions(table: games.Table, pid: int, key: str, lang: str):
             set_problem(exc.message(lang))
             return
         set_problem(None)
-        set_changes(changes + 1)
+        changed()
 
-    with solara.Card(t("game.student.decide", lang, round=coming)):
-        Line(t("game.student.keep", lang), style={"font-size": "0.9em"})
-        Line(f"{t('game.student.hours', lang)}: {now.hours:g}")
-        solara.SliderFloat("", value=now.hours, min=0.5, max=40, step=0.5,
-                           on_value=lambda x: change(hours=float(x)))  # fmt: skip
-        Line(f"{t('game.student.recruiting', lang)}: {fmt_pct(now.recruiting, lang)}")
-        solara.SliderInt("", value=round(now.recruiting * 100), min=0, max=100, step=10,
-                         on_value=lambda x: change(recruiting=x / 100))  # fmt: skip
-        labels = {t("game.student.friends", lang): "friends",
-                  t("game.student.strangers", lang): "strangers"}  # fmt: skip
-        Line(t("game.student.approach", lang))
-        solara.ToggleButtonsSingle(
-            value=next(k for k, v in labels.items() if v == now.approach),
-            values=list(labels),
-            on_value=lambda label: change(approach=labels[label]),
-            classes=["nws-game-approach"],
+    Line(f"{t('game.student.hours', lang)}: {now.hours:g}")
+    solara.SliderFloat("", value=now.hours, min=0.5, max=40, step=0.5,
+                       on_value=lambda x: change(hours=float(x)))  # fmt: skip
+    Line(f"{t('game.student.recruiting', lang)}: {fmt_pct(now.recruiting, lang)}")
+    solara.SliderInt("", value=round(now.recruiting * 100), min=0, max=100, step=10,
+                     on_value=lambda x: change(recruiting=x / 100))  # fmt: skip
+    labels = {t("game.student.friends", lang): "friends",
+              t("game.student.strangers", lang): "strangers"}  # fmt: skip
+    Line(t("game.student.approach", lang))
+    solara.ToggleButtonsSingle(
+        value=next(k for k, v in labels.items() if v == now.approach),
+        values=list(labels),
+        on_value=lambda label: change(approach=labels[label]),
+        classes=["nws-game-approach"],
+    )
+    solara.Switch(label=t("game.student.autoship", lang), value=now.autoship,
+                  on_value=lambda x: change(autoship=bool(x)))  # fmt: skip
+    if trained:
+        Line(t("game.student.trained", lang))
+    else:
+        solara.Switch(
+            label=t("game.student.training", lang, cost=fmt_eur(cost, lang)),
+            value=now.training,
+            on_value=lambda x: change(training=bool(x)),
         )
-        solara.Switch(label=t("game.student.autoship", lang), value=now.autoship,
-                      on_value=lambda x: change(autoship=bool(x)))  # fmt: skip
-        if trained:
-            Line(t("game.student.trained", lang))
-        else:
-            solara.Switch(
-                label=t("game.student.training", lang, cost=fmt_eur(cost, lang)),
-                value=now.training,
-                on_value=lambda x: change(training=bool(x)),
-            )
-        if now.quit:
-            solara.Warning(t("game.student.quitting", lang, round=coming))
+    if now.quit:
+        coming = table.game.round + 1
+        solara.Warning(t("game.student.quitting", lang, round=coming))
+        solara.Button(t("game.student.quit_no", lang), outlined=True,
+                      on_click=lambda: change(quit=False))  # fmt: skip
+    elif confirm:
+        solara.Warning(t("game.student.quit_confirm", lang))
+        with solara.Row(style={"flex-wrap": "wrap"}):
+            solara.Button(t("game.student.quit_yes", lang), color="primary",
+                          on_click=lambda: (set_confirm(False), change(quit=True)))  # fmt: skip
             solara.Button(t("game.student.quit_no", lang), outlined=True,
-                          on_click=lambda: change(quit=False))  # fmt: skip
-        elif confirm:
-            solara.Warning(t("game.student.quit_confirm", lang))
-            with solara.Row(style={"flex-wrap": "wrap"}):
-                solara.Button(t("game.student.quit_yes", lang), color="primary",
-                              on_click=lambda: (set_confirm(False), change(quit=True)))  # fmt: skip
-                solara.Button(t("game.student.quit_no", lang), outlined=True,
-                              on_click=lambda: set_confirm(False))  # fmt: skip
-        else:
-            solara.Button(t("game.student.quit", lang), outlined=True, color="primary",
-                          on_click=lambda: set_confirm(True))  # fmt: skip
-        if decided:
-            Line(t("game.student.saved", lang, round=coming), style={"color": "#117733"})
-        if problem:
-            solara.Error(problem)
+                          on_click=lambda: set_confirm(False))  # fmt: skip
+    else:
+        solara.Button(t("game.student.quit", lang), outlined=True, color="primary",
+                      on_click=lambda: set_confirm(True))  # fmt: skip
+    if problem:
+        solara.Error(problem)
 
 
 @solara.component
@@ -346,7 +358,7 @@ def _standing(nets, lang: str):
 def _Marked(chart, x: float, you: str, said: str) -> None:
     """The class's chart with this student's mark laid over it at ``x`` (0..1 across):
     one drawing per round serves every phone (a drawing each took a class ~10 s)."""
-    data = base64.b64encode(chart.png).decode()
+    data = chart.base64
     top, height = chart.top * 100, (chart.bottom - chart.top) * 100
     at = f"position:absolute;left:{x * 100:.2f}%;top:{top:.2f}%"
     mark = (f'<div style="{at};height:{height:.2f}%;border-left:3px solid {STUDENT}"></div>'
@@ -361,13 +373,21 @@ def _Marked(chart, x: float, you: str, said: str) -> None:
 
 @solara.component
 def History(reports: list, lang: str):
-    head = [t("game.teacher.col_name", lang)]  # replaced below: the month's number
+    """The months so far as a table: plain HTML (a Markdown table per phone and round cost
+    the class's pages a parser run each)."""
     head = ["#", t("game.student.net", lang), t("game.student.total", lang),
             t("game.student.refusals", lang)]  # fmt: skip
-    rows = [f"| {r.round} | {fmt_eur(r.net, lang)} | {fmt_eur(r.cumulative_net, lang)} | "
-            f"{fmt_int(r.refusals, lang)} |" for r in reversed(reports)]  # fmt: skip
+    cell = '<{0} style="text-align: right;">{1}</{0}>'
+    rows = "".join(
+        "<tr>" + "".join(cell.format("td", html.escape(x)) for x in (
+            str(r.round), fmt_eur(r.net, lang), fmt_eur(r.cumulative_net, lang),
+            fmt_int(r.refusals, lang))) + "</tr>"
+        for r in reversed(reports)
+    )  # fmt: skip
+    head = "".join(cell.format("th", html.escape(h)) for h in head)
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
     with solara.Details(t("game.student.history", lang)):
-        Md("\n".join([f"| {' | '.join(head)} |", "|---:|---:|---:|---:|", *rows]))
+        solara.HTML(tag="div", unsafe_innerHTML=table, classes=["nws-md"])
 
 
 # ---- the teacher's page -------------------------------------------------------------------------
