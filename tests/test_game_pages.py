@@ -168,3 +168,21 @@ def test_a_round_renders_the_students_page_but_not_the_controls_of_an_unchanged_
         assert rc.find(v.Switch, label=t("game.student.autoship")).widget.v_model is False
     finally:
         rc.close()
+
+
+def test_the_months_figures_add_up_to_its_net_on_the_students_page(table):
+    """Money in − money out (+ the products kept, where the scenario counts them as value)
+    is the month's net the page shows: a student who checks the sum finds it."""
+    pid, key = table.join("Bea")
+    box, rc = render(games.Link(table.code, player=pid, key=key))
+    try:
+        table.advance()
+        wait_for(lambda: t("game.student.month", round=1) in texts(box), "the month's report")
+        shown = texts(box)
+        month = table.game.report(pid, key)[-1]
+        assert month.product_value > 0  # the baseline counts own purchases as value
+        assert t("game.student.product_value") in shown
+        total = month.money_in - month.money_out + month.product_value
+        assert total == pytest.approx(month.net)
+    finally:
+        rc.close()

@@ -329,6 +329,9 @@ def MonthPanel(table: games.Table, pid: int, reports: list, lang: str):
         ("recruits", fmt_int(last.recruits, lang)),
         ("money_in", fmt_eur(last.money_in, lang)),
         ("money_out", fmt_eur(last.money_out, lang)),
+        # the products bought count as value received where the scenario says so: without
+        # this line, money in - money out would not give the month's net
+        *([("product_value", fmt_eur(last.product_value, lang))] if last.product_value else []),
         ("net", fmt_eur(last.net, lang)),
         ("total", fmt_eur(last.cumulative_net, lang)),
     ]
