@@ -171,7 +171,7 @@ def test_a_round_renders_the_students_page_but_not_the_controls_of_an_unchanged_
 
 
 def test_the_months_figures_add_up_to_its_net_on_the_students_page(table):
-    """Money in − money out (+ the products kept, where the scenario counts them as value)
+    """Money in - money out (+ the products kept, where the scenario counts them as value)
     is the month's net the page shows: a student who checks the sum finds it."""
     pid, key = table.join("Bea")
     box, rc = render(games.Link(table.code, player=pid, key=key))
