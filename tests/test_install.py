@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 from support import describe, in_session, wait_for
 
+from sim.lessons import LESSONS
+
 REPO = Path(__file__).resolve().parent.parent
 SMALL = ["--set", "population.size=400", "--weeks", "8"]
 UV = os.environ.get("UV") or shutil.which("uv")  # `uv run pytest` names its own uv in $UV
@@ -134,7 +136,7 @@ def test_lessons_are_listed_from_the_package_and_never_rewritten(installed):
     res = installed.run("lessons")
     assert res.returncode == 0, res.stderr
     listed = [Path(line.rsplit("  ", 1)[1]) for line in res.stdout.splitlines()]
-    assert len(listed) == 6 and all(p.is_file() for p in listed)
+    assert len(listed) == len(LESSONS) and all(p.is_file() for p in listed)
     assert all(installed.package in p.parents for p in listed)
     before = {p: p.read_bytes() for p in listed}
     for argv in (["lessons", "--write"], ["validate", "--write-readme"]):
