@@ -32,7 +32,7 @@ from urllib.parse import parse_qsl
 import numpy as np
 
 from dashboards.address import MAX_QUERY
-from dashboards.rooms import ALPHABET, normal_code
+from dashboards.rooms import make_way, normal_code, unused_code
 
 if TYPE_CHECKING:
     from dashboards.view import View
@@ -316,28 +316,13 @@ _RESERVED = Table.__new__(Table)  # a code taken by a game being made
 _RESERVED.touched = float("inf")
 
 
-def new_code() -> str:
-    """A join code no open game has (the caller holds ``_games_lock``)."""
-    while True:
-        code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-        if code not in _games:
-            return code
-
-
 def register(make: Callable[[str], Game], scenario: str, replay_of: str | None = None) -> Table:
     """Keep the game ``make(code)`` makes under a new join code ``code``; forgotten and
     surplus games make way. The code is reserved while the game is made (seconds: the
     company's history is built), so that two teachers never get the same one."""
     with _games_lock:
-        now = time.monotonic()
-        for code in [c for c, g in _games.items() if now - g.touched > FORGET_AFTER]:
-            _games.pop(code).close()
-        while len(_games) >= MAX_GAMES:
-            oldest = min(_games.values(), key=lambda g: g.touched)
-            if oldest is _RESERVED:  # every game is being made: no room
-                raise OverflowError(MAX_GAMES)
-            _games.pop(oldest.code).close()
-        code = new_code()
+        make_way(_games, FORGET_AFTER, MAX_GAMES)  # a game being made never makes way
+        code = unused_code(_games, CODE_LENGTH)
         _games[code] = _RESERVED
     try:
         game = make(code)

@@ -18,6 +18,7 @@ forgotten when their teacher stops sharing, or after a day without a frame.
 
 from __future__ import annotations
 
+import math
 import secrets
 import threading
 import time
@@ -77,20 +78,36 @@ _rooms: dict[str, Room] = {}
 _rooms_lock = threading.Lock()
 
 
+def make_way(kept: dict, forget_after: float, most: int) -> None:
+    """Close and drop what ``kept`` (code: a room or a class game, each with ``touched``
+    and ``close``) has not touched for ``forget_after`` seconds, then the oldest until
+    fewer than ``most`` remain. One touched at infinity (being made) never makes way: if
+    it is the oldest, OverflowError. The caller holds the registry's lock."""
+    now = time.monotonic()
+    for code in [c for c, r in kept.items() if now - r.touched > forget_after]:
+        kept.pop(code).close()
+    while len(kept) >= most:
+        code, oldest = min(kept.items(), key=lambda item: item[1].touched)
+        if math.isinf(oldest.touched):
+            raise OverflowError(most)
+        kept.pop(code).close()
+
+
+def unused_code(kept: dict, length: int = CODE_LENGTH) -> str:
+    """A code of ``length`` characters of ``ALPHABET`` that ``kept`` has not."""
+    while True:
+        code = "".join(secrets.choice(ALPHABET) for _ in range(length))
+        if code not in kept:
+            return code
+
+
 def open_room() -> Room:
     """A new room with a code no open room has."""
     with _rooms_lock:
-        now = time.monotonic()
-        for code in [c for c, r in _rooms.items() if now - r.touched > FORGET_AFTER]:
-            _rooms.pop(code).close()
-        while len(_rooms) >= MAX_ROOMS:
-            oldest = min(_rooms.values(), key=lambda r: r.touched)
-            _rooms.pop(oldest.code).close()
-        while True:
-            code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-            if code not in _rooms:
-                room = _rooms[code] = Room(code)
-                return room
+        make_way(_rooms, FORGET_AFTER, MAX_ROOMS)
+        code = unused_code(_rooms)
+        room = _rooms[code] = Room(code)
+        return room
 
 
 def find(code: str) -> Room | None:
