@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.i18n import DEFAULT_LANG, t
+from sim.i18n import DEFAULT_LANG, KeyedError, t
 from sim.model import WEEKS_PER_MONTH, NetworkMarketingModel, collector_spared
 from sim.networker import FRIENDS_FIRST, STRANGERS_ONLY, draw_traits
 from sim.population import PROSPECT, ExitReason
@@ -59,21 +59,11 @@ ANIMALS = (
 )  # fmt: skip
 
 
-class GameError(ValueError):
+class GameError(KeyedError):
     """A choice or request the game refuses; ``key`` names its message under ``game.error``
-    in sim/locales/<lang>/core.toml.
+    in sim/locales/<lang>/core.toml."""
 
-    Attributes:
-        key: the message's key.
-        values: the message's placeholders.
-    """
-
-    def __init__(self, key: str, **values: Any):
-        self.key, self.values = key, values
-        super().__init__(t(f"game.error.{key}", DEFAULT_LANG, **values))
-
-    def message(self, lang: str = DEFAULT_LANG) -> str:
-        return t(f"game.error.{self.key}", lang, **self.values)
+    PREFIX = "game.error"
 
 
 def _number(x: Any) -> bool:

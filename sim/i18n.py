@@ -153,6 +153,25 @@ def render(value: Any, lang: str = DEFAULT_LANG) -> str:
     return str(value)
 
 
+class KeyedError(ValueError):
+    """A refusal whose message is ``PREFIX.key`` in the catalogs, with its placeholders'
+    values as given: ``str()`` in English, ``message(lang)`` in any language.
+
+    Attributes:
+        key: the message's key under ``PREFIX``.
+        values: the message's placeholders.
+    """
+
+    PREFIX = ""
+
+    def __init__(self, key: str, **values: Any):
+        self.key, self.values = key, values
+        super().__init__(t(f"{self.PREFIX}.{key}", DEFAULT_LANG, **values))
+
+    def message(self, lang: str = DEFAULT_LANG) -> str:
+        return t(f"{self.PREFIX}.{self.key}", lang, **self.values)
+
+
 class LocalizedError(Exception):
     """An error whose text is a catalog message: ``str()`` in English, any language on request.
 

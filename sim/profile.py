@@ -8,9 +8,9 @@ and refuses a profile it cannot answer for without loading the model.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sim.i18n import DEFAULT_LANG, t
+from sim.i18n import KeyedError
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
@@ -24,20 +24,11 @@ MAX_MONTHS = 120
 MAX_WEEKS = 2600  # the scenario's own limit on simulation.weeks
 
 
-class ProfileError(ValueError):
-    """A profile that cannot be simulated; ``key`` names its message in the catalogs.
+class ProfileError(KeyedError):
+    """A profile that cannot be simulated; ``key`` names its message under ``me.error`` in
+    sim/locales/<lang>/*.toml."""
 
-    Attributes:
-        key: the message under ``me.error`` in sim/locales/<lang>/*.toml.
-        values: the message's placeholders.
-    """
-
-    def __init__(self, key: str, **values: Any):
-        self.key, self.values = key, values
-        super().__init__(t(f"me.error.{key}", DEFAULT_LANG, **values))
-
-    def message(self, lang: str = DEFAULT_LANG) -> str:
-        return t(f"me.error.{self.key}", lang, **self.values)
+    PREFIX = "me.error"
 
 
 @dataclass(frozen=True)
